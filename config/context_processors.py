@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
+
+def site(request):
+    """Values every page template needs: the site address and this page in each language."""
+    path = request.get_full_path()
+    current = get_language()
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(path, code) if code != current else path
+        alternates.append({"code": code, "url": url, "absolute": settings.SITE_URL + url})
+    return {"SITE_URL": settings.SITE_URL, "alternate_languages": alternates}

@@ -1,0 +1,18 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from explainer.views import healthz
+
+# Outside the language prefix: machine endpoints and the editors' admin.
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+# Public pages: English at /, Spanish under /es/.
+urlpatterns += i18n_patterns(
+    path("counties/", include("counties.urls")),
+    path("", include("explainer.urls")),
+    prefix_default_language=False,
+)

@@ -1,0 +1,259 @@
+"""Counties, the agencies in them, and the 287(g) agreements ICE lists for those agencies.
+
+What ICE's workbooks say is imported (Snapshot, SnapshotRow, Agency, Agreement); what editors add is
+entered through the admin (Event, Source). A county's status is never typed: it is derived from these
+(see counties/status.py).
+"""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class State(models.Model):
+    fips = models.CharField(max_length=2, unique=True, help_text=_("Two-digit Census state code, e.g. 48."))
+    code = models.CharField(max_length=2, unique=True, help_text=_("Postal code, e.g. TX."))
+    name = models.CharField(max_length=60, unique=True, help_text=_("Name as the Census writes it."))
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def slug(self):
+        return self.code.lower()
+
+    def get_absolute_url(self):
+        return reverse("counties:state", kwargs={"state": self.slug})
+
+
+class CountyQuerySet(models.QuerySet):
+    def in_state(self, code):
+        return self.filter(state__code=code.upper())
+
+
+class County(models.Model):
+    class JailStatus(models.TextChoices):
+        JAIL = "jail", _("Runs a county jail")
+        PRIVATE = "private", _("Jail run by a private vendor")
+        NO_JAIL = "none", _("No county jail")
+        UNKNOWN = "unknown", _("Not known")
+
+    fips = models.CharField(max_length=5, unique=True, help_text=_("Five-digit Census FIPS code; never changes."))
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="counties")
+    name = models.CharField(max_length=100, help_text=_("Full name as the Census writes it, e.g. Dallas County."))
+    slug = models.SlugField(max_length=100, help_text=_("Readable part of the URL, e.g. dallas-county."))
+    seat = models.CharField(max_length=100, blank=True, help_text=_("County seat (Texas)."))
+    population = models.PositiveIntegerField(null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    population_source = models.CharField(max_length=200, blank=True)
+    jail_status = models.CharField(
+        max_length=10,
+        choices=JailStatus.choices,
+        default=JailStatus.UNKNOWN,
+        help_text=_(
+            "From the Texas Commission on Jail Standards. Decides whether Texas SB 8 requires the sheriff "
+            "to seek a 287(g) agreement."
+        ),
+    )
+    jail_status_as_of = models.DateField(null=True, blank=True)
+    jail_status_note = models.TextField(blank=True, help_text=_("Caveats about the jail status, shown to readers."))
+    search_key = models.CharField(
+        max_length=200, blank=True, db_index=True, help_text=_("Folded name used by search; set by the loader.")
+    )
+    last_verified_at = models.DateTimeField(null=True, blank=True, help_text=_("When an editor last checked it."))
+    last_verified_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CountyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["state__name", "name"]
+        verbose_name_plural = _("counties")
+        constraints = [models.UniqueConstraint(fields=["state", "slug"], name="county_unique_slug_per_state")]
+
+    def __str__(self):
+        return f"{self.name}, {self.state.code}"
+
+    def get_absolute_url(self):
+        return reverse("counties:county", kwargs={"state": self.state.slug, "slug": self.slug})
+
+    @property
+    def sb8_applies(self):
+        """Whether Texas SB 8 requires this county's sheriff to seek an agreement (None: not known)."""
+        if self.state.code != "TX":
+            return False
+        if self.jail_status in (self.JailStatus.JAIL, self.JailStatus.PRIVATE):
+            return True
+        if self.jail_status == self.JailStatus.NO_JAIL:
+            return False
+        return None
+
+
+class Snapshot(models.Model):
+    """One ICE participating-agencies workbook, as published on one date."""
+
+    as_of = models.DateField(unique=True, help_text=_("The date ICE's file was saved."))
+    sha256 = models.CharField(max_length=64, unique=True)
+    filename = models.CharField(max_length=255)
+    source_url = models.URLField(max_length=500, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_unresolved = models.PositiveIntegerField(default=0)
+    agreements_added = models.PositiveIntegerField(default=0)
+    agreements_dropped = models.PositiveIntegerField(default=0)
+    agreements_changed = models.PositiveIntegerField(default=0)
+
+    class SnapshotQuerySet(models.QuerySet):
+        def newest(self):
+            return self.order_by("-as_of").first()
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of"]
+        get_latest_by = "as_of"
+
+    def __str__(self):
+        return f"ICE list of {self.as_of:%Y-%m-%d}"
+
+
+class Agency(models.Model):
+    class Kind(models.TextChoices):
+        SHERIFF = "sheriff", _("Sheriff's office")
+        POLICE = "police", _("Police department")
+        CONSTABLE = "constable", _("Constable's office")
+        MARSHAL = "marshal", _("Marshal's office")
+        DISTRICT_ATTORNEY = "da", _("District attorney")
+        STATE = "state", _("State agency")
+        OTHER = "other", _("Other agency")
+
+    key = models.CharField(
+        max_length=255, unique=True, help_text=_("Normalized state + name, so spelling drift does not split it.")
+    )
+    name = models.CharField(max_length=255, help_text=_("Name as ICE's newest list spells it."))
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.OTHER)
+    ice_type = models.CharField(max_length=40, blank=True, help_text=_("ICE's TYPE column (County, Municipality…)."))
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="agencies")
+    county = models.ForeignKey(
+        County, null=True, blank=True, on_delete=models.SET_NULL, related_name="agencies",
+        help_text=_("Empty for statewide agencies and for rows whose county could not be resolved."),
+    )
+    county_raw = models.CharField(max_length=120, blank=True, help_text=_("COUNTY as ICE wrote it."))
+    county_locked = models.BooleanField(
+        default=False, help_text=_("Set when an editor chose the county: later imports keep that choice.")
+    )
+    statewide = models.BooleanField(default=False, help_text=_("A state agency whose agreement covers the state."))
+    unresolved_reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["state__name", "name"]
+        verbose_name_plural = _("agencies")
+
+    def __str__(self):
+        return f"{self.name} ({self.state.code})"
+
+
+class AgreementQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+    def former(self):
+        return self.filter(is_current=False)
+
+
+class Agreement(models.Model):
+    class Model(models.TextChoices):
+        JAIL = "jail", _("Jail Enforcement")
+        WARRANT = "warrant", _("Warrant Service Officer")
+        TASK_FORCE = "task-force", _("Task Force")
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="agreements")
+    model = models.CharField(max_length=12, choices=Model.choices)
+    signed = models.DateField(null=True, blank=True)
+    signed_raw = models.CharField(max_length=60, blank=True, help_text=_("SIGNED as ICE wrote it, if not a clean date."))
+    moa_url = models.URLField(max_length=500, blank=True, help_text=_("The signed agreement (PDF) on ice.gov."))
+    addendum_url = models.URLField(max_length=500, blank=True)
+    first_listed = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    last_listed = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    is_current = models.BooleanField(default=True, help_text=_("Listed on ICE's newest workbook."))
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["agency__name", "model"]
+        constraints = [models.UniqueConstraint(fields=["agency", "model"], name="agreement_unique_agency_model")]
+
+    def __str__(self):
+        return f"{self.agency.name}: {self.get_model_display()}"
+
+
+class SnapshotRow(models.Model):
+    """Every row of every imported workbook, kept as read, linked to what it became (or why not)."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField()
+    data = models.JSONField(help_text=_("The row's cells by header, as read."))
+    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.SET_NULL, related_name="rows")
+    problem = models.CharField(max_length=255, blank=True, help_text=_("Why this row could not be resolved."))
+
+    class Meta:
+        ordering = ["snapshot", "row_number"]
+        constraints = [models.UniqueConstraint(fields=["snapshot", "row_number"], name="row_unique_per_snapshot")]
+
+    def __str__(self):
+        return f"{self.snapshot} row {self.row_number}"
+
+
+class Source(models.Model):
+    """Where a fact comes from: a statute, an article, an agreement PDF, a court record."""
+
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200)
+    published = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=500)
+
+    class Meta:
+        ordering = ["-published", "title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.publisher})"
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Event(models.Model):
+    """A dated, sourced fact an editor adds to a county's or agency's timeline."""
+
+    class Kind(models.TextChoices):
+        VOTE = "vote", _("Commissioners court vote")
+        APPLICATION = "application", _("Application to ICE")
+        STATEMENT = "statement", _("Public statement")
+        AGREEMENT = "agreement", _("Agreement not yet on ICE's list")
+        OTHER = "other", _("Other")
+
+    county = models.ForeignKey(County, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    date = models.DateField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    summary = models.CharField(max_length=300, help_text=_("One plain sentence, as a resident would read it."))
+    summary_es = models.CharField(max_length=300, blank=True, help_text=_("The same sentence in Spanish."))
+    note = models.TextField(blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="events")
+    is_published = models.BooleanField(default=False, help_text=_("Drafts are not shown to readers."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.date}: {self.summary}"

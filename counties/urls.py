@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "counties"
+
+urlpatterns = [
+    path("<slug:state>/", views.state_detail, name="state"),
+    path("<slug:state>/<slug:slug>/", views.county_detail, name="county"),
+]
