@@ -16,7 +16,7 @@ export HTTPS ?= 0
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run dev test setup lint format clean
+.PHONY: run dev test setup lint format lock clean
 .DEFAULT_GOAL := run
 
 $(BIN)/python:
@@ -61,6 +61,12 @@ lint: $(VENV)/.dev-deps
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Re-lock after editing the dependencies in pyproject.toml.
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --python-version 3.11 --extra dev -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
