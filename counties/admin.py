@@ -1,6 +1,19 @@
 from django.contrib import admin
 
-from .models import Agency, Agreement, County, Event, Snapshot, SnapshotRow, Source, State
+from .models import (
+    Agency,
+    Agreement,
+    County,
+    Event,
+    Place,
+    PlaceCounty,
+    Snapshot,
+    SnapshotRow,
+    Source,
+    State,
+    ZipCode,
+    ZipCounty,
+)
 
 
 @admin.register(State)
@@ -14,7 +27,7 @@ class CountyAdmin(admin.ModelAdmin):
     list_display = ["name", "state", "fips", "jail_status", "last_verified_at"]
     list_filter = ["state", "jail_status"]
     search_fields = ["name", "fips"]
-    readonly_fields = ["fips", "search_key"]
+    readonly_fields = ["fips", "short_name", "search_key"]
 
 
 @admin.register(Agency)
@@ -55,3 +68,41 @@ class EventAdmin(admin.ModelAdmin):
     list_display = ["date", "summary", "county", "agency", "kind", "is_published"]
     list_filter = ["kind", "is_published"]
     autocomplete_fields = ["county", "agency", "source"]
+
+
+class ZipCountyInline(admin.TabularInline):
+    model = ZipCounty
+    fields = ["county", "share", "res_ratio", "tot_ratio"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(ZipCode)
+class ZipCodeAdmin(admin.ModelAdmin):
+    """Loaded from HUD's crosswalk by load_reference_data; read-only here."""
+
+    list_display = ["code", "city", "state"]
+    list_filter = ["state"]
+    search_fields = ["code", "city"]
+    readonly_fields = ["code", "city", "city_key", "state"]
+    inlines = [ZipCountyInline]
+
+
+class PlaceCountyInline(admin.TabularInline):
+    model = PlaceCounty
+    fields = ["county"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    """Loaded from the Census place file by load_reference_data; read-only here."""
+
+    list_display = ["full_name", "state", "kind", "incorporated"]
+    list_filter = ["state", "kind", "incorporated"]
+    search_fields = ["name", "full_name"]
+    readonly_fields = ["geoid", "state", "name", "full_name", "kind", "incorporated", "search_key"]
+    inlines = [PlaceCountyInline]

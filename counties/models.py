@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .text import fold
+
 
 class State(models.Model):
     fips = models.CharField(max_length=2, unique=True, help_text=_("Two-digit Census state code, e.g. 48."))
@@ -33,6 +35,11 @@ class CountyQuerySet(models.QuerySet):
     def in_state(self, code):
         return self.filter(state__code=code.upper())
 
+    def matching(self, text):
+        """Counties whose folded name starts with the folded text ('dallas' -> Dallas County)."""
+        key = fold(text)
+        return self.filter(search_key__startswith=key) if key else self.none()
+
 
 class County(models.Model):
     class JailStatus(models.TextChoices):
@@ -44,6 +51,9 @@ class County(models.Model):
     fips = models.CharField(max_length=5, unique=True, help_text=_("Five-digit Census FIPS code; never changes."))
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="counties")
     name = models.CharField(max_length=100, help_text=_("Full name as the Census writes it, e.g. Dallas County."))
+    short_name = models.CharField(
+        max_length=100, blank=True, help_text=_("The name without County/Parish/Borough, e.g. Dallas.")
+    )
     slug = models.SlugField(max_length=100, help_text=_("Readable part of the URL, e.g. dallas-county."))
     seat = models.CharField(max_length=100, blank=True, help_text=_("County seat (Texas)."))
     population = models.PositiveIntegerField(null=True, blank=True)
@@ -106,6 +116,7 @@ class Snapshot(models.Model):
     agreements_added = models.PositiveIntegerField(default=0)
     agreements_dropped = models.PositiveIntegerField(default=0)
     agreements_changed = models.PositiveIntegerField(default=0)
+    agreements_relisted = models.PositiveIntegerField(default=0)
 
     class SnapshotQuerySet(models.QuerySet):
         def newest(self):
@@ -257,3 +268,90 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.date}: {self.summary}"
+
+
+class ZipCode(models.Model):
+    """A USPS ZIP code and every county it touches (HUD USPS ZIP-county crosswalk)."""
+
+    code = models.CharField(max_length=5, unique=True, help_text=_("Five-digit USPS ZIP code."))
+    city = models.CharField(max_length=100, blank=True, help_text=_("USPS preferred city name, e.g. DALLAS."))
+    city_key = models.CharField(
+        max_length=100, blank=True, db_index=True, help_text=_("Folded city name for search.")
+    )
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="zip_codes")
+    counties = models.ManyToManyField(County, through="ZipCounty", related_name="zip_codes")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("ZIP code")
+
+    def __str__(self):
+        return self.code
+
+
+class ZipCounty(models.Model):
+    """The part of a ZIP code's addresses that lie in one county."""
+
+    zip_code = models.ForeignKey(ZipCode, on_delete=models.CASCADE, related_name="zip_counties")
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="zip_counties")
+    share = models.DecimalField(
+        max_digits=7,
+        decimal_places=6,
+        help_text=_(
+            "Share of the ZIP's residential addresses in this county (all addresses if it has none)."
+        ),
+    )
+    res_ratio = models.DecimalField(max_digits=7, decimal_places=6)
+    tot_ratio = models.DecimalField(max_digits=7, decimal_places=6)
+
+    class Meta:
+        ordering = ["zip_code", "-share"]
+        constraints = [models.UniqueConstraint(fields=["zip_code", "county"], name="zipcounty_unique")]
+
+    def __str__(self):
+        return f"{self.zip_code} in {self.county} ({self.share:.0%})"
+
+
+class PlaceQuerySet(models.QuerySet):
+    def matching(self, text):
+        key = fold(text)
+        return self.filter(search_key__startswith=key) if key else self.none()
+
+
+class Place(models.Model):
+    """A Census place (city, town, village or census-designated place) and the counties it lies in."""
+
+    geoid = models.CharField(
+        max_length=7, unique=True, help_text=_("Census state + place code, e.g. 4819000.")
+    )
+    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="places")
+    name = models.CharField(max_length=120, help_text=_("Name without the legal suffix, e.g. Dallas."))
+    full_name = models.CharField(
+        max_length=140, help_text=_("Census name with its suffix, e.g. Dallas city.")
+    )
+    kind = models.CharField(max_length=40, blank=True, help_text=_("Legal suffix: city, town, village, CDP…"))
+    incorporated = models.BooleanField(default=True, help_text=_("False for census-designated places."))
+    search_key = models.CharField(max_length=140, db_index=True, help_text=_("Folded name used by search."))
+    counties = models.ManyToManyField(County, through="PlaceCounty", related_name="places")
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["state__name", "name"]
+
+    def __str__(self):
+        return f"{self.full_name}, {self.state.code}"
+
+
+class PlaceCounty(models.Model):
+    """One county a place lies in. The Census file lists the counties but no shares, so none are stored."""
+
+    place = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="place_counties")
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="place_counties")
+
+    class Meta:
+        ordering = ["place", "county__name"]
+        constraints = [models.UniqueConstraint(fields=["place", "county"], name="placecounty_unique")]
+
+    def __str__(self):
+        return f"{self.place} in {self.county}"

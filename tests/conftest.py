@@ -1,4 +1,16 @@
 import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load all shipped data once per test session, so every test sees the real counties and ICE lists.
+
+    Each test runs in a transaction that is rolled back, so what a test adds or deletes is undone.
+    Never use `transactional_db` casually: its flush would wipe this data for every later test.
+    """
+    with django_db_blocker.unblock():
+        call_command("load_reference_data", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -36,7 +36,8 @@ class SnapshotFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Snapshot
 
-    as_of = factory.Sequence(lambda n: datetime.date(2025, 1, 1) + datetime.timedelta(days=n))
+    # Dated after every shipped ICE list (newest 2026-05-18): a factory snapshot is the newest in its test.
+    as_of = factory.Sequence(lambda n: datetime.date(2030, 1, 1) + datetime.timedelta(days=n))
     sha256 = factory.Sequence(lambda n: f"{n:064x}")
     filename = factory.LazyAttribute(lambda o: f"participating-{o.as_of:%Y-%m-%d}.xlsx")
 

@@ -1,0 +1,281 @@
+"""Reference data: states, every U.S. county, Texas seats and jail status, ZIP and place crosswalks.
+
+Everything is read from the files in `fixtures/` (see fixtures/SOURCES.md) and written with bulk upserts
+keyed on stable codes (FIPS, ZIP, Census place GEOID), so running it again changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+
+from ..models import County, Place, PlaceCounty, State, ZipCode, ZipCounty
+from ..text import fold
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+COUNTIES_CSV = FIXTURES / "census" / "co-est2023-counties.csv"
+SEATS_JSON = FIXTURES / "texas" / "county-seats.json"
+JAILS_JSON = FIXTURES / "texas" / "tcjs-jail-status-2026-07-01.json"
+ZIPS_CSV = FIXTURES / "zip" / "hud-zip-county-2026Q1.csv"
+PLACES_TXT = FIXTURES / "places" / "st48_tx_place2020.txt"
+
+POPULATION_YEAR = 2023
+POPULATION_SOURCE = "U.S. Census Bureau, Vintage 2023 county population estimates (July 1, 2023)"
+
+# USPS codes of the 50 states and DC by Census state FIPS code (the Census county file names states only).
+STATE_CODES = {
+    "01": "AL", "02": "AK", "04": "AZ", "05": "AR", "06": "CA", "08": "CO", "09": "CT", "10": "DE",
+    "11": "DC", "12": "FL", "13": "GA", "15": "HI", "16": "ID", "17": "IL", "18": "IN", "19": "IA",
+    "20": "KS", "21": "KY", "22": "LA", "23": "ME", "24": "MD", "25": "MA", "26": "MI", "27": "MN",
+    "28": "MS", "29": "MO", "30": "MT", "31": "NE", "32": "NV", "33": "NH", "34": "NJ", "35": "NM",
+    "36": "NY", "37": "NC", "38": "ND", "39": "OH", "40": "OK", "41": "OR", "42": "PA", "44": "RI",
+    "45": "SC", "46": "SD", "47": "TN", "48": "TX", "49": "UT", "50": "VT", "51": "VA", "53": "WA",
+    "54": "WV", "55": "WI", "56": "WY",
+}  # fmt: skip
+
+# Longest first, so "City and Borough" wins over "Borough".
+COUNTY_SUFFIXES = (" City and Borough", " Census Area", " Municipality", " Borough", " County", " Parish")
+PLACE_SUFFIXES = {"city", "town", "village", "CDP"}
+
+# Caveats carried from fixtures/SOURCES.md (TCJS, July 2026) into County.jail_status_note.
+NOTE_NO_JAIL = (
+    "TCJS lists this county as having no jail: it houses its inmates in another county. Texas SB 8 "
+    "binds only sheriffs who run a jail or whose county contracts with a private vendor to run one."
+)
+NOTE_ALSO_PRIVATE = (
+    "TCJS also lists a privately operated facility (P) in this county. Such a facility may hold contract or "
+    "federal detainees; it does not change that the county runs its own jail."
+)
+NOTE_ONLY_PRIVATE = (
+    "TCJS lists only a privately operated facility (P) for this county. That alone does not prove that "
+    "the county contracts out its own jail, but Texas SB 8 covers a sheriff whose county contracts with a "
+    "private vendor to operate a jail, so it is counted as bound."
+)
+NOTE_PARKER = " In September 2021 TCJS still listed Parker's jail as an ordinary county-run jail."
+NOTE_YOAKUM = (
+    "TCJS's July 2026 report has no Yoakum row (it lists Young twice, almost certainly a label typo where "
+    "Yoakum belongs). In September 2021 Yoakum ran its own 48-bed jail. Not confirmed for 2026."
+)
+
+
+@dataclass
+class ReferenceResult:
+    states: int = 0
+    counties: int = 0
+    seats: int = 0
+    jails: int = 0
+    zip_codes: int = 0
+    zip_links: int = 0
+    places: int = 0
+    place_links: int = 0
+
+    def __str__(self):
+        return (
+            f"{self.states} states, {self.counties} counties ({self.seats} Texas seats, "
+            f"{self.jails} Texas jail statuses), {self.zip_codes} ZIP codes ({self.zip_links} ZIP-county "
+            f"links), {self.places} places ({self.place_links} place-county links)"
+        )
+
+
+def short_county_name(name: str) -> str:
+    """'Dallas County' -> 'Dallas'; 'Juneau City and Borough' -> 'Juneau'; 'Baltimore city' unchanged."""
+    for suffix in COUNTY_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def county_slug(name: str) -> str:
+    return slugify(name)
+
+
+@transaction.atomic
+def load_reference_data() -> ReferenceResult:
+    result = ReferenceResult()
+    states, counties = _load_states_and_counties(result)
+    _load_texas_seats(counties, result)
+    _load_texas_jails(counties, result)
+    County.objects.bulk_update(
+        counties.values(),
+        ["seat", "jail_status", "jail_status_as_of", "jail_status_note"],
+        batch_size=1000,
+    )
+    _load_zip_codes(states, counties, result)
+    _load_places(states, counties, result)
+    return result
+
+
+def _load_states_and_counties(result):
+    with COUNTIES_CSV.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    state_rows = {}
+    for row in rows:
+        state_rows.setdefault(row["STATE"].zfill(2), row["STNAME"])
+    State.objects.bulk_create(
+        [State(fips=fips, code=STATE_CODES[fips], name=name) for fips, name in state_rows.items()],
+        update_conflicts=True,
+        unique_fields=["fips"],
+        update_fields=["code", "name"],
+    )
+    states = {s.fips: s for s in State.objects.filter(fips__in=state_rows)}
+    result.states = len(states)
+
+    objs = []
+    for row in rows:
+        state = states[row["STATE"].zfill(2)]
+        name = row["CTYNAME"]
+        objs.append(
+            County(
+                fips=row["STATE"].zfill(2) + row["COUNTY"].zfill(3),
+                state=state,
+                name=name,
+                short_name=short_county_name(name),
+                slug=county_slug(name),
+                search_key=fold(name),
+                population=int(row["POPESTIMATE2023"]),
+                population_year=POPULATION_YEAR,
+                population_source=POPULATION_SOURCE,
+            )
+        )
+    slugs = [(c.state.fips, c.slug) for c in objs]
+    if len(set(slugs)) != len(slugs):  # pragma: no cover - a guard on the shipped file
+        raise ValueError("Two counties in one state would share a slug")
+    County.objects.bulk_create(
+        objs,
+        update_conflicts=True,
+        unique_fields=["fips"],
+        update_fields=["state", "name", "short_name", "slug", "search_key", "population", "population_year",
+                       "population_source"],
+        batch_size=1000,
+    )  # fmt: skip
+    counties = {c.fips: c for c in County.objects.select_related("state")}
+    result.counties = len(objs)
+    return states, counties
+
+
+def _texas_by_short_name(counties):
+    return {c.short_name: c for c in counties.values() if c.state.code == "TX"}
+
+
+def _load_texas_seats(counties, result):
+    by_name = _texas_by_short_name(counties)
+    seats = json.loads(SEATS_JSON.read_text(encoding="utf-8"))
+    for name, seat in seats.items():
+        by_name[name].seat = seat
+        result.seats += 1
+
+
+def _load_texas_jails(counties, result):
+    data = json.loads(JAILS_JSON.read_text(encoding="utf-8"))
+    as_of = date.fromisoformat(data["reportingDate"])
+    for record in data["records"]:
+        county = counties[record["countyFips"]]
+        kinds = set(record["tcjsClassifications"])
+        county.jail_status_as_of = as_of
+        if "COUNTY_JAIL" in kinds:
+            county.jail_status = County.JailStatus.JAIL
+            county.jail_status_note = NOTE_ALSO_PRIVATE if "PRIVATE_FACILITY" in kinds else ""
+        elif "PRIVATE_FACILITY" in kinds:
+            county.jail_status = County.JailStatus.PRIVATE
+            county.jail_status_note = NOTE_ONLY_PRIVATE + (
+                NOTE_PARKER if county.short_name == "Parker" else ""
+            )
+        elif "NO_JAIL" in kinds:
+            county.jail_status = County.JailStatus.NO_JAIL
+            county.jail_status_note = NOTE_NO_JAIL
+        else:  # Yoakum: no row of its own in the July 2026 report
+            county.jail_status = County.JailStatus.UNKNOWN
+            county.jail_status_note = NOTE_YOAKUM if county.short_name == "Yoakum" else ""
+        result.jails += 1
+
+
+def _ratio(text: str) -> Decimal:
+    return Decimal(text).quantize(Decimal("0.000001"))
+
+
+def _load_zip_codes(states, counties, result):
+    by_code = {s.code: s for s in states.values()}
+    zips = {}
+    links = []
+    with ZIPS_CSV.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            county = counties.get(row["geoid"])
+            state = by_code.get(row["state"])
+            if county is None or state is None:
+                continue
+            zips.setdefault(row["zip"], (row["city"], state))
+            links.append((row["zip"], county, _ratio(row["res_ratio"]), _ratio(row["tot_ratio"])))
+    ZipCode.objects.bulk_create(
+        [
+            ZipCode(code=code, city=city.title(), city_key=fold(city), state=state)
+            for code, (city, state) in zips.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["code"],
+        update_fields=["city", "city_key", "state"],
+        batch_size=2000,
+    )
+    zip_ids = dict(ZipCode.objects.values_list("code", "id"))
+    # A ZIP with no residential address anywhere (PO boxes, businesses) is shared by all its addresses.
+    residential = {z for z, _, res, _ in links if res > 0}
+    ZipCounty.objects.all().delete()
+    ZipCounty.objects.bulk_create(
+        [
+            ZipCounty(
+                zip_code_id=zip_ids[z], county=county, res_ratio=res, tot_ratio=tot,
+                share=res if z in residential else tot,
+            )
+            for z, county, res, tot in links
+        ],
+        batch_size=5000,
+    )  # fmt: skip
+    result.zip_codes = len(zips)
+    result.zip_links = len(links)
+
+
+def _load_places(states, counties, result):
+    by_state_name = {(c.state.fips, c.name): c for c in counties.values()}
+    places = []
+    links = []
+    with PLACES_TXT.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="|"):
+            full_name = row["PLACENAME"]
+            name, _, suffix = full_name.rpartition(" ")
+            if suffix not in PLACE_SUFFIXES:
+                name, suffix = full_name, ""
+            geoid = row["STATEFP"] + row["PLACEFP"]
+            places.append(
+                Place(
+                    geoid=geoid,
+                    state=states[row["STATEFP"]],
+                    name=name,
+                    full_name=full_name,
+                    kind=suffix,
+                    incorporated=row["TYPE"] == "INCORPORATED PLACE",
+                    search_key=fold(name),
+                )
+            )
+            for county_name in row["COUNTIES"].split("~~~"):
+                links.append((geoid, by_state_name[(row["STATEFP"], county_name)]))
+    Place.objects.bulk_create(
+        places,
+        update_conflicts=True,
+        unique_fields=["geoid"],
+        update_fields=["state", "name", "full_name", "kind", "incorporated", "search_key"],
+        batch_size=2000,
+    )
+    place_ids = dict(Place.objects.values_list("geoid", "id"))
+    PlaceCounty.objects.all().delete()
+    PlaceCounty.objects.bulk_create(
+        [PlaceCounty(place_id=place_ids[geoid], county=county) for geoid, county in links], batch_size=5000
+    )
+    result.places = len(places)
+    result.place_links = len(links)

@@ -1,0 +1,105 @@
+"""The reference data loaded from fixtures/: real facts of the shipped files."""
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from counties.models import County, Place, State, ZipCode, ZipCounty
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_county_with_padded_fips():
+    assert County.objects.count() == 3144
+    assert State.objects.count() == 51
+    assert County.objects.in_state("TX").count() == 254
+    autauga = County.objects.get(fips="01001")
+    assert (autauga.name, autauga.state.code, autauga.slug) == ("Autauga County", "AL", "autauga-county")
+    dallas = County.objects.get(fips="48113")
+    assert (dallas.name, dallas.short_name, dallas.seat, dallas.search_key) == (
+        "Dallas County",
+        "Dallas",
+        "Dallas",
+        "dallas county",
+    )
+    assert dallas.population_year == 2023 and dallas.population > 2_000_000
+    assert dallas.get_absolute_url().endswith("/counties/tx/dallas-county/")
+
+
+def test_slugs_keep_independent_cities_parishes_and_boroughs_apart():
+    slugs = dict(
+        County.objects.filter(fips__in=["24005", "24510", "22071", "02020"]).values_list("fips", "slug")
+    )
+    assert slugs == {
+        "24005": "baltimore-county",
+        "24510": "baltimore-city",
+        "22071": "orleans-parish",
+        "02020": "anchorage-municipality",
+    }
+    assert County.objects.get(slug="dona-ana-county").name == "Doña Ana County"
+
+
+def test_connecticut_planning_regions_as_the_census_has_them():
+    names = list(County.objects.in_state("CT").values_list("name", flat=True))
+    assert len(names) == 9 and all(name.endswith("Planning Region") for name in names)
+
+
+def test_texas_seats_use_census_spelling():
+    assert County.objects.get(state__code="TX", short_name="DeWitt").seat == "Cuero"
+    assert not County.objects.in_state("TX").filter(seat="").exists()
+
+
+def test_jail_status_july_2026_with_caveats():
+    tx = County.objects.in_state("TX")
+    counts = {s: tx.filter(jail_status=s).count() for s in County.JailStatus.values}
+    assert counts == {"jail": 227, "private": 4, "none": 22, "unknown": 1}
+    loving = tx.get(short_name="Loving")
+    assert loving.jail_status == "none" and loving.sb8_applies is False
+    yoakum = tx.get(short_name="Yoakum")
+    assert (
+        yoakum.jail_status == "unknown" and yoakum.sb8_applies is None and "Young" in yoakum.jail_status_note
+    )
+    parker = tx.get(short_name="Parker")
+    assert (
+        parker.jail_status == "private" and parker.sb8_applies is True and "2021" in parker.jail_status_note
+    )
+    brooks = tx.get(short_name="Brooks")
+    assert brooks.jail_status == "jail" and "(P)" in brooks.jail_status_note
+    assert all(c.jail_status_as_of.isoformat() == "2026-07-01" for c in tx)
+    assert County.objects.get(fips="01001").jail_status == "unknown"
+
+
+def test_a_zip_touching_several_counties_keeps_all_of_them():
+    tx = ZipCode.objects.filter(state__code="TX").annotate(n=Count("zip_counties"))
+    assert tx.count() == 2433
+    assert tx.filter(n__gte=2).count() == 727
+    shares = ZipCounty.objects.filter(zip_code__code=tx.filter(n__gte=3).first().code)
+    assert shares.count() >= 3
+    assert abs(sum(s.tot_ratio for s in shares) - 1) < 0.001
+
+
+def test_po_box_zip_uses_all_addresses_for_its_share():
+    box = ZipCounty.objects.filter(zip_code__state__code="TX", res_ratio=0, tot_ratio__gt=0).first()
+    assert box.share == box.tot_ratio
+
+
+def test_dallas_the_city_lies_in_five_counties_and_search_finds_both():
+    dallas = Place.objects.get(geoid="4819000")
+    assert (dallas.name, dallas.kind, dallas.incorporated) == ("Dallas", "city", True)
+    assert sorted(dallas.counties.values_list("short_name", flat=True)) == [
+        "Collin",
+        "Dallas",
+        "Denton",
+        "Kaufman",
+        "Rockwall",
+    ]
+    assert "Dallas County" in County.objects.in_state("TX").matching("dallas").values_list("name", flat=True)
+    assert "Dallas" in Place.objects.matching("DALLAS ").values_list("name", flat=True)
+    assert ZipCode.objects.filter(city_key="dallas", state__code="TX").exists()
+
+
+def test_loading_twice_changes_nothing():
+    before = list(County.objects.order_by("fips").values())
+    call_command("load_reference_data", verbosity=0)
+    assert list(County.objects.order_by("fips").values()) == before
+    assert ZipCounty.objects.count() == 54234
