@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "template_partials",
     "counties",
     "explainer",
+    "share",
 ]
 
 MIDDLEWARE = [

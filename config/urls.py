@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from explainer.views import healthz
+from share.urls import data_patterns, feed_patterns, share_patterns
 
 # Outside the language prefix: machine endpoints and the editors' admin.
 urlpatterns = [
@@ -13,6 +14,10 @@ urlpatterns = [
 # Public pages: English at /, Spanish under /es/.
 urlpatterns += i18n_patterns(
     path("counties/", include("counties.urls")),
+    # Sharing and reuse (before the explainer's catch-all /<slug>/ pages).
+    path("data/", include(data_patterns)),
+    path("feeds/", include(feed_patterns)),
+    path("", include(share_patterns)),
     path("", include("explainer.urls")),
     prefix_default_language=False,
 )

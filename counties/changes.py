@@ -63,6 +63,11 @@ class ChangeItem:
         return f"{self.kind}/{self.agreement.pk}/{self.date.isoformat()}"
 
     @property
+    def anchor(self) -> str:
+        """HTML id for the item on a page: 'change-listed-123-2026-02-02', 'change-event-7'."""
+        return "change-" + self.key.replace("/", "-")
+
+    @property
     def model_label(self) -> str:
         return Agreement.Model(self.model).label if self.model else ""
 

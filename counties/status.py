@@ -6,8 +6,12 @@ Every status carries the date of the ICE list behind it; with no list imported t
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+
+from django.db.models import Q
 
 from .models import Agency, Agreement, County, Snapshot
 
@@ -69,15 +73,52 @@ def county_status(county: County, snapshot: Snapshot | None = None) -> CountySta
         .select_related("agency", "first_listed", "last_listed")
         .order_by("agency__name", "model")
     ) | (
-        Agreement.objects.filter(agency__statewide=True, agency__state_id=county.state_id, is_current=True)
-        .select_related("agency", "first_listed", "last_listed")
+        Agreement.objects.filter(
+            agency__statewide=True, agency__state_id=county.state_id, is_current=True
+        ).select_related("agency", "first_listed", "last_listed")
     )
-    for agreement in sorted(agreements, key=lambda a: (KIND_ORDER[a.agency.kind], a.agency.name, a.model)):
-        agency = agreement.agency
-        if agency.statewide:
-            status.statewide.append(agreement)
-        elif agency.kind == Agency.Kind.SHERIFF:
-            (status.sheriff_current if agreement.is_current else status.sheriff_former).append(agreement)
-        else:
-            (status.others_current if agreement.is_current else status.others_former).append(agreement)
+    for agreement in sorted(agreements, key=_agreement_order):
+        _file(status, agreement)
     return status
+
+
+def _agreement_order(agreement: Agreement):
+    return (KIND_ORDER[agreement.agency.kind], agreement.agency.name, agreement.model)
+
+
+def _file(status: CountyStatus, agreement: Agreement) -> None:
+    agency = agreement.agency
+    if agency.statewide:
+        status.statewide.append(agreement)
+    elif agency.kind == Agency.Kind.SHERIFF:
+        (status.sheriff_current if agreement.is_current else status.sheriff_former).append(agreement)
+    else:
+        (status.others_current if agreement.is_current else status.others_former).append(agreement)
+
+
+def county_statuses(counties: Iterable[County], snapshot: Snapshot | None = None) -> Iterator[CountyStatus]:
+    """The status of many counties (e.g. a whole state, or every county streamed with `.iterator()`).
+
+    Two queries before the first county (newest snapshot, every agreement tied to a county or statewide),
+    whatever the number of counties; the counties themselves are read as the caller's iterable yields them.
+    """
+    if snapshot is None:
+        snapshot = Snapshot.objects.newest()
+    by_county: dict[int, list[Agreement]] = defaultdict(list)
+    statewide: dict[int, list[Agreement]] = defaultdict(list)
+    if snapshot is not None:
+        agreements = Agreement.objects.filter(
+            Q(agency__county__isnull=False) | Q(agency__statewide=True, is_current=True)
+        ).select_related("agency", "first_listed", "last_listed")
+        for agreement in sorted(agreements, key=_agreement_order):
+            if agreement.agency.statewide:
+                statewide[agreement.agency.state_id].append(agreement)
+            else:
+                by_county[agreement.agency.county_id].append(agreement)
+    for county in counties:
+        status = CountyStatus(county=county, snapshot=snapshot)
+        if snapshot is not None:
+            for agreement in by_county.get(county.pk, ()):
+                _file(status, agreement)
+            status.statewide = list(statewide.get(county.state_id, ()))
+        yield status

@@ -1,0 +1,96 @@
+"""Atom feeds of 287(g) status changes: the whole site, one state, one county.
+
+Entries are `counties.changes.recent_changes()` items; each entry id is a tag: URI built from the
+item's stable key, so feed readers never show the same change twice.
+"""
+
+from datetime import datetime, time
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from counties.changes import recent_changes
+from counties.models import County, State
+
+FEED_ITEMS = 50
+
+
+def item_datetime(item) -> datetime:
+    return datetime.combine(item.date, time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+class ChangesFeed(Feed):
+    feed_type = Atom1Feed
+    author_name = "287(g) Explainer"
+
+    def get_object(self, request, state=None, slug=None):
+        if slug is not None:
+            return get_object_or_404(
+                County.objects.select_related("state"), state__code=state.upper(), slug=slug
+            )
+        if state is not None:
+            return get_object_or_404(State, code=state.upper())
+        return None
+
+    def title(self, obj):
+        if isinstance(obj, County):
+            return _("287(g) changes in %(county)s, %(state)s") % {
+                "county": obj.name,
+                "state": obj.state.name,
+            }
+        if isinstance(obj, State):
+            return _("287(g) changes in %(state)s") % {"state": obj.name}
+        return _("287(g) changes")
+
+    def subtitle(self, obj):
+        return _(
+            "Agreements ICE first lists, stops listing or lists again, and dated local events with sources."
+        )
+
+    def link(self, obj):
+        return settings.SITE_URL + (obj.get_absolute_url() if obj is not None else reverse("share:changes"))
+
+    def feed_guid(self, obj):
+        return self._tag(f"feed/{'site' if obj is None else obj._meta.model_name + '/' + str(obj.pk)}")
+
+    def items(self, obj):
+        if isinstance(obj, County):
+            return recent_changes(county=obj, limit=FEED_ITEMS)
+        return recent_changes(state=obj, limit=FEED_ITEMS)
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        place = f"{item.county.name}, {item.county.state.code}. " if item.county else ""
+        return place + _("Source: %(source)s") % {"source": item.source_title}
+
+    def item_link(self, item):
+        if item.county is not None:
+            page = item.county.get_absolute_url()
+        elif item.agency is not None:
+            page = item.agency.state.get_absolute_url()
+        else:
+            page = reverse("share:changes")
+        return f"{settings.SITE_URL}{page}#{item.anchor}"
+
+    def item_guid(self, item):
+        return self._tag(f"change/{item.key}")
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item_datetime(item)
+
+    def item_updateddate(self, item):
+        return item_datetime(item)
+
+    def _tag(self, specific):
+        host = urlsplit(settings.SITE_URL).hostname or "localhost"
+        return f"tag:{host},2026:{specific}"

@@ -1,0 +1,250 @@
+"""The open-data files: counties, agreements and snapshots as rows with a fixed column order.
+
+Each dataset is a list of documented columns and a generator of rows read with `.iterator()`, so the
+files stream from the database to the client without building the whole table in memory. The same rows
+feed the CSV and the JSON files, and the column documentation on /data/.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from counties.models import Agreement, County, Snapshot
+from counties.status import county_statuses
+
+CHUNK_ROWS = 500
+CSV_UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    rows: Callable[[], Iterator[tuple]]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _sb8(value: bool | None) -> str:
+    return {True: "yes", False: "no", None: "unknown"}[value]
+
+
+def _county_rows() -> Iterator[tuple]:
+    counties = County.objects.select_related("state").order_by("fips").iterator(chunk_size=1000)
+    for status in county_statuses(counties):
+        county = status.county
+        yield (
+            county.fips,
+            county.state.code,
+            county.name,
+            status.code,
+            ";".join(status.sheriff_models),
+            ";".join(sorted({a.model for a in status.sheriff_former} - set(status.sheriff_models))),
+            len(status.others_current),
+            _sb8(status.sb8_applies),
+            county.jail_status if county.state.code == "TX" else "",
+            _iso(county.jail_status_as_of),
+            _iso(status.as_of),
+            settings.SITE_URL + county.get_absolute_url(),
+        )
+
+
+def agreement_id(agreement: Agreement) -> str:
+    """Stable across imports: the agency's normalized key (state + name) and the model."""
+    return f"{agreement.agency.key}/{agreement.model}"
+
+
+def _agreement_rows() -> Iterator[tuple]:
+    agreements = (
+        Agreement.objects.select_related("agency__state", "agency__county", "first_listed", "last_listed")
+        .order_by("agency__key", "model")
+        .iterator(chunk_size=1000)
+    )
+    for agreement in agreements:
+        agency = agreement.agency
+        yield (
+            agreement_id(agreement),
+            agency.name,
+            agency.kind,
+            agency.state.code,
+            agency.county.fips if agency.county else None,
+            agency.statewide,
+            agreement.model,
+            _iso(agreement.signed),
+            agreement.signed_raw,
+            agreement.moa_url,
+            agreement.addendum_url,
+            _iso(agreement.first_listed.as_of),
+            _iso(agreement.last_listed.as_of),
+            agreement.is_current,
+        )
+
+
+def _snapshot_rows() -> Iterator[tuple]:
+    for snapshot in Snapshot.objects.order_by("as_of").iterator():
+        yield (
+            _iso(snapshot.as_of),
+            snapshot.filename,
+            snapshot.source_url,
+            snapshot.sha256,
+            snapshot.rows_read,
+            snapshot.rows_unresolved,
+            snapshot.agreements_added,
+            snapshot.agreements_dropped,
+            snapshot.agreements_changed,
+        )
+
+
+DATASETS = {
+    "counties": Dataset(
+        name="counties",
+        title=_("Counties"),
+        description=_(
+            "One row per county or county-equivalent, with its 287(g) status on ICE's newest list."
+        ),
+        columns=(
+            Column("fips", _("Five-digit Census FIPS code of the county. Never changes.")),
+            Column("state", _("Two-letter postal code of the state.")),
+            Column("name", _("County name as the Census writes it.")),
+            Column(
+                "status",
+                _(
+                    "sheriff: the sheriff has an agreement on ICE's newest list; former: the sheriff had one "
+                    "that ICE no longer lists; none: no sheriff agreement on ICE's newest list; unknown: "
+                    "no ICE list loaded."
+                ),
+            ),
+            Column("sheriff_models", _("Models of the sheriff's current agreements, separated by ';'.")),
+            Column(
+                "sheriff_former_models",
+                _("Models of the sheriff's agreements that ICE no longer lists, separated by ';'."),
+            ),
+            Column("other_agreements", _("Number of current agreements of other agencies in the county.")),
+            Column(
+                "sb8_applies",
+                _(
+                    "Whether Texas SB 8 requires the sheriff to seek an agreement: yes, no or unknown "
+                    "(always no outside Texas)."
+                ),
+            ),
+            Column(
+                "jail_status",
+                _("Texas only: jail (runs a county jail), private (jail run by a vendor), none or unknown."),
+            ),
+            Column("jail_status_as_of", _("Date of the jail status (Texas Commission on Jail Standards).")),
+            Column("as_of", _("Date of ICE's list behind the status (YYYY-MM-DD).")),
+            Column("url", _("The county's page on this site.")),
+        ),
+        rows=_county_rows,
+    ),
+    "agreements": Dataset(
+        name="agreements",
+        title=_("Agreements"),
+        description=_(
+            "One row per agreement ICE has listed, including those it no longer lists. An agreement is an "
+            "agency and a model."
+        ),
+        columns=(
+            Column("id", _("Stable identifier: the agency's normalized key and the model.")),
+            Column("agency", _("Agency name as ICE's newest list spells it.")),
+            Column("agency_kind", _("sheriff, police, constable, marshal, da, state or other.")),
+            Column("state", _("Two-letter postal code of the state.")),
+            Column(
+                "county_fips", _("FIPS code of the agency's county; empty when not resolved or statewide.")
+            ),
+            Column("statewide", _("true for a state agency whose agreement covers the state.")),
+            Column("model", _("jail (Jail Enforcement), warrant (Warrant Service Officer) or task-force.")),
+            Column(
+                "signed", _("Date signed, as ICE lists it (YYYY-MM-DD); empty if ICE gave no clean date.")
+            ),
+            Column("signed_raw", _("The SIGNED cell as ICE wrote it, when it was not a clean date.")),
+            Column("moa_url", _("Link to the signed agreement on ice.gov.")),
+            Column("addendum_url", _("Link to the addendum on ice.gov, if any.")),
+            Column("first_listed", _("Date of the first ICE list that shows the agreement.")),
+            Column("last_listed", _("Date of the last ICE list that shows it.")),
+            Column("is_current", _("true if ICE's newest list shows it.")),
+        ),
+        rows=_agreement_rows,
+    ),
+    "snapshots": Dataset(
+        name="snapshots",
+        title=_("ICE lists"),
+        description=_("One row per ICE workbook loaded, oldest first."),
+        columns=(
+            Column("as_of", _("The date ICE's file was saved.")),
+            Column("filename", _("File name of our dated copy.")),
+            Column("source_url", _("Where the file came from.")),
+            Column("sha256", _("SHA-256 of the file, to check a copy.")),
+            Column("rows_read", _("Rows read from the file.")),
+            Column("rows_unresolved", _("Rows whose county could not be resolved (kept, not dropped).")),
+            Column("agreements_added", _("Agreements first listed on this list.")),
+            Column("agreements_dropped", _("Agreements on the previous list but not on this one.")),
+            Column("agreements_changed", _("Agreements whose details changed.")),
+        ),
+        rows=_snapshot_rows,
+    ),
+}
+
+
+def csv_safe(value) -> object:
+    """Spreadsheet formula injection guard: a text cell starting with = + - @ gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(CSV_UNSAFE_START):
+        return "'" + value
+    return value
+
+
+class _Line:
+    """A file-like object whose write() hands back the text, for csv.writer."""
+
+    def write(self, value):
+        return value
+
+
+def csv_chunks(dataset: Dataset) -> Iterator[str]:
+    writer = csv.writer(_Line())
+    chunk = [writer.writerow(dataset.column_names)]
+    for row in dataset.rows():
+        chunk.append(writer.writerow([csv_safe(value) for value in row]))
+        if len(chunk) >= CHUNK_ROWS:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
+
+
+def json_chunks(dataset: Dataset, meta: dict) -> Iterator[str]:
+    """{"dataset": ..., meta..., "columns": [...], "rows": [{...}, ...]} written piece by piece."""
+    head = {"dataset": dataset.name, **meta, "columns": dataset.column_names}
+    yield json.dumps(head, ensure_ascii=False)[:-1] + ', "rows": [\n'
+    names = dataset.column_names
+    chunk, first = [], True
+    for row in dataset.rows():
+        chunk.append(
+            ("" if first else ",\n") + json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False)
+        )
+        first = False
+        if len(chunk) >= CHUNK_ROWS:
+            yield "".join(chunk)
+            chunk = []
+    chunk.append("\n]}\n")
+    yield "".join(chunk)
