@@ -1,19 +1,21 @@
 """A county's 287(g) status, derived from ICE's snapshots; never typed by hand.
 
-`county_status(county)` answers the resident's question for one county with a fixed number of queries.
+`county_status(county)` answers the resident's question for one county with a fixed number of queries;
+`state_statuses(state)` does the same for every county of a state at once (for the state table and map),
+and `county_statuses(counties)` streams it for any number of counties (for the data downloads).
 Every status carries the date of the ICE list behind it; with no list imported the status is UNKNOWN.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
-from .models import Agency, Agreement, County, Snapshot
+from .models import Agency, Agreement, County, Snapshot, State
 
 SB8_DEADLINE = date(2026, 12, 1)
 
@@ -24,8 +26,29 @@ class Status:
     NONE = "none"  # no sheriff agreement on ICE's newest list
     UNKNOWN = "unknown"  # no ICE list has been imported
 
+    ALL = [SHERIFF, FORMER, NONE, UNKNOWN]
+
+
+class MapCategory:
+    """What the map and the state table show: the status, with NONE split by whether others have one."""
+
+    SHERIFF = Status.SHERIFF
+    OTHERS = "others"  # no sheriff agreement, but another agency in the county has one
+    FORMER = Status.FORMER
+    NONE = Status.NONE
+    UNKNOWN = Status.UNKNOWN
+
+    ALL = [SHERIFF, OTHERS, FORMER, NONE, UNKNOWN]
+
 
 KIND_ORDER = {kind: i for i, kind in enumerate(Agency.Kind.values)}
+MODEL_ORDER = Agreement.Model.values
+# Anchor of each model on the explainer's models page (CONVENTIONS.md).
+MODEL_ANCHOR = {"jail": "jail-enforcement", "warrant": "warrant-service-officer", "task-force": "task-force"}
+
+
+def sorted_models(models) -> list[str]:
+    return sorted(set(models), key=MODEL_ORDER.index)
 
 
 @dataclass
@@ -53,12 +76,99 @@ class CountyStatus:
         return Status.NONE
 
     @property
+    def category(self) -> str:
+        if self.code == Status.NONE and self.others_current:
+            return MapCategory.OTHERS
+        return self.code
+
+    @property
     def sheriff_models(self) -> list[str]:
-        return sorted({a.model for a in self.sheriff_current}, key=Agreement.Model.values.index)
+        return sorted_models(a.model for a in self.sheriff_current)
+
+    @property
+    def sheriff_former_models(self) -> list[str]:
+        return sorted_models(a.model for a in self.sheriff_former)
+
+    @property
+    def sheriff_name(self) -> str:
+        """The sheriff's office as ICE names it, or None when ICE never listed it."""
+        for agreement in self.sheriff_current + self.sheriff_former:
+            return agreement.agency.name
+        return ""
+
+    @property
+    def sheriff_last_listed(self) -> date | None:
+        """For a former agreement: the last ICE list that still showed it."""
+        dates = [a.last_listed.as_of for a in self.sheriff_former]
+        return max(dates) if dates else None
+
+    @property
+    def sheriff_dropped_on(self) -> date | None:
+        """For a former agreement: the first ICE list that no longer showed it (annotated by the query)."""
+        dates = [a.dropped_on for a in self.sheriff_former if getattr(a, "dropped_on", None)]
+        return min(dates) if dates else None
+
+    @property
+    def current(self) -> list[Agreement]:
+        """Agreements of agencies in the county on ICE's newest list: the sheriff first."""
+        return self.sheriff_current + self.others_current
+
+    @property
+    def former(self) -> list[Agreement]:
+        return self.sheriff_former + self.others_former
+
+    @property
+    def models(self) -> list[str]:
+        """Every model any agency in the county holds on the newest list (statewide agencies left out)."""
+        return sorted_models(a.model for a in self.current)
+
+    @property
+    def agencies_current(self) -> list[Agency]:
+        seen = {}
+        for agreement in self.current:
+            seen.setdefault(agreement.agency_id, agreement.agency)
+        return list(seen.values())
+
+    @property
+    def agencies_by_kind(self) -> list[tuple[str, int]]:
+        """(kind label, count) of agencies with a current agreement, in the usual order."""
+        counts = Counter(agency.kind for agency in self.agencies_current)
+        return [(Agency.Kind(kind).label, counts[kind]) for kind in Agency.Kind.values if counts[kind]]
 
     @property
     def sb8_applies(self) -> bool | None:
         return self.county.sb8_applies
+
+    def sb8_days_left(self, today: date) -> int:
+        """Days from today until SB 8's deadline (negative once it has passed)."""
+        return (SB8_DEADLINE - today).days
+
+    @property
+    def newest_signed(self) -> date | None:
+        dates = [a.signed for a in self.current if a.signed]
+        return max(dates) if dates else None
+
+
+def _agreements():
+    next_list = Snapshot.objects.filter(as_of__gt=OuterRef("last_listed__as_of")).order_by("as_of")
+    return Agreement.objects.select_related("agency", "first_listed", "last_listed").annotate(
+        dropped_on=Subquery(next_list.values("as_of")[:1])
+    )
+
+
+def _sort_key(agreement):
+    return (KIND_ORDER[agreement.agency.kind], agreement.agency.name, MODEL_ORDER.index(agreement.model))
+
+
+def _file(status: CountyStatus, agreement: Agreement) -> None:
+    agency = agreement.agency
+    if agency.statewide:
+        if agreement.is_current:
+            status.statewide.append(agreement)
+    elif agency.kind == Agency.Kind.SHERIFF:
+        (status.sheriff_current if agreement.is_current else status.sheriff_former).append(agreement)
+    else:
+        (status.others_current if agreement.is_current else status.others_former).append(agreement)
 
 
 def county_status(county: County, snapshot: Snapshot | None = None) -> CountyStatus:
@@ -68,32 +178,31 @@ def county_status(county: County, snapshot: Snapshot | None = None) -> CountySta
     status = CountyStatus(county=county, snapshot=snapshot)
     if snapshot is None:
         return status
-    agreements = (
-        Agreement.objects.filter(agency__county=county)
-        .select_related("agency", "first_listed", "last_listed")
-        .order_by("agency__name", "model")
-    ) | (
-        Agreement.objects.filter(
-            agency__statewide=True, agency__state_id=county.state_id, is_current=True
-        ).select_related("agency", "first_listed", "last_listed")
+    agreements = _agreements().filter(agency__county=county) | _agreements().filter(
+        agency__statewide=True, agency__state_id=county.state_id, is_current=True
     )
-    for agreement in sorted(agreements, key=_agreement_order):
+    for agreement in sorted(agreements, key=_sort_key):
         _file(status, agreement)
     return status
 
 
-def _agreement_order(agreement: Agreement):
-    return (KIND_ORDER[agreement.agency.kind], agreement.agency.name, agreement.model)
-
-
-def _file(status: CountyStatus, agreement: Agreement) -> None:
-    agency = agreement.agency
-    if agency.statewide:
-        status.statewide.append(agreement)
-    elif agency.kind == Agency.Kind.SHERIFF:
-        (status.sheriff_current if agreement.is_current else status.sheriff_former).append(agreement)
-    else:
-        (status.others_current if agreement.is_current else status.others_former).append(agreement)
+def state_statuses(state: State, snapshot: Snapshot | None, counties=None) -> list[CountyStatus]:
+    """The status of every county of a state: one query for the counties, one for all agreements."""
+    if counties is None:
+        counties = County.objects.filter(state=state).select_related("state").order_by("name")
+    statuses = {county.pk: CountyStatus(county=county, snapshot=snapshot) for county in counties}
+    if snapshot is None:
+        return list(statuses.values())
+    statewide = []
+    for agreement in sorted(_agreements().filter(agency__state=state), key=_sort_key):
+        if agreement.agency.statewide:
+            if agreement.is_current:
+                statewide.append(agreement)
+        elif agreement.agency.county_id in statuses:
+            _file(statuses[agreement.agency.county_id], agreement)
+    for status in statuses.values():
+        status.statewide = statewide
+    return list(statuses.values())
 
 
 def county_statuses(counties: Iterable[County], snapshot: Snapshot | None = None) -> Iterator[CountyStatus]:
@@ -107,10 +216,8 @@ def county_statuses(counties: Iterable[County], snapshot: Snapshot | None = None
     by_county: dict[int, list[Agreement]] = defaultdict(list)
     statewide: dict[int, list[Agreement]] = defaultdict(list)
     if snapshot is not None:
-        agreements = Agreement.objects.filter(
-            Q(agency__county__isnull=False) | Q(agency__statewide=True, is_current=True)
-        ).select_related("agency", "first_listed", "last_listed")
-        for agreement in sorted(agreements, key=_agreement_order):
+        agreements = _agreements().filter(Q(agency__county__isnull=False) | Q(agency__statewide=True, is_current=True))
+        for agreement in sorted(agreements, key=_sort_key):
             if agreement.agency.statewide:
                 statewide[agreement.agency.state_id].append(agreement)
             else:

@@ -1,22 +1,181 @@
+import hashlib
+
+from django.db.models import Count, Q
+
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from .models import County, Snapshot, State
-from .status import county_status
+from .models import Agency, Agreement, County, Event, Snapshot, State
+from .status import SB8_DEADLINE, MapCategory, county_status, state_statuses
+from .wording import model_list
+
+# Public pages change when a new ICE list or an editor's change lands; a CDN may keep them a few minutes.
+PUBLIC_MAX_AGE = 300
 
 
-@require_safe
-def state_detail(request, state):
-    state = get_object_or_404(State, code=state.upper())
-    counties = County.objects.filter(state=state).order_by("name")
-    return render(
-        request,
-        "counties/state_detail.html",
-        {"state": state, "counties": counties, "snapshot": Snapshot.objects.newest()},
-    )
+def _etag(*parts) -> str:
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def _public(response, etag: str):
+    """Headers that let a browser or CDN keep a public page: no cookie, short max-age, an ETag."""
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
+
+
+def _cached_render(request, etag: str, template: str, context_fn):
+    """A 304 when the reader already has this version; otherwise render it (context built lazily)."""
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return _public(not_modified, etag)
+    return _public(render(request, template, context_fn()), etag)
+
+
+def _snapshot_version(snapshot):
+    return f"{snapshot.pk}:{snapshot.sha256}" if snapshot else "none"
 
 
 @require_safe
 def county_detail(request, state, slug):
     county = get_object_or_404(County.objects.select_related("state"), state__code=state.upper(), slug=slug)
-    return render(request, "counties/county_detail.html", {"county": county, "status": county_status(county)})
+    status = county_status(county)
+    events = list(Event.objects.published().filter(county=county).select_related("source").order_by("-date", "-id"))
+    today = timezone.localdate()
+    etag = _etag(
+        "county",
+        county.pk,
+        _snapshot_version(status.snapshot),
+        county.last_verified_at,
+        county.jail_status,
+        county.jail_status_as_of,
+        max((e.updated_at for e in events), default=""),
+        today,
+        get_language(),
+    )
+
+    def context():
+        return {
+            "county": county,
+            "status": status,
+            "sheriff_models_text": model_list(status.sheriff_models),
+            "sheriff_former_models_text": model_list(status.sheriff_former_models),
+            "timeline": county_timeline(status, events),
+            "events": events,
+            "today": today,
+            "sb8_deadline": SB8_DEADLINE,
+            "sb8_days_left": status.sb8_days_left(today),
+        }
+
+    return _cached_render(request, etag, "counties/county_detail.html", context)
+
+
+def county_timeline(status, events):
+    """Dated entries, newest first: agreements first listed / no longer listed, and editors' events."""
+    entries = []
+    for agreement in status.current + status.former:
+        entries.append({"date": agreement.first_listed.as_of, "kind": "listed", "agreement": agreement})
+        if not agreement.is_current and getattr(agreement, "dropped_on", None):
+            entries.append({"date": agreement.dropped_on, "kind": "dropped", "agreement": agreement})
+    for event in events:
+        entries.append({"date": event.date, "kind": "event", "event": event})
+    return sorted(entries, key=lambda e: e["date"], reverse=True)
+
+
+STATE_SORTS = {
+    "name": lambda s: s.county.name,
+    "population": lambda s: -(s.county.population or 0),
+    "status": lambda s: (MapCategory.ALL.index(s.category), s.county.name),
+    "agreements": lambda s: (-len(s.current), s.county.name),
+}
+
+
+@require_safe
+def state_detail(request, state):
+    state = get_object_or_404(State, code=state.upper())
+    snapshot = Snapshot.objects.newest()
+    statuses = state_statuses(state, snapshot)
+
+    status_filter = request.GET.get("status", "")
+    model_filter = request.GET.get("model", "")
+    sort = request.GET.get("sort", "name")
+    if status_filter not in MapCategory.ALL:
+        status_filter = ""
+    if model_filter not in Agreement.Model.values:
+        model_filter = ""
+    if sort not in STATE_SORTS:
+        sort = "name"
+
+    category_counts = {c: 0 for c in MapCategory.ALL}
+    model_counts = {m: 0 for m in Agreement.Model.values}
+    for status in statuses:
+        category_counts[status.category] += 1
+        for model in status.models:
+            model_counts[model] += 1
+
+    shown = [
+        s
+        for s in statuses
+        if (not status_filter or s.category == status_filter) and (not model_filter or model_filter in s.models)
+    ]
+    shown.sort(key=STATE_SORTS[sort])
+    counties_version = [(s.county.pk, s.county.jail_status, s.county.population, s.county.last_verified_at) for s in statuses]
+    etag = _etag("state", state.pk, _snapshot_version(snapshot), counties_version, request.GET.urlencode(), get_language())
+    return _cached_render(
+        request,
+        etag,
+        "counties/state_detail.html",
+        lambda: {
+            "state": state,
+            "snapshot": snapshot,
+            "statuses": statuses,
+            "shown": shown,
+            "status_filter": status_filter,
+            "model_filter": model_filter,
+            "sort": sort,
+            "category_counts": category_counts,
+            "model_counts": model_counts,
+            "categories": MapCategory.ALL,
+            "models": Agreement.Model.choices,
+            "statewide": statuses[0].statewide if statuses else [],
+        },
+    )
+
+
+@require_safe
+def national(request):
+    snapshot = Snapshot.objects.newest()
+    rows = {}
+    current = Agreement.objects.current().exclude(agency__state__isnull=True)
+    for row in current.values("agency__state__code", "agency__state__name", "model").annotate(n=Count("id")):
+        entry = rows.setdefault(
+            row["agency__state__code"],
+            {"code": row["agency__state__code"], "name": row["agency__state__name"], "models": {}, "total": 0},
+        )
+        entry["models"][row["model"]] = row["n"]
+        entry["total"] += row["n"]
+    agencies = current.values("agency__state__code").annotate(
+        agencies=Count("agency", distinct=True),
+        sheriffs=Count("agency", distinct=True, filter=Q(agency__kind=Agency.Kind.SHERIFF)),
+    )
+    for row in agencies:
+        rows[row["agency__state__code"]].update(agencies=row["agencies"], sheriffs=row["sheriffs"])
+    states = sorted(rows.values(), key=lambda r: (-r["total"], r["name"]))
+    for entry in states:
+        entry["model_counts"] = [entry["models"].get(m, 0) for m in Agreement.Model.values]
+    totals = {
+        "total": sum(r["total"] for r in states),
+        "agencies": sum(r["agencies"] for r in states),
+        "model_counts": [sum(r["models"].get(m, 0) for r in states) for m in Agreement.Model.values],
+    }
+    etag = _etag("national", _snapshot_version(snapshot), get_language())
+    return _cached_render(
+        request,
+        etag,
+        "counties/national.html",
+        lambda: {"snapshot": snapshot, "states": states, "totals": totals, "models": Agreement.Model.choices},
+    )
