@@ -1,19 +1,20 @@
 import hashlib
 
 from django.db.models import Count, Q
-
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from .models import Agency, Agreement, County, Event, Snapshot, State
+from .changes import recent_changes
+from .models import Agency, Agreement, County, Snapshot, State
 from .status import SB8_DEADLINE, MapCategory, county_status, state_statuses
 from .wording import model_list
 
 # Public pages change when a new ICE list or an editor's change lands; a CDN may keep them a few minutes.
 PUBLIC_MAX_AGE = 300
+TIMELINE_LIMIT = 50
 
 
 def _etag(*parts) -> str:
@@ -44,7 +45,7 @@ def _snapshot_version(snapshot):
 def county_detail(request, state, slug):
     county = get_object_or_404(County.objects.select_related("state"), state__code=state.upper(), slug=slug)
     status = county_status(county)
-    events = list(Event.objects.published().filter(county=county).select_related("source").order_by("-date", "-id"))
+    timeline = recent_changes(county=county, limit=TIMELINE_LIMIT)
     today = timezone.localdate()
     etag = _etag(
         "county",
@@ -53,7 +54,7 @@ def county_detail(request, state, slug):
         county.last_verified_at,
         county.jail_status,
         county.jail_status_as_of,
-        max((e.updated_at for e in events), default=""),
+        max((item.event.updated_at for item in timeline if item.event), default=""),
         today,
         get_language(),
     )
@@ -64,26 +65,13 @@ def county_detail(request, state, slug):
             "status": status,
             "sheriff_models_text": model_list(status.sheriff_models),
             "sheriff_former_models_text": model_list(status.sheriff_former_models),
-            "timeline": county_timeline(status, events),
-            "events": events,
+            "timeline": timeline,
             "today": today,
             "sb8_deadline": SB8_DEADLINE,
             "sb8_days_left": status.sb8_days_left(today),
         }
 
     return _cached_render(request, etag, "counties/county_detail.html", context)
-
-
-def county_timeline(status, events):
-    """Dated entries, newest first: agreements first listed / no longer listed, and editors' events."""
-    entries = []
-    for agreement in status.current + status.former:
-        entries.append({"date": agreement.first_listed.as_of, "kind": "listed", "agreement": agreement})
-        if not agreement.is_current and getattr(agreement, "dropped_on", None):
-            entries.append({"date": agreement.dropped_on, "kind": "dropped", "agreement": agreement})
-    for event in events:
-        entries.append({"date": event.date, "kind": "event", "event": event})
-    return sorted(entries, key=lambda e: e["date"], reverse=True)
 
 
 STATE_SORTS = {
@@ -110,8 +98,8 @@ def state_detail(request, state):
     if sort not in STATE_SORTS:
         sort = "name"
 
-    category_counts = {c: 0 for c in MapCategory.ALL}
-    model_counts = {m: 0 for m in Agreement.Model.values}
+    category_counts = dict.fromkeys(MapCategory.ALL, 0)
+    model_counts = dict.fromkeys(Agreement.Model.values, 0)
     for status in statuses:
         category_counts[status.category] += 1
         for model in status.models:
@@ -120,11 +108,21 @@ def state_detail(request, state):
     shown = [
         s
         for s in statuses
-        if (not status_filter or s.category == status_filter) and (not model_filter or model_filter in s.models)
+        if (not status_filter or s.category == status_filter)
+        and (not model_filter or model_filter in s.models)
     ]
     shown.sort(key=STATE_SORTS[sort])
-    counties_version = [(s.county.pk, s.county.jail_status, s.county.population, s.county.last_verified_at) for s in statuses]
-    etag = _etag("state", state.pk, _snapshot_version(snapshot), counties_version, request.GET.urlencode(), get_language())
+    counties_version = [
+        (s.county.pk, s.county.jail_status, s.county.population, s.county.last_verified_at) for s in statuses
+    ]
+    etag = _etag(
+        "state",
+        state.pk,
+        _snapshot_version(snapshot),
+        counties_version,
+        request.GET.urlencode(),
+        get_language(),
+    )
     return _cached_render(
         request,
         etag,
@@ -154,7 +152,12 @@ def national(request):
     for row in current.values("agency__state__code", "agency__state__name", "model").annotate(n=Count("id")):
         entry = rows.setdefault(
             row["agency__state__code"],
-            {"code": row["agency__state__code"], "name": row["agency__state__name"], "models": {}, "total": 0},
+            {
+                "code": row["agency__state__code"],
+                "name": row["agency__state__name"],
+                "models": {},
+                "total": 0,
+            },
         )
         entry["models"][row["model"]] = row["n"]
         entry["total"] += row["n"]

@@ -46,7 +46,9 @@ def test_sheriff_with_two_models_named_in_one_sentence(client, newest):
     county = CountyFactory(name="Alpha County")
     sheriff = AgencyFactory(county=county, state=county.state, name="Alpha County Sheriff's Office")
     AgreementFactory(agency=sheriff, model="jail", first_listed=newest, signed=datetime.date(2029, 7, 29))
-    AgreementFactory(agency=sheriff, model="task-force", first_listed=newest, signed=datetime.date(2029, 8, 1))
+    AgreementFactory(
+        agency=sheriff, model="task-force", first_listed=newest, signed=datetime.date(2029, 8, 1)
+    )
     text = page_text(client.get(county_url(county)))
     assert (
         "As of ICE's list of Jan. 2, 2030, the Alpha County Sheriff's Office has 2 287(g) agreements "
@@ -58,7 +60,9 @@ def test_sheriff_with_two_models_named_in_one_sentence(client, newest):
 
 def test_no_sheriff_agreement_and_other_agencies_listed_after_the_sheriff(client, newest):
     county = CountyFactory(name="Beta County")
-    police = AgencyFactory(county=county, state=county.state, name="Beta City Police", kind=Agency.Kind.POLICE)
+    police = AgencyFactory(
+        county=county, state=county.state, name="Beta City Police", kind=Agency.Kind.POLICE
+    )
     constable = AgencyFactory(county=county, state=county.state, name="Aardvark Constable", kind="constable")
     AgreementFactory(agency=police, first_listed=newest)
     AgreementFactory(agency=constable, first_listed=newest)
@@ -82,7 +86,9 @@ def test_former_sheriff_agreement_says_since_when(client):
 
 def test_statewide_agencies_are_on_every_county_page_of_their_state(client, newest):
     one, two = CountyFactory(), CountyFactory()
-    state_police = AgencyFactory(county=None, state=one.state, name="Testland Rangers", statewide=True, kind="state")
+    state_police = AgencyFactory(
+        county=None, state=one.state, name="Testland Rangers", statewide=True, kind="state"
+    )
     AgreementFactory(agency=state_police, first_listed=newest)
     for county in (one, two):
         text = page_text(client.get(county_url(county)))
@@ -126,16 +132,20 @@ def test_spanish_county_page(client, newest):
 
 
 def test_county_page_query_count_is_the_same_for_every_county(client, newest, django_assert_num_queries):
-    busy = CountyFactory()
-    quiet = CountyFactory()
+    """County, newest list, agreements, then the timeline (transitions, their agreements and lists, events)."""
+    busy, quiet, empty = CountyFactory(), CountyFactory(), CountyFactory()
     for i, kind in enumerate(["sheriff", "police", "constable", "marshal"]):
         agency = AgencyFactory(county=busy, state=busy.state, kind=kind, name=f"Agency {i}")
         AgreementFactory(agency=agency, first_listed=newest)
         AgreementFactory(agency=agency, model="jail", first_listed=newest)
     EventFactory(county=busy)
+    AgreementFactory(agency=AgencyFactory(county=quiet, state=quiet.state), first_listed=newest)
     for county in (busy, quiet):
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(7):
             assert client.get(county_url(county)).status_code == 200
+    # With nothing on any list, the timeline skips loading agreements and lists.
+    with django_assert_num_queries(5):
+        assert client.get(county_url(empty)).status_code == 200
 
 
 # --- Texas: the SB 8 box -------------------------------------------------------------------------------
@@ -152,7 +162,10 @@ def texas_county():
     ("jail_status", "expected"),
     [
         ("jail", "requires its sheriff to request or enter into a 287(g) agreement with ICE by Dec. 1, 2026"),
-        ("private", "requires its sheriff to request or enter into a 287(g) agreement with ICE by Dec. 1, 2026"),
+        (
+            "private",
+            "requires its sheriff to request or enter into a 287(g) agreement with ICE by Dec. 1, 2026",
+        ),
         ("none", "it does not require this sheriff"),
         ("unknown", "we cannot say whether Texas Senate Bill 8 requires"),
     ],

@@ -24,7 +24,9 @@ def testland():
     }
     sheriff = AgencyFactory(county=counties["Ash"], state=state, name="Ash County Sheriff's Office")
     AgreementFactory(agency=sheriff, model="task-force", first_listed=newest)
-    police = AgencyFactory(county=counties["Birch"], state=state, name="Birchville PD", kind=Agency.Kind.POLICE)
+    police = AgencyFactory(
+        county=counties["Birch"], state=state, name="Birchville PD", kind=Agency.Kind.POLICE
+    )
     AgreementFactory(agency=police, model="jail", first_listed=newest)
     former = AgencyFactory(county=counties["Cedar"], state=state, name="Cedar County Sheriff's Office")
     AgreementFactory(agency=former, model="warrant", first_listed=old, last_listed=old, is_current=False)
@@ -59,7 +61,10 @@ def test_every_county_with_counts(client, testland):
         ("model=warrant", []),  # only a former agreement: not counted
         ("sort=population", ["Birch County", "Cedar County", "Ash County", "Dogwood County"]),
         ("sort=status", ["Ash County", "Birch County", "Cedar County", "Dogwood County"]),
-        ("status=bogus&model=<script>&sort=';drop", ["Ash County", "Birch County", "Cedar County", "Dogwood County"]),
+        (
+            "status=bogus&model=<script>&sort=';drop",
+            ["Ash County", "Birch County", "Cedar County", "Dogwood County"],
+        ),
     ],
 )
 def test_filters_and_sorts_are_plain_links(client, testland, query, expected):
@@ -91,7 +96,9 @@ def test_state_page_cache_headers(client, testland):
     assert response.cookies == {}
 
 
-def test_national_page_counts_current_agreements_by_state_and_model(client, testland, django_assert_num_queries):
+def test_national_page_counts_current_agreements_by_state_and_model(
+    client, testland, django_assert_num_queries
+):
     with django_assert_num_queries(3):
         response = client.get(reverse("counties:national"))
     assert response.status_code == 200
