@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _english_urls():
-    """A request under /es/ leaves Spanish active in this thread; reverse() in the next test wants English."""
+    """A request under /es/ leaves Spanish active in the thread; these tests reverse() English URLs."""
+    translation.activate("en")
     yield
     translation.activate("en")
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from counties.models import Agency
 from tests.factories import AgencyFactory, AgreementFactory, CountyFactory, SnapshotFactory, StateFactory
-from tests.test_county_pages import page_text
+from tests.test_county_pages import _english_urls, page_text  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
