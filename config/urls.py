@@ -1,7 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from explainer.sitemaps import SITEMAPS
 from explainer.views import healthz
 from share.urls import data_patterns, feed_patterns, share_patterns
 
@@ -9,6 +11,7 @@ from share.urls import data_patterns, feed_patterns, share_patterns
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 # Public pages: English at /, Spanish under /es/.

@@ -1,0 +1,429 @@
+"""Explainer pages: Markdown files with TOML front matter, rendered safely with markdown-it-py.
+
+One file per page and language: `explainer/content/<lang>/<slug>.md` (see explainer/content/README.md for
+the writing conventions). Raw HTML is off, images are off, and every custom piece of syntax is its own
+markdown-it token whose output is escaped, so nothing written in a content file reaches a reader's page
+unescaped:
+
+- `[@12]`, `[@12; @3]`        citation of source 12 (and 3) in explainer/content/sources.toml
+- `[[stat:name]]`             a number or date computed from the database (explainer/stats.py)
+- `[[term:slug|text]]`        link to the glossary entry `#slug`
+- `[[page:slug#anchor|text]]` link to another explainer page (anchor optional)
+- `[[county:tx/dallas-county|text]]`, `[[state:tx|text]]`  link to a county or state page
+- `## Heading {#anchor}`      a heading with a fixed id, the same in every language
+
+A mistake in a file (unknown source, stat, term or page; missing front matter) is collected as an error:
+`manage.py check` reports it, the tests fail on it, and the page shows a visible "[?]" instead of
+crashing for a reader.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+SOURCES_FILE = CONTENT_DIR / "sources.toml"
+# The fixed set of page slugs (notes/CONVENTIONS.md). A [[page:...]] link to one of these that has no file
+# yet shows as plain text, so writers can link ahead; any other slug is an error.
+PLANNED_SLUGS = frozenset(
+    "what-is-287g models detainers texas-sb8 dallas-area money history debate your-rights glossary "
+    "methodology about sources privacy".split()
+)
+GLOSSARY_SLUG = "glossary"
+SOURCES_SLUG = "sources"
+
+CITE_RE = re.compile(r"\[(@\d+(?:\s*;\s*@\d+)*)\]")
+# Inside a table cell the | before the shown text is written \| (the table syntax owns bare pipes).
+REF_RE = re.compile(r"\[\[(stat|term|page|county|state):([^\]|\\]+?)(?:\\?\|([^\]]+?))?\]\]")
+HEADING_ID_RE = re.compile(r"\s*\{#([a-z0-9][a-z0-9-]*)\}\s*$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REQUIRED_FIELDS = {"title": str, "description": str, "reviewed": date, "order": int}
+
+
+class ContentError(Exception):
+    """A content file that cannot be read at all (bad front matter, bad TOML)."""
+
+
+@dataclass(frozen=True)
+class Source:
+    number: int
+    title: str
+    publisher: str
+    date: str
+    url: str = ""
+    note: str = ""
+    weak: bool = False
+    also: tuple[str, ...] = ()
+
+    @property
+    def date_display(self) -> str:
+        """The date as the fact sheet gives it, with its "n.d." (no date shown) said in the reader's language."""
+        return self.date.replace("n.d.", _("n.d.")) if self.date.startswith("n.d") else self.date
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    lang: str
+    title: str
+    description: str
+    reviewed: date
+    order: int
+    body: str
+    menu: bool = False
+    menu_label: str = ""
+    self_sourced: bool = False
+    path: Path | None = None
+
+    @property
+    def url(self) -> str:
+        with translation.override(self.lang):
+            return reverse("explainer:page", args=[self.slug])
+
+
+@dataclass
+class Rendered:
+    html: SafeString
+    sources: list[tuple[int, Source]]
+    errors: list[str]
+    stats: list[str]
+    terms: list[str]
+    anchors: list[str]
+
+
+# --- loading --------------------------------------------------------------------------------------------
+
+
+def load_sources(path: Path = SOURCES_FILE) -> dict[int, Source]:
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    registry: dict[int, Source] = {}
+    for entry in data.get("source", []):
+        source = Source(
+            number=entry["number"],
+            title=entry["title"],
+            publisher=entry["publisher"],
+            date=entry.get("date", ""),
+            url=entry.get("url", ""),
+            note=entry.get("note", ""),
+            weak=entry.get("weak", False),
+            also=tuple(entry.get("also", ())),
+        )
+        if source.number in registry:
+            raise ContentError(f"{path.name}: source {source.number} is listed twice")
+        registry[source.number] = source
+    return registry
+
+
+def parse_page(text: str, *, slug: str, lang: str, path: Path | None = None) -> Page:
+    """Split `+++` TOML front matter from the Markdown body and check the front matter's fields."""
+    name = path.name if path else slug
+    lines = text.lstrip("\ufeff").splitlines(keepends=True)
+    if not lines or lines[0].strip() != "+++":
+        raise ContentError(f"{lang}/{name}: the file must start with a +++ line (TOML front matter)")
+    try:
+        end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == "+++")
+    except StopIteration:
+        raise ContentError(f"{lang}/{name}: the front matter has no closing +++ line") from None
+    try:
+        meta = tomllib.loads("".join(lines[1:end]))
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"{lang}/{name}: front matter is not valid TOML: {exc}") from None
+    for key, kind in REQUIRED_FIELDS.items():
+        if not isinstance(meta.get(key), kind) or (kind is str and not meta[key].strip()):
+            raise ContentError(f"{lang}/{name}: front matter needs `{key}` ({kind.__name__})")
+    return Page(
+        slug=slug,
+        lang=lang,
+        title=meta["title"].strip(),
+        description=meta["description"].strip(),
+        reviewed=meta["reviewed"],
+        order=meta["order"],
+        menu=bool(meta.get("menu", False)),
+        menu_label=str(meta.get("menu_label", "")).strip() or meta["title"].strip(),
+        self_sourced=bool(meta.get("self_sourced", False)),
+        body="".join(lines[end + 1 :]),
+        path=path,
+    )
+
+
+def _load_all() -> tuple[dict[int, Source], dict[tuple[str, str], Page]]:
+    pages = {}
+    for code, _name in settings.LANGUAGES:
+        for path in sorted((CONTENT_DIR / code).glob("*.md")):
+            if not SLUG_RE.match(path.stem):
+                raise ContentError(f"{code}/{path.name}: file names are lower-case slugs like what-is-287g.md")
+            pages[(code, path.stem)] = parse_page(path.read_text(encoding="utf-8"), slug=path.stem, lang=code, path=path)
+    return load_sources(), pages
+
+
+@functools.cache
+def _cached():
+    return _load_all()
+
+
+def _content():
+    # With DEBUG on, edits to content files show on the next request; otherwise they are read once.
+    return _load_all() if settings.DEBUG else _cached()
+
+
+def sources() -> dict[int, Source]:
+    return _content()[0]
+
+
+def pages() -> dict[tuple[str, str], Page]:
+    return _content()[1]
+
+
+def get_page(lang: str, slug: str) -> Page | None:
+    return pages().get((lang, slug))
+
+
+def pages_in(lang: str) -> list[Page]:
+    return sorted((p for (code, _s), p in pages().items() if code == lang), key=lambda p: (p.order, p.slug))
+
+
+def page_slugs() -> list[str]:
+    """Every slug that has a page in at least one language, for the URL converter and the sitemap."""
+    return sorted({slug for (_code, slug) in pages()})
+
+
+def cited_numbers(page: Page) -> list[int]:
+    """Source numbers a page cites, in order of first appearance (no rendering, no database)."""
+    seen: dict[int, None] = {}
+    for match in CITE_RE.finditer(page.body):
+        for part in match.group(1).split(";"):
+            seen.setdefault(int(part.strip().lstrip("@")), None)
+    return list(seen)
+
+
+def sources_by_page(lang: str) -> list[tuple[Source, list[Page]]]:
+    """Every source cited anywhere on the site in one language, by number, with the pages that cite it."""
+    registry = sources()
+    citing: dict[int, list[Page]] = {}
+    for page in pages_in(lang):
+        for number in cited_numbers(page):
+            if number in registry:
+                citing.setdefault(number, []).append(page)
+    return [(registry[number], citing[number]) for number in sorted(citing)]
+
+
+# --- rendering ------------------------------------------------------------------------------------------
+
+
+def _site_refs(state, silent):
+    """Inline rule for `[@n]` citations and `[[kind:value|text]]` references."""
+    if state.src[state.pos] != "[":
+        return False
+    match = CITE_RE.match(state.src, state.pos)
+    if match:
+        if not silent:
+            token = state.push("cite", "", 0)
+            token.meta = {"numbers": [int(p.strip().lstrip("@")) for p in match.group(1).split(";")]}
+        state.pos = match.end()
+        return True
+    match = REF_RE.match(state.src, state.pos)
+    if match:
+        if not silent:
+            token = state.push(f"ref_{match.group(1)}", "", 0)
+            token.meta = {"value": match.group(2).strip(), "text": (match.group(3) or "").strip()}
+        state.pos = match.end()
+        return True
+    return False
+
+
+def _heading_ids(state):
+    """`## Title {#anchor}` gives the heading a fixed id (before inline parsing, so the text is clean)."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and i + 1 < len(tokens) and tokens[i + 1].type == "inline":
+            inline = tokens[i + 1]
+            match = HEADING_ID_RE.search(inline.content)
+            if match:
+                token.attrSet("id", match.group(1))
+                inline.content = inline.content[: match.start()]
+                state.env.setdefault("anchors", []).append(match.group(1))
+
+
+def _error(env, message) -> str:
+    env["errors"].append(message)
+    return '<span class="content-error">[?]</span>'
+
+
+def _render_cite(self, tokens, idx, options, env):
+    links = []
+    for number in tokens[idx].meta["numbers"]:
+        source = env["sources"].get(number)
+        if source is None:
+            links.append(_error(env, f"unknown source [@{number}]"))
+            continue
+        local = env["cited"].setdefault(number, len(env["cited"]) + 1)
+        label = escapeHtml(_("Source %(number)s") % {"number": local})
+        links.append(f'<a href="#source-{local}" aria-label="{label}">{local}</a>')
+    return '<sup class="cite">[' + ", ".join(links) + "]</sup>"
+
+
+def _render_stat(self, tokens, idx, options, env):
+    name = tokens[idx].meta["value"]
+    stats = env["stats"]
+    if name not in stats.names():
+        return _error(env, f"unknown stat [[stat:{name}]]")
+    env["stats_used"].append(name)
+    return f'<span class="stat" data-stat="{escapeHtml(name)}">{escapeHtml(stats.display(name))}</span>'
+
+
+def _link(env, kind, href, text, fallback):
+    text = text or fallback
+    if not text:
+        return _error(env, f"[[{kind}:…]] needs shown text after |")
+    return f'<a href="{escapeHtml(href)}">{escapeHtml(text)}</a>'
+
+
+def _render_term(self, tokens, idx, options, env):
+    meta = tokens[idx].meta
+    env["terms_used"].append(meta["value"])
+    if not SLUG_RE.match(meta["value"]):
+        return _error(env, f"bad term slug [[term:{meta['value']}]]")
+    href = reverse("explainer:page", args=[GLOSSARY_SLUG]) + "#" + meta["value"]
+    return _link(env, "term", href, meta["text"], "")
+
+
+def _render_page_link(self, tokens, idx, options, env):
+    meta = tokens[idx].meta
+    slug, _hash, anchor = meta["value"].partition("#")
+    if slug not in env["slugs"]:
+        if slug in PLANNED_SLUGS and meta["text"]:
+            return escapeHtml(meta["text"])
+        return _error(env, f"unknown page [[page:{slug}]]")
+    href = reverse("explainer:page", args=[slug]) + (f"#{anchor}" if anchor else "")
+    return _link(env, "page", href, meta["text"], "")
+
+
+def _render_county(self, tokens, idx, options, env):
+    meta = tokens[idx].meta
+    state, _slash, slug = meta["value"].partition("/")
+    try:
+        href = reverse("counties:county", kwargs={"state": state, "slug": slug})
+    except NoReverseMatch:
+        return _error(env, f"bad county link [[county:{meta['value']}]]")
+    return _link(env, "county", href, meta["text"], "")
+
+
+def _render_state(self, tokens, idx, options, env):
+    meta = tokens[idx].meta
+    try:
+        href = reverse("counties:state", kwargs={"state": meta["value"]})
+    except NoReverseMatch:
+        return _error(env, f"bad state link [[state:{meta['value']}]]")
+    return _link(env, "state", href, meta["text"], "")
+
+
+@functools.cache
+def markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable("table")
+    md.disable(["image", "html_inline", "html_block"])  # no third-party requests, no raw HTML
+    md.inline.ruler.before("link", "site_refs", _site_refs)
+    md.core.ruler.before("inline", "heading_ids", _heading_ids)
+    md.add_render_rule("cite", _render_cite)
+    md.add_render_rule("ref_stat", _render_stat)
+    md.add_render_rule("ref_term", _render_term)
+    md.add_render_rule("ref_page", _render_page_link)
+    md.add_render_rule("ref_county", _render_county)
+    md.add_render_rule("ref_state", _render_state)
+    return md
+
+
+def render_page(page: Page, stats) -> Rendered:
+    """Render a page's body in its own language; `stats` is an explainer.stats.SiteStats (or a stand-in)."""
+    env = {
+        "sources": sources(),
+        "cited": {},
+        "errors": [],
+        "stats": stats,
+        "stats_used": [],
+        "terms_used": [],
+        "anchors": [],
+        "slugs": set(page_slugs()),
+    }
+    with translation.override(page.lang):
+        html = markdown().render(page.body, env)
+    for leftover in re.findall(r"\[\[[^\]<]{0,40}|\[@[^\]<]{0,20}", html):
+        env["errors"].append(f"not understood: {leftover!r} (in a table, write \\| before the shown text)")
+    cited = [(local, env["sources"][number]) for number, local in env["cited"].items()]
+    return Rendered(
+        html=mark_safe(html),  # noqa: S308 - markdown-it escapes all text; raw HTML and images are off
+        sources=cited,
+        errors=env["errors"],
+        stats=env["stats_used"],
+        terms=env["terms_used"],
+        anchors=env["anchors"],
+    )
+
+
+# --- checking -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _NameOnlyStats:
+    """Knows the stat names but never touches the database: for checks that run without data."""
+
+    known: frozenset = field(default_factory=frozenset)
+
+    def names(self):
+        return self.known
+
+    def display(self, name):
+        return "0"
+
+
+def content_errors() -> list[str]:
+    """Every problem in the content files, as readable messages (empty when all is well)."""
+    from .stats import STATS
+
+    try:
+        all_pages = pages()
+    except ContentError as exc:
+        return [str(exc)]
+    errors = []
+    stats = _NameOnlyStats(frozenset(STATS))
+    langs = [code for code, _name in settings.LANGUAGES]
+    glossary_ids = {}
+    rendered = {}
+    for key, page in all_pages.items():
+        rendered[key] = render_page(page, stats)
+        if page.slug == GLOSSARY_SLUG:
+            glossary_ids[page.lang] = set(rendered[key].anchors)
+    titles: dict[tuple[str, str], str] = {}
+    for (lang, slug), page in sorted(all_pages.items()):
+        where = f"{lang}/{slug}.md"
+        errors += [f"{where}: {message}" for message in rendered[(lang, slug)].errors]
+        for term in rendered[(lang, slug)].terms:
+            if term not in glossary_ids.get(lang, set()):
+                errors.append(f"{where}: [[term:{term}]] has no {{#{term}}} heading in {lang}/{GLOSSARY_SLUG}.md")
+        for other in langs:
+            if (other, slug) not in all_pages:
+                errors.append(f"{where}: no {other}/{slug}.md (every page exists in every language)")
+        for kind, value in (("title", page.title), ("description", page.description)):
+            if (lang, kind + value) in titles:
+                errors.append(f"{where}: same {kind} as {titles[(lang, kind + value)]}")
+            titles[(lang, kind + value)] = where
+        if not cited_numbers(page) and not page.self_sourced:
+            errors.append(f"{where}: cites no source (only a page about this site itself may say self_sourced = true)")
+    for lang in langs:
+        if (lang, GLOSSARY_SLUG) in all_pages and glossary_ids.get(lang) != glossary_ids.get(langs[0]):
+            errors.append(f"{lang}/{GLOSSARY_SLUG}.md: term anchors differ from {langs[0]}/{GLOSSARY_SLUG}.md")
+    return errors

@@ -1,0 +1,131 @@
+"""Numbers and dates that explainer pages quote from the database: `[[stat:name]]` in a content file.
+
+All of them come from three queries at most (the newest ICE list, one aggregate over current agreements,
+one aggregate over counties), whatever the page, and only when a page uses a stat. Anything that depends
+on ICE's lists is None, shown as "not known", while no ICE list has been imported: never a made-up 0.
+
+A county "has a sheriff agreement" exactly when counties.status.county_status() says Status.SHERIFF: an
+agreement on ICE's newest list held by the county's own sheriff's office (statewide agencies aside).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Exists, Min, OuterRef, Q, Window
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from counties.models import Agency, Agreement, County, Snapshot
+
+TX = Q(agency__state__code="TX")
+SB8_JAIL = [County.JailStatus.JAIL, County.JailStatus.PRIVATE]
+
+# name -> what it counts, for writers (explainer/content/README.md lists the same).
+STATS = {
+    "ice_list_date": gettext_lazy("date of the newest ICE list loaded"),
+    "first_ice_list_date": gettext_lazy("date of the oldest ICE list loaded"),
+    "ice_lists": gettext_lazy("number of dated ICE lists loaded"),
+    "unresolved_rows": gettext_lazy("rows of the newest ICE list whose county could not be resolved"),
+    "agreements": gettext_lazy("agreements on ICE's newest list, nationally"),
+    "agreements_jail": gettext_lazy("of those, Jail Enforcement"),
+    "agreements_warrant": gettext_lazy("of those, Warrant Service Officer"),
+    "agreements_task_force": gettext_lazy("of those, Task Force"),
+    "agencies": gettext_lazy("agencies with at least one agreement on the newest list"),
+    "sheriff_agencies": gettext_lazy("sheriff's offices with at least one agreement on the newest list"),
+    "police_agencies": gettext_lazy("police departments with at least one agreement on the newest list"),
+    "states": gettext_lazy("states and territories with at least one agreement on the newest list"),
+    "tx_agreements": gettext_lazy("agreements on ICE's newest list in Texas"),
+    "tx_agreements_jail": gettext_lazy("of those, Jail Enforcement"),
+    "tx_agreements_warrant": gettext_lazy("of those, Warrant Service Officer"),
+    "tx_agreements_task_force": gettext_lazy("of those, Task Force"),
+    "tx_agencies": gettext_lazy("Texas agencies with at least one agreement on the newest list"),
+    "counties_with_sheriff_agreement": gettext_lazy("counties whose sheriff has an agreement, nationally"),
+    "counties_with_any_agreement": gettext_lazy("counties with at least one local agency with an agreement"),
+    "tx_counties": gettext_lazy("counties in Texas"),
+    "tx_counties_with_sheriff_agreement": gettext_lazy("Texas counties whose sheriff has an agreement"),
+    "tx_counties_with_any_agreement": gettext_lazy("Texas counties with at least one local agency with an agreement"),
+    "tx_sb8_counties": gettext_lazy("Texas counties that run a jail or contract for one (SB 8 applies)"),
+    "tx_sb8_counties_without_sheriff_agreement": gettext_lazy(
+        "of those, counties whose sheriff has no agreement on ICE's newest list"
+    ),
+}
+
+MODEL_SUFFIX = {
+    Agreement.Model.JAIL: "jail",
+    Agreement.Model.WARRANT: "warrant",
+    Agreement.Model.TASK_FORCE: "task_force",
+}
+
+
+def compute() -> dict[str, int | date | None]:
+    """Every stat, raw: three queries (newest ICE list, counties, current agreements), two with no ICE list."""
+    values: dict[str, int | date | None] = dict.fromkeys(STATS)
+    snapshot = Snapshot.objects.annotate(lists=Window(Count("id"))).newest()
+    sheriff_current = Agreement.objects.current().filter(
+        agency__county=OuterRef("pk"), agency__kind=Agency.Kind.SHERIFF, agency__statewide=False
+    )
+    any_current = Agreement.objects.current().filter(agency__county=OuterRef("pk"))
+    counties = County.objects.annotate(has_sheriff=Exists(sheriff_current), has_any=Exists(any_current)).aggregate(
+        total=Count("id"),
+        tx=Count("id", filter=Q(state__code="TX")),
+        tx_sb8=Count("id", filter=Q(state__code="TX", jail_status__in=SB8_JAIL)),
+        sheriff=Count("id", filter=Q(has_sheriff=True)),
+        any=Count("id", filter=Q(has_any=True)),
+        tx_sheriff=Count("id", filter=Q(state__code="TX", has_sheriff=True)),
+        tx_any=Count("id", filter=Q(state__code="TX", has_any=True)),
+        tx_sb8_no_sheriff=Count("id", filter=Q(state__code="TX", jail_status__in=SB8_JAIL, has_sheriff=False)),
+    )
+    if counties["tx"]:
+        values["tx_counties"] = counties["tx"]
+        values["tx_sb8_counties"] = counties["tx_sb8"] or None  # no jail data loaded yet: not known
+    if snapshot is None:
+        return values
+    agreements = Agreement.objects.current().aggregate(
+        agreements=Count("id"),
+        agencies=Count("agency", distinct=True),
+        states=Count("agency__state", distinct=True),
+        sheriff_agencies=Count("agency", distinct=True, filter=Q(agency__kind=Agency.Kind.SHERIFF)),
+        police_agencies=Count("agency", distinct=True, filter=Q(agency__kind=Agency.Kind.POLICE)),
+        tx_agreements=Count("id", filter=TX),
+        tx_agencies=Count("agency", distinct=True, filter=TX),
+        first_ice_list_date=Min("first_listed__as_of"),
+        **{f"agreements_{suffix}": Count("id", filter=Q(model=model)) for model, suffix in MODEL_SUFFIX.items()},
+        **{f"tx_agreements_{suffix}": Count("id", filter=TX & Q(model=model)) for model, suffix in MODEL_SUFFIX.items()},
+    )
+    values.update(agreements)
+    values.update(
+        ice_list_date=snapshot.as_of,
+        ice_lists=snapshot.lists,
+        unresolved_rows=snapshot.rows_unresolved,
+        counties_with_sheriff_agreement=counties["sheriff"],
+        counties_with_any_agreement=counties["any"],
+        tx_counties_with_sheriff_agreement=counties["tx_sheriff"] if counties["tx"] else None,
+        tx_counties_with_any_agreement=counties["tx_any"] if counties["tx"] else None,
+        tx_sb8_counties_without_sheriff_agreement=counties["tx_sb8_no_sheriff"] if values["tx_sb8_counties"] else None,
+    )
+    return values
+
+
+class SiteStats:
+    """The stats for one request, computed on first use and shown in the active language."""
+
+    def __init__(self):
+        self._values = None
+
+    def names(self):
+        return STATS.keys()
+
+    def raw(self, name):
+        if self._values is None:
+            self._values = compute()
+        return self._values[name]
+
+    def display(self, name) -> str:
+        value = self.raw(name)
+        if value is None:
+            return _("not known")
+        if isinstance(value, date):
+            return date_format(value, "DATE_FORMAT")
+        return number_format(value, force_grouping=True)
