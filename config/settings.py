@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_htmx",
     "template_partials",
+    "simple_history",
+    "axes",
     "counties",
     "explainer",
     "share",
@@ -69,6 +71,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "config.editor_security.AdminNoStoreMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,7 +141,8 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)  # one trusted proxy that sets X-Forwarded-For/-Proto
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -144,6 +150,26 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+
+# Editors' admin. Logins: django-axes locks out a client after 5 failed logins for an hour (a success
+# resets the count); only failures are recorded, with the client address, to enforce the lockout.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "config.editor_security.client_ip"
+# History of every editor change (django-simple-history): who, when, what, why.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# ICE workbooks uploaded in the admin wait here between the preview and the editor's confirmation.
+ICE_UPLOAD_DIR = Path(os.environ.get("ICE_UPLOAD_DIR", BASE_DIR / ".uploads"))
+ICE_UPLOAD_MAX_BYTES = int(os.environ.get("ICE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+# Public "report a correction" form: at most this many reports per client per hour (keyed on a hash).
+CORRECTIONS_PER_HOUR = int(os.environ.get("CORRECTIONS_PER_HOUR", 5))
 
 LOGGING = {
     "version": 1,

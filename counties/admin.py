@@ -1,8 +1,26 @@
-from django.contrib import admin
+"""The editors' tool: every change is recorded (django-simple-history), says why, and cannot silently
+overwrite another editor's save. The ICE workbook upload lives in counties/admin_upload.py."""
 
+import hashlib
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from .admin_upload import SnapshotUploadMixin
+from .history import history_reason
 from .models import (
     Agency,
     Agreement,
+    Correction,
     County,
     Event,
     Place,
@@ -15,59 +33,376 @@ from .models import (
     ZipCounty,
 )
 
+GUARD_FIELDS = {"version", "change_reason"}
+
+
+def record_version(obj) -> str:
+    """A fingerprint of a record's stored values: it changes whenever anyone (or any import) saves it."""
+    values = {field.attname: field.value_from_object(obj) for field in obj._meta.concrete_fields}
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+class GuardedForm(forms.ModelForm):
+    """Optimistic locking plus a reason for the history.
+
+    The form carries the fingerprint of the record as it was when the editor opened it. On save the
+    record is locked (SELECT ... FOR UPDATE, inside the admin's transaction) and its fingerprint compared:
+    if someone saved it in between, nothing is saved, the editor's input stays in the form with a message
+    saying who changed it, and saving again (after checking) is a conscious choice.
+    """
+
+    reason_required = False
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"size": 80}),
+        help_text="Kept in the history with your name, e.g. “Commissioners court minutes of 2026-03-04”.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # From the database, not the instance: a revert form's instance is an old version.
+            current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+            if current is not None:
+                self.fields["version"].initial = record_version(current)
+            if self.reason_required:
+                self.fields["change_reason"].help_text = "Required: " + str(self.fields["change_reason"].help_text)
+
+    def edited_fields(self):
+        return [name for name in self.changed_data if name not in GUARD_FIELDS]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        if self.reason_required and self.edited_fields() and not cleaned.get("change_reason", "").strip():
+            self.add_error("change_reason", "Say why you are changing this; it is kept in the history.")
+        self._check_version(cleaned.get("version") or "")
+        return cleaned
+
+    def _check_version(self, seen):
+        model = type(self.instance)
+        rows = model._default_manager.filter(pk=self.instance.pk)
+        if transaction.get_connection().in_atomic_block:
+            rows = rows.select_for_update()
+        current = rows.first()
+        if current is None:
+            raise ValidationError("Someone deleted this record while you were editing it. Nothing was saved.")
+        now = record_version(current)
+        if seen == now:
+            return
+        # Keep everything the editor typed; arm the form so that saving again is a deliberate overwrite.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("version")] = now
+        latest = current.history.select_related("history_user").first() if hasattr(current, "history") else None
+        who = ""
+        if latest is not None:
+            who = f" ({latest.history_user or 'an import'}, {timezone.localtime(latest.history_date):%Y-%m-%d %H:%M}"
+            who += f": “{latest.history_change_reason}”)" if latest.history_change_reason else ")"
+        raise ValidationError(
+            f"Someone else saved this record while you were editing it{who}. Your changes have NOT been "
+            "saved; they are still in the form below. Open the History in a new tab to see what changed, "
+            "then save again to keep your version, or reload the page to start from theirs.",
+            code="conflict",
+        )
+
+
+class EditorAdmin(SimpleHistoryAdmin):
+    """Base for every model editors change: history, reasons, concurrency guard."""
+
+    form = GuardedForm
+    reason_required = False
+    history_list_display = ["history_change_reason"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.reason_required = self.reason_required
+        return form
+
+    def save_model(self, request, obj, form, change):
+        reason = (form.cleaned_data.get("change_reason") or "").strip()
+        if not reason and getattr(request, "_history_revert", False):
+            reason = "Restored an earlier version from the history"
+        obj._change_reason = reason or ("Added" if not change else "")
+        super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request._history_revert = True
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records an import owns: editors (and superusers) look, never edit or add by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(State)
-class StateAdmin(admin.ModelAdmin):
+class StateAdmin(ReadOnlyAdmin):
     list_display = ["name", "code", "fips"]
     search_fields = ["name", "code"]
 
 
 @admin.register(County)
-class CountyAdmin(admin.ModelAdmin):
-    list_display = ["name", "state", "fips", "jail_status", "last_verified_at"]
-    list_filter = ["state", "jail_status"]
-    search_fields = ["name", "fips"]
-    readonly_fields = ["fips", "short_name", "search_key"]
+class CountyAdmin(EditorAdmin):
+    list_display = ["name", "state", "fips", "jail_status", "last_verified_at", "last_verified_by"]
+    list_filter = ["state", "jail_status", ("last_verified_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "fips", "search_key"]
+    readonly_fields = [
+        "fips", "state", "name", "short_name", "slug", "search_key", "last_verified_at", "last_verified_by"
+    ]
+    list_select_related = ["state", "last_verified_by"]
+    actions = ["mark_checked"]
+    reason_required = True
+    change_form_template = "admin/counties/county/change_form.html"
+
+    def has_add_permission(self, request):
+        return False  # counties come from the Census reference data
+
+    @admin.action(description="Mark selected counties as checked now (by me)", permissions=["change"])
+    def mark_checked(self, request, queryset):
+        count = mark_counties_checked(queryset, request.user)
+        self.message_user(request, f"Marked {count} county(ies) as checked by you, now.", messages.SUCCESS)
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/checked/", self.admin_site.admin_view(self.checked_view), name="counties_county_checked"),
+            *super().get_urls(),
+        ]
+
+    def checked_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        county = get_object_or_404(County, pk=pk)
+        if not self.has_change_permission(request, county):
+            raise PermissionDenied
+        mark_counties_checked(County.objects.filter(pk=pk), request.user)
+        self.message_user(request, f"{county} marked as checked by you, now.", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:counties_county_change", args=[pk]))
+
+
+def mark_counties_checked(queryset, user) -> int:
+    now = timezone.now()
+    with transaction.atomic(), history_reason("Marked as checked"):
+        counties = list(queryset.select_for_update(of=("self",)))
+        for county in counties:
+            county.last_verified_at = now
+            county.last_verified_by = user
+            county._history_user = user
+            county.save(update_fields=["last_verified_at", "last_verified_by"])
+    return len(counties)
+
+
+class NeedsCountyFilter(admin.SimpleListFilter):
+    title = "needs attention"
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("no-county", "No county (not statewide)"), ("problem", "Import problem noted"), ("locked", "County set by an editor")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no-county":
+            return queryset.filter(county__isnull=True, statewide=False)
+        if self.value() == "problem":
+            return queryset.exclude(unresolved_reason="")
+        if self.value() == "locked":
+            return queryset.filter(county_locked=True)
+        return queryset
+
+
+class AgreementInline(admin.TabularInline):
+    model = Agreement
+    fields = ["model", "signed", "is_current", "first_listed", "last_listed"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["name", "state", "kind", "county", "statewide", "unresolved_reason"]
-    list_filter = ["kind", "statewide", "state"]
-    search_fields = ["name", "key"]
+class AgencyAdmin(EditorAdmin):
+    list_display = ["name", "state", "kind", "county", "county_raw", "statewide", "county_locked", "unresolved_reason"]
+    list_filter = [NeedsCountyFilter, "kind", "statewide", "state"]
+    search_fields = ["name", "key", "county_raw"]
     autocomplete_fields = ["county"]
+    readonly_fields = ["key", "state", "county_raw", "ice_type", "unresolved_reason"]
+    list_select_related = ["state", "county"]
+    inlines = [AgreementInline]
+    reason_required = True
+
+    def has_add_permission(self, request):
+        return False  # agencies come from ICE's lists
+
+    def save_model(self, request, obj, form, change):
+        if "county" in form.changed_data:
+            # The editor's choice wins over later imports of the same agency (see the ICE importer).
+            obj.county_locked = obj.county_id is not None
+            obj.unresolved_reason = ""
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(EditorAdmin):
     list_display = ["agency", "model", "signed", "is_current", "first_listed", "last_listed"]
-    list_filter = ["model", "is_current"]
+    list_filter = ["model", "is_current", "agency__state"]
     search_fields = ["agency__name"]
-    autocomplete_fields = ["agency"]
+    readonly_fields = ["agency", "first_listed", "last_listed", "is_current", "signed_raw"]
+    list_select_related = ["agency", "first_listed", "last_listed"]
+    reason_required = True
+
+    def has_add_permission(self, request):
+        return False  # agreements come from ICE's lists; record others as Events
 
 
-@admin.register(Snapshot)
-class SnapshotAdmin(admin.ModelAdmin):
-    list_display = ["as_of", "filename", "rows_read", "rows_unresolved", "agreements_added", "agreements_dropped"]
+class ProblemFilter(admin.SimpleListFilter):
+    title = "problem"
+    parameter_name = "problem"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Could not be resolved"), ("no", "Resolved")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(problem="")
+        if self.value() == "no":
+            return queryset.filter(problem="")
+        return queryset
 
 
 @admin.register(SnapshotRow)
-class SnapshotRowAdmin(admin.ModelAdmin):
-    list_display = ["snapshot", "row_number", "agreement", "problem"]
-    list_filter = ["snapshot"]
+class SnapshotRowAdmin(ReadOnlyAdmin):
+    list_display = ["snapshot", "row_number", "row_agency", "agreement", "problem"]
+    list_filter = [ProblemFilter, "snapshot"]
+    list_select_related = ["snapshot", "agreement__agency"]
+    search_fields = ["problem", "data"]
+
+    @admin.display(description="agency as ICE wrote it")
+    def row_agency(self, row):
+        data = row.data if isinstance(row.data, dict) else {}
+        for key, value in data.items():
+            if "AGENCY" in str(key).upper():
+                return value
+        return ""
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(SnapshotUploadMixin, ReadOnlyAdmin):
+    list_display = ["as_of", "filename", "rows_read", "rows_unresolved", "agreements_added", "agreements_dropped",
+                    "agreements_changed", "imported_at"]
+    change_list_template = "admin/counties/snapshot/change_list.html"
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "publisher", "published"]
-    search_fields = ["title", "publisher"]
+class SourceAdmin(EditorAdmin):
+    list_display = ["title", "publisher", "published", "link"]
+    search_fields = ["title", "publisher", "url"]
+
+    @admin.display(description="URL")
+    def link(self, source):
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', source.url, source.url)
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(EditorAdmin):
     list_display = ["date", "summary", "county", "agency", "kind", "is_published"]
-    list_filter = ["kind", "is_published"]
+    list_filter = ["is_published", "kind"]
+    search_fields = ["summary", "summary_es", "county__name", "agency__name"]
     autocomplete_fields = ["county", "agency", "source"]
+    list_select_related = ["county__state", "agency__state"]
+    actions = ["publish", "unpublish"]
+    reason_required = True
+    fieldsets = [
+        (None, {"fields": ["county", "agency", "date", "kind", "summary", "summary_es", "note"]}),
+        ("Source (required; use + to add a new one)", {"fields": ["source"]}),
+        ("Publishing", {"fields": ["is_published"], "description": "Drafts are not shown to readers."}),
+        ("Why", {"fields": ["change_reason", "version"]}),
+    ]
+
+    def _set_published(self, request, queryset, published, reason):
+        with transaction.atomic(), history_reason(reason):
+            events = list(queryset.select_for_update(of=("self",)).filter(is_published=not published))
+            for event in events:
+                event.is_published = published
+                event._history_user = request.user
+                event.save(update_fields=["is_published", "updated_at"])
+        self.message_user(request, f"{reason}: {len(events)} event(s).", messages.SUCCESS)
+
+    @admin.action(description="Publish selected events", permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True, "Published")
+
+    @admin.action(description="Unpublish selected events (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False, "Unpublished")
+
+
+class CorrectionForm(GuardedForm):
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Correction.Status.CLOSED and not (cleaned.get("answer") or "").strip():
+            self.add_error("answer", "Write your answer before closing: what you checked and what you changed.")
+        return cleaned
+
+
+class OpenFirstFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("closed", "Closed"), ("all", "All")]
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "open") == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "open"
+        return queryset if value == "all" else queryset.filter(status=value)
+
+
+@admin.register(Correction)
+class CorrectionAdmin(EditorAdmin):
+    form = CorrectionForm
+    list_display = ["created_at", "county", "short_text", "status", "closed_by", "closed_at"]
+    list_filter = [OpenFirstFilter]
+    search_fields = ["county__name", "what_is_wrong", "answer"]
+    list_select_related = ["county__state", "closed_by"]
+    readonly_fields = ["county", "what_is_wrong", "source_url", "contact", "language", "created_at",
+                       "closed_by", "closed_at"]
+    fields = ["county", "created_at", "language", "what_is_wrong", "source_url", "contact", "status", "answer",
+              "closed_by", "closed_at", "change_reason", "version"]
+
+    def has_add_permission(self, request):
+        return False  # reports come from the public form
+
+    @admin.display(description="what is wrong")
+    def short_text(self, correction):
+        return correction.what_is_wrong[:80]
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            if obj.status == Correction.Status.CLOSED:
+                obj.closed_by, obj.closed_at = request.user, timezone.now()
+            else:
+                obj.closed_by, obj.closed_at = None, None
+        super().save_model(request, obj, form, change)
 
 
 class ZipCountyInline(admin.TabularInline):

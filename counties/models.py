@@ -5,11 +5,19 @@ entered through the admin (Event, Source). A county's status is never typed: it 
 (see counties/status.py).
 """
 
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .text import fold
+
+# Links editors or the public type are shown on public pages: only http(s), never javascript: or data:.
+validate_http_url = URLValidator(
+    schemes=["http", "https"], message=_("Enter a web address that starts with http:// or https://.")
+)
 
 
 class State(models.Model):
@@ -79,6 +87,7 @@ class County(models.Model):
     )
 
     objects = CountyQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["state__name", "name"]
@@ -160,6 +169,8 @@ class Agency(models.Model):
     statewide = models.BooleanField(default=False, help_text=_("A state agency whose agreement covers the state."))
     unresolved_reason = models.CharField(max_length=255, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["state__name", "name"]
         verbose_name_plural = _("agencies")
@@ -186,13 +197,17 @@ class Agreement(models.Model):
     model = models.CharField(max_length=12, choices=Model.choices)
     signed = models.DateField(null=True, blank=True)
     signed_raw = models.CharField(max_length=60, blank=True, help_text=_("SIGNED as ICE wrote it, if not a clean date."))
-    moa_url = models.URLField(max_length=500, blank=True, help_text=_("The signed agreement (PDF) on ice.gov."))
-    addendum_url = models.URLField(max_length=500, blank=True)
+    moa_url = models.URLField(
+        max_length=500, blank=True, validators=[validate_http_url],
+        help_text=_("The signed agreement (PDF) on ice.gov."),
+    )
+    addendum_url = models.URLField(max_length=500, blank=True, validators=[validate_http_url])
     first_listed = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
     last_listed = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
     is_current = models.BooleanField(default=True, help_text=_("Listed on ICE's newest workbook."))
 
     objects = AgreementQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agency__name", "model"]
@@ -222,10 +237,14 @@ class SnapshotRow(models.Model):
 class Source(models.Model):
     """Where a fact comes from: a statute, an article, an agreement PDF, a court record."""
 
-    title = models.CharField(max_length=300)
-    publisher = models.CharField(max_length=200)
-    published = models.DateField(null=True, blank=True)
-    url = models.URLField(max_length=500)
+    title = models.CharField(max_length=300, help_text=_("The document's own title, e.g. the minutes' heading."))
+    publisher = models.CharField(max_length=200, help_text=_("Who published it: a county, a newspaper, ICE."))
+    published = models.DateField(null=True, blank=True, help_text=_("The date on the document, if it has one."))
+    url = models.URLField(
+        max_length=500, validators=[validate_http_url], help_text=_("Where a reader can see it (http or https).")
+    )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published", "title"]
@@ -262,9 +281,17 @@ class Event(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = EventQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(county__isnull=False) | models.Q(agency__isnull=False),
+                name="event_names_county_or_agency",
+                violation_error_message=_("Choose the county or the agency this event is about."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.date}: {self.summary}"
@@ -355,3 +382,50 @@ class PlaceCounty(models.Model):
 
     def __str__(self):
         return f"{self.place} in {self.county}"
+class CorrectionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Correction.Status.OPEN)
+
+
+class Correction(models.Model):
+    """A report from the public that something on a county page is wrong, reviewed by an editor."""
+
+    WHAT_MAX = 2000
+    CONTACT_MAX = 200
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="corrections")
+    what_is_wrong = models.TextField(validators=[MaxLengthValidator(WHAT_MAX)])
+    source_url = models.URLField(max_length=500, blank=True, validators=[validate_http_url])
+    contact = models.CharField(
+        max_length=CONTACT_MAX, blank=True, help_text=_("Optional; never shown on the site.")
+    )
+    language = models.CharField(max_length=8, blank=True, help_text=_("Language of the page the report came from."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(
+        blank=True, help_text=_("What the editors found and did. Required to close the report.")
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CorrectionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open") | (models.Q(closed_at__isnull=False) & ~models.Q(answer="")),
+                name="correction_closed_has_answer",
+                violation_error_message=_("A closed correction needs an answer."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.county}: {self.what_is_wrong[:60]}"

@@ -8,4 +8,6 @@ urlpatterns = [
     path("national/", views.national, name="national"),
     path("<slug:state>/", views.state_detail, name="state"),
     path("<slug:state>/<slug:slug>/", views.county_detail, name="county"),
+    path("<slug:state>/<slug:slug>/correction/", views.correction, name="correction"),
+    path("<slug:state>/<slug:slug>/correction/thanks/", views.correction_thanks, name="correction_thanks"),
 ]

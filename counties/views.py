@@ -1,13 +1,19 @@
 import hashlib
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import get_language
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from config.editor_security import client_key
 
 from .changes import recent_changes
+from .forms import CorrectionForm
 from .models import Agency, Agreement, County, Snapshot, State
 from .status import SB8_DEADLINE, MapCategory, county_status, state_statuses
 from .wording import model_list
@@ -182,3 +188,55 @@ def national(request):
         "counties/national.html",
         lambda: {"snapshot": snapshot, "states": states, "totals": totals, "models": Agreement.Model.choices},
     )
+
+
+def _county_or_404(state, slug):
+    return get_object_or_404(County.objects.select_related("state"), state__code=state.upper(), slug=slug)
+
+
+def _over_correction_limit(request) -> bool:
+    """Count this client's reports in the cache, keyed on a hash of its address (no raw address kept)."""
+    key = "corrections:" + client_key(request, "corrections")
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60 * 60)
+        count = 1
+    return count > settings.CORRECTIONS_PER_HOUR
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def correction(request, state, slug):
+    """The public "report a correction" form. The only public page that sets a (CSRF) cookie."""
+    county = _county_or_404(state, slug)
+    status = 200
+    if request.method == "POST":
+        form = CorrectionForm(request.POST)
+        thanks = redirect("counties:correction_thanks", state=county.state.slug, slug=county.slug)
+        if form.is_spam:
+            return thanks  # tell a bot nothing; store nothing
+        if form.is_valid():
+            if _over_correction_limit(request):
+                form.add_error(
+                    None,
+                    _("We have received many reports from you in the last hour. Please try again later."),
+                )
+                status = 429
+            else:
+                report = form.save(commit=False)
+                report.county = county
+                report.language = get_language() or ""
+                report.save()
+                return thanks
+        else:
+            status = 400
+    else:
+        form = CorrectionForm()
+    return render(request, "counties/correction_form.html", {"county": county, "form": form}, status=status)
+
+
+@require_safe
+def correction_thanks(request, state, slug):
+    county = _county_or_404(state, slug)
+    return render(request, "counties/correction_thanks.html", {"county": county})

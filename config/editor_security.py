@@ -1,0 +1,45 @@
+"""Small pieces that keep the editors' admin safe and the public pages private.
+
+- AdminNoStoreMiddleware: every response under the admin (pages, redirects, errors, the login form)
+  says `Cache-Control: no-store, private`, so no CDN or shared cache ever keeps an editor's page.
+- client_ip(request): the client's address as this server sees it (behind one trusted proxy when
+  BEHIND_PROXY is on), used by django-axes for login lockout.
+- client_key(request): a keyed hash of that address for rate limits, so no raw address is ever stored.
+"""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+
+class AdminNoStoreMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefix = None
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.prefix is None:
+            self.prefix = reverse("admin:index")
+        if request.path.startswith(self.prefix):
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+
+def client_ip(request) -> str | None:
+    if getattr(settings, "BEHIND_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        # The trusted proxy appends the address it saw: the last entry is the only one it vouches for.
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def client_key(request, purpose: str) -> str:
+    message = f"{purpose}:{client_ip(request) or 'unknown'}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]

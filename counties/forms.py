@@ -1,0 +1,57 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Correction
+
+
+class CorrectionForm(forms.ModelForm):
+    """The public "report a correction" form. `website` is a honeypot: people never see it, bots fill it."""
+
+    what_is_wrong = forms.CharField(
+        max_length=Correction.WHAT_MAX,
+        label=_("What is wrong or missing?"),
+        help_text=_("For example: the sheriff signed an agreement on a date we do not show."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": _("Please tell us what is wrong."),
+            "max_length": _("Please keep it under %(limit_value)d characters (this has %(show_value)d)."),
+        },
+    )
+
+    source_url = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label=_("Link to a source (optional)"),
+        help_text=_("A news article, court minutes or an official page that shows it."),
+        widget=forms.URLInput(attrs={"inputmode": "url", "placeholder": "https://"}),
+        error_messages={
+            "invalid": _("Enter a web address that starts with http:// or https://."),
+            "max_length": _("This link is too long (at most %(limit_value)d characters)."),
+        },
+    )
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    class Meta:
+        model = Correction
+        fields = ["what_is_wrong", "source_url", "contact"]
+        labels = {
+            "contact": _("Your email or phone (optional)"),
+        }
+        help_texts = {
+            "contact": _("Only if you want us to be able to ask you a question. It is never published."),
+        }
+        widgets = {
+            "contact": forms.TextInput(attrs={"maxlength": Correction.CONTACT_MAX, "autocomplete": "email"}),
+        }
+        error_messages = {
+            "contact": {"max_length": _("Please keep this under %(limit_value)d characters.")},
+        }
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get(self.add_prefix("website"), "").strip())
