@@ -70,7 +70,9 @@ class GuardedForm(forms.ModelForm):
             if current is not None:
                 self.fields["version"].initial = record_version(current)
             if self.reason_required:
-                self.fields["change_reason"].help_text = "Required: " + str(self.fields["change_reason"].help_text)
+                self.fields["change_reason"].help_text = "Required: " + str(
+                    self.fields["change_reason"].help_text
+                )
 
     def edited_fields(self):
         return [name for name in self.changed_data if name not in GUARD_FIELDS]
@@ -98,10 +100,13 @@ class GuardedForm(forms.ModelForm):
         # Keep everything the editor typed; arm the form so that saving again is a deliberate overwrite.
         self.data = self.data.copy()
         self.data[self.add_prefix("version")] = now
-        latest = current.history.select_related("history_user").first() if hasattr(current, "history") else None
+        latest = (
+            current.history.select_related("history_user").first() if hasattr(current, "history") else None
+        )
         who = ""
         if latest is not None:
-            who = f" ({latest.history_user or 'an import'}, {timezone.localtime(latest.history_date):%Y-%m-%d %H:%M}"
+            when = timezone.localtime(latest.history_date)
+            who = f" ({latest.history_user or 'an import'}, {when:%Y-%m-%d %H:%M}"
             who += f": “{latest.history_change_reason}”)" if latest.history_change_reason else ")"
         raise ValidationError(
             f"Someone else saved this record while you were editing it{who}. Your changes have NOT been "
@@ -159,7 +164,14 @@ class CountyAdmin(EditorAdmin):
     list_filter = ["state", "jail_status", ("last_verified_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "fips", "search_key"]
     readonly_fields = [
-        "fips", "state", "name", "short_name", "slug", "search_key", "last_verified_at", "last_verified_by"
+        "fips",
+        "state",
+        "name",
+        "short_name",
+        "slug",
+        "search_key",
+        "last_verified_at",
+        "last_verified_by",
     ]
     list_select_related = ["state", "last_verified_by"]
     actions = ["mark_checked"]
@@ -176,7 +188,11 @@ class CountyAdmin(EditorAdmin):
 
     def get_urls(self):
         return [
-            path("<int:pk>/checked/", self.admin_site.admin_view(self.checked_view), name="counties_county_checked"),
+            path(
+                "<int:pk>/checked/",
+                self.admin_site.admin_view(self.checked_view),
+                name="counties_county_checked",
+            ),
             *super().get_urls(),
         ]
 
@@ -208,7 +224,11 @@ class NeedsCountyFilter(admin.SimpleListFilter):
     parameter_name = "attention"
 
     def lookups(self, request, model_admin):
-        return [("no-county", "No county (not statewide)"), ("problem", "Import problem noted"), ("locked", "County set by an editor")]
+        return [
+            ("no-county", "No county (not statewide)"),
+            ("problem", "Import problem noted"),
+            ("locked", "County set by an editor"),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "no-county":
@@ -234,7 +254,16 @@ class AgreementInline(admin.TabularInline):
 
 @admin.register(Agency)
 class AgencyAdmin(EditorAdmin):
-    list_display = ["name", "state", "kind", "county", "county_raw", "statewide", "county_locked", "unresolved_reason"]
+    list_display = [
+        "name",
+        "state",
+        "kind",
+        "county",
+        "county_raw",
+        "statewide",
+        "county_locked",
+        "unresolved_reason",
+    ]
     list_filter = [NeedsCountyFilter, "kind", "statewide", "state"]
     search_fields = ["name", "key", "county_raw"]
     autocomplete_fields = ["county"]
@@ -300,8 +329,16 @@ class SnapshotRowAdmin(ReadOnlyAdmin):
 
 @admin.register(Snapshot)
 class SnapshotAdmin(SnapshotUploadMixin, ReadOnlyAdmin):
-    list_display = ["as_of", "filename", "rows_read", "rows_unresolved", "agreements_added", "agreements_dropped",
-                    "agreements_changed", "imported_at"]
+    list_display = [
+        "as_of",
+        "filename",
+        "rows_read",
+        "rows_unresolved",
+        "agreements_added",
+        "agreements_dropped",
+        "agreements_changed",
+        "imported_at",
+    ]
     change_list_template = "admin/counties/snapshot/change_list.html"
 
 
@@ -353,7 +390,9 @@ class CorrectionForm(GuardedForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("status") == Correction.Status.CLOSED and not (cleaned.get("answer") or "").strip():
-            self.add_error("answer", "Write your answer before closing: what you checked and what you changed.")
+            self.add_error(
+                "answer", "Write your answer before closing: what you checked and what you changed."
+            )
         return cleaned
 
 
@@ -384,10 +423,30 @@ class CorrectionAdmin(EditorAdmin):
     list_filter = [OpenFirstFilter]
     search_fields = ["county__name", "what_is_wrong", "answer"]
     list_select_related = ["county__state", "closed_by"]
-    readonly_fields = ["county", "what_is_wrong", "source_url", "contact", "language", "created_at",
-                       "closed_by", "closed_at"]
-    fields = ["county", "created_at", "language", "what_is_wrong", "source_url", "contact", "status", "answer",
-              "closed_by", "closed_at", "change_reason", "version"]
+    readonly_fields = [
+        "county",
+        "what_is_wrong",
+        "source_url",
+        "contact",
+        "language",
+        "created_at",
+        "closed_by",
+        "closed_at",
+    ]
+    fields = [
+        "county",
+        "created_at",
+        "language",
+        "what_is_wrong",
+        "source_url",
+        "contact",
+        "status",
+        "answer",
+        "closed_by",
+        "closed_at",
+        "change_reason",
+        "version",
+    ]
 
     def has_add_permission(self, request):
         return False  # reports come from the public form

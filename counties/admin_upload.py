@@ -82,7 +82,9 @@ def stash(uploaded, *, as_of: datetime.date, source_url: str, user_id: int) -> t
     """Store the upload under a new token; refuse files that are too large or are not an .xlsx zip."""
     limit = settings.ICE_UPLOAD_MAX_BYTES
     if uploaded.size is not None and uploaded.size > limit:
-        raise UploadError(f"The file is {uploaded.size:,} bytes; the limit is {limit:,}. Is it the right file?")
+        raise UploadError(
+            f"The file is {uploaded.size:,} bytes; the limit is {limit:,}. Is it the right file?"
+        )
     token = secrets.token_urlsafe(32)
     data_path, meta_path = _paths(token)
     digest = hashlib.sha256()
@@ -93,7 +95,9 @@ def stash(uploaded, *, as_of: datetime.date, source_url: str, user_id: int) -> t
             if size > limit:
                 out.close()
                 data_path.unlink()
-                raise UploadError(f"The file is larger than the limit of {limit:,} bytes. Is it the right file?")
+                raise UploadError(
+                    f"The file is larger than the limit of {limit:,} bytes. Is it the right file?"
+                )
             digest.update(chunk)
             out.write(chunk)
     if size == 0:
@@ -101,7 +105,9 @@ def stash(uploaded, *, as_of: datetime.date, source_url: str, user_id: int) -> t
         raise UploadError("The file is empty.")
     if not zipfile.is_zipfile(data_path):
         data_path.unlink()
-        raise UploadError("This is not an Excel workbook (.xlsx). Download the file from ICE again and upload it as is.")
+        raise UploadError(
+            "This is not an Excel workbook (.xlsx). Download the file from ICE again and upload it as is."
+        )
     meta = {
         "sha256": digest.hexdigest(),
         "filename": Path(uploaded.name).name[:255],
@@ -120,12 +126,16 @@ def load(token: str, user_id: int) -> tuple[Path, dict]:
         meta = json.loads(meta_path.read_text())
         content = data_path.read_bytes()
     except (FileNotFoundError, ValueError) as error:
-        raise UploadError("This preview has expired or is not valid. Please upload the file again.") from error
+        raise UploadError(
+            "This preview has expired or is not valid. Please upload the file again."
+        ) from error
     if meta.get("user_id") != user_id:
         raise UploadError("This preview belongs to another editor. Please upload the file yourself.")
     if hashlib.sha256(content).hexdigest() != meta.get("sha256"):
         discard(token)
-        raise UploadError("The stored file changed after the preview. Nothing was imported; please upload it again.")
+        raise UploadError(
+            "The stored file changed after the preview. Nothing was imported; please upload it again."
+        )
     return data_path, meta
 
 
@@ -138,14 +148,18 @@ def discard(token: str) -> None:
 
 
 def run_import(data_path: Path, meta: dict, *, dry_run: bool):
-    """Call the same importer as the management command; WorkbookError and unreadable files become UploadError."""
+    """Run the importer the management command uses; its WorkbookError and unreadable files become UploadError."""
     from .importers.ice import WorkbookError, import_workbook
 
     as_of = datetime.date.fromisoformat(meta["as_of"])
     try:
         with open(data_path, "rb") as fileobj, transaction.atomic():
             result = import_workbook(
-                fileobj, as_of=as_of, filename=meta["filename"], source_url=meta["source_url"], dry_run=dry_run
+                fileobj,
+                as_of=as_of,
+                filename=meta["filename"],
+                source_url=meta["source_url"],
+                dry_run=dry_run,
             )
             if dry_run:
                 transaction.set_rollback(True)
@@ -153,7 +167,9 @@ def run_import(data_path: Path, meta: dict, *, dry_run: bool):
         raise UploadError(str(error)) from error
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as error:
         log.warning("Unreadable ICE workbook %s: %r", meta.get("filename"), error)
-        raise UploadError("The workbook could not be read. Download the file from ICE again and upload it as is.") from error
+        raise UploadError(
+            "The workbook could not be read. Download the file from ICE again and upload it as is."
+        ) from error
     return result
 
 
@@ -203,8 +219,14 @@ class SnapshotUploadMixin:
         view = self.admin_site.admin_view
         return [
             path("upload/", view(self.upload_view), name="counties_snapshot_upload"),
-            path("upload/confirm/", view(require_POST(self.upload_confirm_view)), name="counties_snapshot_confirm"),
-            path("upload/cancel/", view(require_POST(self.upload_cancel_view)), name="counties_snapshot_cancel"),
+            path(
+                "upload/confirm/",
+                view(require_POST(self.upload_confirm_view)),
+                name="counties_snapshot_confirm",
+            ),
+            path(
+                "upload/cancel/", view(require_POST(self.upload_cancel_view)), name="counties_snapshot_cancel"
+            ),
             *super().get_urls(),
         ]
 
@@ -247,7 +269,12 @@ class SnapshotUploadMixin:
                 return self._render(
                     request,
                     "admin/counties/snapshot/upload_preview.html",
-                    {"token": token, "meta": meta, "result": result, "title": "Check the changes, then confirm"},
+                    {
+                        "token": token,
+                        "meta": meta,
+                        "result": result,
+                        "title": "Check the changes, then confirm",
+                    },
                 )
         return self._render(request, "admin/counties/snapshot/upload.html", {"form": form})
 

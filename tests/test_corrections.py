@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 
 from counties.models import Correction
 from tests.factories import CountyFactory
@@ -14,10 +15,12 @@ XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache_and_english():
     cache.clear()
+    translation.activate("en")
     yield
     cache.clear()
+    translation.activate("en")
 
 
 @pytest.fixture
@@ -26,7 +29,8 @@ def county():
 
 
 def url(county, name="counties:correction"):
-    return reverse(name, kwargs={"state": county.state.slug, "slug": county.slug})
+    with translation.override("en"):
+        return reverse(name, kwargs={"state": county.state.slug, "slug": county.slug})
 
 
 def test_get_shows_an_accessible_form(client, county):
@@ -42,7 +46,11 @@ def test_get_shows_an_accessible_form(client, county):
 def test_valid_report_is_stored_and_the_person_is_told_what_happens_next(client, county):
     response = client.post(
         url(county),
-        {"what_is_wrong": "The sheriff signed in March.", "source_url": "https://example.org/a", "contact": ""},
+        {
+            "what_is_wrong": "The sheriff signed in March.",
+            "source_url": "https://example.org/a",
+            "contact": "",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == url(county, "counties:correction_thanks")
@@ -81,7 +89,9 @@ def test_huge_report_gets_a_clear_message(client, county):
     assert not Correction.objects.filter(county=county).exists()
 
 
-@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,hi", "ftp://example.org/x", "not a url"])
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", "data:text/html,hi", "ftp://example.org/x", "not a url"]
+)
 def test_only_http_links_are_accepted(client, county, link):
     response = client.post(url(county), {"what_is_wrong": "Wrong date.", "source_url": link})
     assert response.status_code == 400
@@ -97,7 +107,9 @@ def test_odd_unicode_and_sql_text_are_stored_as_text(client, county):
 
 
 def test_honeypot_pretends_success_and_stores_nothing(client, county):
-    response = client.post(url(county), {"what_is_wrong": "Buy cheap pills", "website": "http://spam.example"})
+    response = client.post(
+        url(county), {"what_is_wrong": "Buy cheap pills", "website": "http://spam.example"}
+    )
     assert response.status_code == 302
     assert not Correction.objects.filter(county=county).exists()
 
@@ -105,13 +117,18 @@ def test_honeypot_pretends_success_and_stores_nothing(client, county):
 def test_rate_limit_per_client_without_storing_the_address(client, county, settings):
     settings.CORRECTIONS_PER_HOUR = 2
     for n in range(2):
-        assert client.post(url(county), {"what_is_wrong": f"Report {n}"}, REMOTE_ADDR="192.0.2.10").status_code == 302
+        assert (
+            client.post(url(county), {"what_is_wrong": f"Report {n}"}, REMOTE_ADDR="192.0.2.10").status_code
+            == 302
+        )
     blocked = client.post(url(county), {"what_is_wrong": "Report 3"}, REMOTE_ADDR="192.0.2.10")
     assert blocked.status_code == 429
     assert "many reports from you" in blocked.content.decode()
     assert Correction.objects.filter(county=county).count() == 2
     # Another client is not affected.
-    assert client.post(url(county), {"what_is_wrong": "Report 4"}, REMOTE_ADDR="192.0.2.11").status_code == 302
+    assert (
+        client.post(url(county), {"what_is_wrong": "Report 4"}, REMOTE_ADDR="192.0.2.11").status_code == 302
+    )
     # No raw address anywhere in what was stored.
     for report in Correction.objects.filter(county=county):
         assert "192.0.2" not in str(report.__dict__)
@@ -164,11 +181,16 @@ def test_editor_closes_a_report_with_an_answer(client, county):
     response = client.post(change, {"status": "closed", "answer": "", "version": version})
     assert response.status_code == 200
     assert "Write your answer before closing" in response.content.decode()
-    response = client.post(change, {"status": "closed", "answer": "Checked ICE's list; fixed.", "version": version})
+    response = client.post(
+        change, {"status": "closed", "answer": "Checked ICE's list; fixed.", "version": version}
+    )
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == "closed" and report.closed_by == editor and report.closed_at is not None
     assert report.history.first().history_user == editor
     # Open reports are what the list shows first.
     client.get(reverse("admin:counties_correction_changelist"))  # shows (and so clears) the success message
-    assert report.what_is_wrong not in client.get(reverse("admin:counties_correction_changelist")).content.decode()
+    assert (
+        report.what_is_wrong
+        not in client.get(reverse("admin:counties_correction_changelist")).content.decode()
+    )

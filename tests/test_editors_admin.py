@@ -37,7 +37,7 @@ def form_data(client, obj, **changes):
     assert response.status_code == 200
     form = response.context["adminform"].form
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if value is None:
             value = ""
@@ -73,7 +73,9 @@ def test_editor_cannot_manage_users_or_groups(editor_client):
 
 def test_editor_cannot_delete_a_snapshot(editor_client):
     snapshot = SnapshotFactory()
-    response = editor_client.post(reverse("admin:counties_snapshot_delete", args=[snapshot.pk]), {"post": "yes"})
+    response = editor_client.post(
+        reverse("admin:counties_snapshot_delete", args=[snapshot.pk]), {"post": "yes"}
+    )
     assert response.status_code == 403
     assert Snapshot.objects.filter(pk=snapshot.pk).exists()
     bulk = editor_client.post(
@@ -86,7 +88,12 @@ def test_editor_cannot_delete_a_snapshot(editor_client):
 
 def test_editor_cannot_delete_events_or_sources(editor_client):
     event = EventFactory()
-    assert editor_client.post(reverse("admin:counties_event_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        editor_client.post(
+            reverse("admin:counties_event_delete", args=[event.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert Event.objects.filter(pk=event.pk).exists()
 
 
@@ -125,11 +132,15 @@ def test_login_is_locked_out_after_repeated_failures(client):
         for _ in range(5)
     ]
     assert statuses == [200, 200, 200, 200, 429]
-    locked = client.post(url, {"username": "target", "password": "the-right-password-42"}, REMOTE_ADDR="203.0.113.9")
+    locked = client.post(
+        url, {"username": "target", "password": "the-right-password-42"}, REMOTE_ADDR="203.0.113.9"
+    )
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
     # Another address is not locked out by this one's failures.
-    other = client.post(url, {"username": "target", "password": "the-right-password-42"}, REMOTE_ADDR="198.51.100.7")
+    other = client.post(
+        url, {"username": "target", "password": "the-right-password-42"}, REMOTE_ADDR="198.51.100.7"
+    )
     assert other.status_code == 302
 
 
@@ -245,7 +256,8 @@ def test_mark_checked_button_and_action(editor_client, editor):
     assert editor_client.get(reverse("admin:counties_county_checked", args=[county.pk])).status_code == 405
 
     editor_client.post(
-        reverse("admin:counties_county_changelist"), {"action": "mark_checked", "_selected_action": [other.pk]}
+        reverse("admin:counties_county_changelist"),
+        {"action": "mark_checked", "_selected_action": [other.pk]},
     )
     other.refresh_from_db()
     assert other.last_verified_by == editor
@@ -309,7 +321,9 @@ def test_publish_action_records_history(editor_client):
     assert event.history.first().history_change_reason == "Published"
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "ftp://x.org/a"])
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "ftp://x.org/a"]
+)
 def test_source_urls_must_be_http(editor_client, url):
     response = editor_client.post(
         reverse("admin:counties_source_add"), {"title": "t", "publisher": "p", "url": url}
