@@ -16,7 +16,7 @@ export HTTPS ?= 0
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run dev test setup lint format lock clean
+.PHONY: run dev test setup lint format lock clean reading-level
 .DEFAULT_GOAL := run
 
 $(BIN)/python:
@@ -61,6 +61,10 @@ lint: $(VENV)/.dev-deps
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Reading level of every explainer page, English and Spanish (docs/reading-levels.md).
+reading-level: $(VENV)/.dev-deps
+	DEBUG=1 $(BIN)/python manage.py reading_level --write docs/reading-levels.md
 
 # Re-lock after editing the dependencies in pyproject.toml.
 lock: $(BIN)/python
