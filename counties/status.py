@@ -216,7 +216,9 @@ def county_statuses(counties: Iterable[County], snapshot: Snapshot | None = None
     by_county: dict[int, list[Agreement]] = defaultdict(list)
     statewide: dict[int, list[Agreement]] = defaultdict(list)
     if snapshot is not None:
-        agreements = _agreements().filter(Q(agency__county__isnull=False) | Q(agency__statewide=True, is_current=True))
+        agreements = _agreements().filter(
+            Q(agency__county__isnull=False) | Q(agency__statewide=True, is_current=True)
+        )
         for agreement in sorted(agreements, key=_sort_key):
             if agreement.agency.statewide:
                 statewide[agreement.agency.state_id].append(agreement)

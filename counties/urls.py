@@ -5,6 +5,7 @@ from . import views
 app_name = "counties"
 
 urlpatterns = [
+    path("", views.search, name="search"),
     path("national/", views.national, name="national"),
     path("<slug:state>/", views.state_detail, name="state"),
     path("<slug:state>/<slug:slug>/", views.county_detail, name="county"),

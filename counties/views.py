@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -15,7 +15,9 @@ from config.editor_security import client_key
 from .changes import recent_changes
 from .forms import CorrectionForm
 from .models import Agency, Agreement, County, Snapshot, State
-from .status import SB8_DEADLINE, MapCategory, county_status, state_statuses
+from .search import MAX_QUERY_LENGTH
+from .search import search as find
+from .status import SB8_DEADLINE, MapCategory, county_status, sorted_models, state_statuses
 from .wording import model_list
 
 # Public pages change when a new ICE list or an editor's change lands; a CDN may keep them a few minutes.
@@ -240,3 +242,37 @@ def correction(request, state, slug):
 def correction_thanks(request, state, slug):
     county = _county_or_404(state, slug)
     return render(request, "counties/correction_thanks.html", {"county": county})
+
+
+@require_safe
+def search(request):
+    """Search by county, city or ZIP code. A canonical GET URL; with htmx only the results fragment."""
+    query = request.GET.get("q", "")
+    outcome = find(query)
+    if request.GET.get("go") and not request.htmx and outcome.single_county:
+        return redirect(outcome.single_county.url)
+    snapshot = Snapshot.objects.newest() if outcome.results else None
+    sheriff_models: dict[int, list[str]] = {}
+    if snapshot:
+        current = Agreement.objects.current().filter(
+            agency__county_id__in=outcome.destinations, agency__kind=Agency.Kind.SHERIFF
+        )
+        for county_id, model in current.values_list("agency__county_id", "model"):
+            sheriff_models.setdefault(county_id, []).append(model)
+    template = "counties/search.html"
+    if request.htmx:
+        template += "#results"
+    response = render(
+        request,
+        template,
+        {
+            "q": query[:MAX_QUERY_LENGTH],
+            "outcome": outcome,
+            "snapshot": snapshot,
+            "sheriff_models": {k: sorted_models(v) for k, v in sheriff_models.items()},
+        },
+        status=400 if outcome.kind == "too-long" else 200,
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response

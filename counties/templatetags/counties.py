@@ -2,7 +2,7 @@ from django import template
 
 from ..models import Agreement
 from ..status import MODEL_ANCHOR
-from ..wording import MODEL_MEANS, STATUS_LABELS
+from ..wording import MODEL_MEANS, STATUS_LABELS, model_list
 
 register = template.Library()
 
@@ -34,3 +34,16 @@ def status_label(code: str) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
+
+
+@register.filter
+def model_labels(models) -> str:
+    """['jail', 'task-force'] -> 'Jail Enforcement and Task Force'."""
+    return model_list(models)
+
+
+@register.filter
+def percent(share) -> str:
+    """Decimal('0.974212') -> '97%'; a sliver shows as '<1%' rather than '0%'."""
+    value = float(share) * 100
+    return "<1%" if 0 < value < 1 else f"{value:.0f}%"
