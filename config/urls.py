@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from explainer.sitemaps import SITEMAPS
 from explainer.views import healthz
-from share.urls import data_patterns, feed_patterns, share_patterns
+from share.urls import data_patterns, embed_patterns, feed_patterns, share_patterns
 
 # Outside the language prefix: machine endpoints and the editors' admin.
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     # Sharing and reuse (before the explainer's catch-all /<slug>/ pages).
     path("data/", include(data_patterns)),
     path("feeds/", include(feed_patterns)),
+    path("embed/", include(embed_patterns)),
     path("", include(share_patterns)),
     path("", include("explainer.urls")),
     prefix_default_language=False,

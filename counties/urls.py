@@ -1,5 +1,7 @@
 from django.urls import path
 
+from share import views as share_views
+
 from . import views
 
 app_name = "counties"
@@ -11,4 +13,6 @@ urlpatterns = [
     path("<slug:state>/<slug:slug>/", views.county_detail, name="county"),
     path("<slug:state>/<slug:slug>/correction/", views.correction, name="correction"),
     path("<slug:state>/<slug:slug>/correction/thanks/", views.correction_thanks, name="correction_thanks"),
+    path("<slug:state>/<slug:slug>/print/", share_views.county_print, name="print"),
+    path("<slug:state>/<slug:slug>/share.png", share_views.share_image, name="share_image"),
 ]

@@ -30,3 +30,10 @@ share_patterns = (
     ],
     "share",
 )
+
+embed_patterns = (
+    [
+        path("counties/<slug:state>/<slug:slug>/", views.embed_county, name="county"),
+    ],
+    "embed",
+)

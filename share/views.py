@@ -2,16 +2,27 @@
 flyer and the link-preview image. All read-only, cookie-free function views."""
 
 from django.conf import settings
-from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language, gettext
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from counties.changes import recent_changes
-from counties.models import Snapshot, State
+from counties.models import County, Snapshot, State
+from counties.status import county_status
 
+from . import wording
+from .images import share_png
 from .opendata import DATASETS, csv_chunks, json_chunks
+from .qr import qr_svg
 
+EMBED_MAX_AGE = 60 * 60  # card, flyer and share image: statuses change at most with each ICE list
+EMBED_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors *"
+)
 DATA_MAX_AGE = 60 * 60  # files change only when an ICE list is imported or an editor saves a county
 LICENCE_NAME = "CC0 1.0"
 LICENCE_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
@@ -73,3 +84,67 @@ def changes(request):
             "states": State.objects.filter(agencies__agreements__isnull=False).distinct().order_by("name"),
         },
     )
+
+
+def _county(state, slug):
+    return get_object_or_404(County.objects.select_related("state"), state__code=state.upper(), slug=slug)
+
+
+@require_safe
+@xframe_options_exempt
+def embed_county(request, state, slug):
+    """A small county card for other sites' iframes: the only page that may be framed, by anyone."""
+    county = _county(state, slug)
+    response = render(
+        request,
+        "share/embed_county.html",
+        {
+            "county": county,
+            "status": county_status(county),
+            "county_url": settings.SITE_URL + county.get_absolute_url(),
+        },
+    )
+    # Set here (not only by a site-wide policy) so framing works whatever the middleware adds.
+    response["Content-Security-Policy"] = EMBED_CSP
+    patch_cache_control(response, public=True, max_age=EMBED_MAX_AGE)
+    return response
+
+
+@require_safe
+def county_print(request, state, slug):
+    """A one-page printable flyer: the page's language first, then the other one, and a QR code."""
+    county = _county(state, slug)
+    county_url = settings.SITE_URL + county.get_absolute_url()
+    language = get_language()
+    other = next(code for code, _name in settings.LANGUAGES if code != language)
+    response = render(
+        request,
+        "share/flyer.html",
+        {
+            "county": county,
+            "status": county_status(county),
+            "county_url": county_url,
+            "qr": qr_svg(county_url, title=county_url),
+            "languages": [language, other],
+        },
+    )
+    patch_cache_control(response, public=True, max_age=EMBED_MAX_AGE)
+    return response
+
+
+@require_safe
+def share_image(request, state, slug):
+    """The county's link-preview image (1200x630 PNG) in the page's language."""
+    county = _county(state, slug)
+    status = county_status(county)
+    sentence = " ".join(filter(None, [wording.status_sentence(status), wording.sb8_sentence(status)]))
+    png = share_png(
+        site=gettext("287(g) Explainer"),
+        title=f"{county.name}, {county.state.name}",
+        headline=wording.status_headline(status),
+        sentence=sentence,
+        code=status.code,
+    )
+    response = HttpResponse(png, content_type="image/png")
+    patch_cache_control(response, public=True, max_age=EMBED_MAX_AGE)
+    return response
