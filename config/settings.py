@@ -169,7 +169,12 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 ICE_UPLOAD_DIR = Path(os.environ.get("ICE_UPLOAD_DIR", BASE_DIR / ".uploads"))
 ICE_UPLOAD_MAX_BYTES = int(os.environ.get("ICE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 # Public "report a correction" form: at most this many reports per client per hour (keyed on a hash).
+# The counts live in the database ("shared" cache, table made by a migration) so every worker sees them.
 CORRECTIONS_PER_HOUR = int(os.environ.get("CORRECTIONS_PER_HOUR", 5))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shared_cache"},
+}
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ overwrite another editor's save. The ICE workbook upload lives in counties/admin
 
 import hashlib
 import json
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -313,7 +314,7 @@ class ProblemFilter(admin.SimpleListFilter):
 
 @admin.register(SnapshotRow)
 class SnapshotRowAdmin(ReadOnlyAdmin):
-    list_display = ["snapshot", "row_number", "row_agency", "agreement", "problem"]
+    list_display = ["snapshot", "row_number", "row_agency", "agreement", "problem", "fix_link"]
     list_filter = [ProblemFilter, "snapshot"]
     list_select_related = ["snapshot", "agreement__agency"]
     search_fields = ["problem", "data"]
@@ -325,6 +326,14 @@ class SnapshotRowAdmin(ReadOnlyAdmin):
             if "AGENCY" in str(key).upper():
                 return value
         return ""
+
+    @admin.display(description="fix")
+    def fix_link(self, row):
+        name = self.row_agency(row)
+        if not row.problem or not name:
+            return ""
+        url = reverse("admin:counties_agency_changelist") + "?" + urlencode({"q": str(name).strip()})
+        return format_html('<a href="{}">Find the agency</a>', url)
 
 
 @admin.register(Snapshot)

@@ -1,7 +1,7 @@
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -198,6 +198,7 @@ def _county_or_404(state, slug):
 
 def _over_correction_limit(request) -> bool:
     """Count this client's reports in the cache, keyed on a hash of its address (no raw address kept)."""
+    cache = caches["shared"]
     key = "corrections:" + client_key(request, "corrections")
     cache.add(key, 0, timeout=60 * 60)
     try:

@@ -337,3 +337,18 @@ def test_agency_names_stay_read_only_for_editors_where_imports_own_them(editor_c
     page = editor_client.get(change_url(agency))
     assert "key" not in page.context["adminform"].form.fields
     assert "county" in page.context["adminform"].form.fields
+
+
+def test_problem_rows_link_to_the_agency_to_fix(editor_client):
+    from counties.models import SnapshotRow
+
+    snapshot = SnapshotFactory()
+    SnapshotRow.objects.create(
+        snapshot=snapshot, row_number=7, data={"LAW ENFORCEMENT AGENCY": "Odd <b>Name</b> PD"}, problem="No county"
+    )
+    SnapshotRow.objects.create(snapshot=snapshot, row_number=8, data={"LAW ENFORCEMENT AGENCY": "Fine PD"})
+    html = editor_client.get(
+        reverse("admin:counties_snapshotrow_changelist") + f"?problem=yes&snapshot__id__exact={snapshot.pk}"
+    ).content.decode()
+    assert "Find the agency" in html and "q=Odd+%3Cb%3EName%3C%2Fb%3E+PD" in html
+    assert "Fine PD" not in html and "<b>Name</b>" not in html
