@@ -46,7 +46,7 @@ setup: $(VENV)/.run-deps .secret_key staticfiles/staticfiles.json
 run: setup
 	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"
 	$(BIN)/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} \
-		--access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+		--config config/gunicorn.conf.py
 
 dev: setup
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
