@@ -1,0 +1,198 @@
+"""Browser tests: the real site (gunicorn, DEBUG off, WhiteNoise) driven by Debian's Chromium.
+
+The server is a separate process on a free localhost port that reads the pytest test database (with the
+shipped data loaded once per session by tests/conftest.py). Its requests come from other connections,
+so it only sees committed data: browser tests read what the session loaded and never write through the
+ORM. Playwright's sync API runs an event loop in this thread, so Django's async-safety check is switched
+off while the browser package runs (no ORM call here runs concurrently with it).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection, connections
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+# Headless, as root in a sandboxed container, on a machine without a GPU or an outside network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_JS = Path(__file__).parent / "vendor" / "axe.min.js"
+
+# Collects Content-Security-Policy violations and uncaught errors from inside the page.
+WATCH_PAGE_JS = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${where}`);
+});
+"""
+
+
+@dataclass
+class SiteServer:
+    url: str
+    access_log: Path
+    error_log: Path
+
+    def access_log_lines(self) -> list[str]:
+        return self.access_log.read_text().splitlines()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    credentials = f"{quote(db['USER'] or '', safe='')}:{quote(db['PASSWORD'] or '', safe='')}"
+    return f"postgres://{credentials}@{quote(db['HOST'] or '', safe='')}{port}/{quote(db['NAME'], safe='')}"
+
+
+@pytest.fixture(scope="session")
+def site_server(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The production server (gunicorn, DEBUG off, static files by WhiteNoise) on the test database."""
+    with django_db_blocker.unblock():
+        database_url = _test_database_url()
+    logs = tmp_path_factory.mktemp("site-server")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}},
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "SECRET_KEY": "browser-tests-" + "k" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": url,
+        "DATABASE_URL": database_url,
+    }
+    server = SiteServer(url=url, access_log=logs / "access.log", error_log=logs / "error.log")
+    # The same gunicorn configuration as `make run`, with the logs written to files the tests read.
+    command = [
+        *(sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "config/gunicorn.conf.py"),
+        *("--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"),
+        *("--access-logfile", str(server.access_log), "--error-logfile", str(server.error_log)),
+    ]
+    process = subprocess.Popen(command, cwd=BASE_DIR, env=env)  # noqa: S603 - our own fixed command
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/healthz", timeout=5) as response:  # noqa: S310 - localhost
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                log = server.error_log.read_text() if server.error_log.exists() else ""
+                pytest.fail(f"the site server did not start:\n{log}")
+            time.sleep(0.2)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="package")
+def browser():
+    """Debian's Chromium, headless, through Playwright (never a browser Playwright downloads)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (.ci/run installs it)")
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_playwright().start()
+    try:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+    finally:
+        # While Playwright's event loop runs, Django keeps its database connections per asyncio context:
+        # close the ones the browser tests opened, or they would hold the test database open.
+        connections.close_all()
+        playwright.stop()
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+class Watcher:
+    """What a page did besides rendering: every request URL, uncaught errors, CSP violations."""
+
+    def __init__(self, page):
+        self.page = page
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def csp_violations(self) -> list[str]:
+        return self.page.evaluate("window.__cspViolations || []")
+
+
+def _open_page(browser, site_server, *, javascript=True, axe=False, **context_options):
+    context = browser.new_context(base_url=site_server.url, java_script_enabled=javascript, **context_options)
+    context.set_default_timeout(15_000)
+    if javascript:
+        context.add_init_script(WATCH_PAGE_JS)
+        if axe:
+            context.add_init_script(path=str(AXE_JS))
+    page = context.new_page()
+    page.watcher = Watcher(page)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, site_server):
+    """A fresh private window with JavaScript on. Fails the test on any CSP violation or uncaught error."""
+    context, page = _open_page(browser, site_server)
+    yield page
+    try:
+        if not page.is_closed():
+            violations = page.watcher.csp_violations()
+            assert not violations, f"Content-Security-Policy violations: {violations}"
+        assert not page.watcher.errors, f"JavaScript errors: {page.watcher.errors}"
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page_without_js(browser, site_server):
+    """A fresh private window with JavaScript switched off, as on a locked-down or very old phone."""
+    context, page = _open_page(browser, site_server, javascript=False)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe_page(browser, site_server):
+    """A page with axe-core (vendored, tests/browser/vendor) loaded before the site's own scripts."""
+    context, page = _open_page(browser, site_server, axe=True)
+    yield page
+    context.close()

@@ -1,0 +1,112 @@
+"""Security headers on real responses: strict CSP, frame protection, Permissions-Policy and friends."""
+
+import pytest
+from django.http import HttpResponse
+from django.urls import path
+from django.views.decorators.http import require_safe
+
+from config.security import framable
+
+STRICT_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'none'"],
+    "object-src": ["'none'"],
+}
+
+
+def parse_csp(header: str) -> dict[str, list[str]]:
+    directives = {}
+    for part in header.split(";"):
+        name, *values = part.split()
+        directives[name] = values
+    return directives
+
+
+@require_safe
+def plain_view(request):
+    return HttpResponse("<p>plain</p>")
+
+
+@require_safe
+@framable
+def framable_view(request):
+    return HttpResponse("<p>card</p>")
+
+
+urlpatterns = [path("plain/", plain_view), path("card/", framable_view)]
+
+
+def assert_strict_headers(response):
+    csp = parse_csp(response["Content-Security-Policy"])
+    for directive, values in STRICT_CSP.items():
+        assert csp[directive] == values, directive
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert "unsafe-eval" not in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    permissions = response["Permissions-Policy"]
+    for feature in ("geolocation", "camera", "microphone", "interest-cohort", "payment", "usb"):
+        assert f"{feature}=()" in permissions
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/es/", "/this-page-does-not-exist/", "/healthz", "/admin/login/"])
+def test_every_kind_of_response_carries_the_strict_headers(client, url):
+    response = client.get(url)
+    assert response.status_code in {200, 404}
+    assert_strict_headers(response)
+
+
+@pytest.mark.django_db
+def test_static_files_are_not_sniffed(client, settings):
+    """WhiteNoise serves static files after SecurityMiddleware has run, so they get nosniff too."""
+    response = client.get("/static/css/site.css")
+    if response.status_code == 404:  # the test settings serve from staticfiles only after collectstatic
+        pytest.skip("static files are not collected")
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_hsts_is_sent_over_https_when_enabled(client, settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+    response = client.get("/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+
+
+@pytest.mark.urls("tests.test_security")
+def test_a_plain_view_may_not_be_framed(client):
+    assert_strict_headers(client.get("/plain/"))
+
+
+@pytest.mark.urls("tests.test_security")
+def test_framable_drops_only_the_frame_protection(client):
+    response = client.get("/card/")
+    assert "X-Frame-Options" not in response
+    csp = parse_csp(response["Content-Security-Policy"])
+    assert csp["frame-ancestors"] == ["*"]
+    for directive, values in STRICT_CSP.items():
+        if directive != "frame-ancestors":
+            assert csp[directive] == values, directive
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_base_template_configures_htmx_for_the_csp():
+    """htmx would inject an inline <style> (blocked by style-src 'self') and allow eval without this."""
+    from django.template.loader import get_template
+
+    source = get_template("base.html").template.source
+    assert '"includeIndicatorStyles":false' in source
+    assert '"allowEval":false' in source
+    assert '"allowScriptTags":false' in source
+    assert " style=" not in source and "<style" not in source
+    assert "<script>" not in source
