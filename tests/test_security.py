@@ -6,6 +6,7 @@ from django.urls import path
 from django.views.decorators.http import require_safe
 
 from config.security import framable
+from config.urls import urlpatterns as site_urlpatterns
 
 STRICT_CSP = {
     "default-src": ["'self'"],
@@ -38,7 +39,8 @@ def framable_view(request):
     return HttpResponse("<p>card</p>")
 
 
-urlpatterns = [path("plain/", plain_view), path("card/", framable_view)]
+# The site's own URLs plus two test views (middleware such as the admin's reverses admin URLs).
+urlpatterns = [path("plain/", plain_view), path("card/", framable_view), *site_urlpatterns]
 
 
 def assert_strict_headers(response):
