@@ -14,6 +14,7 @@ from config.editor_security import client_key
 
 from .changes import recent_changes
 from .forms import CorrectionForm
+from .geo import locator_map, state_map
 from .models import Agency, Agreement, County, Snapshot, State
 from .search import MAX_QUERY_LENGTH
 from .search import search as find
@@ -74,6 +75,7 @@ def county_detail(request, state, slug):
             "sheriff_models_text": model_list(status.sheriff_models),
             "sheriff_former_models_text": model_list(status.sheriff_former_models),
             "timeline": timeline,
+            "locator": locator_map(county),
             "today": today,
             "sb8_deadline": SB8_DEADLINE,
             "sb8_days_left": status.sb8_days_left(today),
@@ -148,6 +150,7 @@ def state_detail(request, state):
             "categories": MapCategory.ALL,
             "models": Agreement.Model.choices,
             "statewide": statuses[0].statewide if statuses else [],
+            "map": state_map(state, statuses),
         },
     )
 

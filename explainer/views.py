@@ -1,21 +1,37 @@
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.utils.translation import get_language
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
-from counties.models import Agreement, Snapshot
+from counties.changes import recent_changes
+from counties.geo import state_map
+from counties.models import Snapshot, State
+from counties.status import MapCategory, state_statuses
 
-from . import content
+from . import content, stats
 from .stats import SiteStats
+
+HOME_CHANGES = 6
 
 
 @require_safe
+@cache_control(public=True, max_age=300)
 def home(request):
+    """Find your county: the search box first, then the Texas map, the main numbers and recent changes."""
     snapshot = Snapshot.objects.newest()
-    current = Agreement.objects.current().count() if snapshot else None
-    return render(request, "explainer/home.html", {"snapshot": snapshot, "current_agreements": current})
+    texas = State.objects.filter(code="TX").first()
+    statuses = state_statuses(texas, snapshot) if texas else []
+    context = {
+        "snapshot": snapshot,
+        "stats": stats.compute(),
+        "map": state_map(texas, statuses) if texas else None,
+        "categories": MapCategory.ALL,
+        "changes": recent_changes(state=texas, limit=HOME_CHANGES) if texas else [],
+        "texas": texas,
+    }
+    return render(request, "explainer/home.html", context)
 
 
 @require_safe

@@ -1,0 +1,75 @@
+"""Server-drawn SVG maps: TopoJSON decoding, a link per county with a name, colour plus pattern, sizes."""
+
+import gzip
+import re
+
+import pytest
+
+from counties.geo import state_shapes
+from counties.models import County
+from tests.test_county_pages import _english_urls, page_text  # noqa: F401 (autouse fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_texas_county_has_a_closed_shape_inside_the_viewbox():
+    shapes = state_shapes("48")
+    assert len(shapes.counties) == 254
+    x, y, width, height = map(float, shapes.view_box.split())
+    for path in shapes.counties.values():
+        assert path.startswith("M") and path.endswith("Z")
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path)]
+        xs, ys = numbers[0::2], numbers[1::2]
+        assert x <= min(xs) and max(xs) <= x + width
+        assert y <= min(ys) and max(ys) <= y + height
+
+
+def test_every_state_has_shapes():
+    fips = set(County.objects.values_list("state__fips", flat=True))
+    assert all(state_shapes(f) is not None for f in fips)
+
+
+def test_state_page_map_links_every_county_with_a_name_and_a_pattern(client):
+    response = client.get("/counties/tx/")
+    html = response.content.decode()
+    links = re.findall(r'<a href="(/counties/tx/[^"]+/)" aria-label="([^"]+)"><path class="m m-(\w+)"', html)
+    assert len(links) == 254
+    assert any(
+        url == "/counties/tx/dallas-county/" and label.startswith("Dallas County: ")
+        for url, label, _c in links
+    )
+    categories = {category for _u, _l, category in links}
+    for category in categories:
+        assert f'id="pat-{category}"' in html  # each status has its own pattern, not only a colour
+    assert 'class="legend"' in html
+    assert 'href="#counties"' in html  # skip the map, to its accessible twin
+    assert 'id="counties"' in html
+
+
+def test_other_states_get_their_map(client):
+    html = client.get("/counties/ca/").content.decode()
+    assert html.count('<path class="m m-') == County.objects.filter(state__code="CA").count()
+
+
+def test_county_page_has_a_small_locator_not_the_state_map_and_stays_light(client):
+    response = client.get("/counties/tx/dallas-county/")
+    html = response.content.decode()
+    assert 'class="locator"' in html
+    assert '<path class="m m-' not in html
+    assert len(gzip.compress(response.content)) < 30_000
+
+
+def test_home_leads_with_the_search_box_then_the_texas_map(client):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index('id="county-search"') < html.index('class="county-map"')
+    assert html.count('<path class="m m-') == 254
+    assert 'aria-live="polite"' in html
+    assert response.cookies == {}
+
+
+def test_home_is_a_fixed_handful_of_queries_and_cacheable(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(11):
+        response = client.get("/")
+    assert "public" in response["Cache-Control"]
