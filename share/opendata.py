@@ -246,5 +246,5 @@ def json_chunks(dataset: Dataset, meta: dict) -> Iterator[str]:
         if len(chunk) >= CHUNK_ROWS:
             yield "".join(chunk)
             chunk = []
-    chunk.append("\n]}\n")
+    chunk.append("]}\n" if first else "\n]}\n")
     yield "".join(chunk)
