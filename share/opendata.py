@@ -113,6 +113,7 @@ def _snapshot_rows() -> Iterator[tuple]:
             snapshot.agreements_added,
             snapshot.agreements_dropped,
             snapshot.agreements_changed,
+            snapshot.agreements_relisted,
         )
 
 
@@ -201,6 +202,7 @@ DATASETS = {
             Column("agreements_added", _("Agreements first listed on this list.")),
             Column("agreements_dropped", _("Agreements on the previous list but not on this one.")),
             Column("agreements_changed", _("Agreements whose details changed.")),
+            Column("agreements_relisted", _("Agreements listed again after missing from earlier lists.")),
         ),
         rows=_snapshot_rows,
     ),
