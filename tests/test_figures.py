@@ -1,0 +1,170 @@
+"""Figures drawn from the database for explainer pages: numbers equal the database's, queries are fixed."""
+
+import datetime
+
+import pytest
+from django.utils import translation
+
+from counties.models import Agency, Agreement, County, SnapshotRow, State
+from explainer import figures
+from tests.factories import AgencyFactory, AgreementFactory, SnapshotFactory
+
+pytestmark = pytest.mark.django_db
+
+FAR = datetime.date(2031, 1, 1)  # after any shipped ICE list, so these are the newest
+SUFFIXES = [suffix for _model, suffix in figures.MODELS]
+
+
+def texas():
+    return State.objects.get_or_create(code="TX", defaults={"fips": "48", "name": "Texas"})[0]
+
+
+def row(snapshot, agreement, number):
+    return SnapshotRow.objects.create(snapshot=snapshot, row_number=number, data={}, agreement=agreement)
+
+
+@pytest.fixture
+def two_lists():
+    """Two made-up ICE lists: agreements in Testland and in Texas, a duplicate row and an unresolved row."""
+    first = SnapshotFactory(as_of=FAR)
+    second = SnapshotFactory(as_of=FAR + datetime.timedelta(days=30))
+    tx = texas()
+    zz_sheriff = AgencyFactory()
+    tx_police = AgencyFactory(state=tx, county=None, name="Testville PD", kind=Agency.Kind.POLICE)
+    zz_jail = AgreementFactory(agency=zz_sheriff, model=Agreement.Model.JAIL, first_listed=first, last_listed=second)
+    zz_task = AgreementFactory(agency=zz_sheriff, model=Agreement.Model.TASK_FORCE, first_listed=second)
+    tx_task = AgreementFactory(agency=tx_police, model=Agreement.Model.TASK_FORCE, first_listed=first, last_listed=second)
+    tx_warrant = AgreementFactory(agency=tx_police, model=Agreement.Model.WARRANT, first_listed=second)
+    for number, agreement in enumerate([zz_jail, tx_task, tx_task, None], start=1):  # tx_task twice, one unresolved
+        row(first, agreement, number)
+    for number, agreement in enumerate([zz_jail, zz_task, tx_task, tx_warrant], start=1):
+        row(second, agreement, number)
+    return first, second
+
+
+def test_growth_series_counts_agreements_per_list_by_model(two_lists):
+    first, second = two_lists
+    series = {point["as_of"]: point for point in figures.growth_series()}
+    assert series[first.as_of] == {
+        "as_of": first.as_of,
+        "all_jail": 1, "all_warrant": 0, "all_task_force": 1,
+        "tx_jail": 0, "tx_warrant": 0, "tx_task_force": 1,
+    }  # fmt: skip
+    assert series[second.as_of] == {
+        "as_of": second.as_of,
+        "all_jail": 1, "all_warrant": 1, "all_task_force": 2,
+        "tx_jail": 0, "tx_warrant": 1, "tx_task_force": 1,
+    }  # fmt: skip
+
+
+def test_growth_series_equals_independent_counts_for_every_list(two_lists):
+    series = figures.growth_series()
+    assert [point["as_of"] for point in series] == sorted(point["as_of"] for point in series)
+    for point in series:
+        for model, suffix in figures.MODELS:
+            rows = SnapshotRow.objects.filter(snapshot__as_of=point["as_of"], agreement__model=model)
+            assert point[f"all_{suffix}"] == rows.values("agreement").distinct().count()
+            tx_rows = rows.filter(agreement__agency__state__code="TX")
+            assert point[f"tx_{suffix}"] == tx_rows.values("agreement").distinct().count()
+
+
+def test_growth_series_is_one_query(two_lists, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        figures.growth_series()
+
+
+def test_growth_figure_draws_every_list_with_its_numbers(two_lists):
+    first, second = two_lists
+    with translation.override("en"):
+        html = str(figures.render_figure("growth"))
+    series = figures.growth_series()
+    # Two charts (nationwide, Texas), each with a bar and a table row per list.
+    assert html.count("<svg") == 2
+    assert html.count('role="img"') == 2
+    assert html.count("<title id=") == 2 and html.count("<desc id=") == 2
+    assert html.count('<th scope="row">') == 2 * len(series)
+    # Each segment is filled with a pattern (not colour alone) and named in words.
+    for suffix in SUFFIXES:
+        assert f'id="fill-all-{suffix}"' in html and f'id="fill-tx-{suffix}"' in html
+    nationwide, texas_chart = html.split('<figure class="chart" id="chart-tx"')
+    label = second.as_of.strftime("%m/%d/%Y")
+    # Nationwide second list: 1 jail, 1 warrant, 2 task force, total 4.
+    assert f"<time datetime=\"{second.as_of.isoformat()}\">{label}</time></th><td>1</td><td>1</td><td>2</td><td>4</td>" in nationwide
+    # Texas second list: 0 jail, 1 warrant, 1 task force, total 2.
+    assert f"<time datetime=\"{second.as_of.isoformat()}\">{label}</time></th><td>0</td><td>1</td><td>1</td><td>2</td>" in texas_chart
+    assert f"{label}: Task Force 2</title>" in nationwide
+
+
+def test_growth_figure_in_spanish_writes_dates_the_spanish_way(two_lists):
+    _first, second = two_lists
+    with translation.override("es"):
+        html = str(figures.render_figure("growth"))
+    assert f">{second.as_of:%d/%m/%Y}</time>" in html
+    assert "Acuerdos 287(g) en cada lista de ICE" in html
+
+
+def test_growth_figure_without_any_list_says_so(monkeypatch):
+    monkeypatch.setattr(figures, "growth_series", lambda: [])
+    with translation.override("en"):
+        html = str(figures.render_figure("growth"))
+    assert "<svg" not in html
+    assert "No ICE list has been loaded yet" in html
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0, (1, 1)), (3, (3, 1)), (4, (4, 1)), (135, (150, 50)), (387, (400, 100)), (1843, (2000, 500))],
+)
+def test_nice_ceiling(value, expected):
+    assert figures._nice_ceiling(value) == expected
+
+
+def test_bars_are_scaled_to_the_axis(two_lists):
+    chart = figures._chart(figures.growth_series(), "all")
+    top = max(bar.total for bar in chart["bars"])
+    plot_w = figures.WIDTH - figures.LABEL_W - figures.TOTAL_W
+    for bar in chart["bars"]:
+        assert bar.end == pytest.approx(figures.LABEL_W + bar.total * plot_w / figures._nice_ceiling(top)[0], abs=0.05)
+        assert sum(segment.value for segment in bar.segments) == bar.total
+        assert bar.end <= figures.WIDTH - figures.TOTAL_W + 0.01
+
+
+def dallas_area_agencies():
+    snapshot = SnapshotFactory(as_of=FAR)
+    tx = texas()
+    dallas = County.objects.get(state=tx, slug="dallas-county")
+    tarrant = County.objects.get(state=tx, slug="tarrant-county")
+    sheriff = AgencyFactory(state=tx, county=dallas, name="Made-up Dallas Sheriff", kind=Agency.Kind.SHERIFF)
+    police = AgencyFactory(state=tx, county=tarrant, name="Made-up Tarrant City PD", kind=Agency.Kind.POLICE)
+    AgreementFactory(agency=sheriff, model=Agreement.Model.TASK_FORCE, first_listed=snapshot, signed=datetime.date(2030, 12, 2))
+    AgreementFactory(agency=police, model=Agreement.Model.WARRANT, first_listed=snapshot)
+    older = SnapshotFactory(as_of=datetime.date(2030, 12, 1))
+    rockwall = County.objects.get(state=tx, slug="rockwall-county")
+    former = AgencyFactory(state=tx, county=rockwall, name="Made-up Rockwall Sheriff", kind=Agency.Kind.SHERIFF)
+    AgreementFactory(agency=former, model=Agreement.Model.JAIL, first_listed=older, is_current=False)
+    return snapshot
+
+
+def test_dallas_area_table_shows_each_county_from_the_newest_list(django_assert_num_queries):
+    dallas_area_agencies()
+    with translation.override("en"), django_assert_num_queries(3):
+        html = str(figures.render_figure("dallas-area"))
+    assert "What ICE's list of Jan. 1, 2031 shows for the Dallas area</figcaption>" in html
+    rows = html.split('<th scope="row">')[1:]
+    assert len(rows) == len(figures.DALLAS_AREA)
+    for slug, table_row in zip(figures.DALLAS_AREA, rows, strict=True):
+        assert f'href="/counties/tx/{slug}/"' in table_row
+    dallas_row, tarrant_row = rows[0], rows[1]
+    assert "Task Force (signed Dec. 2, 2030)" in dallas_row
+    assert "Made-up Tarrant City PD: Warrant Service Officer" in tarrant_row
+    assert "No agreement on this list." in tarrant_row
+    rockwall_row = rows[figures.DALLAS_AREA.index("rockwall-county")]
+    assert "No agreement on this list. Jail Enforcement: last listed Dec. 1, 2030." in " ".join(rockwall_row.split())
+
+
+def test_dallas_area_table_in_spanish_links_to_spanish_county_pages():
+    dallas_area_agencies()
+    with translation.override("es"):
+        html = str(figures.render_figure("dallas-area"))
+    assert 'href="/es/counties/tx/dallas-county/"' in html
+    assert "Grupo de trabajo" in html or "Task Force" in html
