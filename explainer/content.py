@@ -47,7 +47,7 @@ SOURCES_SLUG = "sources"
 
 CITE_RE = re.compile(r"\[(@\d+(?:\s*;\s*@\d+)*)\]")
 # Inside a table cell the | before the shown text is written \| (the table syntax owns bare pipes).
-REF_RE = re.compile(r"\[\[(stat|term|page|county|state):([^\]|\\]+?)(?:\\?\|([^\]]+?))?\]\]")
+REF_RE = re.compile(r"\[\[(stat|term|page|county|state|figure):([^\]|\\]+?)(?:\\?\|([^\]]+?))?\]\]")
 HEADING_ID_RE = re.compile(r"\s*\{#([a-z0-9][a-z0-9-]*)\}\s*$")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 REQUIRED_FIELDS = {"title": str, "description": str, "reviewed": date, "order": int}
@@ -245,6 +245,24 @@ def _site_refs(state, silent):
     return False
 
 
+def _figure_blocks(state):
+    """A paragraph that is only `[[figure:name]]` becomes the figure itself (no <figure> inside a <p>)."""
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type != "inline" or not token.children:
+            continue
+        kinds = [child.type for child in token.children if child.type != "text" or child.content.strip()]
+        if "ref_figure" not in kinds:
+            continue
+        before, after = tokens[i - 1], tokens[i + 1]
+        if kinds == ["ref_figure"] and before.type == "paragraph_open" and after.type == "paragraph_close":
+            before.hidden = after.hidden = True
+        else:
+            for child in token.children:
+                if child.type == "ref_figure":
+                    child.meta["inline"] = True
+
+
 def _heading_ids(state):
     """`## Title {#anchor}` gives the heading a fixed id (before inline parsing, so the text is clean)."""
     tokens = state.tokens
@@ -283,6 +301,16 @@ def _render_stat(self, tokens, idx, options, env):
         return _error(env, f"unknown stat [[stat:{name}]]")
     env["stats_used"].append(name)
     return f'<span class="stat" data-stat="{escapeHtml(name)}">{escapeHtml(stats.display(name))}</span>'
+
+
+def _render_figure(self, tokens, idx, options, env):
+    meta = tokens[idx].meta
+    if meta.get("inline"):
+        return _error(env, f"[[figure:{meta['value']}]] must be a paragraph of its own")
+    if meta["value"] not in env["figures"].names():
+        return _error(env, f"unknown figure [[figure:{meta['value']}]]")
+    env["figures_used"].append(meta["value"])
+    return env["figures"].render(meta["value"])
 
 
 def _link(env, kind, href, text, fallback):
@@ -338,17 +366,24 @@ def markdown() -> MarkdownIt:
     md.disable(["image", "html_inline", "html_block"])  # no third-party requests, no raw HTML
     md.inline.ruler.before("link", "site_refs", _site_refs)
     md.core.ruler.before("inline", "heading_ids", _heading_ids)
+    md.core.ruler.after("inline", "figure_blocks", _figure_blocks)
     md.add_render_rule("cite", _render_cite)
     md.add_render_rule("ref_stat", _render_stat)
     md.add_render_rule("ref_term", _render_term)
     md.add_render_rule("ref_page", _render_page_link)
     md.add_render_rule("ref_county", _render_county)
     md.add_render_rule("ref_state", _render_state)
+    md.add_render_rule("ref_figure", _render_figure)
     return md
 
 
-def render_page(page: Page, stats) -> Rendered:
-    """Render a page's body in its own language; `stats` is an explainer.stats.SiteStats (or a stand-in)."""
+def render_page(page: Page, stats, figures=None) -> Rendered:
+    """Render a page's body in its own language; `stats` is an explainer.stats.SiteStats (or a stand-in),
+    `figures` an explainer.figures.SiteFigures (the default) or a stand-in."""
+    if figures is None:
+        from .figures import SiteFigures
+
+        figures = SiteFigures()
     env = {
         "sources": sources(),
         "cited": {},
@@ -358,6 +393,8 @@ def render_page(page: Page, stats) -> Rendered:
         "terms_used": [],
         "anchors": [],
         "slugs": set(page_slugs()),
+        "figures": figures,
+        "figures_used": [],
     }
     with translation.override(page.lang):
         html = markdown().render(page.body, env)
@@ -389,6 +426,9 @@ class _NameOnlyStats:
     def display(self, name):
         return "0"
 
+    def render(self, name):  # also stands in for explainer.figures.SiteFigures
+        return ""
+
 
 def content_errors() -> list[str]:
     """Every problem in the content files, as readable messages (empty when all is well)."""
@@ -399,12 +439,15 @@ def content_errors() -> list[str]:
     except ContentError as exc:
         return [str(exc)]
     errors = []
+    from .figures import FIGURES
+
     stats = _NameOnlyStats(frozenset(STATS))
+    figures = _NameOnlyStats(frozenset(FIGURES))
     langs = [code for code, _name in settings.LANGUAGES]
     glossary_ids = {}
     rendered = {}
     for key, page in all_pages.items():
-        rendered[key] = render_page(page, stats)
+        rendered[key] = render_page(page, stats, figures)
         if page.slug == GLOSSARY_SLUG:
             glossary_ids[page.lang] = set(rendered[key].anchors)
     titles: dict[tuple[str, str], str] = {}

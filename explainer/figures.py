@@ -132,7 +132,9 @@ def _chart(series: list[dict], scope: str) -> dict:
         for _model, suffix in MODELS:
             value = point[f"{scope}_{suffix}"]
             if value:
-                segments.append(Segment(suffix, str(labels[suffix]), value, round(x, 2), round(value * scale, 2)))
+                segments.append(
+                    Segment(suffix, str(labels[suffix]), value, round(x, 2), round(value * scale, 2))
+                )
             x += value * scale
         bars.append(
             Bar(
@@ -151,7 +153,10 @@ def _chart(series: list[dict], scope: str) -> dict:
         "scope": scope,
         "bars": bars,
         "ticks": ticks,
-        "legend": [{"suffix": suffix, "label": labels[suffix], "y": LEGEND_ROW_H * i} for i, (_m, suffix) in enumerate(MODELS)],
+        "legend": [
+            {"suffix": suffix, "label": labels[suffix], "y": LEGEND_ROW_H * i}
+            for i, (_m, suffix) in enumerate(MODELS)
+        ],
         "height": plot_bottom + AXIS_H,
         "plot_top": legend_h,
         "plot_bottom": plot_bottom,
@@ -182,7 +187,9 @@ def dallas_area_figure() -> SafeString:
     )
     snapshot = Snapshot.objects.newest()
     statuses = state_statuses(counties[0].state, snapshot, counties=counties) if counties else []
-    return render_to_string("explainer/_figure_dallas_area.html", {"statuses": statuses, "snapshot": snapshot})
+    return render_to_string(
+        "explainer/_figure_dallas_area.html", {"statuses": statuses, "snapshot": snapshot}
+    )
 
 
 FIGURES = {
@@ -194,3 +201,13 @@ FIGURES = {
 def render_figure(name: str) -> SafeString:
     """The figure's HTML in the active language; KeyError for an unknown name."""
     return FIGURES[name]()
+
+
+class SiteFigures:
+    """What explainer.content.render_page asks for `[[figure:name]]`."""
+
+    def names(self):
+        return FIGURES.keys()
+
+    def render(self, name) -> SafeString:
+        return render_figure(name)

@@ -1,12 +1,17 @@
 """Figures drawn from the database for explainer pages: numbers equal the database's, queries are fixed."""
 
 import datetime
+import re
+from xml.etree import ElementTree
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from counties.models import Agency, Agreement, County, SnapshotRow, State
 from explainer import figures
+from explainer.content import Page, render_page
+from explainer.stats import SiteStats
 from tests.factories import AgencyFactory, AgreementFactory, SnapshotFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,11 +36,17 @@ def two_lists():
     tx = texas()
     zz_sheriff = AgencyFactory()
     tx_police = AgencyFactory(state=tx, county=None, name="Testville PD", kind=Agency.Kind.POLICE)
-    zz_jail = AgreementFactory(agency=zz_sheriff, model=Agreement.Model.JAIL, first_listed=first, last_listed=second)
+    zz_jail = AgreementFactory(
+        agency=zz_sheriff, model=Agreement.Model.JAIL, first_listed=first, last_listed=second
+    )
     zz_task = AgreementFactory(agency=zz_sheriff, model=Agreement.Model.TASK_FORCE, first_listed=second)
-    tx_task = AgreementFactory(agency=tx_police, model=Agreement.Model.TASK_FORCE, first_listed=first, last_listed=second)
+    tx_task = AgreementFactory(
+        agency=tx_police, model=Agreement.Model.TASK_FORCE, first_listed=first, last_listed=second
+    )
     tx_warrant = AgreementFactory(agency=tx_police, model=Agreement.Model.WARRANT, first_listed=second)
-    for number, agreement in enumerate([zz_jail, tx_task, tx_task, None], start=1):  # tx_task twice, one unresolved
+    for number, agreement in enumerate(
+        [zz_jail, tx_task, tx_task, None], start=1
+    ):  # tx_task twice, one unresolved
         row(first, agreement, number)
     for number, agreement in enumerate([zz_jail, zz_task, tx_task, tx_warrant], start=1):
         row(second, agreement, number)
@@ -83,15 +94,20 @@ def test_growth_figure_draws_every_list_with_its_numbers(two_lists):
     assert html.count('role="img"') == 2
     assert html.count("<title id=") == 2 and html.count("<desc id=") == 2
     assert html.count('<th scope="row">') == 2 * len(series)
+    for svg in re.findall(r"<svg.*?</svg>", html, flags=re.S):
+        svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+        tree = ElementTree.fromstring(svg)  # noqa: S314 - our own server-rendered markup
+        assert tree.find("{http://www.w3.org/2000/svg}title").text  # well-formed, with a title
     # Each segment is filled with a pattern (not colour alone) and named in words.
     for suffix in SUFFIXES:
         assert f'id="fill-all-{suffix}"' in html and f'id="fill-tx-{suffix}"' in html
     nationwide, texas_chart = html.split('<figure class="chart" id="chart-tx"')
     label = second.as_of.strftime("%m/%d/%Y")
     # Nationwide second list: 1 jail, 1 warrant, 2 task force, total 4.
-    assert f"<time datetime=\"{second.as_of.isoformat()}\">{label}</time></th><td>1</td><td>1</td><td>2</td><td>4</td>" in nationwide
+    row_start = f'<time datetime="{second.as_of.isoformat()}">{label}</time></th>'
+    assert row_start + "<td>1</td><td>1</td><td>2</td><td>4</td>" in nationwide
     # Texas second list: 0 jail, 1 warrant, 1 task force, total 2.
-    assert f"<time datetime=\"{second.as_of.isoformat()}\">{label}</time></th><td>0</td><td>1</td><td>1</td><td>2</td>" in texas_chart
+    assert row_start + "<td>0</td><td>1</td><td>1</td><td>2</td>" in texas_chart
     assert f"{label}: Task Force 2</title>" in nationwide
 
 
@@ -124,7 +140,9 @@ def test_bars_are_scaled_to_the_axis(two_lists):
     top = max(bar.total for bar in chart["bars"])
     plot_w = figures.WIDTH - figures.LABEL_W - figures.TOTAL_W
     for bar in chart["bars"]:
-        assert bar.end == pytest.approx(figures.LABEL_W + bar.total * plot_w / figures._nice_ceiling(top)[0], abs=0.05)
+        assert bar.end == pytest.approx(
+            figures.LABEL_W + bar.total * plot_w / figures._nice_ceiling(top)[0], abs=0.05
+        )
         assert sum(segment.value for segment in bar.segments) == bar.total
         assert bar.end <= figures.WIDTH - figures.TOTAL_W + 0.01
 
@@ -136,11 +154,18 @@ def dallas_area_agencies():
     tarrant = County.objects.get(state=tx, slug="tarrant-county")
     sheriff = AgencyFactory(state=tx, county=dallas, name="Made-up Dallas Sheriff", kind=Agency.Kind.SHERIFF)
     police = AgencyFactory(state=tx, county=tarrant, name="Made-up Tarrant City PD", kind=Agency.Kind.POLICE)
-    AgreementFactory(agency=sheriff, model=Agreement.Model.TASK_FORCE, first_listed=snapshot, signed=datetime.date(2030, 12, 2))
+    AgreementFactory(
+        agency=sheriff,
+        model=Agreement.Model.TASK_FORCE,
+        first_listed=snapshot,
+        signed=datetime.date(2030, 12, 2),
+    )
     AgreementFactory(agency=police, model=Agreement.Model.WARRANT, first_listed=snapshot)
     older = SnapshotFactory(as_of=datetime.date(2030, 12, 1))
     rockwall = County.objects.get(state=tx, slug="rockwall-county")
-    former = AgencyFactory(state=tx, county=rockwall, name="Made-up Rockwall Sheriff", kind=Agency.Kind.SHERIFF)
+    former = AgencyFactory(
+        state=tx, county=rockwall, name="Made-up Rockwall Sheriff", kind=Agency.Kind.SHERIFF
+    )
     AgreementFactory(agency=former, model=Agreement.Model.JAIL, first_listed=older, is_current=False)
     return snapshot
 
@@ -159,7 +184,9 @@ def test_dallas_area_table_shows_each_county_from_the_newest_list(django_assert_
     assert "Made-up Tarrant City PD: Warrant Service Officer" in tarrant_row
     assert "No agreement on this list." in tarrant_row
     rockwall_row = rows[figures.DALLAS_AREA.index("rockwall-county")]
-    assert "No agreement on this list. Jail Enforcement: last listed Dec. 1, 2030." in " ".join(rockwall_row.split())
+    assert "No agreement on this list. Jail Enforcement: last listed Dec. 1, 2030." in " ".join(
+        rockwall_row.split()
+    )
 
 
 def test_dallas_area_table_in_spanish_links_to_spanish_county_pages():
@@ -168,3 +195,70 @@ def test_dallas_area_table_in_spanish_links_to_spanish_county_pages():
         html = str(figures.render_figure("dallas-area"))
     assert 'href="/es/counties/tx/dallas-county/"' in html
     assert "Grupo de trabajo" in html or "Task Force" in html
+
+
+# --- figures inside explainer pages ---------------------------------------------------------------------
+
+
+def page_html(client, lang, slug):
+    with translation.override(lang):
+        url = reverse("explainer:page", args=[slug])
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_history_page_draws_the_chart_with_the_database_numbers(
+    client, two_lists, lang, django_assert_num_queries
+):
+    with django_assert_num_queries(4):  # three for the page's stats, one for the chart
+        html = page_html(client, lang, "history")
+    assert "<p><figure" not in html and html.count('<figure class="chart"') == 2
+    series = figures.growth_series()
+    tables = re.findall(r"<tbody>(.*?)</tbody>", html, flags=re.S)
+    assert len(tables) == 2
+    for scope, table in zip(figures.SCOPES, tables, strict=True):
+        cells = re.findall(r'<time datetime="([\d-]+)">[^<]*</time></th>((?:<td>[\d,]+</td>)+)', table)
+        assert [iso for iso, _cells in cells] == [point["as_of"].isoformat() for point in series]
+        for (_iso, row_cells), point in zip(cells, series, strict=True):
+            counts = [int(c.replace(",", "")) for c in re.findall(r"<td>([\d,]+)</td>", row_cells)]
+            expected = [point[f"{scope}_{suffix}"] for suffix in SUFFIXES]
+            assert counts == [*expected, sum(expected)]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_dallas_area_page_shows_the_table_in_fixed_queries(client, lang, django_assert_num_queries):
+    dallas_area_agencies()
+    with django_assert_num_queries(6):  # three for the page's stats, three for the table
+        html = page_html(client, lang, "dallas-area")
+    assert "<p><figure" not in html
+    prefix = "/es" if lang == "es" else ""
+    for slug in figures.DALLAS_AREA:
+        assert f'href="{prefix}/counties/tx/{slug}/"' in html
+    assert "Made-up Tarrant City PD" in html
+
+
+def render(body):
+    page = Page(
+        slug="history",
+        lang="en",
+        title="T",
+        description="D",
+        reviewed=datetime.date(2026, 1, 1),
+        order=1,
+        body=body,
+    )
+    return render_page(page, SiteStats())
+
+
+def test_a_figure_must_stand_alone_and_be_known(db):
+    alone = render("Text.\n\n[[figure:growth]]\n\nMore text.")
+    assert (
+        alone.errors == [] and "<p><figure" not in str(alone.html) and "<p>More text.</p>" in str(alone.html)
+    )
+    inline = render("See [[figure:growth]] here.")
+    assert inline.errors == ["[[figure:growth]] must be a paragraph of its own"]
+    unknown = render("[[figure:no-such-thing]]")
+    assert unknown.errors == ["unknown figure [[figure:no-such-thing]]"]
+    assert "content-error" in str(unknown.html)
