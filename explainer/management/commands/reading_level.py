@@ -15,7 +15,10 @@ from explainer import content
 
 
 def readable_text(page) -> str:
-    html = str(content.render_page(page, content._NameOnlyStats(frozenset(_stat_names()))).html)
+    from explainer.figures import FIGURES
+
+    no_data = content._NameOnlyStats  # counts, charts and data tables are not prose: left out
+    html = str(content.render_page(page, no_data(frozenset(_stat_names())), no_data(frozenset(FIGURES))).html)
     html = re.sub(r'<sup class="cite">.*?</sup>', "", html, flags=re.S)
     html = re.sub(r"<(table|h[1-6])[^>]*>.*?</\1>", "", html, flags=re.S)
     text = unescape(re.sub(r"<[^>]+>", " ", html))
