@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max
+from django.db import connection
 from django.urls import reverse
 
 from .models import County, Place, PlaceCounty, State, ZipCounty
@@ -162,6 +163,16 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+def char_mask(key: str) -> int:
+    """The set of characters in a key as bits. max(|A-B|, |B-A|) of two sets never exceeds their edit
+    distance (one edit adds or removes at most one character on each side), so masks rule out most names
+    before the slower distance is computed."""
+    mask = 0
+    for ch in key:
+        mask |= 1 << (ord(ch) % 64)
+    return mask
+
+
 def _typo_limit(key: str) -> int:
     if len(key) < 4:
         return 0
@@ -204,9 +215,9 @@ class Index:
             entry = Entry("place", row["name"], row["kind"], state.code, state.name, refs)
             self._add(compact_key(normalize(row["name"])), entry)
         self.keys = list(self.by_key)
-        self.keys_by_length: dict[int, list[str]] = {}
+        self.keys_by_length: dict[int, list[tuple[str, int]]] = {}
         for key in self.keys:
-            self.keys_by_length.setdefault(len(key), []).append(key)
+            self.keys_by_length.setdefault(len(key), []).append((key, char_mask(key)))
 
     def _add(self, key: str, entry: Entry) -> None:
         if key:
@@ -241,16 +252,15 @@ class Index:
         limit = _typo_limit(key)
         if not found and limit:
             fuzzy = True
-            nearby = (
-                n
-                for length in range(len(key) - limit, len(key) + limit + 1)
-                for n in self.keys_by_length.get(length, ())
-            )
-            for name in nearby:
-                if edit_distance(key, name, limit) <= limit:
-                    for entry in self.by_key[name]:
-                        if not state or entry.state_code == state:
-                            found[entry] = Tier.FUZZY
+            mask = char_mask(key)
+            for length in range(len(key) - limit, len(key) + limit + 1):
+                for name, name_mask in self.keys_by_length.get(length, ()):
+                    if (mask & ~name_mask).bit_count() > limit or (name_mask & ~mask).bit_count() > limit:
+                        continue
+                    if edit_distance(key, name, limit) <= limit:
+                        for entry in self.by_key[name]:
+                            if not state or entry.state_code == state:
+                                found[entry] = Tier.FUZZY
         results = [Result(entry, tier) for entry, tier in found.items()]
         results.sort(
             key=lambda r: (
@@ -267,22 +277,32 @@ class Index:
 
 _index: Index | None = None
 _index_version = None
+_checked_at = float("-inf")
 _lock = threading.Lock()
+RECHECK_SECONDS = 60  # how often a process asks the database whether counties or places changed
 
 
 def _data_version():
-    """Changes whenever counties or places are added, removed or renamed in bulk (one cheap query)."""
-    county = County.objects.aggregate(n=Count("id"), last=Max("id"))
-    place = Place.objects.aggregate(n=Count("id"), last=Max("id"))
-    return (county["n"], county["last"], place["n"], place["last"])
+    """Changes whenever counties or places are added or removed: one query, on table names from the models."""
+    county, place = County._meta.db_table, Place._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {county}), (SELECT max(id) FROM {county}), "  # noqa: S608
+            f"(SELECT count(*) FROM {place}), (SELECT max(id) FROM {place})"
+        )
+        return cursor.fetchone()
 
 
-def get_index() -> Index:
-    global _index, _index_version
-    version = _data_version()
+def get_index(*, fresh: bool = False) -> Index:
+    """The process's index, rebuilt when the reference data changed (checked at most once a minute)."""
+    global _index, _index_version, _checked_at
     with _lock:
-        if _index is None or version != _index_version:
-            _index, _index_version = Index(), version
+        now = time.monotonic()
+        if _index is None or fresh or now - _checked_at > RECHECK_SECONDS:
+            version = _data_version()
+            _checked_at = now
+            if _index is None or version != _index_version:
+                _index, _index_version = Index(), version
         return _index
 
 

@@ -5,13 +5,19 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from counties.search import edit_distance, normalize, search
+from counties.search import char_mask, edit_distance, get_index, normalize, search
 from tests.factories import AgencyFactory, AgreementFactory, SnapshotFactory
 from tests.test_county_pages import _english_urls, page_text  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
 URL = "/counties/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_index():
+    """The index is per process and rechecked once a minute; start each test from the data it sees."""
+    get_index(fresh=True)
 
 
 def names(outcome):
@@ -193,6 +199,10 @@ def test_normalize_and_edit_distance():
     assert edit_distance("tarant", "tarrant", 2) == 1
     assert edit_distance("dlalas", "dallas", 2) == 1  # transposition
     assert edit_distance("abc", "xyzxyz", 1) == 2
+    # The character-set bound never exceeds the true distance.
+    for a, b in [("tarant", "tarrant"), ("dalas", "dallas"), ("lovng", "loving"), ("abcd", "wxyz")]:
+        bound = max((char_mask(a) & ~char_mask(b)).bit_count(), (char_mask(b) & ~char_mask(a)).bit_count())
+        assert bound <= edit_distance(a, b, 10)
 
 
 def test_search_url_name():
