@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from config.editor_security import client_key
@@ -212,6 +213,7 @@ def _over_correction_limit(request) -> bool:
     return count > settings.CORRECTIONS_PER_HOUR
 
 
+@never_cache  # the page holds a CSRF token: no CDN or shared cache may keep it
 @require_http_methods(["GET", "HEAD", "POST"])
 def correction(request, state, slug):
     """The public "report a correction" form. The only public page that sets a (CSRF) cookie."""

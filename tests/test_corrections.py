@@ -153,7 +153,9 @@ def test_unknown_county_is_404(client):
 
 
 def test_reporting_page_is_the_only_one_that_sets_a_cookie(client, county):
-    assert "csrftoken" in client.get(url(county)).cookies
+    form_page = client.get(url(county))
+    assert "csrftoken" in form_page.cookies
+    assert "no-store" in form_page["Cache-Control"] and "private" in form_page["Cache-Control"]
     fresh = client.__class__()
     assert not fresh.get(county.get_absolute_url()).cookies
 
