@@ -119,7 +119,7 @@ class Bar:
 
 def _chart(series: list[dict], scope: str) -> dict:
     labels = {suffix: model.label for model, suffix in MODELS}
-    legend_h = LEGEND_ROW_H * len(MODELS) + 6
+    legend_h = LEGEND_ROW_H * len(MODELS) + 9
     plot_w = WIDTH - LABEL_W - TOTAL_W
     totals = [sum(point[f"{scope}_{suffix}"] for _model, suffix in MODELS) for point in series]
     top, step = _nice_ceiling(max(totals, default=0))
@@ -154,7 +154,7 @@ def _chart(series: list[dict], scope: str) -> dict:
         "bars": bars,
         "ticks": ticks,
         "legend": [
-            {"suffix": suffix, "label": labels[suffix], "y": LEGEND_ROW_H * i}
+            {"suffix": suffix, "label": labels[suffix], "y": 3 + LEGEND_ROW_H * i}
             for i, (_m, suffix) in enumerate(MODELS)
         ],
         "height": plot_bottom + AXIS_H,
