@@ -76,8 +76,11 @@ def test_filters_and_sorts_are_plain_links(client, testland, query, expected):
 
 def test_filter_links_are_in_the_page(client, testland):
     html = client.get("/counties/zz/").content.decode()
-    assert 'href="?status=sheriff&amp;sort=name#counties"' in html
-    assert 'href="?model=task-force&amp;sort=name#counties"' in html
+    assert 'href="?status=sheriff#counties"' in html
+    assert 'href="?model=task-force#counties"' in html
+    filtered = client.get("/counties/zz/?status=others&sort=population").content.decode()
+    assert 'href="?status=others&amp;sort=population&amp;model=jail#counties"' in filtered  # keeps the others
+    assert 'href="?status=others&amp;sort=name#counties"' in filtered
 
 
 def test_state_page_is_a_constant_handful_of_queries(client, testland, django_assert_num_queries):
