@@ -148,8 +148,10 @@ def test_bars_are_scaled_to_the_axis(two_lists):
 
 
 def dallas_area_agencies():
+    """A newest ICE list with only made-up agreements: shipped Texas agreements are then no longer listed."""
     snapshot = SnapshotFactory(as_of=FAR)
     tx = texas()
+    Agreement.objects.filter(agency__state=tx).update(is_current=False)
     dallas = County.objects.get(state=tx, slug="dallas-county")
     tarrant = County.objects.get(state=tx, slug="tarrant-county")
     sheriff = AgencyFactory(state=tx, county=dallas, name="Made-up Dallas Sheriff", kind=Agency.Kind.SHERIFF)
