@@ -102,6 +102,26 @@ class ChangeItem:
         return _("%(agency)s: %(model)s agreement no longer listed by ICE as of %(date)s.") % values
 
     @property
+    def text(self) -> str:
+        """The headline without its date, for lists that show the date beside it."""
+        if self.kind == Kind.EVENT:
+            return self.headline
+        values = {"agency": self.agency.name, "model": str(self.model_label)}
+        if self.kind == Kind.LISTED:
+            return _("%(agency)s: %(model)s agreement first listed by ICE.") % values
+        if self.kind == Kind.RELISTED:
+            return _("%(agency)s: %(model)s agreement listed by ICE again.") % values
+        return _("%(agency)s: %(model)s agreement no longer listed by ICE.") % values
+
+    @property
+    def lang(self) -> str:
+        """Language of headline/text: English when an event has no Spanish summary on a Spanish page."""
+        language = get_language() or "en"
+        if self.kind == Kind.EVENT and language == "es" and not self.event.summary_es:
+            return "en"
+        return language
+
+    @property
     def kind_label(self) -> str:
         return {
             Kind.LISTED: _("Agreement first listed"),

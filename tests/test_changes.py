@@ -145,3 +145,17 @@ def test_constant_number_of_queries(snapshots, django_assert_num_queries):
         [(item.headline, item.source_title, item.county.state.code) for item in items]
     # 6 agreements x (listed, delisted at s2, relisted at s3, delisted at s4) + 6 events
     assert len(items) == 30
+
+
+def test_text_without_date_and_language_of_an_untranslated_event(snapshots):
+    s1, *_ = snapshots
+    county = CountyFactory()
+    agency = AgencyFactory(county=county, state=county.state, name="Sample Sheriff's Office")
+    AgreementFactory(agency=agency, model="jail", first_listed=s1)
+    EventFactory(county=county, date=D(2090, 1, 15), summary="Only in English.", summary_es="")
+    event, listed = recent_changes(county=county)
+    with translation.override("en"):
+        assert listed.text == "Sample Sheriff's Office: Jail Enforcement agreement first listed by ICE."
+        assert (event.text, event.lang, listed.lang) == ("Only in English.", "en", "en")
+    with translation.override("es"):
+        assert event.lang == "en" and listed.lang == "es"
