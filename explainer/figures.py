@@ -50,7 +50,7 @@ LABEL_W = 74  # date labels at the left
 TOTAL_W = 40  # room for the total at the right of the longest bar
 ROW_H = 18
 BAR_H = 12
-LEGEND_ROW_H = 18
+TOP_PAD = 4  # the legend is HTML above the chart, so it wraps on a narrow screen
 AXIS_H = 22
 
 
@@ -119,14 +119,14 @@ class Bar:
 
 def _chart(series: list[dict], scope: str) -> dict:
     labels = {suffix: model.label for model, suffix in MODELS}
-    legend_h = LEGEND_ROW_H * len(MODELS) + 9
+    y0 = TOP_PAD
     plot_w = WIDTH - LABEL_W - TOTAL_W
     totals = [sum(point[f"{scope}_{suffix}"] for _model, suffix in MODELS) for point in series]
     top, step = _nice_ceiling(max(totals, default=0))
     scale = plot_w / top
     bars = []
     for i, point in enumerate(series):
-        y = legend_h + i * ROW_H
+        y = y0 + i * ROW_H
         x = LABEL_W
         segments = []
         for _model, suffix in MODELS:
@@ -147,18 +147,15 @@ def _chart(series: list[dict], scope: str) -> dict:
                 counts=[point[f"{scope}_{suffix}"] for _model, suffix in MODELS],
             )
         )
-    plot_bottom = legend_h + len(series) * ROW_H
+    plot_bottom = y0 + len(series) * ROW_H
     ticks = [{"value": _number(v), "x": round(LABEL_W + v * scale, 2)} for v in range(0, top + 1, step)]
     return {
         "scope": scope,
         "bars": bars,
         "ticks": ticks,
-        "legend": [
-            {"suffix": suffix, "label": labels[suffix], "y": 3 + LEGEND_ROW_H * i}
-            for i, (_m, suffix) in enumerate(MODELS)
-        ],
+        "legend": [{"suffix": suffix, "label": labels[suffix]} for _m, suffix in MODELS],
         "height": plot_bottom + AXIS_H,
-        "plot_top": legend_h,
+        "plot_top": y0,
         "plot_bottom": plot_bottom,
         "label_x": LABEL_W - 4,
         "bar_h": BAR_H,

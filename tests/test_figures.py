@@ -90,17 +90,26 @@ def test_growth_figure_draws_every_list_with_its_numbers(two_lists):
         html = str(figures.render_figure("growth"))
     series = figures.growth_series()
     # Two charts (nationwide, Texas), each with a bar and a table row per list.
-    assert html.count("<svg") == 2
+    assert html.count('<svg class="chart-svg"') == 2
     assert html.count('role="img"') == 2
     assert html.count("<title id=") == 2 and html.count("<desc id=") == 2
     assert html.count('<th scope="row">') == 2 * len(series)
-    for svg in re.findall(r"<svg.*?</svg>", html, flags=re.S):
+    for svg in re.findall(r"<svg class=\"chart-svg\".*?</svg>", html, flags=re.S):
         svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
         tree = ElementTree.fromstring(svg)  # noqa: S314 - our own server-rendered markup
         assert tree.find("{http://www.w3.org/2000/svg}title").text  # well-formed, with a title
     # Each segment is filled with a pattern (not colour alone) and named in words.
     for suffix in SUFFIXES:
         assert f'id="fill-all-{suffix}"' in html and f'id="fill-tx-{suffix}"' in html
+    legend = re.findall(r'<ul class="chart-legend">(.*?)</ul>', html, flags=re.S)
+    assert len(legend) == 2
+    assert [
+        re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", legend[0], flags=re.S)
+    ] == [
+        "Jail Enforcement",
+        "Warrant Service Officer",
+        "Task Force",
+    ]
     nationwide, texas_chart = html.split('<figure class="chart" id="chart-tx"')
     label = second.as_of.strftime("%m/%d/%Y")
     # Nationwide second list: 1 jail, 1 warrant, 2 task force, total 4.
@@ -139,6 +148,10 @@ def test_bars_are_scaled_to_the_axis(two_lists):
     chart = figures._chart(figures.growth_series(), "all")
     top = max(bar.total for bar in chart["bars"])
     plot_w = figures.WIDTH - figures.LABEL_W - figures.TOTAL_W
+    assert [bar.y for bar in chart["bars"]] == [
+        figures.TOP_PAD + i * figures.ROW_H for i in range(len(chart["bars"]))
+    ]
+    assert chart["height"] == figures.TOP_PAD + len(chart["bars"]) * figures.ROW_H + figures.AXIS_H
     for bar in chart["bars"]:
         assert bar.end == pytest.approx(
             figures.LABEL_W + bar.total * plot_w / figures._nice_ceiling(top)[0], abs=0.05
