@@ -73,7 +73,7 @@ class CountyRef:
 
 @dataclass(frozen=True)
 class Entry:
-    kind: str  # "county" or "place"
+    kind: str  # "county", "place" or "state" (a state named in full: its page lists every county)
     name: str  # as shown: "Dallas County" / "Dallas"
     detail: str  # "city", "CDP"...: for places
     state_code: str
@@ -116,7 +116,7 @@ class Outcome:
 
         Also for a typo with a single candidate ("Tarant"): the county page names the county in its heading.
         """
-        if len(self.destinations) != 1:
+        if len(self.destinations) != 1 or any(r.entry.kind == "state" for r in self.results):
             return None
         return self.results[0].counties[0]
 
@@ -188,6 +188,7 @@ class Index:
         for state in states.values():
             self.state_words[fold(state.code)] = state.code
             self.state_words[fold(state.name)] = state.code
+        self.states_by_name = {compact_key(fold(s.name)): s for s in states.values()}
         counties: dict[int, CountyRef] = {}
         self.by_key: dict[str, list[Entry]] = {}
         for row in County.objects.values("id", "name", "short_name", "slug", "state_id", "population"):
@@ -250,7 +251,8 @@ class Index:
             found = {e: t for e, t in found.items() if e.state_code == state}
         fuzzy = False
         limit = _typo_limit(key)
-        if not found and limit:
+        named_state = self.states_by_name.get(key)
+        if not found and limit and not named_state:
             fuzzy = True
             mask = char_mask(key)
             for length in range(len(key) - limit, len(key) + limit + 1):
@@ -262,9 +264,13 @@ class Index:
                             if not state or entry.state_code == state:
                                 found[entry] = Tier.FUZZY
         results = [Result(entry, tier) for entry, tier in found.items()]
+        if named_state and (not state or state == named_state.code):
+            entry = Entry("state", named_state.name, "", named_state.code, named_state.name, ())
+            results.append(Result(entry, Tier.EXACT))
         results.sort(
             key=lambda r: (
                 r.tier,
+                r.entry.kind != "state",
                 r.entry.state_code != HOME_STATE,
                 r.entry.kind != "county",
                 -r.entry.population,

@@ -94,6 +94,16 @@ def test_state_after_the_name_narrows_it():
     assert names(outcome) == [("county", "Dallas County", "IA")]
 
 
+def test_a_state_name_offers_the_state_page_first(client):
+    outcome = search("Texas")
+    assert names(outcome)[0] == ("state", "Texas", "TX")
+    assert ("county", "Texas County", "MO") in names(outcome)
+    assert names(search("new mexico")) == [("state", "New Mexico", "NM")]
+    response = client.get(URL, {"q": "New Mexico", "go": "1"})
+    assert response.status_code == 200
+    assert 'href="/counties/nm/"' in response.content.decode()
+
+
 def test_county_name_in_other_states():
     found = names(search("Cook"))
     assert ("county", "Cook County", "IL") in found
