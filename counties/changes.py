@@ -10,8 +10,8 @@ that matter to a reader are the transitions:
 
 Which snapshots list an agreement comes from SnapshotRow (every imported row, linked to its agreement).
 An agreement with no rows at all (made by hand or by a test factory) is taken as listed on every
-snapshot from its first to its last listing; one marked current counts as listed on the newest
-snapshot. Editors' published Events are merged in as EVENT items.
+snapshot from its first to its last listing (to the newest snapshot if it is marked current); for an
+agreement with rows, the rows decide. Editors' published Events are merged in as EVENT items.
 
 `recent_changes()` runs a fixed number of queries whatever the size of the data: one SQL statement
 finds the transitions (with window functions, newest first, limited in the database), then one query
@@ -142,9 +142,9 @@ def _transitions_sql(where: str) -> str:
         SELECT id, as_of, ROW_NUMBER() OVER (ORDER BY as_of) AS n FROM {snapshot}
     ),
     chosen AS (
-        SELECT a.id, a.first_listed_id,
+        SELECT a.id, a.first_listed_id, a.last_listed_id,
                CASE WHEN a.is_current THEN (SELECT id FROM snaps ORDER BY n DESC LIMIT 1)
-                    ELSE a.last_listed_id END AS last_listed_id
+                    ELSE a.last_listed_id END AS listed_until_id
         FROM {agreement} a JOIN {agency} g ON g.id = a.agency_id
         WHERE {where}
     ),
@@ -158,7 +158,7 @@ def _transitions_sql(where: str) -> str:
         SELECT c.id, s.id
         FROM chosen c
         JOIN snaps f ON f.id = c.first_listed_id
-        JOIN snaps l ON l.id = c.last_listed_id
+        JOIN snaps l ON l.id = c.listed_until_id
         JOIN snaps s ON s.n BETWEEN f.n AND l.n
         WHERE NOT EXISTS (SELECT 1 FROM {row} r WHERE r.agreement_id = c.id)
     ),

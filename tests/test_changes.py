@@ -159,3 +159,17 @@ def test_text_without_date_and_language_of_an_untranslated_event(snapshots):
         assert (event.text, event.lang, listed.lang) == ("Only in English.", "en", "en")
     with translation.override("es"):
         assert event.lang == "en" and listed.lang == "es"
+
+
+def test_rows_decide_over_the_current_flag(snapshots):
+    s1, s2, s3, s4 = snapshots
+    county = CountyFactory()
+    agreement = AgreementFactory(
+        agency=AgencyFactory(county=county, state=county.state), first_listed=s1, last_listed=s2
+    )  # marked current, but its rows stop at s2
+    for n, snapshot in enumerate((s1, s2)):
+        row(snapshot, agreement, n)
+    assert kinds_for(recent_changes(county=county), agreement) == [
+        (Kind.DELISTED, s3.as_of),
+        (Kind.LISTED, s1.as_of),
+    ]
