@@ -53,6 +53,8 @@ def _snapshot_version(snapshot):
 
 @require_safe
 def county_detail(request, state, slug):
+    if state != state.lower() or slug != slug.lower():
+        return redirect("counties:county", state=state.lower(), slug=slug.lower(), permanent=True)
     county = get_object_or_404(County.objects.select_related("state"), state__code=state.upper(), slug=slug)
     status = county_status(county)
     timeline = recent_changes(county=county, limit=TIMELINE_LIMIT)
@@ -95,6 +97,8 @@ STATE_SORTS = {
 
 @require_safe
 def state_detail(request, state):
+    if state != state.lower():
+        return redirect("counties:state", state=state.lower(), permanent=True)
     state = get_object_or_404(State, code=state.upper())
     snapshot = Snapshot.objects.newest()
     statuses = state_statuses(state, snapshot)

@@ -106,6 +106,14 @@ def test_published_events_are_on_the_timeline_drafts_are_not(client, newest):
     assert "A draft nobody checked." not in text
 
 
+def test_one_canonical_lowercase_url(client):
+    county = CountyFactory(name="Omega County")
+    response = client.get("/counties/ZZ/Omega-County/")
+    assert response.status_code == 301
+    assert response["Location"] == county_url(county)
+    assert client.get("/counties/ZZ/")["Location"] == "/counties/zz/"
+
+
 def test_unknown_county_is_404(client):
     assert client.get("/counties/zz/no-such-county/").status_code == 404
     assert client.get("/counties/qq/").status_code == 404
