@@ -112,3 +112,17 @@ def test_base_template_configures_htmx_for_the_csp():
     assert '"allowScriptTags":false' in source
     assert " style=" not in source and "<style" not in source
     assert "<script>" not in source
+
+
+@pytest.mark.django_db
+def test_the_embed_card_is_the_one_framable_page(client):
+    response = client.get("/embed/counties/tx/dallas-county/")
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response
+    csp = parse_csp(response["Content-Security-Policy"])
+    assert csp["frame-ancestors"] == ["*"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert csp.get("script-src", csp["default-src"]) in (["'self'"], ["'none'"])
+    county_page = client.get("/counties/tx/dallas-county/")
+    assert county_page["X-Frame-Options"] == "DENY"
+    assert parse_csp(county_page["Content-Security-Policy"])["frame-ancestors"] == ["'none'"]

@@ -6,8 +6,26 @@ Spanish page is the same path under /es/ (see spanish()).
 
 PAGES = [
     ("home", "/", 200),
+    ("search-results", "/counties/?q=75201", 200),
+    ("county", "/counties/tx/dallas-county/", 200),
+    ("state-with-map", "/counties/tx/", 200),
+    ("national", "/counties/national/", 200),
+    ("explainer-what-is-287g", "/what-is-287g/", 200),
+    ("explainer-models", "/models/", 200),
+    ("explainer-detainers", "/detainers/", 200),
+    ("explainer-texas-sb8", "/texas-sb8/", 200),
+    ("explainer-glossary", "/glossary/", 200),
+    ("data", "/data/", 200),
+    ("changes", "/changes/", 200),
+    ("flyer", "/counties/tx/dallas-county/print/", 200),
+    ("embed", "/embed/counties/tx/dallas-county/", 200),
+    ("correction-form", "/counties/tx/dallas-county/correction/", 200),
     ("not-found", "/this-page-does-not-exist/", 404),
 ]
+
+# Pages with a form that posts: Django's CSRF cookie (HttpOnly, SameSite=Lax, no session) is the only
+# cookie they may set. Every other page sets none.
+FORM_PAGES = {"/counties/tx/dallas-county/correction/"}
 
 
 def spanish(path: str) -> str:

@@ -1,0 +1,130 @@
+"""What a reader does, in the real browser: search with and without JavaScript, the map, print, keyboard."""
+
+import re
+
+import pytest
+
+# django_db: the session test database (with the shipped data) must exist for the site server to read.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+DALLAS = "/counties/tx/dallas-county/"
+
+
+def test_search_with_javascript_shows_results_live_and_keeps_the_address_in_step(page, site_server):
+    page.goto("/")
+    page.evaluate("window.__samePage = true")  # lost if the browser loads a new document
+    page.locator("#q").press_sequentially("75201", delay=30)
+    link = page.locator("#results a.result-link", has_text="Dallas County")
+    link.wait_for()
+    assert page.evaluate("window.__samePage === true"), "results came without reloading the page"
+    page.wait_for_url(re.compile(r"/counties/\?(.*&)?q=75201"))
+    link.click()
+    page.wait_for_url(site_server.url + DALLAS)
+    assert "Dallas County" in page.locator("h1").inner_text()
+
+
+def test_search_results_fragment_is_swapped_in_not_a_whole_page(page):
+    page.goto("/")
+    with page.expect_response(
+        lambda r: "/counties/?" in r.url and r.request.headers.get("hx-request")
+    ) as info:
+        page.locator("#q").press_sequentially("Dallas", delay=30)
+    response = info.value
+    assert response.status == 200
+    assert "<html" not in response.text()
+    assert page.locator("html").count() == 1 and page.locator("#results h1").count() == 0
+
+
+def test_search_without_javascript_submits_the_form_and_lists_results(page_without_js, site_server):
+    page = page_without_js
+    page.goto("/")
+    page.locator("#q").fill("Dallas")
+    with page.expect_navigation():
+        page.locator("#search-submit").click()
+    assert re.search(r"/counties/\?(.*&)?q=Dallas", page.url)
+    link = page.locator("#results a.result-link", has_text="Dallas County").first
+    with page.expect_navigation():
+        link.click()
+    assert page.url == site_server.url + DALLAS
+    assert "Dallas County" in page.locator("h1").inner_text()
+
+
+def test_search_without_javascript_goes_straight_to_a_single_county(page_without_js, site_server):
+    page = page_without_js
+    page.goto("/es/")
+    page.locator("#q").fill("75201")
+    with page.expect_navigation():
+        page.locator("#q").press("Enter")
+    assert page.url == site_server.url + "/es" + DALLAS
+    assert page.locator("html").get_attribute("lang") == "es"
+
+
+@pytest.mark.parametrize(
+    ("start", "link", "expected"),
+    [
+        (DALLAS, "Español", "/es" + DALLAS),
+        ("/es" + DALLAS, "English", DALLAS),
+        ("/counties/?q=Dallas", "Español", "/es/counties/?q=Dallas"),
+        ("/models/", "Español", "/es/models/"),
+    ],
+)
+def test_language_switch_keeps_the_page(page, site_server, start, link, expected):
+    page.goto(start)
+    heading = page.locator("h1").inner_text()
+    with page.expect_navigation():
+        page.locator(".lang-switch").get_by_role("link", name=link, exact=True).click()
+    assert page.url == site_server.url + expected
+    assert page.locator("html").get_attribute("lang") == ("es" if expected.startswith("/es/") else "en")
+    if "dallas-county" in expected:
+        assert "Dallas County" in heading and "Dallas County" in page.locator("h1").inner_text()
+
+
+@pytest.mark.parametrize("start", ["/counties/tx/", "/"])
+def test_a_county_on_the_map_opens_its_page(page, site_server, start):
+    page.goto(start)
+    county = page.locator('svg.map a[aria-label^="Dallas County"]')
+    assert county.count() == 1
+    with page.expect_navigation():
+        county.click()
+    assert page.url == site_server.url + DALLAS
+
+
+def test_print_view_from_the_county_page(page, site_server):
+    page.goto(DALLAS)
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("Print a one-page flyer")).click()
+    assert page.url == site_server.url + DALLAS + "print/"
+    assert "Dallas County" in page.locator("h1").first.inner_text()
+    page.emulate_media(media="print")
+    assert page.locator("nav.screen-only").evaluate("el => getComputedStyle(el).display") == "none"
+    assert page.locator(".qr-box svg").is_visible(), "the QR code prints"
+    pdf = page.pdf(format="Letter")
+    assert pdf.startswith(b"%PDF")
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert pages == 1, f"the flyer prints on one page, not {pages}"
+
+
+def test_keyboard_only_search(page, site_server):
+    """Skip link, then the search box, type a ZIP code, Tab to the result and open it: no mouse."""
+    page.goto("/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # skip link: focus moves to <main>
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "q":
+            break
+    else:
+        pytest.fail("the search box is not among the first tab stops of the main content")
+    page.keyboard.type("75201", delay=30)
+    page.locator("#results a.result-link").first.wait_for()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('result-link')"):
+            break
+    else:
+        pytest.fail("the search result cannot be reached with Tab")
+    style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert style != "none", "the focused result shows a focus ring"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == site_server.url + DALLAS
