@@ -42,6 +42,7 @@ staticfiles/staticfiles.json: $(STATIC_SOURCES) $(VENV)/.run-deps .secret_key
 # Migrate, then load the shipped data only when the database is empty (nothing twice).
 setup: $(VENV)/.run-deps .secret_key staticfiles/staticfiles.json
 	$(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(BIN)/python manage.py load_shipped_data
 
 run: setup
 	@echo "Serving on http://127.0.0.1:$(PORT) (Ctrl-C to stop)"

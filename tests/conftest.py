@@ -10,7 +10,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     Never use `transactional_db` casually: its flush would wipe this data for every later test.
     """
     with django_db_blocker.unblock():
-        call_command("load_reference_data", verbosity=0)
+        call_command("load_shipped_data", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from counties.models import Agency
+from counties.models import Agency, Agreement, County, Snapshot
 from counties.status import Status, county_status
 from tests.factories import AgencyFactory, AgreementFactory, CountyFactory, SnapshotFactory
 
@@ -10,8 +10,24 @@ pytestmark = pytest.mark.django_db
 
 
 def test_unknown_without_any_snapshot():
+    # The session loads ICE's shipped lists; remove them inside this test's transaction (rolled back after).
+    Agreement.objects.all().delete()
+    Snapshot.objects.all().delete()
     county = CountyFactory()
-    assert county_status(county).code == Status.UNKNOWN
+    status = county_status(county)
+    assert status.code == Status.UNKNOWN
+    assert status.as_of is None
+
+
+def test_real_dallas_and_denton_on_the_newest_shipped_list():
+    dallas = County.objects.get(fips="48113")
+    denton = County.objects.get(fips="48121")
+    status = county_status(dallas)
+    assert (status.code, status.as_of.isoformat()) == (Status.NONE, "2026-05-18")
+    assert status.sb8_applies is True
+    denton_status = county_status(denton)
+    assert denton_status.code == Status.SHERIFF
+    assert denton_status.sheriff_models == ["jail", "task-force"]
 
 
 def test_sheriff_first_then_others_and_statewide(django_assert_num_queries):

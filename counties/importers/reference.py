@@ -40,6 +40,12 @@ STATE_CODES = {
     "45": "SC", "46": "SD", "47": "TN", "48": "TX", "49": "UT", "50": "VT", "51": "VA", "53": "WA",
     "54": "WV", "55": "WI", "56": "WY",
 }  # fmt: skip
+# Territories: ICE lists agencies in Guam and the Northern Mariana Islands. The county file has none of
+# their county equivalents, so these states have no counties here.
+TERRITORIES = {
+    "60": ("AS", "American Samoa"), "66": ("GU", "Guam"), "69": ("MP", "Northern Mariana Islands"),
+    "72": ("PR", "Puerto Rico"), "78": ("VI", "U.S. Virgin Islands"),
+}  # fmt: skip
 
 # Longest first, so "City and Borough" wins over "Borough".
 COUNTY_SUFFIXES = (" City and Borough", " Census Area", " Municipality", " Borough", " County", " Parish")
@@ -119,8 +125,10 @@ def _load_states_and_counties(result):
     state_rows = {}
     for row in rows:
         state_rows.setdefault(row["STATE"].zfill(2), row["STNAME"])
+    state_rows.update({fips: name for fips, (_, name) in TERRITORIES.items()})
+    codes = STATE_CODES | {fips: code for fips, (code, _) in TERRITORIES.items()}
     State.objects.bulk_create(
-        [State(fips=fips, code=STATE_CODES[fips], name=name) for fips, name in state_rows.items()],
+        [State(fips=fips, code=codes[fips], name=name) for fips, name in state_rows.items()],
         update_conflicts=True,
         unique_fields=["fips"],
         update_fields=["code", "name"],
