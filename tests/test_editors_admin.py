@@ -267,9 +267,17 @@ def test_mark_checked_button_and_action(editor_client, editor):
 
 
 def test_choosing_a_county_for_an_unresolved_agency_locks_it(editor_client):
-    agency = AgencyFactory(county=None, unresolved_reason="County 'Smaple' not found", county_raw="Smaple")
+    agency = AgencyFactory(
+        county=None,
+        name="Smapleville Police",
+        unresolved_reason="County 'Smaple' not found",
+        county_raw="Smaple",
+    )
     county = CountyFactory()
-    listed = editor_client.get(reverse("admin:counties_agency_changelist") + "?attention=no-county")
+    # The session also holds ICE's real unresolved agencies: search so this one is on the first page.
+    listed = editor_client.get(
+        reverse("admin:counties_agency_changelist") + "?attention=no-county&q=Smapleville"
+    )
     assert agency.name in listed.content.decode()
     data = form_data(editor_client, agency, county=county.pk, change_reason="Typo for Sample in ICE's list")
     response = editor_client.post(change_url(agency), data)

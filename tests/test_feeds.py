@@ -7,6 +7,7 @@ import pytest
 from django.utils import translation
 
 from counties.changes import recent_changes
+from counties.models import Agreement
 from tests.factories import AgencyFactory, AgreementFactory, CountyFactory, EventFactory, SnapshotFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +68,9 @@ def test_county_feed_lists_its_changes(client, sample):
 def test_state_and_site_feeds(client, sample):
     _root, state_entries = parse_atom(client.get("/feeds/zz.atom"))
     assert len(state_entries) >= 4
+    # The session also holds ICE's real lists, whose current agreements would fill the site feed around
+    # these far-future sample lists; without them (in this test's transaction) the sample is the news.
+    Agreement.objects.exclude(agency__state__code="ZZ").delete()
     _root, site_entries = parse_atom(client.get("/feeds/changes.atom"))
     assert site_entries[1].find(f"{ATOM}title").text.startswith("Feedville Sheriff's Office: Task Force")
 
