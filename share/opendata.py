@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from counties.models import Agreement, County, Snapshot
@@ -50,8 +51,24 @@ def _sb8(value: bool | None) -> str:
     return {True: "yes", False: "no", None: "unknown"}[value]
 
 
+def _county_url_maker():
+    """reverse() once, then fill in each county: 3,000 reverse() calls cost more than the query."""
+    pattern = reverse("counties:county", kwargs={"state": "STATE0", "slug": "SLUG0"})
+    before_state, after_state = pattern.split("STATE0")
+    between, after_slug = after_state.split("SLUG0")
+    return lambda county: (
+        f"{settings.SITE_URL}{before_state}{county.state.slug}{between}{county.slug}{after_slug}"
+    )
+
+
 def _county_rows() -> Iterator[tuple]:
-    counties = County.objects.select_related("state").order_by("fips").iterator(chunk_size=1000)
+    counties = (
+        County.objects.select_related("state")
+        .only("fips", "name", "slug", "jail_status", "jail_status_as_of", "state__code", "state__name")
+        .order_by("fips")
+        .iterator(chunk_size=1000)
+    )
+    county_url = _county_url_maker()
     for status in county_statuses(counties):
         county = status.county
         yield (
@@ -66,7 +83,7 @@ def _county_rows() -> Iterator[tuple]:
             county.jail_status if county.state.code == "TX" else "",
             _iso(county.jail_status_as_of),
             _iso(status.as_of),
-            settings.SITE_URL + county.get_absolute_url(),
+            county_url(county),
         )
 
 
