@@ -385,3 +385,34 @@ def test_sources_toml_parses_and_has_no_duplicates():
     with content.SOURCES_FILE.open("rb") as fh:
         numbers = [s["number"] for s in tomllib.load(fh)["source"]]
     assert len(numbers) == len(set(numbers)) == len(content.sources())
+
+
+# --- pages with special promises -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGS)
+def test_models_page_has_the_three_fixed_anchors_and_a_comparison_table(client, lang):
+    doc = parsed(client.get(url_of(lang, "models")).content.decode())
+    assert {"jail-enforcement", "warrant-service-officer", "task-force"} <= doc.ids
+    html = client.get(url_of(lang, "models")).content.decode()
+    assert html.count("<th>") >= 4 and "<table>" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGS)
+def test_sources_page_lists_every_source_cited_anywhere(client, lang):
+    html = client.get(url_of(lang, "sources")).content.decode()
+    ids = parsed(html).ids
+    cited = {n for page in content.pages_in(lang) for n in content.cited_numbers(page)}
+    assert cited and {f"fact-source-{n}" for n in cited} <= ids
+
+
+def test_privacy_page_promise_matches_the_access_log_format():
+    """The privacy page says the log keeps neither IP address nor search text: true of `make run`."""
+    makefile = (Path(settings.BASE_DIR) / "Makefile").read_text()
+    log_format = re.search(r"--access-logformat '([^']*)'", makefile).group(1)
+    for field in ("%(h)s", "%(r)s", "%(q)s", "%({x-forwarded-for}i)s", "%(a)s"):
+        assert field not in log_format, field  # remote address, request line with query, query, user agent
+    assert "%(U)s" in log_format  # the path without the query string
+    assert "IP address" in content.get_page("en", "privacy").body
