@@ -1,0 +1,97 @@
+"""Downloads and feeds over the shipped data: every county, the 17 ICE lists, a known change.
+
+Denton County's Task Force agreement first appears on ICE's list of 2026-02-02 (signed 2026-01-26); its
+Jail Enforcement agreement first appears on the list of 2025-08-01. Both are still on the newest list
+(2026-05-18). Read from fixtures/ice287g/*.xlsx, not from memory.
+"""
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from counties.changes import Kind, recent_changes
+from counties.models import Agreement, County, Snapshot
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def shipped():
+    if Snapshot.objects.count() < 17 or County.objects.count() < 3000:
+        pytest.fail("the session must load the shipped counties and ICE lists (tests/conftest.py)")
+
+
+def body(response):
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode()
+
+
+def test_counties_csv_has_every_county_once_with_real_statuses(client, shipped):
+    rows = list(csv.DictReader(io.StringIO(body(client.get("/data/counties.csv")))))
+    assert len(rows) == County.objects.count() >= 3100
+    assert len({row["fips"] for row in rows}) == len(rows)
+    by_fips = {row["fips"]: row for row in rows}
+    denton = by_fips["48121"]
+    assert (denton["name"], denton["state"], denton["status"]) == ("Denton County", "TX", "sheriff")
+    assert denton["sheriff_models"] == "jail;task-force"
+    assert denton["as_of"] == "2026-05-18"
+    assert {row["status"] for row in rows} <= {"sheriff", "former", "none"}
+    assert {row["sb8_applies"] for row in rows if row["state"] == "TX"} <= {"yes", "no", "unknown"}
+
+
+def test_agreements_files_list_every_agreement_with_its_listing_dates(client, shipped):
+    rows = list(csv.DictReader(io.StringIO(body(client.get("/data/agreements.csv")))))
+    assert len(rows) == Agreement.objects.count()
+    assert len({row["id"] for row in rows}) == len(rows), "ids must be unique"
+    denton = {
+        row["model"]: row for row in rows if row["county_fips"] == "48121" and row["agency_kind"] == "sheriff"
+    }
+    assert denton["task-force"]["first_listed"] == "2026-02-02"
+    assert denton["task-force"]["signed"] == "2026-01-26"
+    assert denton["jail"]["first_listed"] == "2025-08-01"
+    assert denton["task-force"]["is_current"] == "True"
+    data = json.loads(body(client.get("/data/agreements.json")))
+    assert len(data["rows"]) == len(rows) and data["data_as_of"] == "2026-05-18"
+
+
+def test_snapshots_file_lists_the_seventeen_ice_lists(client, shipped):
+    data = json.loads(body(client.get("/data/snapshots.json")))
+    dates = [row["as_of"] for row in data["rows"]]
+    assert dates[0] == "2025-01-04" and dates[-1] == "2026-05-18" and len(dates) == Snapshot.objects.count()
+
+
+def test_denton_county_feed_lists_its_task_force_agreement(client, shipped):
+    response = client.get("/feeds/tx/denton-county.atom")
+    root = ET.fromstring(response.content)  # noqa: S314 - our own response, in a test
+    assert root.tag == f"{ATOM}feed"
+    entries = {entry.find(f"{ATOM}title").text: entry for entry in root.findall(f"{ATOM}entry")}
+    title = "Denton County Sheriff's Office: Task Force agreement first listed by ICE on Feb. 2, 2026."
+    assert title in entries
+    entry = entries[title]
+    assert entry.find(f"{ATOM}updated").text.startswith("2026-02-02")
+    assert entry.find(f"{ATOM}id").text.startswith("tag:") and "/listed/" in entry.find(f"{ATOM}id").text
+    assert (
+        "Denton County Sheriff's Office: Jail Enforcement agreement first listed by ICE on Aug. 1, 2025."
+        in entries
+    )
+
+
+def test_recent_changes_in_fixed_queries_over_all_the_data(shipped, django_assert_num_queries):
+    with django_assert_num_queries(4):
+        items = recent_changes(limit=200)
+    assert len(items) == 200
+    assert [item.date for item in items] == sorted((item.date for item in items), reverse=True)
+    denton = recent_changes(state="TX", limit=2000)
+    assert any(
+        item.kind == Kind.LISTED
+        and item.model == "task-force"
+        and item.county
+        and item.county.fips == "48121"
+        and item.date.isoformat() == "2026-02-02"
+        for item in denton
+    )
