@@ -71,6 +71,9 @@ def changes(request):
     state = None
     code = request.GET.get("state", "").strip()
     if code:
+        # Only letters reach the database (a NUL byte in ?state= made PostgreSQL raise: a 500).
+        if not (code[:2].isascii() and code[:2].isalpha()):
+            raise Http404
         state = State.objects.filter(code=code[:2].upper()).first()
         if state is None:
             raise Http404
