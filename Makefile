@@ -16,7 +16,7 @@ export HTTPS ?= 0
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run dev test setup lint format lock clean reading-level
+.PHONY: run dev test bench setup lint format lock clean reading-level
 .DEFAULT_GOAL := run
 
 $(BIN)/python:
@@ -54,6 +54,12 @@ dev: setup
 
 test: $(VENV)/.dev-deps .secret_key staticfiles/staticfiles.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Load and page-weight figures (bench/run.py; not part of CI). Needs wrk from Debian's packages.
+bench: setup
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk; }
+	$(BIN)/python bench/run.py
 
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .

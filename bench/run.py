@@ -1,0 +1,174 @@
+"""`make bench`: load and page-weight figures for the production server on this machine.
+
+Starts gunicorn (two workers, DEBUG off, WhiteNoise) on the embedded database with the shipped data,
+then drives it from a second process, wrk (Debian's package), at 64 concurrent connections on:
+the home page, a county page, the search fragment (HX-Request), a CSV download and a static file
+(the ceiling: WhiteNoise serving a file from memory is as fast as this server answers anything).
+Also measures the county page's weight (gzip) and the CSS and JS it loads. Localhost only; bounded
+in time (DURATION seconds per URL). Writes bench-results/latest.json and prints a Markdown table.
+"""
+
+import gzip
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+CONNECTIONS = 64
+DURATION = int(os.environ.get("BENCH_DURATION", "10"))
+THREADS = 2
+COUNTY = "/counties/tx/dallas-county/"
+GOALS = {"p99_ms": 100, "county_kb_gz": 30, "css_js_kb_gz": 50, "share_of_ceiling": 1 / 3}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[bytes, dict]:
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - localhost only
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        return response.read(), dict(response.headers)
+
+
+def start_server(port: int) -> subprocess.Popen:
+    env = {**os.environ, "DEBUG": "0", "HTTPS": "0", "ALLOWED_HOSTS": "127.0.0.1"}
+    command = [
+        *(sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "config/gunicorn.conf.py"),
+        *("--bind", f"127.0.0.1:{port}", "--workers", "2", "--access-logfile", "/dev/null"),
+    ]
+    process = subprocess.Popen(command, cwd=BASE_DIR, env=env)  # noqa: S603 - our own fixed command
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            fetch(f"http://127.0.0.1:{port}/healthz")
+            return process
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("the server did not start")
+
+
+def parse_ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, headers: dict | None = None) -> dict:
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{DURATION}s", "--latency", "--timeout", "5s"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": parse_ms(latency["50"]),
+        "p99_ms": parse_ms(latency["99"]),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "errors": (sum(map(int, errors.groups())) if errors else 0)
+        + (int(non_2xx.group(1)) if non_2xx else 0),
+    }
+
+
+def page_weight(base: str) -> dict:
+    html, _headers = fetch(base + COUNTY)
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html.decode())
+    css_js_raw = css_js_gz = 0
+    for asset in assets:
+        raw, _ = fetch(base + asset)
+        served, headers = fetch(base + asset, {"Accept-Encoding": "gzip"})
+        css_js_raw += len(raw)
+        css_js_gz += len(served) if headers.get("Content-Encoding") == "gzip" else len(gzip.compress(raw, 9))
+    return {
+        "county_html_bytes": len(html),
+        "county_html_gzip_bytes": len(gzip.compress(html, 6)),
+        "assets": assets,
+        "css_js_bytes": css_js_raw,
+        "css_js_gzip_bytes": css_js_gz,
+    }
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (make bench installs Debian's package when run as root)")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(port)
+    try:
+        html, _ = fetch(base + "/")
+        static = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', html.decode()).group(1)
+        targets = {
+            "static file (ceiling)": (static, {}),
+            "home page": ("/", {}),
+            "county page": (COUNTY, {}),
+            "search fragment (htmx)": ("/counties/?q=dallas", {"HX-Request": "true"}),
+            "CSV download (counties)": ("/data/counties.csv", {}),
+        }
+        for path, headers in targets.values():  # warm up: imports, caches, connections
+            for _ in range(3):
+                fetch(base + path, headers)
+        results = {name: wrk(base + path, headers) for name, (path, headers) in targets.items()}
+        weight = page_weight(base)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    ceiling = results["static file (ceiling)"]["requests_per_s"]
+    report = {
+        "machine": f"{os.cpu_count()} cores, {os.uname().sysname} {os.uname().machine}",
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "connections": CONNECTIONS,
+        "duration_s": DURATION,
+        "results": results,
+        "weight": weight,
+    }
+    out = BASE_DIR / "bench-results"
+    out.mkdir(exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(report, indent=2))
+
+    print(
+        f"\nMachine: {report['machine']}; {CONNECTIONS} connections, {DURATION} s per URL, "
+        f"wrk {THREADS} threads"
+    )
+    print("\n| URL | requests/s | share of static | median ms | p99 ms | errors |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, r in results.items():
+        share = r["requests_per_s"] / ceiling
+        print(
+            f"| {name} | {r['requests_per_s']:.0f} | {share:.0%} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} "
+            f"| {r['errors']} |"
+        )
+    print(
+        f"\nCounty page: {weight['county_html_bytes'] / 1024:.1f} KB HTML, "
+        f"{weight['county_html_gzip_bytes'] / 1024:.1f} KB gzip. CSS+JS ({len(weight['assets'])} files): "
+        f"{weight['css_js_bytes'] / 1024:.1f} KB, {weight['css_js_gzip_bytes'] / 1024:.1f} KB gzip."
+    )
+    missed = []
+    for name, r in results.items():
+        if r["errors"]:
+            missed.append(f"{name}: {r['errors']} errors")
+        if r["p99_ms"] > GOALS["p99_ms"]:
+            missed.append(f"{name}: p99 {r['p99_ms']:.0f} ms > {GOALS['p99_ms']} ms")
+    for name in ("county page", "search fragment (htmx)"):
+        if results[name]["requests_per_s"] < ceiling * GOALS["share_of_ceiling"]:
+            missed.append(f"{name}: below a third of the static ceiling")
+    if weight["county_html_gzip_bytes"] > GOALS["county_kb_gz"] * 1024:
+        missed.append("county page over 30 KB gzip")
+    if weight["css_js_gzip_bytes"] > GOALS["css_js_kb_gz"] * 1024:
+        missed.append("CSS+JS over 50 KB gzip")
+    print("\nGoals: " + ("all met." if not missed else "MISSED: " + "; ".join(missed)))
+
+
+if __name__ == "__main__":
+    main()
