@@ -32,6 +32,38 @@ def _etag(*parts) -> str:
     return f'"{digest}"'
 
 
+def _county_version(county):
+    return (
+        county.pk,
+        county.name,
+        county.population,
+        county.jail_status,
+        county.jail_status_as_of,
+        county.jail_status_note,
+        county.last_verified_at,
+    )
+
+
+def _agreements_version(statuses):
+    """Everything the pages show of the agreements, so that an editor's fix changes the ETag too."""
+    return [
+        (
+            a.pk,
+            a.is_current,
+            a.signed,
+            a.signed_raw,
+            a.moa_url,
+            a.addendum_url,
+            a.agency.name,
+            a.agency.kind,
+            a.last_listed_id,
+            getattr(a, "dropped_on", None),
+        )
+        for status in statuses
+        for a in status.current + status.former + status.statewide
+    ]
+
+
 def _public(response, etag: str):
     """Headers that let a browser or CDN keep a public page: no cookie, short max-age, an ETag."""
     response["ETag"] = etag
@@ -61,12 +93,10 @@ def county_detail(request, state, slug):
     today = timezone.localdate()
     etag = _etag(
         "county",
-        county.pk,
+        _county_version(county),
         _snapshot_version(status.snapshot),
-        county.last_verified_at,
-        county.jail_status,
-        county.jail_status_as_of,
-        max((item.event.updated_at for item in timeline if item.event), default=""),
+        _agreements_version([status]),
+        [(item.key, item.event.updated_at if item.event else "") for item in timeline],
         today,
         get_language(),
     )
@@ -127,14 +157,13 @@ def state_detail(request, state):
         and (not model_filter or model_filter in s.models)
     ]
     shown.sort(key=STATE_SORTS[sort])
-    counties_version = [
-        (s.county.pk, s.county.jail_status, s.county.population, s.county.last_verified_at) for s in statuses
-    ]
+    counties_version = [_county_version(s.county) for s in statuses]
     etag = _etag(
         "state",
         state.pk,
         _snapshot_version(snapshot),
         counties_version,
+        _agreements_version(statuses),
         request.GET.urlencode(),
         get_language(),
     )
@@ -191,7 +220,7 @@ def national(request):
         "agencies": sum(r["agencies"] for r in states),
         "model_counts": [sum(r["models"].get(m, 0) for r in states) for m in Agreement.Model.values],
     }
-    etag = _etag("national", _snapshot_version(snapshot), get_language())
+    etag = _etag("national", _snapshot_version(snapshot), states, get_language())
     return _cached_render(
         request,
         etag,

@@ -207,3 +207,16 @@ def test_sb8_days_left_counts_from_today(client, texas_county, monkeypatch, toda
 
 def test_no_sb8_box_outside_texas(client, newest):
     assert "Texas SB 8" not in page_text(client.get(county_url(CountyFactory())))
+
+
+def test_an_editors_fix_changes_the_etag(client, newest):
+    county = CountyFactory()
+    agreement = AgreementFactory(agency=AgencyFactory(county=county, state=county.state), first_listed=newest)
+    etag = client.get(county_url(county))["ETag"]
+    agreement.moa_url = "https://www.ice.gov/doclib/287gMOA/corrected.pdf"
+    agreement.save()
+    assert client.get(county_url(county), HTTP_IF_NONE_MATCH=etag).status_code == 200
+    state_etag = client.get("/counties/zz/")["ETag"]
+    county.jail_status_note = "Corrected by an editor."
+    county.save()
+    assert client.get("/counties/zz/", HTTP_IF_NONE_MATCH=state_etag).status_code == 200
