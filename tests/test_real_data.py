@@ -1,0 +1,104 @@
+"""Real facts of the shipped data on the lookup pages (ICE lists up to May 18, 2026; Census; TCJS)."""
+
+import pytest
+
+from counties.models import County
+from counties.status import Status, county_status
+from tests.test_county_pages import _english_urls, page_text  # noqa: F401 (autouse fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def tx(slug):
+    return County.objects.select_related("state").get(state__code="TX", slug=slug)
+
+
+def test_dallas_sheriff_has_no_agreement_on_the_may_18_2026_list(client):
+    text = page_text(client.get("/counties/tx/dallas-county/"))
+    assert (
+        "As of ICE's list of May 18, 2026, the Dallas County Sheriff's Office has no 287(g) agreement."
+        in text
+    )
+    assert "Dallas County runs a county jail." in text
+    assert "requires its sheriff to request or enter into a 287(g) agreement with ICE by Dec. 1, 2026" in text
+    assert "Population: 2,606,358 (2023)" in text
+
+
+def test_denton_jail_enforcement_and_task_force_with_dates_and_moas(client):
+    status = county_status(tx("denton-county"))
+    assert status.code == Status.SHERIFF
+    assert [(a.model, a.signed.isoformat()) for a in status.sheriff_current] == [
+        ("jail", "2025-07-29"),
+        ("task-force", "2026-01-26"),
+    ]
+    response = client.get("/counties/tx/denton-county/")
+    text = page_text(response)
+    assert (
+        "As of ICE's list of May 18, 2026, the Denton County Sheriff's Office has 287(g) agreements "
+        "with ICE: "
+        "Jail Enforcement and Task Force." in text
+    )
+    assert "Signed July 29, 2025." in text and "Signed Jan. 26, 2026." in text
+    html = response.content.decode()
+    assert "https://www.ice.gov/doclib/287gMOA/DentonCoSheriffsOfficeTX_JEM_MOA_07292025.pdf" in html
+    assert "Feb. 2, 2026: Denton County Sheriff's Office: Task Force agreement first listed by ICE." in text
+
+
+def test_tarrant_sheriff_jail_model_then_the_police_departments(client):
+    text = page_text(client.get("/counties/tx/tarrant-county/"))
+    assert "the Tarrant County Sheriff’s Office has a 287(g) agreement with ICE: Jail Enforcement." in text
+    assert "Signed June 16, 2020." in text
+    sheriff, keller = (
+        text.index("Tarrant County Sheriff’s Office (Sheriff's office)"),
+        text.index("Keller Police"),
+    )
+    assert sheriff < keller
+
+
+def test_loving_has_no_jail_so_sb8_does_not_bind_its_sheriff(client):
+    text = page_text(client.get("/counties/tx/loving-county/"))
+    assert "the Loving County Sheriff's Office has no 287(g) agreement" in text
+    assert "Loving County does not run or contract for a county jail." in text
+    assert "so it does not require this sheriff to seek a 287(g) agreement" in text
+
+
+def test_statewide_texas_agencies_on_every_texas_county_page(client):
+    for slug in ("loving-county", "dallas-county"):
+        text = page_text(client.get(f"/counties/tx/{slug}/"))
+        assert "Texas National Guard (State agency, statewide)" in text
+        assert "Texas Office of the Attorney General (State agency, statewide)" in text
+
+
+def test_former_sheriff_agreement_from_the_real_lists(client):
+    text = page_text(client.get("/counties/pa/bucks-county/"))
+    assert "the Bucks County Sheriff's Office has no 287(g) agreement. It had one (Task Force)" in text
+    assert "since its list of Feb. 2, 2026." in text
+    assert "Texas SB 8" not in text
+
+
+def test_real_county_pages_are_the_same_handful_of_queries(client, django_assert_num_queries):
+    for path in ("/counties/tx/denton-county/", "/counties/tx/tarrant-county/"):
+        with django_assert_num_queries(7):
+            assert client.get(path).status_code == 200
+    with django_assert_num_queries(5):  # nothing ever listed in the county: no timeline rows to load
+        assert client.get("/counties/tx/loving-county/").status_code == 200
+
+
+def test_texas_table_counts_match_the_status_of_each_county(client):
+    response = client.get("/counties/tx/")
+    statuses = response.context["statuses"]
+    assert len(statuses) == 254
+    sheriffs = sum(1 for s in statuses if s.code == Status.SHERIFF)
+    assert response.context["category_counts"]["sheriff"] == sheriffs
+    assert f"the sheriff has a 287(g) agreement in {sheriffs} of Texas's 254 counties" in page_text(response)
+    denton = next(s for s in statuses if s.county.slug == "denton-county")
+    assert denton.sheriff_models == ["jail", "task-force"]
+
+
+def test_enter_on_a_name_whose_every_match_is_one_county_goes_there(client):
+    # Denton County and the city of Denton, which lies only in Denton County: one destination.
+    response = client.get("/counties/", {"q": "denton", "go": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == "/counties/tx/denton-county/"
+    # Dallas: Dallas County in five states and a city in five counties: the person chooses.
+    assert client.get("/counties/", {"q": "dallas", "go": "1"}).status_code == 200
