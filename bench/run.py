@@ -36,7 +36,7 @@ def free_port() -> int:
 
 def fetch(url: str, headers: dict | None = None) -> tuple[bytes, dict]:
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - localhost only
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=120) as response:  # noqa: S310
         return response.read(), dict(response.headers)
 
 
