@@ -148,7 +148,7 @@ def discard(token: str) -> None:
 
 
 def run_import(data_path: Path, meta: dict, *, dry_run: bool):
-    """Run the importer the management command uses; its WorkbookError and unreadable files become UploadError."""
+    """Run the management command's importer; WorkbookError and unreadable files become UploadError."""
     from .importers.ice import WorkbookError, import_workbook
 
     as_of = datetime.date.fromisoformat(meta["as_of"])
@@ -273,6 +273,7 @@ class SnapshotUploadMixin:
                         "token": token,
                         "meta": meta,
                         "result": result,
+                        "sections": preview_sections(result),
                         "title": "Check the changes, then confirm",
                     },
                 )
@@ -303,6 +304,19 @@ class SnapshotUploadMixin:
         return HttpResponseRedirect(reverse("admin:counties_snapshot_changelist"))
 
 
+def preview_sections(result):
+    return [
+        ("Agreements added", result.added_agreements),
+        ("No longer listed", result.dropped_agreements),
+        ("Changed", result.changed_agreements),
+        ("Listed again", result.relisted_agreements),
+    ]
+
+
 def summary(result) -> str:
-    names = ["rows_read", "added", "dropped", "changed", "relisted", "unresolved"]
-    return ", ".join(f"{name.replace('_', ' ')} {getattr(result, name, '?')}" for name in names)
+    if result.already_imported:
+        return "this file was already imported; nothing changed"
+    return (
+        f"{result.rows_read} rows read, {result.added} agreements added, {result.dropped} no longer listed, "
+        f"{result.changed} changed, {result.relisted} listed again, {result.unresolved} rows unresolved"
+    )
