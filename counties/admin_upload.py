@@ -28,30 +28,16 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from .history import history_reason
+from .importers.ice import WorkbookError, date_from_filename, import_workbook
 
 log = logging.getLogger(__name__)
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
 KEEP_SECONDS = 60 * 60
-DATE_PATTERNS = [
-    (re.compile(r"(20\d\d)[-_.]?(\d\d)[-_.]?(\d\d)"), ("y", "m", "d")),
-    (re.compile(r"(\d\d)[-_.]?(\d\d)[-_.]?(20\d\d)"), ("m", "d", "y")),
-]
 
 
 class UploadError(Exception):
     """A problem the editor can act on; its text is shown as is."""
-
-
-def date_from_filename(name: str) -> datetime.date | None:
-    for pattern, order in DATE_PATTERNS:
-        for match in pattern.finditer(name):
-            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
-            try:
-                return datetime.date(parts["y"], parts["m"], parts["d"])
-            except ValueError:
-                continue
-    return None
 
 
 def _upload_dir() -> Path:
@@ -149,8 +135,6 @@ def discard(token: str) -> None:
 
 def run_import(data_path: Path, meta: dict, *, dry_run: bool):
     """Run the management command's importer; WorkbookError and unreadable files become UploadError."""
-    from .importers.ice import WorkbookError, import_workbook
-
     as_of = datetime.date.fromisoformat(meta["as_of"])
     try:
         with open(data_path, "rb") as fileobj, transaction.atomic():

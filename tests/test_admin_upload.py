@@ -241,12 +241,12 @@ def test_confirm_and_cancel_are_post_only(editor_client):
     [
         ("participating-2026-05-18.xlsx", "2026-05-18"),
         ("participatingAgencies05182026.xlsx", "2026-05-18"),
-        ("287g_20260518.xlsx", "2026-05-18"),
+        ("participatingEntities-20260518.xlsx", "2026-05-18"),
         ("list.xlsx", None),
         ("participating-2026-13-45.xlsx", None),
     ],
 )
-def test_date_from_file_name(name, expected):
+def test_the_date_is_taken_from_the_file_name(name, expected):
     found = admin_upload.date_from_filename(name)
     assert (found.isoformat() if found else None) == expected
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from counties.models import Agreement, Correction, Event, Source
+from counties.models import Correction, Event, Source
 from tests.factories import AgencyFactory, AgreementFactory, CountyFactory, EventFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +24,6 @@ ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
 @pytest.fixture
 def hostile_county():
     translation.activate("en")
-    # Without the real ICE lists the session loaded (in this test's transaction), the made-up agreement's
-    # far-future list does not fill the site-wide change pages with real agreements.
-    Agreement.objects.exclude(agency__state__code="ZZ").delete()
     county = CountyFactory(name="Hostile County", jail_status_note="Note " + PAYLOAD)
     agency = AgencyFactory(county=county, state=county.state, name="Sheriff " + PAYLOAD)
     AgreementFactory(agency=agency)
