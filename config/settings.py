@@ -194,6 +194,13 @@ CORRECTIONS_PER_HOUR = int(os.environ.get("CORRECTIONS_PER_HOUR", 5))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shared_cache"},
+    # Rendered public pages, per process, keyed on the data behind them (counties/pagecache.py).
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 LOGGING = {

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from config.editor_security import client_key
 
+from . import pagecache
 from .changes import recent_changes
 from .forms import CorrectionForm
 from .geo import locator_map, state_map
@@ -76,7 +77,10 @@ def _cached_render(request, etag: str, template: str, context_fn):
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return _public(not_modified, etag)
-    return _public(render(request, template, context_fn()), etag)
+    return _public(
+        pagecache.cached_response(request, (template, etag), lambda: render(request, template, context_fn())),
+        etag,
+    )
 
 
 def _snapshot_version(snapshot):
@@ -87,34 +91,36 @@ def _snapshot_version(snapshot):
 def county_detail(request, state, slug):
     if state != state.lower() or slug != slug.lower():
         return redirect("counties:county", state=state.lower(), slug=slug.lower(), permanent=True)
+    # The most visited page: keyed on the site's data version (one query), so a reader who has it gets a
+    # 304 and a worker that rendered it once serves it from memory, without the page's own queries.
+    version = pagecache.site_version()
+    etag = _etag("county", state, slug, version, get_language())
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return _public(not_modified, etag)
+    response = pagecache.cached_response(request, version, lambda: _render_county(request, state, slug))
+    return _public(response, etag)
+
+
+def _render_county(request, state, slug):
     county = get_object_or_404(County.objects.select_related("state"), state__code=state.upper(), slug=slug)
     status = county_status(county)
-    timeline = recent_changes(county=county, limit=TIMELINE_LIMIT)
     today = timezone.localdate()
-    etag = _etag(
-        "county",
-        _county_version(county),
-        _snapshot_version(status.snapshot),
-        _agreements_version([status]),
-        [(item.key, item.event.updated_at if item.event else "") for item in timeline],
-        today,
-        get_language(),
-    )
-
-    def context():
-        return {
+    return render(
+        request,
+        "counties/county_detail.html",
+        {
             "county": county,
             "status": status,
             "sheriff_models_text": model_list(status.sheriff_models),
             "sheriff_former_models_text": model_list(status.sheriff_former_models),
-            "timeline": timeline,
+            "timeline": recent_changes(county=county, limit=TIMELINE_LIMIT),
             "locator": locator_map(county),
             "today": today,
             "sb8_deadline": SB8_DEADLINE,
             "sb8_days_left": status.sb8_days_left(today),
-        }
-
-    return _cached_render(request, etag, "counties/county_detail.html", context)
+        },
+    )
 
 
 STATE_SORTS = {
@@ -301,16 +307,20 @@ def search(request):
     template = "counties/search.html"
     if request.htmx:
         template += "#results"
-    response = render(
+    response = pagecache.cached_response(
         request,
-        template,
-        {
-            "q": query[:MAX_QUERY_LENGTH],
-            "outcome": outcome,
-            "snapshot": snapshot,
-            "sheriff_models": {k: sorted_models(v) for k, v in sheriff_models.items()},
-        },
-        status=400 if outcome.kind == "too-long" else 200,
+        pagecache.site_version(),
+        lambda: render(
+            request,
+            template,
+            {
+                "q": query[:MAX_QUERY_LENGTH],
+                "outcome": outcome,
+                "snapshot": snapshot,
+                "sheriff_models": {k: sorted_models(v) for k, v in sheriff_models.items()},
+            },
+            status=400 if outcome.kind == "too-long" else 200,
+        ),
     )
     patch_vary_headers(response, ["HX-Request"])
     patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)

@@ -39,8 +39,7 @@ SOURCES_FILE = CONTENT_DIR / "sources.toml"
 # The fixed set of page slugs (notes/CONVENTIONS.md). A [[page:...]] link to one of these that has no file
 # yet shows as plain text, so writers can link ahead; any other slug is an error.
 PLANNED_SLUGS = frozenset(
-    "what-is-287g models detainers texas-sb8 dallas-area money history debate your-rights glossary "
-    "methodology about sources privacy".split()
+    ["what-is-287g", "models", "detainers", "texas-sb8", "dallas-area", "money", "history", "debate", "your-rights", "glossary", "methodology", "about", "sources", "privacy"]
 )
 GLOSSARY_SLUG = "glossary"
 SOURCES_SLUG = "sources"

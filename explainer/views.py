@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from counties import pagecache
 from counties.changes import recent_changes
 from counties.geo import state_map
 from counties.models import Snapshot, State
@@ -20,6 +21,10 @@ HOME_CHANGES = 6
 @cache_control(public=True, max_age=300)
 def home(request):
     """Find your county: the search box first, then the Texas map, the main numbers and recent changes."""
+    return pagecache.cached_response(request, pagecache.site_version(), lambda: _render_home(request))
+
+
+def _render_home(request):
     snapshot = Snapshot.objects.newest()
     texas = State.objects.filter(code="TX").first()
     statuses = state_statuses(texas, snapshot) if texas else []
@@ -41,6 +46,13 @@ def page(request, slug):
     page = content.get_page(lang, slug)
     if page is None:
         raise Http404("No such page in this language")
+    return pagecache.cached_response(
+        request, pagecache.site_version(), lambda: _render_page(request, lang, page)
+    )
+
+
+def _render_page(request, lang, page):
+    slug = page.slug
     rendered = content.render_page(page, SiteStats())
     context = {"page": page, "rendered": rendered}
     if slug == content.SOURCES_SLUG:

@@ -20,3 +20,11 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Each test starts with no rendered page kept from another test (counties/pagecache.py)."""
+    from django.core.cache import caches
+
+    caches["pages"].clear()

@@ -48,7 +48,9 @@ class AgencyFactory(factory.django.DjangoModelFactory):
 
     state = factory.SubFactory(StateFactory)
     county = factory.SubFactory(CountyFactory, state=factory.SelfAttribute("..state"))
-    name = factory.LazyAttribute(lambda o: o.county.name + " Sheriff's Office" if o.county else "State Police")
+    name = factory.LazyAttribute(
+        lambda o: o.county.name + " Sheriff's Office" if o.county else "State Police"
+    )
     key = factory.Sequence(lambda n: f"agency-{n}")
     kind = Agency.Kind.SHERIFF
     ice_type = "County"

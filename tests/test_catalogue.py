@@ -27,7 +27,9 @@ def test_committed_mo_matches_the_po():
     """compilemessages was run after the last change to the .po (same entries, same translations)."""
     po = polib.pofile(str(PO))
     mo = polib.mofile(str(PO.with_suffix(".mo")))
-    compiled = {(e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in mo if e.msgid}
+    compiled = {
+        (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in mo if e.msgid
+    }
     expected = {
         (e.msgctxt, e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items())))
         for e in po.translated_entries()

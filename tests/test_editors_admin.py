@@ -352,7 +352,10 @@ def test_problem_rows_link_to_the_agency_to_fix(editor_client):
 
     snapshot = SnapshotFactory()
     SnapshotRow.objects.create(
-        snapshot=snapshot, row_number=7, data={"LAW ENFORCEMENT AGENCY": "Odd <b>Name</b> PD"}, problem="No county"
+        snapshot=snapshot,
+        row_number=7,
+        data={"LAW ENFORCEMENT AGENCY": "Odd <b>Name</b> PD"},
+        problem="No county",
     )
     SnapshotRow.objects.create(snapshot=snapshot, row_number=8, data={"LAW ENFORCEMENT AGENCY": "Fine PD"})
     html = editor_client.get(

@@ -8,7 +8,6 @@ text a reader sees: headings, tables, citation marks and the closing "not legal 
 import re
 from html import unescape
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from explainer import content
