@@ -293,9 +293,20 @@ def correction_thanks(request, state, slug):
 def search(request):
     """Search by county, city or ZIP code. A canonical GET URL; with htmx only the results fragment."""
     query = request.GET.get("q", "")
+    if request.GET.get("go") and not request.htmx:
+        outcome = find(query)
+        if outcome.single_county:
+            return redirect(outcome.single_county.url)
+    response = pagecache.cached_response(
+        request, pagecache.site_version(), lambda: _render_search(request, query)
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    return response
+
+
+def _render_search(request, query):
     outcome = find(query)
-    if request.GET.get("go") and not request.htmx and outcome.single_county:
-        return redirect(outcome.single_county.url)
     snapshot = Snapshot.objects.newest() if outcome.results else None
     sheriff_models: dict[int, list[str]] = {}
     if snapshot:
@@ -304,24 +315,11 @@ def search(request):
         )
         for county_id, model in current.values_list("agency__county_id", "model"):
             sheriff_models.setdefault(county_id, []).append(model)
-    template = "counties/search.html"
-    if request.htmx:
-        template += "#results"
-    response = pagecache.cached_response(
-        request,
-        pagecache.site_version(),
-        lambda: render(
-            request,
-            template,
-            {
-                "q": query[:MAX_QUERY_LENGTH],
-                "outcome": outcome,
-                "snapshot": snapshot,
-                "sheriff_models": {k: sorted_models(v) for k, v in sheriff_models.items()},
-            },
-            status=400 if outcome.kind == "too-long" else 200,
-        ),
-    )
-    patch_vary_headers(response, ["HX-Request"])
-    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-    return response
+    template = "counties/search.html#results" if request.htmx else "counties/search.html"
+    context = {
+        "q": query[:MAX_QUERY_LENGTH],
+        "outcome": outcome,
+        "snapshot": snapshot,
+        "sheriff_models": {k: sorted_models(v) for k, v in sheriff_models.items()},
+    }
+    return render(request, template, context, status=400 if outcome.kind == "too-long" else 200)
