@@ -209,3 +209,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Generated downloads (/data/*.csv|json), kept on disk once per data version (counties/pagecache.py).
+DATA_EXPORT_DIR = Path(os.environ.get("DATA_EXPORT_DIR", BASE_DIR / ".exports"))

@@ -31,12 +31,12 @@ class State(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("counties:state", kwargs={"state": self.slug})
+
     @property
     def slug(self):
         return self.code.lower()
-
-    def get_absolute_url(self):
-        return reverse("counties:state", kwargs={"state": self.slug})
 
 
 class CountyQuerySet(models.QuerySet):
@@ -56,9 +56,13 @@ class County(models.Model):
         NO_JAIL = "none", _("No county jail")
         UNKNOWN = "unknown", _("Not known")
 
-    fips = models.CharField(max_length=5, unique=True, help_text=_("Five-digit Census FIPS code; never changes."))
+    fips = models.CharField(
+        max_length=5, unique=True, help_text=_("Five-digit Census FIPS code; never changes.")
+    )
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="counties")
-    name = models.CharField(max_length=100, help_text=_("Full name as the Census writes it, e.g. Dallas County."))
+    name = models.CharField(
+        max_length=100, help_text=_("Full name as the Census writes it, e.g. Dallas County.")
+    )
     short_name = models.CharField(
         max_length=100, blank=True, help_text=_("The name without County/Parish/Borough, e.g. Dallas.")
     )
@@ -77,11 +81,18 @@ class County(models.Model):
         ),
     )
     jail_status_as_of = models.DateField(null=True, blank=True)
-    jail_status_note = models.TextField(blank=True, help_text=_("Caveats about the jail status, shown to readers."))
-    search_key = models.CharField(
-        max_length=200, blank=True, db_index=True, help_text=_("Folded name used by search; set by the loader.")
+    jail_status_note = models.TextField(
+        blank=True, help_text=_("Caveats about the jail status, shown to readers.")
     )
-    last_verified_at = models.DateTimeField(null=True, blank=True, help_text=_("When an editor last checked it."))
+    search_key = models.CharField(
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text=_("Folded name used by search; set by the loader."),
+    )
+    last_verified_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When an editor last checked it.")
+    )
     last_verified_by = models.ForeignKey(
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -152,21 +163,31 @@ class Agency(models.Model):
         OTHER = "other", _("Other agency")
 
     key = models.CharField(
-        max_length=255, unique=True, help_text=_("Normalized state + name, so spelling drift does not split it.")
+        max_length=255,
+        unique=True,
+        help_text=_("Normalized state + name, so spelling drift does not split it."),
     )
     name = models.CharField(max_length=255, help_text=_("Name as ICE's newest list spells it."))
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.OTHER)
-    ice_type = models.CharField(max_length=40, blank=True, help_text=_("ICE's TYPE column (County, Municipality…)."))
+    ice_type = models.CharField(
+        max_length=40, blank=True, help_text=_("ICE's TYPE column (County, Municipality…).")
+    )
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="agencies")
     county = models.ForeignKey(
-        County, null=True, blank=True, on_delete=models.SET_NULL, related_name="agencies",
+        County,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agencies",
         help_text=_("Empty for statewide agencies and for rows whose county could not be resolved."),
     )
     county_raw = models.CharField(max_length=120, blank=True, help_text=_("COUNTY as ICE wrote it."))
     county_locked = models.BooleanField(
         default=False, help_text=_("Set when an editor chose the county: later imports keep that choice.")
     )
-    statewide = models.BooleanField(default=False, help_text=_("A state agency whose agreement covers the state."))
+    statewide = models.BooleanField(
+        default=False, help_text=_("A state agency whose agreement covers the state.")
+    )
     unresolved_reason = models.CharField(max_length=255, blank=True)
 
     history = HistoricalRecords()
@@ -196,9 +217,13 @@ class Agreement(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="agreements")
     model = models.CharField(max_length=12, choices=Model.choices)
     signed = models.DateField(null=True, blank=True)
-    signed_raw = models.CharField(max_length=60, blank=True, help_text=_("SIGNED as ICE wrote it, if not a clean date."))
+    signed_raw = models.CharField(
+        max_length=60, blank=True, help_text=_("SIGNED as ICE wrote it, if not a clean date.")
+    )
     moa_url = models.URLField(
-        max_length=500, blank=True, validators=[validate_http_url],
+        max_length=500,
+        blank=True,
+        validators=[validate_http_url],
         help_text=_("The signed agreement (PDF) on ice.gov."),
     )
     addendum_url = models.URLField(max_length=500, blank=True, validators=[validate_http_url])
@@ -211,7 +236,9 @@ class Agreement(models.Model):
 
     class Meta:
         ordering = ["agency__name", "model"]
-        constraints = [models.UniqueConstraint(fields=["agency", "model"], name="agreement_unique_agency_model")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "model"], name="agreement_unique_agency_model")
+        ]
 
     def __str__(self):
         return f"{self.agency.name}: {self.get_model_display()}"
@@ -223,12 +250,16 @@ class SnapshotRow(models.Model):
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="rows")
     row_number = models.PositiveIntegerField()
     data = models.JSONField(help_text=_("The row's cells by header, as read."))
-    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.SET_NULL, related_name="rows")
+    agreement = models.ForeignKey(
+        Agreement, null=True, blank=True, on_delete=models.SET_NULL, related_name="rows"
+    )
     problem = models.CharField(max_length=255, blank=True, help_text=_("Why this row could not be resolved."))
 
     class Meta:
         ordering = ["snapshot", "row_number"]
-        constraints = [models.UniqueConstraint(fields=["snapshot", "row_number"], name="row_unique_per_snapshot")]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "row_number"], name="row_unique_per_snapshot")
+        ]
 
     def __str__(self):
         return f"{self.snapshot} row {self.row_number}"
@@ -237,11 +268,17 @@ class SnapshotRow(models.Model):
 class Source(models.Model):
     """Where a fact comes from: a statute, an article, an agreement PDF, a court record."""
 
-    title = models.CharField(max_length=300, help_text=_("The document's own title, e.g. the minutes' heading."))
+    title = models.CharField(
+        max_length=300, help_text=_("The document's own title, e.g. the minutes' heading.")
+    )
     publisher = models.CharField(max_length=200, help_text=_("Who published it: a county, a newspaper, ICE."))
-    published = models.DateField(null=True, blank=True, help_text=_("The date on the document, if it has one."))
+    published = models.DateField(
+        null=True, blank=True, help_text=_("The date on the document, if it has one.")
+    )
     url = models.URLField(
-        max_length=500, validators=[validate_http_url], help_text=_("Where a reader can see it (http or https).")
+        max_length=500,
+        validators=[validate_http_url],
+        help_text=_("Where a reader can see it (http or https)."),
     )
 
     history = HistoricalRecords()
@@ -272,7 +309,9 @@ class Event(models.Model):
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     date = models.DateField()
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    summary = models.CharField(max_length=300, help_text=_("One plain sentence, as a resident would read it."))
+    summary = models.CharField(
+        max_length=300, help_text=_("One plain sentence, as a resident would read it.")
+    )
     summary_es = models.CharField(max_length=300, blank=True, help_text=_("The same sentence in Spanish."))
     note = models.TextField(blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="events")
@@ -382,6 +421,8 @@ class PlaceCounty(models.Model):
 
     def __str__(self):
         return f"{self.place} in {self.county}"
+
+
 class CorrectionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Correction.Status.OPEN)
@@ -403,7 +444,9 @@ class Correction(models.Model):
     contact = models.CharField(
         max_length=CONTACT_MAX, blank=True, help_text=_("Optional; never shown on the site.")
     )
-    language = models.CharField(max_length=8, blank=True, help_text=_("Language of the page the report came from."))
+    language = models.CharField(
+        max_length=8, blank=True, help_text=_("Language of the page the report came from.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     answer = models.TextField(
@@ -421,7 +464,8 @@ class Correction(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(status="open") | (models.Q(closed_at__isnull=False) & ~models.Q(answer="")),
+                condition=models.Q(status="open")
+                | (models.Q(closed_at__isnull=False) & ~models.Q(answer="")),
                 name="correction_closed_has_answer",
                 violation_error_message=_("A closed correction needs an answer."),
             )

@@ -12,7 +12,11 @@ A reader never sees a page older than the data it was built from; each worker re
 """
 
 import hashlib
+import os
+import tempfile
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
@@ -24,7 +28,7 @@ CACHE_ALIAS = "pages"
 
 
 def data_version() -> str:
-    """One cheap query: how many ICE lists, the newest one, and the newest recorded editor change."""
+    """One cheap query: how many ICE lists, when the last was imported, and the newest recorded editor change."""
     history_tables = [
         model.history.model._meta.db_table for model in (County, Agency, Agreement, Event, Source)
     ]
@@ -32,7 +36,7 @@ def data_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT count(*) FROM {Snapshot._meta.db_table}), "  # noqa: S608 - table names from models
-            f"(SELECT max(id) FROM {Snapshot._meta.db_table}), GREATEST({newest_edits})"
+            f"(SELECT max(imported_at) FROM {Snapshot._meta.db_table}), GREATEST({newest_edits})"
         )
         return ":".join(str(value) for value in cursor.fetchone())
 
@@ -51,6 +55,29 @@ def cached_response(request, version, build):
         if response.status_code == 200 and not response.cookies and not response.streaming:
             cache.set(key, response)
     return response
+
+
+def exported_file(name: str, version, write_chunks) -> Path:
+    """A generated download kept on disk once per data version, so it streams from a file afterwards.
+
+    The file is written chunk by chunk to a temporary file and moved into place (atomic, so concurrent
+    workers never serve half a file); files of older versions of the same download are removed.
+    """
+    key = hashlib.sha256(repr((connection.settings_dict["NAME"], version)).encode()).hexdigest()[:24]
+    folder = Path(settings.DATA_EXPORT_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.{key}"
+    if not path.exists():
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp"
+        ) as tmp:
+            for chunk in write_chunks():
+                tmp.write(chunk)
+        os.replace(tmp.name, path)
+        for old in folder.glob(f"{name}.*"):
+            if old != path and not old.name.endswith(".tmp"):
+                old.unlink(missing_ok=True)
+    return path
 
 
 def site_version() -> tuple:

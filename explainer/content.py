@@ -39,7 +39,22 @@ SOURCES_FILE = CONTENT_DIR / "sources.toml"
 # The fixed set of page slugs (notes/CONVENTIONS.md). A [[page:...]] link to one of these that has no file
 # yet shows as plain text, so writers can link ahead; any other slug is an error.
 PLANNED_SLUGS = frozenset(
-    ["what-is-287g", "models", "detainers", "texas-sb8", "dallas-area", "money", "history", "debate", "your-rights", "glossary", "methodology", "about", "sources", "privacy"]
+    [
+        "what-is-287g",
+        "models",
+        "detainers",
+        "texas-sb8",
+        "dallas-area",
+        "money",
+        "history",
+        "debate",
+        "your-rights",
+        "glossary",
+        "methodology",
+        "about",
+        "sources",
+        "privacy",
+    ]
 )
 GLOSSARY_SLUG = "glossary"
 SOURCES_SLUG = "sources"
@@ -164,8 +179,12 @@ def _load_all() -> tuple[dict[int, Source], dict[tuple[str, str], Page]]:
     for code, _name in settings.LANGUAGES:
         for path in sorted((CONTENT_DIR / code).glob("*.md")):
             if not SLUG_RE.match(path.stem):
-                raise ContentError(f"{code}/{path.name}: file names are lower-case slugs like what-is-287g.md")
-            pages[(code, path.stem)] = parse_page(path.read_text(encoding="utf-8"), slug=path.stem, lang=code, path=path)
+                raise ContentError(
+                    f"{code}/{path.name}: file names are lower-case slugs like what-is-287g.md"
+                )
+            pages[(code, path.stem)] = parse_page(
+                path.read_text(encoding="utf-8"), slug=path.stem, lang=code, path=path
+            )
     return load_sources(), pages
 
 
@@ -455,7 +474,9 @@ def content_errors() -> list[str]:
         errors += [f"{where}: {message}" for message in rendered[(lang, slug)].errors]
         for term in rendered[(lang, slug)].terms:
             if term not in glossary_ids.get(lang, set()):
-                errors.append(f"{where}: [[term:{term}]] has no {{#{term}}} heading in {lang}/{GLOSSARY_SLUG}.md")
+                errors.append(
+                    f"{where}: [[term:{term}]] has no {{#{term}}} heading in {lang}/{GLOSSARY_SLUG}.md"
+                )
         for other in langs:
             if (other, slug) not in all_pages:
                 errors.append(f"{where}: no {other}/{slug}.md (every page exists in every language)")
@@ -464,8 +485,12 @@ def content_errors() -> list[str]:
                 errors.append(f"{where}: same {kind} as {titles[(lang, kind + value)]}")
             titles[(lang, kind + value)] = where
         if not cited_numbers(page) and not page.self_sourced:
-            errors.append(f"{where}: cites no source (only a page about this site itself may say self_sourced = true)")
+            errors.append(
+                f"{where}: cites no source (only a page about this site itself may say self_sourced = true)"
+            )
     for lang in langs:
         if (lang, GLOSSARY_SLUG) in all_pages and glossary_ids.get(lang) != glossary_ids.get(langs[0]):
-            errors.append(f"{lang}/{GLOSSARY_SLUG}.md: term anchors differ from {langs[0]}/{GLOSSARY_SLUG}.md")
+            errors.append(
+                f"{lang}/{GLOSSARY_SLUG}.md: term anchors differ from {langs[0]}/{GLOSSARY_SLUG}.md"
+            )
     return errors

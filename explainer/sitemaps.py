@@ -71,4 +71,9 @@ class CountySitemap(SiteSitemap):
         return self._newest.as_of if self._newest else None
 
 
-SITEMAPS = {"home": HomeSitemap, "explainer": ExplainerSitemap, "states": StateSitemap, "counties": CountySitemap}
+SITEMAPS = {
+    "home": HomeSitemap,
+    "explainer": ExplainerSitemap,
+    "states": StateSitemap,
+    "counties": CountySitemap,
+}

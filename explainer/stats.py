@@ -45,7 +45,9 @@ STATS = {
     "counties_with_any_agreement": gettext_lazy("counties with at least one local agency with an agreement"),
     "tx_counties": gettext_lazy("counties in Texas"),
     "tx_counties_with_sheriff_agreement": gettext_lazy("Texas counties whose sheriff has an agreement"),
-    "tx_counties_with_any_agreement": gettext_lazy("Texas counties with at least one local agency with an agreement"),
+    "tx_counties_with_any_agreement": gettext_lazy(
+        "Texas counties with at least one local agency with an agreement"
+    ),
     "tx_sb8_counties": gettext_lazy("Texas counties that run a jail or contract for one (SB 8 applies)"),
     "tx_sb8_counties_without_sheriff_agreement": gettext_lazy(
         "of those, counties whose sheriff has no agreement on ICE's newest list"
@@ -67,7 +69,9 @@ def compute() -> dict[str, int | date | None]:
         agency__county=OuterRef("pk"), agency__kind=Agency.Kind.SHERIFF, agency__statewide=False
     )
     any_current = Agreement.objects.current().filter(agency__county=OuterRef("pk"))
-    counties = County.objects.annotate(has_sheriff=Exists(sheriff_current), has_any=Exists(any_current)).aggregate(
+    counties = County.objects.annotate(
+        has_sheriff=Exists(sheriff_current), has_any=Exists(any_current)
+    ).aggregate(
         total=Count("id"),
         tx=Count("id", filter=Q(state__code="TX")),
         tx_sb8=Count("id", filter=Q(state__code="TX", jail_status__in=SB8_JAIL)),
@@ -75,7 +79,9 @@ def compute() -> dict[str, int | date | None]:
         any=Count("id", filter=Q(has_any=True)),
         tx_sheriff=Count("id", filter=Q(state__code="TX", has_sheriff=True)),
         tx_any=Count("id", filter=Q(state__code="TX", has_any=True)),
-        tx_sb8_no_sheriff=Count("id", filter=Q(state__code="TX", jail_status__in=SB8_JAIL, has_sheriff=False)),
+        tx_sb8_no_sheriff=Count(
+            "id", filter=Q(state__code="TX", jail_status__in=SB8_JAIL, has_sheriff=False)
+        ),
     )
     if counties["tx"]:
         values["tx_counties"] = counties["tx"]
@@ -91,8 +97,14 @@ def compute() -> dict[str, int | date | None]:
         tx_agreements=Count("id", filter=TX),
         tx_agencies=Count("agency", distinct=True, filter=TX),
         first_ice_list_date=Min("first_listed__as_of"),
-        **{f"agreements_{suffix}": Count("id", filter=Q(model=model)) for model, suffix in MODEL_SUFFIX.items()},
-        **{f"tx_agreements_{suffix}": Count("id", filter=TX & Q(model=model)) for model, suffix in MODEL_SUFFIX.items()},
+        **{
+            f"agreements_{suffix}": Count("id", filter=Q(model=model))
+            for model, suffix in MODEL_SUFFIX.items()
+        },
+        **{
+            f"tx_agreements_{suffix}": Count("id", filter=TX & Q(model=model))
+            for model, suffix in MODEL_SUFFIX.items()
+        },
     )
     values.update(agreements)
     values.update(
@@ -103,7 +115,9 @@ def compute() -> dict[str, int | date | None]:
         counties_with_any_agreement=counties["any"],
         tx_counties_with_sheriff_agreement=counties["tx_sheriff"] if counties["tx"] else None,
         tx_counties_with_any_agreement=counties["tx_any"] if counties["tx"] else None,
-        tx_sb8_counties_without_sheriff_agreement=counties["tx_sb8_no_sheriff"] if values["tx_sb8_counties"] else None,
+        tx_sb8_counties_without_sheriff_agreement=counties["tx_sb8_no_sheriff"]
+        if values["tx_sb8_counties"]
+        else None,
     )
     return values
 

@@ -2,13 +2,14 @@
 flyer and the link-preview image. All read-only, cookie-free function views."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_safe
 
 from config.security import framable
+from counties import pagecache
 from counties.changes import recent_changes
 from counties.models import County, Snapshot, State
 from counties.status import county_status
@@ -23,6 +24,8 @@ EMBED_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors *"
 )
+# Bump when the columns or layout of a download change, so files kept on disk are rebuilt.
+EXPORT_FORMAT_VERSION = 1
 DATA_MAX_AGE = 60 * 60  # files change only when an ICE list is imported or an editor saves a county
 LICENCE_NAME = "CC0 1.0"
 LICENCE_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
@@ -50,8 +53,12 @@ def data_file(request, name, fmt):
     dataset = DATASETS.get(name)
     if dataset is None or fmt not in ("csv", "json"):
         raise Http404
+    # Built once per data version (and language, for the JSON's documentation link) into a file on
+    # disk, then streamed from it: memory stays flat and 64 readers at once do not rebuild it 64 times.
+    version = (pagecache.data_version(), get_language(), EXPORT_FORMAT_VERSION)
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_chunks(dataset), content_type="text/csv; charset=utf-8")
+        path = pagecache.exported_file(f"{name}.csv", version, lambda: csv_chunks(dataset))
+        content_type = "text/csv; charset=utf-8"
     else:
         snapshot = Snapshot.objects.newest()
         meta = {
@@ -60,7 +67,9 @@ def data_file(request, name, fmt):
             "sources": [ICE_SOURCE_URL, CENSUS_SOURCE_URL],
             "documentation": settings.SITE_URL + request.path.rsplit("/", 1)[0] + "/",
         }
-        response = StreamingHttpResponse(json_chunks(dataset, meta), content_type="application/json")
+        path = pagecache.exported_file(f"{name}.json", version, lambda: json_chunks(dataset, meta))
+        content_type = "application/json"
+    response = FileResponse(path.open("rb"), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="287g-{name}.{fmt}"'
     patch_cache_control(response, public=True, max_age=DATA_MAX_AGE)
     return response

@@ -75,8 +75,10 @@ class Command(BaseCommand):
         parser.add_argument("--write", help="Also write the table as Markdown to this file.")
 
     def handle(self, *args, write=None, **options):
-        rows = ["| page | English FK grade | words | words/sentence | Spanish Fernández-Huerta | Szigriszt-Pazos | palabras |",
-                "|---|---|---|---|---|---|---|"]
+        rows = [
+            "| page | English FK grade | words | words/sentence | Spanish Fernández-Huerta | Szigriszt-Pazos | palabras |",
+            "|---|---|---|---|---|---|---|",
+        ]
         english = {p.slug: p for p in content.pages_in("en")}
         spanish = {p.slug: p for p in content.pages_in("es")}
         for slug, page in english.items():
@@ -96,8 +98,8 @@ class Command(BaseCommand):
                     "syllables from vowel nuclei; standard formulas) on the text a reader sees, without headings,\n"
                     "tables, citation marks or the closing disclaimer. English: Flesch-Kincaid grade (target about 8).\n"
                     "Spanish: Fernández-Huerta ease (higher is easier; 60-70 is plain, about grade 8-9) and\n"
-                    "Szigriszt-Pazos perspicuity (INFLESZ: 55-65 \"normal\", above 65 \"fairly easy\").\n"
-                    "Glossary entries and program names (\"Warrant Service Officer\") raise the scores a little.\n\n"
+                    'Szigriszt-Pazos perspicuity (INFLESZ: 55-65 "normal", above 65 "fairly easy").\n'
+                    'Glossary entries and program names ("Warrant Service Officer") raise the scores a little.\n\n'
                     + table
                     + "\n"
                 )
