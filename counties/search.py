@@ -22,7 +22,7 @@ from django.db import connection
 from django.urls import reverse
 
 from .models import County, Place, PlaceCounty, State, ZipCounty
-from .text import fold
+from .text import edit_distance, fold
 
 MAX_QUERY_LENGTH = 200  # longer than any place name with its state; longer input is refused with a 400
 MAX_RESULTS = 25
@@ -142,25 +142,6 @@ def normalize(text: str) -> str:
 
 def compact_key(words: str) -> str:
     return words.replace(" ", "")
-
-
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein (optimal string alignment) distance, giving up (limit + 1) beyond `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = ca != cb
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 def char_mask(key: str) -> int:

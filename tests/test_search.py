@@ -5,7 +5,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from counties.search import char_mask, edit_distance, get_index, normalize, search
+from counties.search import char_mask, get_index, normalize, search
+from counties.text import edit_distance
 from tests.factories import AgencyFactory, AgreementFactory, SnapshotFactory
 from tests.test_county_pages import _english_urls, page_text  # noqa: F401 (autouse fixture)
 

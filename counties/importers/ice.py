@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 from django.db import transaction
 
 from ..models import Agency, Agreement, County, Place, PlaceCounty, Snapshot, SnapshotRow, State
-from ..text import compact, fold
+from ..text import compact, edit_distance, fold
 
 AGENCY_FIELDS = ["name", "kind", "statewide", "ice_type", "county_raw", "county", "unresolved_reason"]
 _AGENCY_STATE = [name if name != "county" else "county_id" for name in AGENCY_FIELDS]  # compared, no query
@@ -350,7 +350,7 @@ def agency_key(state: State, name: str) -> str:
 
 def _same_agency(key: str, other: str) -> bool:
     """A one-letter slip in a long name ('Albermarle', 'Lake Clark Shores') is the same agency."""
-    return len(key) >= 14 and _distance(key, other, 1) <= 1
+    return len(key) >= 14 and edit_distance(key, other, 1) <= 1
 
 
 def agency_kind(name: str, ice_type: str) -> str:
@@ -380,23 +380,6 @@ class CountyRef(NamedTuple):
 @lru_cache(maxsize=20_000)
 def _key(text: str) -> str:
     return compact(text)
-
-
-def _distance(a: str, b: str, limit: int) -> int:
-    """Edit distance with transpositions (optimal string alignment), stopping early above `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2, prev = None, list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
 
 
 class CountyResolver:
@@ -440,7 +423,7 @@ class CountyResolver:
         if len(stripped) < 5:
             return None
         limit = 1 if len(stripped) < 7 else 2
-        close = [refs for name, refs in shorts.items() if _distance(stripped, name, limit) <= limit]
+        close = [refs for name, refs in shorts.items() if edit_distance(stripped, name, limit) <= limit]
         return close[0][0] if len(close) == 1 and len(close[0]) == 1 else None
 
     def from_name(self, state: State, agency: str) -> CountyRef | None:
