@@ -11,40 +11,92 @@ behind the page:
 A reader never sees a page older than the data it was built from; each worker renders a version once.
 """
 
+import functools
+import gzip
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
+from simple_history.signals import post_create_historical_record
 
 from .models import Agency, Agreement, County, Event, Snapshot, Source
 
 CACHE_ALIAS = "pages"
 
 
-def data_version() -> str:
-    """One cheap query: how many ICE lists, when the last was imported, and the newest recorded editor change."""
+# How long a process trusts the data version it last read before asking the database again. Under load
+# this turns one query per page into one query per second per process, so a kept page is served without
+# touching the database. A change saved in this process is seen at once (forget_data_version, below);
+# one saved through another process (another worker, an import) is seen within this many seconds.
+VERSION_TTL = 1.0
+_version: tuple[str | None, float] = (None, float("-inf"))
+
+
+@functools.cache
+def _version_query() -> str:
     history_tables = [
         model.history.model._meta.db_table for model in (County, Agency, Agreement, Event, Source)
     ]
     newest_edits = ", ".join(f"(SELECT max(history_date) FROM {table})" for table in history_tables)  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT count(*) FROM {Snapshot._meta.db_table}), "  # noqa: S608 - table names from models
-            f"(SELECT max(imported_at) FROM {Snapshot._meta.db_table}), GREATEST({newest_edits})"
-        )
-        return ":".join(str(value) for value in cursor.fetchone())
+    return (
+        f"SELECT (SELECT count(*) FROM {Snapshot._meta.db_table}), "  # noqa: S608 - table names from models
+        f"(SELECT max(imported_at) FROM {Snapshot._meta.db_table}), GREATEST({newest_edits})"
+    )
+
+
+def data_version() -> str:
+    """How many ICE lists, when the last was imported, and the newest recorded editor change.
+
+    One cheap query, made at most once per VERSION_TTL seconds per process.
+    """
+    global _version
+    version, read_at = _version
+    now = time.monotonic()
+    if version is None or now - read_at >= VERSION_TTL:
+        with connection.cursor() as cursor:
+            cursor.execute(_version_query())
+            version = ":".join(str(value) for value in cursor.fetchone())
+        _version = (version, now)
+    return version
+
+
+def forget_data_version(**_kwargs) -> None:
+    """Make the next data_version() ask the database (after this process changed the data)."""
+    global _version
+    _version = (None, float("-inf"))
+
+
+def _forget_after_commit(**_kwargs) -> None:
+    # Now, for this process's next page; and again after the commit, in case another thread of this
+    # process read the old version in between.
+    forget_data_version()
+    transaction.on_commit(forget_data_version)
+
+
+post_create_historical_record.connect(_forget_after_commit, dispatch_uid="pagecache-history")
+post_save.connect(_forget_after_commit, sender=Snapshot, dispatch_uid="pagecache-snapshot")
+post_delete.connect(_forget_after_commit, sender=Snapshot, dispatch_uid="pagecache-snapshot-delete")
+
+
+# Pages shorter than this are sent as they are (gzip's own header and footer would outweigh the saving).
+GZIP_MIN_BYTES = 200
 
 
 def cached_response(request, version, build):
     """The response `build()` makes for this request and data version, rendered once per process.
 
     Only plain 200 responses without cookies are kept (never a form with a CSRF token, never an error).
+    A kept page is gzip-compressed once, when it is kept, into `response.gzip_content`; the
+    config.compression middleware sends that to browsers that accept gzip. Such a page holds no secret
+    (no token, no cookie), so compressing it gives nothing away to a BREACH-style attack.
     """
     parts = (request.get_full_path(), bool(getattr(request, "htmx", False)), get_language(), version)
     key = "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -53,6 +105,10 @@ def cached_response(request, version, build):
     if response is None:
         response = build()
         if response.status_code == 200 and not response.cookies and not response.streaming:
+            if len(response.content) >= GZIP_MIN_BYTES:
+                compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
+                if len(compressed) < len(response.content):
+                    response.gzip_content = compressed
             cache.set(key, response)
     return response
 

@@ -23,8 +23,16 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
-def _empty_page_cache():
-    """Each test starts with no rendered page kept from another test (counties/pagecache.py)."""
+def _empty_page_cache(monkeypatch):
+    """Each test starts with no rendered page kept from another test (counties/pagecache.py).
+
+    The data version is read on every request (VERSION_TTL 0), so the pinned query counts are the most a
+    page costs; tests/test_pagecache.py puts the one-second memo back to test it.
+    """
     from django.core.cache import caches
 
+    from counties import pagecache
+
     caches["pages"].clear()
+    pagecache.forget_data_version()
+    monkeypatch.setattr(pagecache, "VERSION_TTL", 0)

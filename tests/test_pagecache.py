@@ -1,19 +1,42 @@
 """Rendered public pages are kept per process, keyed on the data behind them (counties/pagecache.py)."""
 
+import datetime
+import gzip
+
 import pytest
 
 from counties import pagecache
-from counties.models import County
+from counties.models import County, Snapshot
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _version_memo(monkeypatch):
+    """The production memo (tests/conftest.py turns it off for every other test)."""
+    monkeypatch.setattr(pagecache, "VERSION_TTL", 1.0)
 
 
 def test_home_page_is_rendered_once_per_data_version(client, django_assert_num_queries):
     first = client.get("/")
     assert first.status_code == 200
-    with django_assert_num_queries(1):  # only the data version
+    with django_assert_num_queries(0):  # the data version was read less than a second ago
         again = client.get("/")
     assert again.content == first.content
+
+
+def test_the_data_version_is_read_again_after_a_second(client, django_assert_num_queries, monkeypatch):
+    client.get("/")
+    clock = pagecache.time.monotonic() + pagecache.VERSION_TTL
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: clock)
+    with django_assert_num_queries(1):  # only the data version, then the kept page
+        client.get("/")
+
+
+def test_an_import_in_this_process_is_seen_at_once(client):
+    version = pagecache.data_version()
+    Snapshot.objects.create(as_of=datetime.date(2026, 11, 1), sha256="0" * 64, filename="test.xlsx")
+    assert pagecache.data_version() != version
 
 
 def test_an_editor_change_makes_a_new_version_and_a_fresh_page(client):
@@ -38,3 +61,49 @@ def test_pages_that_set_cookies_are_not_kept(client):
     response = client.get("/counties/tx/loving-county/correction/")
     assert "csrftoken" in response.cookies or "csrfmiddlewaretoken" in response.content.decode()
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
+
+
+# --- Compression: a kept page is gzip-compressed once and sent to browsers that accept it ---------------
+
+
+def test_a_kept_page_is_sent_gzip_compressed_to_a_browser_that_accepts_it(client):
+    plain = client.get("/counties/tx/dallas-county/")
+    packed = client.get("/counties/tx/dallas-county/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert int(packed["Content-Length"]) == len(packed.content) < len(plain.content) / 3
+    for response in (plain, packed):
+        assert "Accept-Encoding" in response["Vary"]
+    # Another representation of the same page: a weak ETag, which still answers a revalidation with a 304.
+    assert packed["ETag"] == "W/" + plain["ETag"]
+    again = client.get(
+        "/counties/tx/dallas-county/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"]
+    )
+    assert again.status_code == 304
+
+
+def test_the_first_render_is_compressed_too_and_the_htmx_fragment_as_well(client):
+    response = client.get("/counties/?q=dallas", HTTP_HX_REQUEST="true", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    fragment = gzip.decompress(response.content).decode()
+    assert "Dallas County" in fragment and "<html" not in fragment
+    assert {"Accept-Encoding", "HX-Request"} <= {v.strip() for v in response["Vary"].split(",")}
+
+
+def test_no_compression_without_gzip_in_accept_encoding(client):
+    response = client.get("/", HTTP_ACCEPT_ENCODING="br, deflate")
+    assert "Content-Encoding" not in response and b"<html" in response.content
+
+
+def test_a_page_with_a_csrf_token_is_never_compressed(client):
+    """The correction form carries a secret (BREACH): it is not kept, so it is sent as it is."""
+    response = client.get("/counties/tx/loving-county/correction/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response
+    assert "csrfmiddlewaretoken" in response.content.decode()
+
+
+def test_errors_are_not_compressed(client):
+    response = client.get("/counties/tx/no-such-county/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 404 and "Content-Encoding" not in response
