@@ -59,7 +59,6 @@ INSTALLED_APPS = [
     "axes",
     "counties",
     "explainer",
-    "share",
 ]
 
 MIDDLEWARE = [

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from counties.share.urls import data_patterns, embed_patterns, feed_patterns, share_patterns
 from explainer.sitemaps import SITEMAPS
 from explainer.views import healthz
-from share.urls import data_patterns, embed_patterns, feed_patterns, share_patterns
 
 # Outside the language prefix: machine endpoints and the editors' admin.
 urlpatterns = [

@@ -1,8 +1,7 @@
 from django.urls import path
 
-from share import views as share_views
-
 from . import views
+from .share import views as share_views
 
 app_name = "counties"
 

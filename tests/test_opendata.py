@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from counties.models import Agreement, County, Snapshot, SnapshotRow
-from share.opendata import DATASETS, csv_safe
+from counties.share.opendata import DATASETS, csv_safe
 from tests.factories import AgencyFactory, AgreementFactory, CountyFactory, SnapshotFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext
 
 from counties.models import County, State
-from share import wording
+from counties.share import wording
 
 register = template.Library()
 

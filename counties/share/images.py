@@ -1,6 +1,6 @@
 """The link-preview image of a county: a 1200x630 PNG drawn with Pillow.
 
-The font is DejaVu Sans, subset to Latin-1 and shipped in share/fonts/ (Pillow's built-in font has no
+The font is DejaVu Sans, subset to Latin-1 and shipped in counties/share/fonts/ (Pillow's built-in font has no
 accented letters, which Spanish needs).
 
 Rendering takes tens of milliseconds, so images are kept in memory keyed by everything drawn on them

@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.urls import reverse
 
-from share.opendata import DATASETS
+from counties.share.opendata import DATASETS
 
 
 def _fetch(client, url) -> tuple[int, int]:
