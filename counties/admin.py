@@ -26,6 +26,7 @@ from .models import (
     Event,
     Place,
     PlaceCounty,
+    ReferenceLoad,
     Snapshot,
     SnapshotRow,
     Source,
@@ -334,6 +335,17 @@ class SnapshotRowAdmin(ReadOnlyAdmin):
             return ""
         url = reverse("admin:counties_agency_changelist") + "?" + urlencode({"q": str(name).strip()})
         return format_html('<a href="{}">Find the agency</a>', url)
+
+
+@admin.register(ReferenceLoad)
+class ReferenceLoadAdmin(ReadOnlyAdmin):
+    """When counties, seats, jail status, ZIP codes and places were last loaded from fixtures/."""
+
+    list_display = ["loaded_at", "summary"]
+    date_hierarchy = "loaded_at"
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Snapshot)

@@ -123,6 +123,24 @@ class County(models.Model):
         return None
 
 
+class ReferenceLoad(models.Model):
+    """One run of load_reference_data (counties, seats, jail status, ZIP codes, places): when and what.
+
+    Its bulk writes leave no history rows, so this row is what tells the rendered-page cache
+    (counties/pagecache.py) that the pages must be built again.
+    """
+
+    loaded_at = models.DateTimeField(auto_now_add=True)
+    summary = models.TextField()
+
+    class Meta:
+        ordering = ["-loaded_at"]
+        verbose_name = _("reference data load")
+
+    def __str__(self):
+        return f"Reference data loaded {self.loaded_at:%Y-%m-%d %H:%M}"
+
+
 class Snapshot(models.Model):
     """One ICE participating-agencies workbook, as published on one date."""
 

@@ -4,11 +4,13 @@ Rendering templates is most of what a public page costs, and the pages change on
 imported or an editor saves something. So a rendered response is kept in this process's memory (the
 "pages" cache) under a key made of the request's path, language and htmx flag plus a version of the data
 behind the page:
-- county, state and national pages use the ETag they already compute from everything they show;
-- the home page, search and explainer pages use `data_version()`: the ICE lists imported (imports always
-  add a Snapshot) and the newest change recorded by django-simple-history (every admin save, publish,
-  revert or delete of a county, agency, agreement, event or source writes a history row).
-A reader never sees a page older than the data it was built from; each worker renders a version once.
+- state and national pages use the ETag they already compute from everything they show;
+- county pages, the home page, search and explainer pages use `data_version()`: the ICE lists imported
+  (imports always add a Snapshot), the newest change recorded by django-simple-history (every admin save,
+  publish, revert or delete of a county, agency, agreement, event or source writes a history row) and
+  the newest reference data load (a ReferenceLoad row).
+Each worker renders a version once. A process reads the version at most once a second (VERSION_TTL), so
+a change made through another process shows within a second; one made in this process shows at once.
 """
 
 import functools
@@ -27,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from simple_history.signals import post_create_historical_record
 
-from .models import Agency, Agreement, County, Event, Snapshot, Source
+from .models import Agency, Agreement, County, Event, ReferenceLoad, Snapshot, Source
 
 CACHE_ALIAS = "pages"
 
@@ -48,7 +50,8 @@ def _version_query() -> str:
     newest_edits = ", ".join(f"(SELECT max(history_date) FROM {table})" for table in history_tables)  # noqa: S608
     return (
         f"SELECT (SELECT count(*) FROM {Snapshot._meta.db_table}), "  # noqa: S608 - table names from models
-        f"(SELECT max(imported_at) FROM {Snapshot._meta.db_table}), GREATEST({newest_edits})"
+        f"(SELECT max(imported_at) FROM {Snapshot._meta.db_table}), GREATEST({newest_edits}), "
+        f"(SELECT max(id) FROM {ReferenceLoad._meta.db_table})"
     )
 
 
@@ -84,6 +87,7 @@ def _forget_after_commit(**_kwargs) -> None:
 post_create_historical_record.connect(_forget_after_commit, dispatch_uid="pagecache-history")
 post_save.connect(_forget_after_commit, sender=Snapshot, dispatch_uid="pagecache-snapshot")
 post_delete.connect(_forget_after_commit, sender=Snapshot, dispatch_uid="pagecache-snapshot-delete")
+post_save.connect(_forget_after_commit, sender=ReferenceLoad, dispatch_uid="pagecache-reference")
 
 
 # Pages shorter than this are sent as they are (gzip's own header and footer would outweigh the saving).

@@ -61,6 +61,7 @@ def form_data(client, obj, **changes):
 def test_editor_group_has_exactly_the_editing_permissions():
     codenames = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
     assert "change_county" in codenames and "add_event" in codenames and "add_snapshot" in codenames
+    assert "view_referenceload" in codenames and "add_referenceload" not in codenames
     assert not {c for c in codenames if c.startswith("delete_")}
     assert not {c for c in codenames if c.endswith(("_user", "_group", "_permission"))}
 

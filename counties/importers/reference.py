@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from ..models import County, Place, PlaceCounty, State, ZipCode, ZipCounty
+from ..models import County, Place, PlaceCounty, ReferenceLoad, State, ZipCode, ZipCounty
 from ..text import fold
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -116,6 +116,7 @@ def load_reference_data() -> ReferenceResult:
     )
     _load_zip_codes(states, counties, result)
     _load_places(states, counties, result)
+    ReferenceLoad.objects.create(summary=str(result))  # new data version for the page cache
     return result
 
 
