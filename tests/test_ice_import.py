@@ -192,13 +192,23 @@ def test_march_2025_generation_finds_the_county_in_the_agency_name():
         ("Testville Police Department", "Overton County", "Rusk County"),
         ("Testville Police Department", "De Witt County", "DeWitt County"),
         ("Testville Police Department", "La Salle", "La Salle County"),
-        ("Testville Police Department", "Tarrrant County", "Tarrant County"),  # one slip
+        ("Testville Police Department", "Lampass County", "Lampasas County"),  # a checked slip
         ("Splendora Police Department", "#N/A", "Montgomery County"),  # from the Census place
     ],
 )
 def test_misspelled_or_missing_counties_resolve(agency, county_text, expected):
     run(workbook([tf(agency, county_text)]), date(2030, 1, 5))
     assert Agency.objects.get(name=agency).county.name == expected
+
+
+def test_a_near_spelling_is_suggested_to_editors_never_assigned():
+    """'Tarrrant' is one letter from Tarrant, but a near spelling is not evidence: no county is guessed."""
+    result = run(workbook([tf("Testville Police Department", "Tarrrant County")]), date(2030, 1, 5))
+    agency = Agency.objects.get(name="Testville Police Department")
+    assert agency.county is None
+    assert "matches ICE's 'Tarrrant County'" in agency.unresolved_reason
+    assert "closest spelling: Tarrant County" in agency.unresolved_reason
+    assert result.unresolved == 1
 
 
 def test_unresolvable_county_is_kept_with_its_reason():

@@ -1,8 +1,10 @@
 """Real facts of the shipped data on the lookup pages (ICE lists up to May 18, 2026; Census; TCJS)."""
 
+from datetime import date
+
 import pytest
 
-from counties.models import County
+from counties.models import Agency, County, Snapshot
 from counties.status import Status, county_status
 from tests.test_county_pages import _english_urls, page_text  # noqa: F401 (autouse fixture)
 
@@ -102,3 +104,18 @@ def test_enter_on_a_name_whose_every_match_is_one_county_goes_there(client):
     assert response["Location"] == "/counties/tx/denton-county/"
     # Dallas: Dallas County in five states and a city in five counties: the person chooses.
     assert client.get("/counties/", {"q": "dallas", "go": "1"}).status_code == 200
+
+
+def test_no_county_is_guessed_from_a_near_spelling_in_the_real_lists(client):
+    """ICE's 'North County' (Missouri) is one letter from Worth County but names a police cooperative."""
+    cooperative = Agency.objects.get(name="North County Police Cooperative")
+    assert cooperative.county is None
+    assert "closest spelling: Worth County" in cooperative.unresolved_reason
+    assert "North County Police Cooperative" not in client.get("/counties/mo/worth-county/").content.decode()
+    oklahoma_row = Agency.objects.get(name="Wichita County Sheriff's Office", state__code="OK")
+    assert oklahoma_row.county is None
+    # Slips checked by hand are corrected explicitly (counties/importers/ice.py COUNTY_CORRECTIONS).
+    assert Agency.objects.get(name="Berrian County Sheriff's Office").county.name == "Berrien County"
+    assert Agency.objects.get(name="Morse Police Department").county.name == "Acadia Parish"
+    newest = Snapshot.objects.newest()
+    assert (newest.as_of, newest.rows_read, newest.rows_unresolved) == (date(2026, 5, 18), 1843, 179)
