@@ -171,8 +171,10 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
-# Editors' admin. Logins: django-axes locks out a client after 5 failed logins for an hour (a success
-# resets the count); only failures are recorded, with the client address, to enforce the lockout.
+# Editors' admin. Logins: django-axes locks out a user name at a client address after 5 failed logins for
+# an hour (a success resets the count); only failures are recorded, with the client address, to enforce
+# the lockout. The pair, not the address alone, so that one editor's mistyping in an office that shares
+# one public address does not lock every other editor out.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -180,7 +182,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_DISABLE_ACCESS_LOG = True
 AXES_CLIENT_IP_CALLABLE = "config.editor_security.client_ip"
 # History of every editor change (django-simple-history): who, when, what, why.

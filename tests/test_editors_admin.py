@@ -145,6 +145,24 @@ def test_login_is_locked_out_after_repeated_failures(client):
     assert other.status_code == 302
 
 
+def test_a_lockout_does_not_shut_out_the_other_editors_behind_the_same_address(client):
+    """An office behind one public address: one editor's failures lock that editor's name only."""
+    User.objects.create_user("mistyper", password="the-right-password-42", is_staff=True)
+    User.objects.create_user("colleague", password="another-right-password-7", is_staff=True)
+    url = reverse("admin:login")
+    office = "203.0.113.20"
+    for _ in range(5):
+        client.post(url, {"username": "mistyper", "password": "wrong"}, REMOTE_ADDR=office)
+    locked = client.post(
+        url, {"username": "mistyper", "password": "the-right-password-42"}, REMOTE_ADDR=office
+    )
+    assert locked.status_code == 429
+    colleague = client.post(
+        url, {"username": "colleague", "password": "another-right-password-7"}, REMOTE_ADDR=office
+    )
+    assert colleague.status_code == 302
+
+
 # --- History with reasons, and revert ----------------------------------------------------------------
 
 
