@@ -205,6 +205,19 @@ def state_statuses(state: State, snapshot: Snapshot | None, counties=None) -> li
     return list(statuses.values())
 
 
+def unplaced_agreements(state: State) -> list[Agreement]:
+    """Current agreements of agencies in `state` that are on no county page (statewide agencies aside).
+
+    The importer could not place their agency in a county: ICE gave no county or one that matches none,
+    or the city lies in more than one county. An editor can place them; until then the state page lists
+    them, so that nobody's agency is missing from the site. One query.
+    """
+    agreements = Agreement.objects.current().filter(
+        agency__state=state, agency__county__isnull=True, agency__statewide=False
+    )
+    return sorted(agreements.select_related("agency", "first_listed"), key=_sort_key)
+
+
 def county_statuses(counties: Iterable[County], snapshot: Snapshot | None = None) -> Iterator[CountyStatus]:
     """The status of many counties (e.g. a whole state, or every county streamed with `.iterator()`).
 

@@ -20,7 +20,14 @@ from .geo import locator_map, state_map
 from .models import Agency, Agreement, County, Snapshot, State
 from .search import MAX_QUERY_LENGTH
 from .search import search as find
-from .status import SB8_DEADLINE, MapCategory, county_status, sorted_models, state_statuses
+from .status import (
+    SB8_DEADLINE,
+    MapCategory,
+    county_status,
+    sorted_models,
+    state_statuses,
+    unplaced_agreements,
+)
 from .wording import model_list
 
 # Public pages change when a new ICE list or an editor's change lands; a CDN may keep them a few minutes.
@@ -163,6 +170,7 @@ def state_detail(request, state):
         and (not model_filter or model_filter in s.models)
     ]
     shown.sort(key=STATE_SORTS[sort])
+    unplaced = unplaced_agreements(state) if snapshot else []
     counties_version = [_county_version(s.county) for s in statuses]
     etag = _etag(
         "state",
@@ -170,6 +178,10 @@ def state_detail(request, state):
         _snapshot_version(snapshot),
         counties_version,
         _agreements_version(statuses),
+        [
+            (a.pk, a.agency.name, a.agency.kind, a.agency.county_raw, a.moa_url, a.addendum_url)
+            for a in unplaced
+        ],
         request.GET.urlencode(),
         get_language(),
     )
@@ -190,6 +202,7 @@ def state_detail(request, state):
             "categories": MapCategory.ALL,
             "models": Agreement.Model.choices,
             "statewide": statuses[0].statewide if statuses else [],
+            "unplaced": unplaced,
             "map": state_map(state, statuses),
         },
     )

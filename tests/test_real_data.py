@@ -119,3 +119,14 @@ def test_no_county_is_guessed_from_a_near_spelling_in_the_real_lists(client):
     assert Agency.objects.get(name="Morse Police Department").county.name == "Acadia Parish"
     newest = Snapshot.objects.newest()
     assert (newest.as_of, newest.rows_read, newest.rows_unresolved) == (date(2026, 5, 18), 1843, 179)
+
+
+def test_agencies_without_a_county_are_on_their_state_page(client):
+    """Nixon PD (the city lies in two counties) and ICE's 'North County' are on no county page: the state
+    page lists them with the county as ICE wrote it."""
+    texas = client.get("/counties/tx/").content.decode().split('id="unplaced"')[1].split("</section>")[0]
+    assert "Nixon Police Department" in texas
+    missouri = client.get("/counties/mo/").content.decode().split('id="unplaced"')[1].split("</section>")[0]
+    assert "North County Police Cooperative" in missouri and "“North County”" in missouri
+    spanish = client.get("/es/counties/mo/").content.decode()
+    assert "Agencias de Missouri que aún no ubicamos en un condado" in spanish

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from counties.models import Agency
+from counties.models import Agency, Snapshot
 from tests.factories import AgencyFactory, AgreementFactory, CountyFactory, SnapshotFactory, StateFactory
 from tests.test_county_pages import _english_urls, page_text  # noqa: F401 (autouse fixture)
 
@@ -84,12 +84,43 @@ def test_filter_links_are_in_the_page(client, testland):
 
 
 def test_state_page_is_a_constant_handful_of_queries(client, testland, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get("/counties/zz/").status_code == 200
     other = StateFactory(code="ZY", fips="98", name="Otherland")
     CountyFactory(state=other, fips="98001")
-    with django_assert_num_queries(4):
+    unplaced = AgencyFactory(state=other, county=None, name="Nowhere PD", kind=Agency.Kind.POLICE)
+    AgreementFactory(agency=unplaced, model="task-force")
+    with django_assert_num_queries(5):
         assert client.get("/counties/zy/").status_code == 200
+
+
+def test_agencies_not_placed_in_a_county_are_listed_on_the_state_page(client, testland):
+    """Nobody's agency goes missing: an agreement with no county is on the state page, not on none."""
+    newest = Snapshot.objects.newest()
+    lost = AgencyFactory(
+        state=testland, county=None, name="Lost Creek PD", kind=Agency.Kind.POLICE, county_raw="#N/A"
+    )
+    AgreementFactory(
+        agency=lost, model="task-force", first_listed=newest, moa_url="https://www.ice.gov/x.pdf"
+    )
+    AgreementFactory(agency=lost, model="warrant", first_listed=newest, moa_url="")
+    gone = AgencyFactory(state=testland, county=None, name="Gone Town PD", kind=Agency.Kind.POLICE)
+    AgreementFactory(agency=gone, model="jail", is_current=False, first_listed=newest, last_listed=newest)
+    statewide = AgencyFactory(state=testland, county=None, name="Testland Patrol", statewide=True)
+    AgreementFactory(agency=statewide, model="task-force", first_listed=newest)
+
+    response = client.get("/counties/zz/")
+    section = response.content.decode().split('id="unplaced"')[1].split("</section>")[0]
+    assert "Lost Creek PD" in section and "“#N/A”" in section
+    assert 'Warrant Service Officer, <a href="https://www.ice.gov/x.pdf">Task Force</a>' in section
+    assert "Gone Town PD" not in section  # no longer listed by ICE
+    assert "Testland Patrol" not in section  # statewide: on every county page already
+    # An editor placing the agency changes the page (its ETag).
+    etag = response["ETag"]
+    Agency.objects.filter(pk=lost.pk).update(county=testland.counties.get(name="Ash County"))
+    again = client.get("/counties/zz/")
+    assert again["ETag"] != etag
+    assert 'id="unplaced"' not in again.content.decode()
 
 
 def test_state_page_cache_headers(client, testland):
