@@ -205,6 +205,12 @@ def state_statuses(state: State, snapshot: Snapshot | None, counties=None) -> li
     return list(statuses.values())
 
 
+def _unplaced(state: State):
+    return Agreement.objects.current().filter(
+        agency__state=state, agency__county__isnull=True, agency__statewide=False
+    )
+
+
 def unplaced_agreements(state: State) -> list[Agreement]:
     """Current agreements of agencies in `state` that are on no county page (statewide agencies aside).
 
@@ -212,10 +218,12 @@ def unplaced_agreements(state: State) -> list[Agreement]:
     or the city lies in more than one county. An editor can place them; until then the state page lists
     them, so that nobody's agency is missing from the site. One query.
     """
-    agreements = Agreement.objects.current().filter(
-        agency__state=state, agency__county__isnull=True, agency__statewide=False
-    )
-    return sorted(agreements.select_related("agency", "first_listed"), key=_sort_key)
+    return sorted(_unplaced(state).select_related("agency", "first_listed"), key=_sort_key)
+
+
+def unplaced_agency_count(state: State) -> int:
+    """How many agencies unplaced_agreements(state) lists (for the county pages' pointer to them). One query."""
+    return _unplaced(state).values("agency").distinct().count()
 
 
 def county_statuses(counties: Iterable[County], snapshot: Snapshot | None = None) -> Iterator[CountyStatus]:

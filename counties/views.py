@@ -26,6 +26,7 @@ from .status import (
     county_status,
     sorted_models,
     state_statuses,
+    unplaced_agency_count,
     unplaced_agreements,
 )
 from .wording import model_list
@@ -126,6 +127,7 @@ def _render_county(request, state, slug):
             "today": today,
             "sb8_deadline": SB8_DEADLINE,
             "sb8_days_left": status.sb8_days_left(today),
+            "unplaced_count": unplaced_agency_count(county.state) if status.snapshot else 0,
         },
     )
 

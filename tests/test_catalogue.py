@@ -1,5 +1,6 @@
 """The Spanish catalogue is complete (no untranslated or fuzzy entry) and its committed .mo matches the .po."""
 
+import re
 from pathlib import Path
 
 import polib
@@ -12,8 +13,11 @@ def test_spanish_catalogue_has_no_untranslated_or_fuzzy_entries():
     po = polib.pofile(str(PO))
     assert [e.msgid for e in po.untranslated_entries()] == []
     assert [e.msgid for e in po.fuzzy_entries()] == []
+    forms = int(re.search(r"nplurals=(\d+)", po.metadata["Plural-Forms"]).group(1))
     for entry in po:
         if entry.msgid_plural:
+            # Every plural form the header declares (Spanish in Django has three: one, millions, other).
+            assert sorted(entry.msgstr_plural) == list(range(forms)), entry.msgid
             assert all(entry.msgstr_plural.values()), entry.msgid
 
 

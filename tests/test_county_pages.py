@@ -144,7 +144,8 @@ def test_spanish_county_page(client, newest):
 
 
 def test_county_page_query_count_is_the_same_for_every_county(client, newest, django_assert_num_queries):
-    """County, newest list, agreements, then the timeline (transitions, their agreements and lists, events)."""
+    """County, newest list, agreements, the state's unplaced agencies, then the timeline (transitions, their
+    agreements and lists, events)."""
     busy, quiet, empty = CountyFactory(), CountyFactory(), CountyFactory()
     for i, kind in enumerate(["sheriff", "police", "constable", "marshal"]):
         agency = AgencyFactory(county=busy, state=busy.state, kind=kind, name=f"Agency {i}")
@@ -153,10 +154,10 @@ def test_county_page_query_count_is_the_same_for_every_county(client, newest, dj
     EventFactory(county=busy)
     AgreementFactory(agency=AgencyFactory(county=quiet, state=quiet.state), first_listed=newest)
     for county in (busy, quiet):
-        with django_assert_num_queries(8):  # 7 for the page, 1 for the data version (counties/pagecache.py)
+        with django_assert_num_queries(9):  # 8 for the page, 1 for the data version (counties/pagecache.py)
             assert client.get(county_url(county)).status_code == 200
     # With nothing on any list, the timeline skips loading agreements and lists.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get(county_url(empty)).status_code == 200
     # Rendered once per data version: the same page again costs only the version query.
     with django_assert_num_queries(1):

@@ -80,9 +80,9 @@ def test_former_sheriff_agreement_from_the_real_lists(client):
 
 def test_real_county_pages_are_the_same_handful_of_queries(client, django_assert_num_queries):
     for path in ("/counties/tx/denton-county/", "/counties/tx/tarrant-county/"):
-        with django_assert_num_queries(8):  # 7 for the page, 1 for the data version (counties/pagecache.py)
+        with django_assert_num_queries(9):  # 8 for the page, 1 for the data version (counties/pagecache.py)
             assert client.get(path).status_code == 200
-    with django_assert_num_queries(6):  # nothing ever listed in the county: no timeline rows to load
+    with django_assert_num_queries(7):  # nothing ever listed in the county: no timeline rows to load
         assert client.get("/counties/tx/loving-county/").status_code == 200
 
 
@@ -130,3 +130,17 @@ def test_agencies_without_a_county_are_on_their_state_page(client):
     assert "North County Police Cooperative" in missouri and "“North County”" in missouri
     spanish = client.get("/es/counties/mo/").content.decode()
     assert "Agencias de Missouri que aún no ubicamos en un condado" in spanish
+
+
+def test_county_pages_point_to_the_agencies_not_placed_in_their_state(client):
+    """Florida: 144 agencies with no county, so a Brevard County reader is told where to look."""
+    brevard = client.get("/counties/fl/brevard-county/").content.decode()
+    note = brevard.split('id="unplaced-note">')[1].split("</p>")[0]
+    assert "ICE also lists 144 agencies in Florida whose county we could not tell" in note
+    assert 'href="/counties/fl/#unplaced"' in note
+    one = client.get("/counties/tx/gonzales-county/").content.decode()  # Nixon PD, in two counties
+    assert "ICE also lists 1 agency in Texas" in one and "See it on the Texas page" in one
+    spanish = client.get("/es/counties/tx/gonzales-county/").content.decode()
+    assert "ICE también muestra 1 agencia de Texas" in spanish
+    assert 'href="/es/counties/tx/#unplaced"' in spanish
+    assert 'id="unplaced-note"' not in client.get("/counties/ca/los-angeles-county/").content.decode()
