@@ -1,12 +1,12 @@
 """`make bench`: load and page-weight figures for the production server on this machine.
 
 Starts gunicorn (two workers, DEBUG off, WhiteNoise) on the embedded database with the shipped data,
-then drives it from a second process, wrk (Debian's package), at 64 concurrent connections on:
-the home page, a county page, the search fragment (HX-Request), a CSV download and a static file
-(the ceiling: WhiteNoise serving a file from memory is as fast as this server answers anything).
-Every request says it accepts gzip, as browsers do. Also measures the county page's weight as served
-(gzip) and the CSS and JS it loads. Localhost only; bounded
-in time (DURATION seconds per URL). Writes bench-results/latest.json and prints a Markdown table.
+then drives it from a second process, wrk (Debian's package), at 64 concurrent connections on: the home
+page, a county page, the Texas page, the search fragment (HX-Request), a CSV download and a static file
+(the ceiling: WhiteNoise serving a file from memory is as fast as this server answers anything). Every
+request says it accepts gzip, as browsers do. Also measures the county page's weight as served (gzip)
+and the CSS and JS it loads. Localhost only; bounded in time (DURATION seconds per URL). Writes
+bench-results/latest.json and prints a Markdown table.
 """
 
 import gzip
@@ -32,6 +32,7 @@ GOAL_URLS = (
     "static file (ceiling)",
     "home page",
     "county page",
+    "Texas page (map and table)",
     "search fragment (htmx)",
     "CSV download (counties)",
 )
@@ -152,6 +153,7 @@ def main() -> None:
             "static file (ceiling)": (static, {}),
             "home page": ("/", {}),
             "county page": (COUNTY, {}),
+            "Texas page (map and table)": ("/counties/tx/", {}),
             "search fragment (htmx)": ("/counties/?q=dallas", {"HX-Request": "true"}),
             "CSV download (counties)": ("/data/counties.csv", {}),
         }

@@ -4,11 +4,12 @@ Rendering templates is most of what a public page costs, and the pages change on
 imported or an editor saves something. So a rendered response is kept in this process's memory (the
 "pages" cache) under a key made of the request's path, language and htmx flag plus a version of the data
 behind the page:
-- state and national pages use the ETag they already compute from everything they show;
-- county pages, the home page, search and explainer pages use `data_version()`: the ICE lists imported
-  (imports always add a Snapshot), the newest change recorded by django-simple-history (every admin save,
-  publish, revert or delete of a county, agency, agreement, event or source writes a history row) and
-  the newest reference data load (a ReferenceLoad row).
+`data_version()`: the ICE lists imported (imports always add a Snapshot), the newest change recorded by
+django-simple-history (every admin save, publish, revert or delete of a county, agency, agreement, event
+or source writes a history row) and the newest reference data load (a ReferenceLoad row). The county,
+state and national pages, the home page, search and explainer pages all use it, with today's date where
+a page counts days (site_version). Their ETags are made from the same version, so a reader who has a
+page gets a 304 without the page's own queries.
 Each worker renders a version once. A process reads the version at most once a second (VERSION_TTL), so
 a change made through another process shows within a second; one made in this process shows at once.
 """

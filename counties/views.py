@@ -41,38 +41,6 @@ def _etag(*parts) -> str:
     return f'"{digest}"'
 
 
-def _county_version(county):
-    return (
-        county.pk,
-        county.name,
-        county.population,
-        county.jail_status,
-        county.jail_status_as_of,
-        county.jail_status_note,
-        county.last_verified_at,
-    )
-
-
-def _agreements_version(statuses):
-    """Everything the pages show of the agreements, so that an editor's fix changes the ETag too."""
-    return [
-        (
-            a.pk,
-            a.is_current,
-            a.signed,
-            a.signed_raw,
-            a.moa_url,
-            a.addendum_url,
-            a.agency.name,
-            a.agency.kind,
-            a.last_listed_id,
-            getattr(a, "dropped_on", None),
-        )
-        for status in statuses
-        for a in status.current + status.former + status.statewide
-    ]
-
-
 def _public(response, etag: str):
     """Headers that let a browser or CDN keep a public page: no cookie, short max-age, an ETag."""
     response["ETag"] = etag
@@ -80,34 +48,27 @@ def _public(response, etag: str):
     return response
 
 
-def _cached_render(request, etag: str, template: str, context_fn):
-    """A 304 when the reader already has this version; otherwise render it (context built lazily)."""
+def _kept_page(request, build, *key):
+    """A public page keyed on the site's data version (counties/pagecache.py: one query a second at most).
+
+    A reader who has this version gets a 304; otherwise this process's kept render is sent, and `build()`
+    runs (with the page's own queries) only the first time a version is asked for. The ETag covers the
+    page's key, query string and language as well as the version.
+    """
+    version = pagecache.site_version()
+    etag = _etag(*key, version, request.GET.urlencode(), get_language())
     not_modified = get_conditional_response(request, etag=etag)
     if not_modified is not None:
         return _public(not_modified, etag)
-    return _public(
-        pagecache.cached_response(request, (template, etag), lambda: render(request, template, context_fn())),
-        etag,
-    )
-
-
-def _snapshot_version(snapshot):
-    return f"{snapshot.pk}:{snapshot.sha256}" if snapshot else "none"
+    return _public(pagecache.cached_response(request, version, build), etag)
 
 
 @require_safe
 def county_detail(request, state, slug):
     if state != state.lower() or slug != slug.lower():
         return redirect("counties:county", state=state.lower(), slug=slug.lower(), permanent=True)
-    # The most visited page: keyed on the site's data version (one query), so a reader who has it gets a
-    # 304 and a worker that rendered it once serves it from memory, without the page's own queries.
-    version = pagecache.site_version()
-    etag = _etag("county", state, slug, version, get_language())
-    not_modified = get_conditional_response(request, etag=etag)
-    if not_modified is not None:
-        return _public(not_modified, etag)
-    response = pagecache.cached_response(request, version, lambda: _render_county(request, state, slug))
-    return _public(response, etag)
+    # The most visited page: a reader who has it gets a 304, a worker that rendered it serves it from memory.
+    return _kept_page(request, lambda: _render_county(request, state, slug), "county", state, slug)
 
 
 def _render_county(request, state, slug):
@@ -144,6 +105,10 @@ STATE_SORTS = {
 def state_detail(request, state):
     if state != state.lower():
         return redirect("counties:state", state=state.lower(), permanent=True)
+    return _kept_page(request, lambda: _render_state(request, state), "state", state)
+
+
+def _render_state(request, state):
     state = get_object_or_404(State, code=state.upper())
     snapshot = Snapshot.objects.newest()
     statuses = state_statuses(state, snapshot)
@@ -172,26 +137,10 @@ def state_detail(request, state):
         and (not model_filter or model_filter in s.models)
     ]
     shown.sort(key=STATE_SORTS[sort])
-    unplaced = unplaced_agreements(state) if snapshot else []
-    counties_version = [_county_version(s.county) for s in statuses]
-    etag = _etag(
-        "state",
-        state.pk,
-        _snapshot_version(snapshot),
-        counties_version,
-        _agreements_version(statuses),
-        [
-            (a.pk, a.agency.name, a.agency.kind, a.agency.county_raw, a.moa_url, a.addendum_url)
-            for a in unplaced
-        ],
-        request.GET.urlencode(),
-        get_language(),
-    )
-    return _cached_render(
+    return render(
         request,
-        etag,
         "counties/state_detail.html",
-        lambda: {
+        {
             "state": state,
             "snapshot": snapshot,
             "statuses": statuses,
@@ -204,7 +153,7 @@ def state_detail(request, state):
             "categories": MapCategory.ALL,
             "models": Agreement.Model.choices,
             "statewide": statuses[0].statewide if statuses else [],
-            "unplaced": unplaced,
+            "unplaced": unplaced_agreements(state) if snapshot else [],
             "map": state_map(state, statuses),
         },
     )
@@ -212,6 +161,10 @@ def state_detail(request, state):
 
 @require_safe
 def national(request):
+    return _kept_page(request, lambda: _render_national(request), "national")
+
+
+def _render_national(request):
     snapshot = Snapshot.objects.newest()
     rows = {}
     current = Agreement.objects.current().exclude(agency__state__isnull=True)
@@ -241,12 +194,10 @@ def national(request):
         "agencies": sum(r["agencies"] for r in states),
         "model_counts": [sum(r["models"].get(m, 0) for r in states) for m in Agreement.Model.values],
     }
-    etag = _etag("national", _snapshot_version(snapshot), states, get_language())
-    return _cached_render(
+    return render(
         request,
-        etag,
         "counties/national.html",
-        lambda: {"snapshot": snapshot, "states": states, "totals": totals, "models": Agreement.Model.choices},
+        {"snapshot": snapshot, "states": states, "totals": totals, "models": Agreement.Model.choices},
     )
 
 
