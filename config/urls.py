@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from counties import pagecache
 from counties.share.urls import data_patterns, embed_patterns, feed_patterns, share_patterns
 from explainer.sitemaps import SITEMAPS
 from explainer.views import healthz
@@ -11,7 +12,8 @@ from explainer.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # 2.8 MB listing every county in both languages: built once per data version, not per crawler visit.
+    path("sitemap.xml", pagecache.kept()(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 # Public pages: English at /, Spanish under /es/.

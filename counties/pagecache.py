@@ -27,6 +27,7 @@ from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import get_language
 from simple_history.signals import post_create_historical_record
 
@@ -93,6 +94,10 @@ post_save.connect(_forget_after_commit, sender=ReferenceLoad, dispatch_uid="page
 
 # Pages shorter than this are sent as they are (gzip's own header and footer would outweigh the saving).
 GZIP_MIN_BYTES = 200
+# Only text is worth compressing (HTML, Atom, XML, JSON); images are compressed already.
+GZIP_TYPES = ("text/", "application/atom+xml", "application/xml", "application/json")
+# Kept public pages change when a new ICE list or an editor's change lands; a CDN may keep them minutes.
+PUBLIC_MAX_AGE = 300
 
 
 def cached_response(request, version, build):
@@ -109,13 +114,50 @@ def cached_response(request, version, build):
     response = cache.get(key)
     if response is None:
         response = build()
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()  # a TemplateResponse (the sitemap): keep the rendered page
         if response.status_code == 200 and not response.cookies and not response.streaming:
-            if len(response.content) >= GZIP_MIN_BYTES:
+            if len(response.content) >= GZIP_MIN_BYTES and response.get("Content-Type", "").startswith(
+                GZIP_TYPES
+            ):
                 compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
                 if len(compressed) < len(response.content):
                     response.gzip_content = compressed
             cache.set(key, response)
     return response
+
+
+def _etag(*parts) -> str:
+    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def serve_kept(request, build, *key, max_age=PUBLIC_MAX_AGE):
+    """A public page keyed on the site's data version: a 304 for a reader who has this version,
+    otherwise this process's kept render; `build()` (with the page's own queries) runs only the first time
+    a version is asked for. The ETag covers `key`, the query string and the language as well as the
+    version. The response may be kept by browsers and CDNs for `max_age` seconds.
+    """
+    version = site_version()
+    etag = _etag(*key, version, request.GET.urlencode(), get_language())
+    not_modified = get_conditional_response(request, etag=etag)
+    response = not_modified if not_modified is not None else cached_response(request, version, build)
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response
+
+
+def kept(max_age=PUBLIC_MAX_AGE):
+    """Decorator form of serve_kept() for a whole read-only view (the key is the request's path)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            return serve_kept(request, lambda: view(request, *args, **kwargs), request.path, max_age=max_age)
+
+        return wrapper
+
+    return decorator
 
 
 def exported_file(name: str, version, write_chunks) -> Path:

@@ -1,11 +1,9 @@
-import hashlib
-
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -31,36 +29,7 @@ from .status import (
 )
 from .wording import model_list
 
-# Public pages change when a new ICE list or an editor's change lands; a CDN may keep them a few minutes.
-PUBLIC_MAX_AGE = 300
 TIMELINE_LIMIT = 50
-
-
-def _etag(*parts) -> str:
-    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
-    return f'"{digest}"'
-
-
-def _public(response, etag: str):
-    """Headers that let a browser or CDN keep a public page: no cookie, short max-age, an ETag."""
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-    return response
-
-
-def _kept_page(request, build, *key):
-    """A public page keyed on the site's data version (counties/pagecache.py: one query a second at most).
-
-    A reader who has this version gets a 304; otherwise this process's kept render is sent, and `build()`
-    runs (with the page's own queries) only the first time a version is asked for. The ETag covers the
-    page's key, query string and language as well as the version.
-    """
-    version = pagecache.site_version()
-    etag = _etag(*key, version, request.GET.urlencode(), get_language())
-    not_modified = get_conditional_response(request, etag=etag)
-    if not_modified is not None:
-        return _public(not_modified, etag)
-    return _public(pagecache.cached_response(request, version, build), etag)
 
 
 @require_safe
@@ -68,7 +37,7 @@ def county_detail(request, state, slug):
     if state != state.lower() or slug != slug.lower():
         return redirect("counties:county", state=state.lower(), slug=slug.lower(), permanent=True)
     # The most visited page: a reader who has it gets a 304, a worker that rendered it serves it from memory.
-    return _kept_page(request, lambda: _render_county(request, state, slug), "county", state, slug)
+    return pagecache.serve_kept(request, lambda: _render_county(request, state, slug), "county", state, slug)
 
 
 def _render_county(request, state, slug):
@@ -105,7 +74,7 @@ STATE_SORTS = {
 def state_detail(request, state):
     if state != state.lower():
         return redirect("counties:state", state=state.lower(), permanent=True)
-    return _kept_page(request, lambda: _render_state(request, state), "state", state)
+    return pagecache.serve_kept(request, lambda: _render_state(request, state), "state", state)
 
 
 def _render_state(request, state):
@@ -161,7 +130,7 @@ def _render_state(request, state):
 
 @require_safe
 def national(request):
-    return _kept_page(request, lambda: _render_national(request), "national")
+    return pagecache.serve_kept(request, lambda: _render_national(request), "national")
 
 
 def _render_national(request):
@@ -267,7 +236,7 @@ def search(request):
         request, pagecache.site_version(), lambda: _render_search(request, query)
     )
     patch_vary_headers(response, ["HX-Request"])
-    patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+    patch_cache_control(response, public=True, max_age=pagecache.PUBLIC_MAX_AGE)
     return response
 
 

@@ -17,7 +17,8 @@ def _version_memo(monkeypatch):
     monkeypatch.setattr(pagecache, "VERSION_TTL", 1.0)
 
 
-def test_home_page_is_rendered_once_per_data_version(client, django_assert_num_queries):
+def test_home_page_is_rendered_once_per_data_version(client, django_assert_num_queries, monkeypatch):
+    monkeypatch.setattr(pagecache.time, "monotonic", lambda: 1000.0)  # a stopped clock: no timing here
     first = client.get("/")
     assert first.status_code == 200
     with django_assert_num_queries(0):  # the data version was read less than a second ago
@@ -107,3 +108,31 @@ def test_a_page_with_a_csrf_token_is_never_compressed(client):
 def test_errors_are_not_compressed(client):
     response = client.get("/counties/tx/no-such-county/", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 404 and "Content-Encoding" not in response
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/sitemap.xml", "/feeds/changes.atom", "/feeds/tx/denton-county.atom", "/changes/", "/data/",
+     "/counties/tx/denton-county/print/", "/embed/counties/tx/denton-county/"],
+)  # fmt: skip
+def test_feeds_sitemap_and_share_pages_are_kept_too(client, url, django_assert_num_queries, monkeypatch):
+    """Each cost 5 to 800 ms per request (the sitemap lists 6,000 pages); now built once per version."""
+    monkeypatch.setattr(pagecache, "VERSION_TTL", 0)  # read the version every time: no timing in the test
+    first = client.get(url)
+    assert first.status_code == 200 and first["ETag"]
+    with django_assert_num_queries(1):  # only the data version: the page was kept
+        again = client.get(url)
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_the_sitemap_is_sent_gzip_compressed(client):
+    plain = client.get("/sitemap.xml")
+    packed = client.get("/sitemap.xml", HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip" and gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 10
+
+
+def test_images_are_not_gzipped(client):
+    response = client.get("/counties/tx/denton-county/share.png", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Type"] == "image/png" and "Content-Encoding" not in response

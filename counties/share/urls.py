@@ -1,9 +1,11 @@
 from django.urls import path, re_path
 
+from counties import pagecache
+
 from . import views
 from .feeds import ChangesFeed
 
-changes_feed = ChangesFeed()
+changes_feed = pagecache.kept()(ChangesFeed())
 
 data_patterns = (
     [

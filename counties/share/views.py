@@ -34,6 +34,7 @@ CENSUS_SOURCE_URL = "https://www.census.gov/"
 
 
 @require_safe
+@pagecache.kept()
 def data_index(request):
     return render(
         request,
@@ -76,6 +77,7 @@ def data_file(request, name, fmt):
 
 
 @require_safe
+@pagecache.kept()
 def changes(request):
     state = None
     code = request.GET.get("state", "").strip()
@@ -103,6 +105,7 @@ def _county(state, slug):
 
 
 @require_safe
+@pagecache.kept(max_age=EMBED_MAX_AGE)
 @framable
 def embed_county(request, state, slug):
     """A small county card for other sites' iframes: the only page that may be framed, by anyone."""
@@ -124,6 +127,7 @@ def embed_county(request, state, slug):
 
 
 @require_safe
+@pagecache.kept(max_age=EMBED_MAX_AGE)
 def county_print(request, state, slug):
     """A one-page printable flyer: the page's language first, then the other one, and a QR code."""
     county = _county(state, slug)
