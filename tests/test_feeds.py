@@ -106,3 +106,18 @@ def test_changes_page_without_filter_and_with_a_bad_one(client, sample):
     assert response.status_code == 200
     assert 'href="/feeds/changes.atom"' in response.content.decode()
     assert client.get("/changes/?state=%27%3B--").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("/feeds/tx/denton-county.atom", "localhost"),
+        ("/es/feeds/tx.atom", "127.0.0.1"),
+        ("/feeds/changes.atom", "[::1]"),
+    ],
+)
+def test_a_feed_names_itself_from_site_url_whatever_the_host(client, settings, url, host):
+    """Feeds are kept and shared by every reader: their self link must not depend on the Host header."""
+    root, _entries = parse_atom(client.get(url, HTTP_HOST=host))
+    self_link = next(link for link in root.findall(f"{ATOM}link") if link.get("rel") == "self")
+    assert self_link.get("href") == settings.SITE_URL + url

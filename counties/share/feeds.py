@@ -56,6 +56,16 @@ class ChangesFeed(Feed):
     def link(self, obj):
         return settings.SITE_URL + (obj.get_absolute_url() if obj is not None else reverse("share:changes"))
 
+    def feed_url(self, obj):
+        """The feed's own address from SITE_URL, not from the Host header (the feed is kept and shared)."""
+        if isinstance(obj, County):
+            path = reverse("feeds:county", kwargs={"state": obj.state.slug, "slug": obj.slug})
+        elif isinstance(obj, State):
+            path = reverse("feeds:state", kwargs={"state": obj.slug})
+        else:
+            path = reverse("feeds:site")
+        return settings.SITE_URL + path
+
     def feed_guid(self, obj):
         return self._tag(f"feed/{'site' if obj is None else obj._meta.model_name + '/' + str(obj.pk)}")
 
