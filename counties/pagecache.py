@@ -116,7 +116,15 @@ def cached_response(request, version, build):
         response = build()
         if hasattr(response, "render") and not response.is_rendered:
             response.render()  # a TemplateResponse (the sitemap): keep the rendered page
-        if response.status_code == 200 and not response.cookies and not response.streaming:
+        # A page that used the reader's CSRF token holds a secret: never kept, never shared. (The token's
+        # cookie is only added by the middleware later, so response.cookies alone would not show it.)
+        used_csrf_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+        if (
+            response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+            and not used_csrf_token
+        ):
             if len(response.content) >= GZIP_MIN_BYTES and response.get("Content-Type", "").startswith(
                 GZIP_TYPES
             ):

@@ -136,3 +136,29 @@ def test_the_sitemap_is_sent_gzip_compressed(client):
 def test_images_are_not_gzipped(client):
     response = client.get("/counties/tx/denton-county/share.png", HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Type"] == "image/png" and "Content-Encoding" not in response
+
+
+def test_a_page_that_used_a_csrf_token_is_never_kept(rf):
+    """Even for a reader who already has the CSRF cookie (so the response itself sets none)."""
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    builds = []
+
+    def build_with_token(request):
+        builds.append(1)
+        return HttpResponse(f"<form>{get_token(request)}</form>" * 20)
+
+    for _ in range(2):
+        request = rf.get("/a-form/", HTTP_COOKIE="csrftoken=" + "a" * 32)
+        request.META["CSRF_COOKIE"] = "a" * 32  # as CsrfViewMiddleware sets it from the cookie
+        request.htmx = False
+        pagecache.cached_response(request, "v1", lambda request=request: build_with_token(request))
+    assert len(builds) == 2
+
+    plain = []
+    for _ in range(2):
+        request = rf.get("/a-page/")
+        request.htmx = False
+        pagecache.cached_response(request, "v1", lambda: plain.append(1) or HttpResponse("<p>hello</p>" * 40))
+    assert len(plain) == 1
