@@ -2,7 +2,7 @@ from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from counties import pagecache
@@ -18,10 +18,10 @@ HOME_CHANGES = 6
 
 
 @require_safe
-@cache_control(public=True, max_age=300)
+@pagecache.kept()
 def home(request):
     """Find your county: the search box first, then the Texas map, the main numbers and recent changes."""
-    return pagecache.cached_response(request, pagecache.site_version(), lambda: _render_home(request))
+    return _render_home(request)
 
 
 def _render_home(request):
@@ -46,9 +46,7 @@ def page(request, slug):
     page = content.get_page(lang, slug)
     if page is None:
         raise Http404("No such page in this language")
-    return pagecache.cached_response(
-        request, pagecache.site_version(), lambda: _render_page(request, lang, page)
-    )
+    return pagecache.serve_kept(request, lambda: _render_page(request, lang, page), "page", lang, slug)
 
 
 def _render_page(request, lang, page):

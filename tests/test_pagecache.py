@@ -162,3 +162,10 @@ def test_a_page_that_used_a_csrf_token_is_never_kept(rf):
         request.htmx = False
         pagecache.cached_response(request, "v1", lambda: plain.append(1) or HttpResponse("<p>hello</p>" * 40))
     assert len(plain) == 1
+
+
+@pytest.mark.parametrize("url", ["/", "/es/", "/what-is-287g/", "/es/texas-sb8/"])
+def test_home_and_explainer_pages_answer_a_revalidation_with_304(client, url):
+    first = client.get(url)
+    assert first.status_code == 200 and "public" in first["Cache-Control"] and first["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
