@@ -61,27 +61,28 @@ COUNTY_CORRECTIONS = {
     ("TX", "guadalupe conty"): "Guadalupe County",
     ("TX", "overton county"): "Rusk County",  # no such county: the city of Overton lies mostly in Rusk County
     ("TX", "overton"): "Rusk County",
-    # Typing slips where the agency's own name or ICE's other lists give the county:
-    ("TX", "lampass county"): "Lampasas County",
+    # Typing slips, each confirmed by the agency's own name (a sheriff's office names its county) or by
+    # the shipped HUD ZIP-county file (fixtures/zip/): the agency's city has ZIP codes in that county.
+    ("TX", "lampass county"): "Lampasas County",  # Lampasas County Sheriff's Office
     ("TX", "palmer county"): "Parmer County",  # Parmer County Sheriff's Office
-    ("TX", "somervill"): "Somervell County",  # Somervill(e) County Sheriff's Office
-    ("AL", "frankin county"): "Franklin County",
-    ("AR", "layafette county"): "Lafayette County",
-    ("AR", "pulaksi county"): "Pulaski County",
-    ("FL", "flager county"): "Flagler County",
-    ("FL", "flagere county"): "Flagler County",
-    ("FL", "st luice county"): "St. Lucie County",
-    ("IN", "stueben county"): "Steuben County",
-    ("KS", "lyons county"): "Lyon County",  # Lyon's County Sheriff's Office
-    ("KY", "whitely county"): "Whitley County",
-    ("LA", "arcadia county"): "Acadia Parish",  # Morse Police Department; Morse lies in Acadia Parish
-    ("LA", "calacasieu parish"): "Calcasieu Parish",
-    ("MI", "berrian county"): "Berrien County",
-    ("OK", "bryant county"): "Bryan County",  # Bokchito Police Department; Bokchito lies in Bryan County
-    ("PA", "alleghany county"): "Allegheny County",
-    ("PA", "miffin county"): "Mifflin County",
-    ("SC", "lexignton county"): "Lexington County",
-    ("SC", "mccorkmick county"): "McCormick County",
+    ("TX", "somervill"): "Somervell County",  # Somervell County Sheriff's Office
+    ("AL", "frankin county"): "Franklin County",  # Franklin County Sheriff's Office
+    ("AR", "layafette county"): "Lafayette County",  # Lafayette County Sheriff's Office
+    ("AR", "pulaksi county"): "Pulaski County",  # Arkansas Department of Corrections (statewide anyway)
+    ("FL", "flager county"): "Flagler County",  # Bunnell PD; Bunnell's ZIP codes are in Flagler
+    ("FL", "flagere county"): "Flagler County",  # the same
+    ("FL", "st luice county"): "St. Lucie County",  # Port Saint Lucie PD; ZIP codes in St. Lucie
+    ("IN", "stueben county"): "Steuben County",  # Angola PD; Angola's ZIP codes reach Steuben
+    ("KS", "lyons county"): "Lyon County",  # Lyon County Sheriff's Office
+    ("KY", "whitely county"): "Whitley County",  # Williamsburg PD; Williamsburg's ZIP codes reach Whitley
+    ("LA", "arcadia county"): "Acadia Parish",  # Morse PD; Morse's ZIP code 70559 is in Acadia Parish
+    ("LA", "calacasieu parish"): "Calcasieu Parish",  # Calcasieu Parish Sheriff's Office
+    ("MI", "berrian county"): "Berrien County",  # Berrien County Sheriff's Office
+    ("OK", "bryant county"): "Bryan County",  # Bokchito PD; Bokchito's ZIP code 74726 is in Bryan County
+    ("PA", "alleghany county"): "Allegheny County",  # Monroeville and Robinson Township agencies
+    ("PA", "miffin county"): "Mifflin County",  # Lewistown constable; Lewistown's ZIP codes are in Mifflin
+    ("SC", "lexignton county"): "Lexington County",  # Batesburg-Leesville PD; ZIP codes reach Lexington
+    ("SC", "mccorkmick county"): "McCormick County",  # McCormick County Sheriff's Office
 }
 
 _CITY_PREFIX = re.compile(r"^(city|town|village) of\s+", re.I)
