@@ -28,7 +28,6 @@ from .models import (
     PlaceCounty,
     ReferenceLoad,
     Snapshot,
-    SnapshotRow,
     Source,
     State,
     ZipCode,
@@ -296,45 +295,6 @@ class AgreementAdmin(EditorAdmin):
 
     def has_add_permission(self, request):
         return False  # agreements come from ICE's lists; record others as Events
-
-
-class ProblemFilter(admin.SimpleListFilter):
-    title = "problem"
-    parameter_name = "problem"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Could not be resolved"), ("no", "Resolved")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.exclude(problem="")
-        if self.value() == "no":
-            return queryset.filter(problem="")
-        return queryset
-
-
-@admin.register(SnapshotRow)
-class SnapshotRowAdmin(ReadOnlyAdmin):
-    list_display = ["snapshot", "row_number", "row_agency", "agreement", "problem", "fix_link"]
-    list_filter = [ProblemFilter, "snapshot"]
-    list_select_related = ["snapshot", "agreement__agency"]
-    search_fields = ["problem", "data"]
-
-    @admin.display(description="agency as ICE wrote it")
-    def row_agency(self, row):
-        data = row.data if isinstance(row.data, dict) else {}
-        for key, value in data.items():
-            if "AGENCY" in str(key).upper():
-                return value
-        return ""
-
-    @admin.display(description="fix")
-    def fix_link(self, row):
-        name = self.row_agency(row)
-        if not row.problem or not name:
-            return ""
-        url = reverse("admin:counties_agency_changelist") + "?" + urlencode({"q": str(name).strip()})
-        return format_html('<a href="{}">Find the agency</a>', url)
 
 
 @admin.register(ReferenceLoad)

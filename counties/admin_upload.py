@@ -28,7 +28,9 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from .history import history_reason
-from .importers.ice import WorkbookError, date_from_filename, import_workbook
+from .importers.ice import Outcome, WorkbookError, agreements_for, import_list, requests_for
+from .importers.lists import date_from_filename
+from .models import Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -137,12 +139,13 @@ def run_import(data_path: Path, meta: dict, *, dry_run: bool):
     """Run the management command's importer; WorkbookError and unreadable files become UploadError."""
     as_of = datetime.date.fromisoformat(meta["as_of"])
     try:
-        with open(data_path, "rb") as fileobj, transaction.atomic():
-            result = import_workbook(
-                fileobj,
+        with transaction.atomic():
+            result = import_list(
+                data_path.read_bytes(),
                 as_of=as_of,
                 filename=meta["filename"],
                 source_url=meta["source_url"],
+                origin=Snapshot.Origin.UPLOAD,
                 dry_run=dry_run,
             )
             if dry_run:
@@ -289,18 +292,20 @@ class SnapshotUploadMixin:
 
 
 def preview_sections(result):
+    if result.kind == Snapshot.Kind.PENDING:
+        return [("Requests added", requests_for(result.added)), ("No longer pending", requests_for(result.dropped))]
     return [
-        ("Agreements added", result.added_agreements),
-        ("No longer listed", result.dropped_agreements),
-        ("Changed", result.changed_agreements),
-        ("Listed again", result.relisted_agreements),
+        ("Agreements added", agreements_for(result.added)),
+        ("No longer listed", agreements_for(result.dropped)),
+        ("Changed", agreements_for(result.changed)),
+        ("Listed again", agreements_for(result.relisted)),
     ]
 
 
 def summary(result) -> str:
-    if result.already_imported:
-        return "this file was already imported; nothing changed"
+    if result.outcome != Outcome.IMPORTED:
+        return result.summary()
     return (
-        f"{result.rows_read} rows read, {result.added} agreements added, {result.dropped} no longer listed, "
-        f"{result.changed} changed, {result.relisted} listed again, {result.unresolved} rows unresolved"
+        f"{result.rows_read} rows read, {len(result.added)} added, {len(result.dropped)} no longer listed, "
+        f"{len(result.changed)} changed, {len(result.relisted)} listed again, {result.unresolved} rows unresolved"
     )

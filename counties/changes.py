@@ -1,21 +1,18 @@
-"""Dated changes in 287(g) status, derived from ICE's snapshots and editors' published events.
+"""Dated changes in 287(g) status: what ICE's lists show (Change, worked out by the importer's rebuild)
+and the dated, sourced events editors publish (Event). Nothing here is typed by hand.
 
-Nothing here is typed by hand. Each ICE list (Snapshot) either lists an agreement or not; the moments
-that matter to a reader are the transitions:
+What a list shows that matters to a reader, each an item with the date of the list that shows it:
+- an agreement first listed, no longer listed, or listed again;
+- ICE publishing the signed agreement, replacing its document or adding an addendum, the agreement being
+  signed again (a later date with a new document), ICE correcting or changing its signing date;
+- ICE renaming the agency on its list;
+- a request on ICE's pending list, and a request gone from that list without an agreement.
 
-- LISTED: the first snapshot that lists an agreement;
-- DELISTED: the first snapshot that does not list it after a snapshot that did (the list after its
-  last listing); an agreement still on the newest list has no such item;
-- RELISTED: a snapshot that lists it again after one or more that did not.
+An agreement (or request) already on the oldest list the site holds is marked so: what came before that
+list is not known, so it is never said to have started that day. Site-wide and state-wide lists leave
+those out (they are not changes); a county's timeline starts with them.
 
-Which snapshots list an agreement comes from SnapshotRow (every imported row, linked to its agreement).
-An agreement with no rows at all (made by hand or by a test factory) is taken as listed on every
-snapshot from its first to its last listing (to the newest snapshot if it is marked current); for an
-agreement with rows, the rows decide. Editors' published Events are merged in as EVENT items.
-
-`recent_changes()` runs a fixed number of queries whatever the size of the data: one SQL statement
-finds the transitions (with window functions, newest first, limited in the database), then one query
-each loads their agreements, their snapshots and the events.
+`recent_changes()` runs two queries whatever the size of the data (three when `state` is a code).
 """
 
 from __future__ import annotations
@@ -23,24 +20,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import Agency, Agreement, County, Event, Snapshot, SnapshotRow, Source, State
+from .models import Agency, Agreement, Change, County, Event, Snapshot, Source, State
+
+Kind = Change.Kind
+EVENT = "event"
+OLDEST_KINDS = (Kind.ON_OLDEST, Kind.REQUEST_ON_OLDEST)
+AGREEMENT_KINDS = (Kind.LISTED, Kind.ON_OLDEST, Kind.DELISTED, Kind.RELISTED)
+# Same-day items: ICE's list first (what is gone, then what came back, then what is new), events last.
+_KIND_ORDER = {kind: i for i, kind in enumerate([
+    Kind.DELISTED, Kind.REQUEST_DROPPED, Kind.RELISTED, Kind.LISTED, Kind.ON_OLDEST, Kind.RESIGNED,
+    Kind.PDF_PUBLISHED, Kind.PDF_REPLACED, Kind.ADDENDUM, Kind.DATE_CORRECTED, Kind.DATE_CHANGED,
+    Kind.RENAMED, Kind.REQUESTED, Kind.REQUEST_ON_OLDEST, EVENT,
+])}  # fmt: skip
 
 
-class Kind:
-    LISTED = "listed"
-    DELISTED = "delisted"
-    RELISTED = "relisted"
-    EVENT = "event"
-
-
-# Same-day items: an editor's event after ICE's list; then agencies by name.
-_KIND_ORDER = {Kind.DELISTED: 0, Kind.RELISTED: 1, Kind.LISTED: 2, Kind.EVENT: 3}
+def _day(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    return date_format(value)
 
 
 @dataclass
@@ -50,168 +57,202 @@ class ChangeItem:
     county: County | None
     agency: Agency | None
     model: str | None = None  # an Agreement.Model value, for items from ICE's lists
-    agreement: Agreement | None = None
-    snapshot: Snapshot | None = None  # the ICE list behind a LISTED / DELISTED / RELISTED item
+    change: Change | None = None
     event: Event | None = None
     source: Source | None = None  # the editor's source behind an EVENT item
 
     @property
+    def snapshot(self) -> Snapshot | None:
+        return self.change.snapshot if self.change else None
+
+    @property
+    def agreement(self) -> Agreement | None:
+        return self.change.agreement if self.change else None
+
+    @property
     def key(self) -> str:
-        """Stable identity of the item, e.g. for Atom entry ids: 'listed/123/2026-02-02', 'event/7'."""
+        """Stable identity of the item, e.g. for Atom entry ids: 'listed/tx:.../jail/2026-02-02', 'event/7'."""
         if self.event is not None:
             return f"event/{self.event.pk}"
-        return f"{self.kind}/{self.agreement.pk}/{self.date.isoformat()}"
+        return self.change.key
 
     @property
     def anchor(self) -> str:
-        """HTML id for the item on a page: 'change-listed-123-2026-02-02', 'change-event-7'."""
-        return "change-" + self.key.replace("/", "-")
+        """HTML id for the item on a page."""
+        if self.event is not None:
+            return f"change-event-{self.event.pk}"
+        return f"change-{self.change.pk}"
 
     @property
     def model_label(self) -> str:
         return Agreement.Model(self.model).label if self.model else ""
 
     @property
+    def is_request(self) -> bool:
+        return self.kind in (Kind.REQUESTED, Kind.REQUEST_ON_OLDEST, Kind.REQUEST_DROPPED)
+
+    @property
     def source_title(self) -> str:
-        if self.snapshot is not None:
+        if self.change is not None:
+            if self.change.snapshot.is_pending:
+                return _("ICE list of pending agencies, %(date)s") % {"date": date_format(self.date)}
             return _("ICE list of participating agencies, %(date)s") % {"date": date_format(self.date)}
         return str(self.source) if self.source else ""
 
     @property
     def source_url(self) -> str:
-        if self.snapshot is not None:
-            return self.snapshot.source_url
+        if self.change is not None:
+            if self.kind in (Kind.PDF_PUBLISHED, Kind.PDF_REPLACED, Kind.ADDENDUM, Kind.RESIGNED) and self.change.agreement:
+                return self.change.new_value if self.change.new_value.startswith("http") else self.change.agreement.moa_url
+            return self.change.snapshot.source_url
         return self.source.url if self.source else ""
 
-    @property
-    def headline(self) -> str:
-        """One plain sentence in the active language."""
-        if self.kind == Kind.EVENT:
-            if get_language() == "es" and self.event.summary_es:
-                return self.event.summary_es
-            return self.event.summary
+    def _values(self) -> dict:
+        change = self.change
         values = {
             "agency": self.agency.name,
             "model": str(self.model_label),
             "date": date_format(self.date),
+            "old": _day(change.old_value) if change else "",
+            "new": _day(change.new_value) if change else "",
         }
-        if self.kind == Kind.LISTED:
-            return _("%(agency)s: %(model)s agreement first listed by ICE on %(date)s.") % values
-        if self.kind == Kind.RELISTED:
-            return _("%(agency)s: %(model)s agreement listed by ICE again on %(date)s.") % values
-        return _("%(agency)s: %(model)s agreement no longer listed by ICE as of %(date)s.") % values
+        if change is not None and change.previous is not None:
+            values["last"] = date_format(change.previous.as_of)
+            values["through"] = date_format(change.previous.unchanged_through)
+        return values
+
+    @property
+    def headline(self) -> str:
+        """One plain sentence in the active language, with its date."""
+        if self.kind == EVENT:
+            return self._event_text()
+        values = self._values()
+        return _with_date(self.kind, values)
 
     @property
     def text(self) -> str:
-        """The headline without its date, for lists that show the date beside it."""
-        if self.kind == Kind.EVENT:
-            return self.headline
-        values = {"agency": self.agency.name, "model": str(self.model_label)}
-        if self.kind == Kind.LISTED:
-            return _("%(agency)s: %(model)s agreement first listed by ICE.") % values
-        if self.kind == Kind.RELISTED:
-            return _("%(agency)s: %(model)s agreement listed by ICE again.") % values
-        return _("%(agency)s: %(model)s agreement no longer listed by ICE.") % values
+        """The sentence for lists that show the date beside it."""
+        if self.kind == EVENT:
+            return self._event_text()
+        return _without_date(self.kind, self._values())
+
+    def _event_text(self) -> str:
+        if get_language() == "es" and self.event.summary_es:
+            return self.event.summary_es
+        return self.event.summary
 
     @property
     def lang(self) -> str:
         """Language of headline/text: English when an event has no Spanish summary on a Spanish page."""
         language = get_language() or "en"
-        if self.kind == Kind.EVENT and language == "es" and not self.event.summary_es:
+        if self.kind == EVENT and language == "es" and not self.event.summary_es:
             return "en"
         return language
 
     @property
     def kind_label(self) -> str:
-        return {
-            Kind.LISTED: _("Agreement first listed"),
-            Kind.DELISTED: _("Agreement no longer listed"),
-            Kind.RELISTED: _("Agreement listed again"),
-            Kind.EVENT: _("Local news"),
-        }[self.kind]
+        if self.kind == EVENT:
+            return _("Local news")
+        return str(Change.Kind(self.kind).label)
 
 
-def _transitions_sql(where: str) -> str:
-    agreement = Agreement._meta.db_table
-    agency = Agency._meta.db_table
-    snapshot = Snapshot._meta.db_table
-    row = SnapshotRow._meta.db_table
-    # Only table names from the models and a fixed WHERE clause are formatted in; values are parameters.
-    return f"""
-    WITH snaps AS (
-        SELECT id, as_of, ROW_NUMBER() OVER (ORDER BY as_of) AS n FROM {snapshot}
-    ),
-    chosen AS (
-        SELECT a.id, a.first_listed_id, a.last_listed_id,
-               CASE WHEN a.is_current THEN (SELECT id FROM snaps ORDER BY n DESC LIMIT 1)
-                    ELSE a.last_listed_id END AS listed_until_id
-        FROM {agreement} a JOIN {agency} g ON g.id = a.agency_id
-        WHERE {where}
-    ),
-    presence AS (
-        SELECT r.agreement_id, r.snapshot_id FROM {row} r JOIN chosen c ON c.id = r.agreement_id
-        UNION
-        SELECT c.id, c.first_listed_id FROM chosen c
-        UNION
-        SELECT c.id, c.last_listed_id FROM chosen c
-        UNION
-        SELECT c.id, s.id
-        FROM chosen c
-        JOIN snaps f ON f.id = c.first_listed_id
-        JOIN snaps l ON l.id = c.listed_until_id
-        JOIN snaps s ON s.n BETWEEN f.n AND l.n
-        WHERE NOT EXISTS (SELECT 1 FROM {row} r WHERE r.agreement_id = c.id)
-    ),
-    numbered AS (
-        SELECT p.agreement_id, s.n,
-               LAG(s.n) OVER (PARTITION BY p.agreement_id ORDER BY s.n) AS prev_n,
-               LEAD(s.n) OVER (PARTITION BY p.agreement_id ORDER BY s.n) AS next_n
-        FROM presence p JOIN snaps s ON s.id = p.snapshot_id
-    ),
-    transitions AS (
-        SELECT agreement_id, n, CASE WHEN prev_n IS NULL THEN %s ELSE %s END AS kind
-        FROM numbered WHERE prev_n IS NULL OR prev_n < n - 1
-        UNION ALL
-        SELECT agreement_id, n + 1, %s
-        FROM numbered WHERE (next_n IS NULL OR next_n > n + 1) AND n < (SELECT MAX(n) FROM snaps)
+def _with_date(kind: str, v: dict) -> str:
+    texts = {
+        Kind.LISTED: _("%(agency)s: %(model)s agreement first listed by ICE on %(date)s."),
+        Kind.ON_OLDEST: _(
+            "%(agency)s: %(model)s agreement already on the oldest ICE list this site holds (%(date)s); "
+            "it may be older."
+        ),
+        Kind.DELISTED: _(
+            "%(agency)s: %(model)s agreement gone from ICE's list of %(date)s (last seen on the list of "
+            "%(last)s, unchanged through %(through)s)."
+        ),
+        Kind.RELISTED: _("%(agency)s: %(model)s agreement listed by ICE again on %(date)s."),
+        Kind.PDF_PUBLISHED: _("%(agency)s: ICE published the signed %(model)s agreement (list of %(date)s)."),
+        Kind.PDF_REPLACED: _(
+            "%(agency)s: ICE changed the document it links for the %(model)s agreement (list of %(date)s)."
+        ),
+        Kind.ADDENDUM: _("%(agency)s: ICE published an addendum to the %(model)s agreement (list of %(date)s)."),
+        Kind.RESIGNED: _(
+            "%(agency)s: %(model)s agreement signed again on %(new)s (it was signed %(old)s), on ICE's list of "
+            "%(date)s."
+        ),
+        Kind.DATE_CORRECTED: _(
+            "%(agency)s: ICE corrected the signing date of the %(model)s agreement from %(old)s to %(new)s "
+            "(list of %(date)s)."
+        ),
+        Kind.DATE_CHANGED: _(
+            "%(agency)s: ICE changed the signing date of the %(model)s agreement from %(old)s to %(new)s "
+            "(list of %(date)s)."
+        ),
+        Kind.RENAMED: _("ICE's list of %(date)s calls %(old)s by a new name: %(new)s."),
+        Kind.REQUESTED: _("%(agency)s: a %(model)s agreement requested (ICE's pending list of %(date)s)."),
+        Kind.REQUEST_ON_OLDEST: _(
+            "%(agency)s: a %(model)s agreement request already on the oldest ICE pending list this site holds "
+            "(%(date)s)."
+        ),
+        Kind.REQUEST_DROPPED: _(
+            "%(agency)s: the %(model)s agreement request is gone from ICE's pending list of %(date)s, with no "
+            "agreement on ICE's lists."
+        ),
+    }
+    return texts[kind] % v
+
+
+def _without_date(kind: str, v: dict) -> str:
+    texts = {
+        Kind.LISTED: _("%(agency)s: %(model)s agreement first listed by ICE."),
+        Kind.ON_OLDEST: _(
+            "%(agency)s: %(model)s agreement already on the oldest ICE list this site holds; it may be older."
+        ),
+        Kind.DELISTED: _(
+            "%(agency)s: %(model)s agreement no longer listed by ICE (last seen on the list of %(last)s, "
+            "unchanged through %(through)s)."
+        ),
+        Kind.RELISTED: _("%(agency)s: %(model)s agreement listed by ICE again."),
+        Kind.PDF_PUBLISHED: _("%(agency)s: ICE published the signed %(model)s agreement."),
+        Kind.PDF_REPLACED: _("%(agency)s: ICE changed the document it links for the %(model)s agreement."),
+        Kind.ADDENDUM: _("%(agency)s: ICE published an addendum to the %(model)s agreement."),
+        Kind.RESIGNED: _("%(agency)s: %(model)s agreement signed again on %(new)s (it was signed %(old)s)."),
+        Kind.DATE_CORRECTED: _(
+            "%(agency)s: ICE corrected the signing date of the %(model)s agreement from %(old)s to %(new)s."
+        ),
+        Kind.DATE_CHANGED: _(
+            "%(agency)s: ICE changed the signing date of the %(model)s agreement from %(old)s to %(new)s."
+        ),
+        Kind.RENAMED: _("ICE now calls %(old)s by a new name: %(new)s."),
+        Kind.REQUESTED: _("%(agency)s: a %(model)s agreement requested (ICE's pending list)."),
+        Kind.REQUEST_ON_OLDEST: _(
+            "%(agency)s: a %(model)s agreement request already on the oldest ICE pending list this site holds."
+        ),
+        Kind.REQUEST_DROPPED: _(
+            "%(agency)s: the %(model)s agreement request is gone from ICE's pending list, with no agreement."
+        ),
+    }
+    return texts[kind] % v
+
+
+def _list_changes(state, county, limit, include_oldest) -> list[ChangeItem]:
+    changes = Change.objects.select_related(
+        "agency__county__state", "agency__state", "snapshot", "previous", "agreement"
     )
-    SELECT t.agreement_id, s.id, s.as_of, t.kind
-    FROM transitions t JOIN snaps s ON s.n = t.n
-    ORDER BY s.as_of DESC, t.agreement_id
-    LIMIT %s
-    """  # noqa: S608
-
-
-def _agreement_changes(state, county, limit) -> list[ChangeItem]:
-    where, params = "TRUE", []
     if county is not None:
-        where, params = "g.county_id = %s", [county.pk]
+        changes = changes.filter(agency__county=county)
     elif state is not None:
-        where, params = "g.state_id = %s", [state.pk]
-    with connection.cursor() as cursor:
-        cursor.execute(_transitions_sql(where), [*params, Kind.LISTED, Kind.RELISTED, Kind.DELISTED, limit])
-        found = cursor.fetchall()
-    if not found:
-        return []
-    agreements = Agreement.objects.select_related("agency__county__state", "agency__state").in_bulk(
-        {agreement_id for agreement_id, *_rest in found}
-    )
-    snapshots = Snapshot.objects.in_bulk({snapshot_id for _a, snapshot_id, *_rest in found})
-    items = []
-    for agreement_id, snapshot_id, as_of, kind in found:
-        agreement = agreements[agreement_id]
-        items.append(
-            ChangeItem(
-                date=as_of,
-                kind=kind,
-                county=agreement.agency.county,
-                agency=agreement.agency,
-                model=agreement.model,
-                agreement=agreement,
-                snapshot=snapshots[snapshot_id],
-            )
+        changes = changes.filter(agency__state=state)
+    if not include_oldest:
+        changes = changes.exclude(kind__in=OLDEST_KINDS)
+    return [
+        ChangeItem(
+            date=change.date,
+            kind=change.kind,
+            county=change.agency.county,
+            agency=change.agency,
+            model=change.model,
+            change=change,
         )
-    return items
+        for change in changes.order_by("-date", "-id")[:limit]
+    ]
 
 
 def _event_changes(state, county, limit) -> list[ChangeItem]:
@@ -225,7 +266,7 @@ def _event_changes(state, county, limit) -> list[ChangeItem]:
     return [
         ChangeItem(
             date=event.date,
-            kind=Kind.EVENT,
+            kind=EVENT,
             county=event.county or (event.agency.county if event.agency else None),
             agency=event.agency,
             event=event,
@@ -235,12 +276,12 @@ def _event_changes(state, county, limit) -> list[ChangeItem]:
     ]
 
 
-def recent_changes(state=None, county=None, limit=50) -> list[ChangeItem]:
-    """Changes newest first: agreements first listed, no longer listed, listed again, and published events.
+def recent_changes(state=None, county=None, limit=50, include_oldest=None) -> list[ChangeItem]:
+    """Changes newest first: what ICE's lists show and published events.
 
-    `state` is a State or a postal code ("TX"); `county` a County (it wins over `state`). Agreements
-    count for a county when their agency is in it (statewide agencies count for their state only).
-    Four queries (five when `state` is given as a code), whatever the size of the data.
+    `state` is a State or a postal code ("TX"); `county` a County (it wins over `state`). Changes count
+    for a county when their agency is in it (statewide agencies count for their state only).
+    `include_oldest` (default: only for a county) keeps the items "already on the oldest list held".
     """
     limit = max(0, int(limit))
     if state is not None and not isinstance(state, State):
@@ -249,7 +290,9 @@ def recent_changes(state=None, county=None, limit=50) -> list[ChangeItem]:
             return []
     if limit == 0:
         return []
-    items = _agreement_changes(state, county, limit) + _event_changes(state, county, limit)
+    if include_oldest is None:
+        include_oldest = county is not None
+    items = _list_changes(state, county, limit, include_oldest) + _event_changes(state, county, limit)
     items.sort(
         key=lambda item: (
             -item.date.toordinal(),

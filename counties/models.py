@@ -6,6 +6,7 @@ entered through the admin (Event, Source). A county's status is never typed: it 
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.urls import reverse
@@ -141,33 +142,116 @@ class ReferenceLoad(models.Model):
         return f"Reference data loaded {self.loaded_at:%Y-%m-%d %H:%M}"
 
 
-class Snapshot(models.Model):
-    """One ICE participating-agencies workbook, as published on one date."""
+class SnapshotQuerySet(models.QuerySet):
+    def participating(self):
+        return self.filter(kind=Snapshot.Kind.PARTICIPATING)
 
-    as_of = models.DateField(unique=True, help_text=_("The date ICE's file was saved."))
+    def pending(self):
+        return self.filter(kind=Snapshot.Kind.PENDING)
+
+    def newest(self, kind=None):
+        """The newest list of a kind (participating by default), or None."""
+        return self.filter(kind=kind or Snapshot.Kind.PARTICIPATING).order_by("-as_of").first()
+
+    def oldest(self, kind=None):
+        return self.filter(kind=kind or Snapshot.Kind.PARTICIPATING).order_by("as_of").first()
+
+
+class Snapshot(models.Model):
+    """One of ICE's 287(g) lists, as published on one date: the agencies with a signed agreement
+    (participating) or the requests ICE had not yet signed (pending).
+
+    The rows are kept as read (compressed, in SnapshotData), so that everything derived from the lists
+    (agencies, agreements, requests, their changes) can be worked out again from all lists at once
+    (counties/importers/rebuild.py), whatever order they were imported in.
+    """
+
+    class Kind(models.TextChoices):
+        PARTICIPATING = "participating", _("Participating agencies (signed agreements)")
+        PENDING = "pending", _("Pending agencies (requests not yet signed)")
+
+    class Origin(models.TextChoices):
+        SHIPPED = "shipped", _("Shipped with the site (fixtures/)")
+        UPLOAD = "upload", _("Uploaded by an editor")
+        SYNC = "sync", _("Fetched from ICE's site by the scheduled check")
+        COMMAND = "command", _("Imported with manage.py import_ice_287g")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PARTICIPATING)
+    as_of = models.DateField(help_text=_("The date of ICE's list (from ICE's file name)."))
+    unchanged_through = models.DateField(
+        help_text=_(
+            "The last day this list was seen unchanged on ICE's site: by the archive the site ships, or by "
+            "the site's own check of ICE's page."
+        )
+    )
     sha256 = models.CharField(max_length=64, unique=True)
     filename = models.CharField(max_length=255)
     source_url = models.URLField(max_length=500, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.COMMAND)
     imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    headers = models.JSONField(default=list, help_text=_("ICE's column headers, in order."))
+    content_key = models.CharField(
+        max_length=64,
+        default="",
+        db_index=True,
+        help_text=_("Fingerprint of the rows (not of the file): two files with the same rows have the same key."),
+    )
     rows_read = models.PositiveIntegerField(default=0)
     rows_unresolved = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(
+        default=dict,
+        help_text=_("Agreements (or requests) on this list by model, nationally and in Texas (set by the rebuild)."),
+    )
+    # Worked out against the list before it of the same kind, by date (set by the rebuild).
     agreements_added = models.PositiveIntegerField(default=0)
     agreements_dropped = models.PositiveIntegerField(default=0)
     agreements_changed = models.PositiveIntegerField(default=0)
     agreements_relisted = models.PositiveIntegerField(default=0)
 
-    class SnapshotQuerySet(models.QuerySet):
-        def newest(self):
-            return self.order_by("-as_of").first()
-
     objects = SnapshotQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-as_of"]
+        ordering = ["-as_of", "kind"]
         get_latest_by = "as_of"
+        constraints = [models.UniqueConstraint(fields=["kind", "as_of"], name="snapshot_unique_kind_date")]
 
     def __str__(self):
+        if self.kind == self.Kind.PENDING:
+            return f"ICE pending list of {self.as_of:%Y-%m-%d}"
         return f"ICE list of {self.as_of:%Y-%m-%d}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.kind == self.Kind.PENDING
+
+    def rows(self) -> list[list]:
+        """The rows as read (see counties/importers/lists.py for the columns)."""
+        from .importers.lists import decode_rows
+
+        data = SnapshotData.objects.filter(snapshot=self).values_list("rows", flat=True).first()
+        return decode_rows(data)
+
+
+class SnapshotData(models.Model):
+    """A list's rows as read, and those the site could not place: kept apart so that the many queries
+    that read a Snapshot never carry them."""
+
+    snapshot = models.OneToOneField(Snapshot, on_delete=models.CASCADE, primary_key=True, related_name="data")
+    rows = models.BinaryField(help_text=_("Every row as read (zlib-compressed JSON)."))
+    unresolved = models.JSONField(
+        default=list,
+        help_text=_("Rows whose agency could not be placed: [row, state, agency, model, reason] (set by the rebuild)."),
+    )
+
+    class Meta:
+        verbose_name = _("ICE list rows")
+        verbose_name_plural = _("ICE list rows")
+
+    def __str__(self):
+        return f"Rows of {self.snapshot}"
 
 
 class Agency(models.Model):
@@ -180,10 +264,20 @@ class Agency(models.Model):
         STATE = "state", _("State agency")
         OTHER = "other", _("Other agency")
 
+    class Placement(models.TextChoices):
+        ICE = "ice", _("ICE's county column")
+        NAME = "name", _("the county in the agency's name")
+        PLACE = "place", _("the city in the agency's name (Census places)")
+        ZIP = "zip", _("the city's ZIP codes (HUD)")
+        TABLE = "table", _("a hand-checked table (fixtures/SOURCES.md)")
+        EDITOR = "editor", _("an editor")
+        STATEWIDE = "statewide", _("a statewide agency")
+        NONE = "", _("not placed")
+
     key = models.CharField(
         max_length=255,
         unique=True,
-        help_text=_("Normalized state + name, so spelling drift does not split it."),
+        help_text=_("Normalized state + name of the earliest name ICE used, so spelling drift does not split it."),
     )
     name = models.CharField(max_length=255, help_text=_("Name as ICE's newest list spells it."))
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.OTHER)
@@ -199,6 +293,9 @@ class Agency(models.Model):
         related_name="agencies",
         help_text=_("Empty for statewide agencies and for rows whose county could not be resolved."),
     )
+    placed_by = models.CharField(
+        max_length=10, choices=Placement.choices, blank=True, help_text=_("How the county was found.")
+    )
     county_raw = models.CharField(max_length=120, blank=True, help_text=_("COUNTY as ICE wrote it."))
     county_locked = models.BooleanField(
         default=False, help_text=_("Set when an editor chose the county: later imports keep that choice.")
@@ -207,6 +304,10 @@ class Agency(models.Model):
         default=False, help_text=_("A state agency whose agreement covers the state.")
     )
     unresolved_reason = models.CharField(max_length=255, blank=True)
+    first_seen = models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("The first of ICE's lists (either kind) that names the agency."),
+    )
 
     history = HistoricalRecords()
 
@@ -218,12 +319,38 @@ class Agency(models.Model):
         return f"{self.name} ({self.state.code})"
 
 
+class AgencyName(models.Model):
+    """A name ICE used for an agency, and how the site knows it is the same agency (set by the rebuild)."""
+
+    class Why(models.TextChoices):
+        FIRST = "first", _("The earliest name")
+        SAME_PDF = "pdf", _("The same signed agreement (PDF), the same model and county, never listed together")
+        SHERIFF = "sheriff", _("The sheriff's office of the same county")
+        SLIP = "slip", _("A typing slip of the same name, the same model and county, never listed together")
+        TABLE = "table", _("The rename table (counties/importers/corrections.py)")
+        SPELLING = "spelling", _("The same name once case, accents and punctuation are folded")
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="names")
+    key = models.CharField(max_length=255, unique=True)
+    name = models.CharField(max_length=255, help_text=_("The newest spelling ICE used under this key."))
+    why = models.CharField(max_length=10, choices=Why.choices)
+    first_seen = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+    last_seen = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["agency", "first_seen__as_of", "key"]
+
+    def __str__(self):
+        return self.name
+
+
 class AgreementQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True)
 
-    def former(self):
-        return self.filter(is_current=False)
+    def by_public_id(self, public_id: str):
+        """The agreement with this published ID or one of its aliases (IDs of merged histories)."""
+        return self.filter(models.Q(public_id=public_id) | models.Q(aliases__contains=[public_id])).first()
 
 
 class Agreement(models.Model):
@@ -232,6 +359,17 @@ class Agreement(models.Model):
         WARRANT = "warrant", _("Warrant Service Officer")
         TASK_FORCE = "task-force", _("Task Force")
 
+    public_id = models.CharField(
+        max_length=300,
+        unique=True,
+        help_text=_("Published ID (agency key/model of its earliest name); never changes."),
+    )
+    aliases = ArrayField(
+        models.CharField(max_length=300),
+        default=list,
+        blank=True,
+        help_text=_("IDs this agreement had under ICE's other names for the agency; they still lead here."),
+    )
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="agreements")
     model = models.CharField(max_length=12, choices=Model.choices)
     signed = models.DateField(null=True, blank=True)
@@ -245,8 +383,24 @@ class Agreement(models.Model):
         help_text=_("The signed agreement (PDF) on ice.gov."),
     )
     addendum_url = models.URLField(max_length=500, blank=True, validators=[validate_http_url])
+    details_locked = models.BooleanField(
+        default=False,
+        help_text=_("Set when an editor corrected the date or links: later imports keep the correction."),
+    )
     first_listed = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
     last_listed = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    dropped_on = models.ForeignKey(
+        Snapshot,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The first list after its last listing that no longer had it (none while current)."),
+    )
+    first_listed_is_oldest = models.BooleanField(
+        default=False,
+        help_text=_("Already on the oldest list the site holds: when it first appeared is not known."),
+    )
     is_current = models.BooleanField(default=True, help_text=_("Listed on ICE's newest workbook."))
 
     objects = AgreementQuerySet.as_manager()
@@ -261,26 +415,110 @@ class Agreement(models.Model):
     def __str__(self):
         return f"{self.agency.name}: {self.get_model_display()}"
 
+    def get_absolute_url(self):
+        return reverse("counties:agreement", kwargs={"public_id": self.public_id})
 
-class SnapshotRow(models.Model):
-    """Every row of every imported workbook, kept as read, linked to what it became (or why not)."""
 
-    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="rows")
-    row_number = models.PositiveIntegerField()
-    data = models.JSONField(help_text=_("The row's cells by header, as read."))
-    agreement = models.ForeignKey(
-        Agreement, null=True, blank=True, on_delete=models.SET_NULL, related_name="rows"
+class RequestQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(outcome=Request.Outcome.PENDING)
+
+
+class Request(models.Model):
+    """A request for an agreement, as ICE's pending list shows it, and what became of it (set by the rebuild)."""
+
+    class Outcome(models.TextChoices):
+        SIGNED = "signed", _("Signed: ICE listed the agreement")
+        PENDING = "pending", _("Still on ICE's newest pending list")
+        DROPPED = "dropped", _("Gone from the pending list without an agreement")
+        ALREADY = "already", _("Requested while an agreement was already listed")
+
+    public_id = models.CharField(max_length=300, unique=True, help_text=_("Published ID; never changes."))
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="requests")
+    model = models.CharField(max_length=12, choices=Agreement.Model.choices)
+    first_pending = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    last_pending = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    first_pending_is_oldest = models.BooleanField(
+        default=False, help_text=_("Already on the oldest pending list the site holds.")
     )
-    problem = models.CharField(max_length=255, blank=True, help_text=_("Why this row could not be resolved."))
+    gone_on = models.ForeignKey(
+        Snapshot,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The first pending list after its last one that no longer had it."),
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    signed_on = models.ForeignKey(
+        Snapshot,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The first participating list, on or after the request, that shows the agreement."),
+    )
+    agreement = models.ForeignKey(
+        Agreement, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests",
+        help_text=_("The agreement it became (signed), or the one already listed."),
+    )
+
+    objects = RequestQuerySet.as_manager()
 
     class Meta:
-        ordering = ["snapshot", "row_number"]
-        constraints = [
-            models.UniqueConstraint(fields=["snapshot", "row_number"], name="row_unique_per_snapshot")
-        ]
+        ordering = ["agency__name", "model", "first_pending__as_of"]
 
     def __str__(self):
-        return f"{self.snapshot} row {self.row_number}"
+        return f"{self.agency.name}: {self.get_model_display()} requested"
+
+    @property
+    def days_to_sign(self) -> int | None:
+        """Days from the first pending list that showed the request to the first list showing the agreement."""
+        if self.outcome != self.Outcome.SIGNED or self.signed_on is None:
+            return None
+        return (self.signed_on.as_of - self.first_pending.as_of).days
+
+
+class Change(models.Model):
+    """A dated change that ICE's lists show (set by the rebuild; never typed by hand)."""
+
+    class Kind(models.TextChoices):
+        LISTED = "listed", _("Agreement first listed")
+        ON_OLDEST = "on-oldest", _("Already on the oldest list the site holds")
+        DELISTED = "delisted", _("Agreement no longer listed")
+        RELISTED = "relisted", _("Agreement listed again")
+        PDF_PUBLISHED = "pdf", _("Signed agreement published")
+        PDF_REPLACED = "pdf-replaced", _("Linked document changed")
+        ADDENDUM = "addendum", _("Addendum published")
+        RESIGNED = "resigned", _("Agreement signed again")
+        DATE_CORRECTED = "date-fixed", _("Signing date corrected")
+        DATE_CHANGED = "date-changed", _("Signing date changed")
+        RENAMED = "renamed", _("Agency renamed on ICE's list")
+        REQUESTED = "requested", _("Agreement requested")
+        REQUEST_ON_OLDEST = "requested-oldest", _("Request already on the oldest pending list")
+        REQUEST_DROPPED = "request-dropped", _("Request gone without an agreement")
+
+    key = models.CharField(max_length=400, unique=True, help_text=_("Stable identity, e.g. for feed entries."))
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    date = models.DateField()
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="changes")
+    previous = models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        help_text=_("The list before it that still showed the old state."),
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="changes")
+    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.CASCADE, related_name="changes")
+    request = models.ForeignKey(Request, null=True, blank=True, on_delete=models.CASCADE, related_name="changes")
+    model = models.CharField(max_length=12, choices=Agreement.Model.choices)
+    old_value = models.CharField(max_length=500, blank=True)
+    new_value = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-date", "kind", "key"]
+        indexes = [models.Index(fields=["-date"], name="change_date")]
+
+    def __str__(self):
+        return f"{self.date}: {self.get_kind_display()} ({self.agency})"
 
 
 class Source(models.Model):

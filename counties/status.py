@@ -13,9 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 
-from .models import Agency, Agreement, County, Snapshot, State
+from .models import Agency, Agreement, County, Request, Snapshot, State
 
 SB8_DEADLINE = date(2026, 12, 1)
 
@@ -55,6 +55,8 @@ def sorted_models(models) -> list[str]:
 class CountyStatus:
     county: County
     snapshot: Snapshot | None
+    pending_snapshot: Snapshot | None = None  # ICE's newest pending list (requests), when any is held
+    sheriff_requests: list[Request] = field(default_factory=list)  # the sheriff's requests on pending lists
     sheriff_current: list[Agreement] = field(default_factory=list)
     sheriff_former: list[Agreement] = field(default_factory=list)
     others_current: list[Agreement] = field(default_factory=list)
@@ -97,16 +99,24 @@ class CountyStatus:
         return ""
 
     @property
-    def sheriff_last_listed(self) -> date | None:
-        """For a former agreement: the last ICE list that still showed it."""
-        dates = [a.last_listed.as_of for a in self.sheriff_former]
-        return max(dates) if dates else None
+    def sheriff_last_listed(self) -> Snapshot | None:
+        """For a former agreement: the last ICE list that still showed it (its unchanged_through is the
+        last day it was seen)."""
+        lists = [a.last_listed for a in self.sheriff_former]
+        return max(lists, key=lambda s: s.as_of) if lists else None
 
     @property
     def sheriff_dropped_on(self) -> date | None:
-        """For a former agreement: the first ICE list that no longer showed it (annotated by the query)."""
-        dates = [a.dropped_on for a in self.sheriff_former if getattr(a, "dropped_on", None)]
+        """For a former agreement: the first ICE list that no longer showed it."""
+        dates = [a.dropped_on.as_of for a in self.sheriff_former if a.dropped_on_id]
         return min(dates) if dates else None
+
+    @property
+    def request_outcome(self) -> str:
+        """For the SB 8 box: 'signed', 'pending', 'dropped', 'already' (the newest request), or 'none'."""
+        if not self.sheriff_requests:
+            return "none"
+        return max(self.sheriff_requests, key=lambda r: r.first_pending.as_of).outcome
 
     @property
     def current(self) -> list[Agreement]:
@@ -150,9 +160,12 @@ class CountyStatus:
 
 
 def _agreements():
-    next_list = Snapshot.objects.filter(as_of__gt=OuterRef("last_listed__as_of")).order_by("as_of")
-    return Agreement.objects.select_related("agency", "first_listed", "last_listed").annotate(
-        dropped_on=Subquery(next_list.values("as_of")[:1])
+    return Agreement.objects.select_related("agency", "first_listed", "last_listed", "dropped_on")
+
+
+def _sheriff_requests():
+    return Request.objects.filter(agency__kind=Agency.Kind.SHERIFF).select_related(
+        "agency", "first_pending", "last_pending", "gone_on", "signed_on", "agreement"
     )
 
 
@@ -171,13 +184,23 @@ def _file(status: CountyStatus, agreement: Agreement) -> None:
         (status.others_current if agreement.is_current else status.others_former).append(agreement)
 
 
+def newest_lists() -> tuple[Snapshot | None, Snapshot | None]:
+    """ICE's newest participating list and newest pending list: one query."""
+    newest = {}
+    for snapshot in Snapshot.objects.order_by("kind", "-as_of").distinct("kind"):
+        newest[snapshot.kind] = snapshot
+    return newest.get(Snapshot.Kind.PARTICIPATING), newest.get(Snapshot.Kind.PENDING)
+
+
 def county_status(county: County, snapshot: Snapshot | None = None) -> CountyStatus:
-    """The status of one county: two queries (newest snapshot, agreements), whatever the county."""
+    """The status of one county: three queries (newest lists, agreements, the sheriff's requests)."""
+    pending = None
     if snapshot is None:
-        snapshot = Snapshot.objects.newest()
-    status = CountyStatus(county=county, snapshot=snapshot)
+        snapshot, pending = newest_lists()
+    status = CountyStatus(county=county, snapshot=snapshot, pending_snapshot=pending)
     if snapshot is None:
         return status
+    status.sheriff_requests = list(_sheriff_requests().filter(agency__county=county))
     agreements = _agreements().filter(agency__county=county) | _agreements().filter(
         agency__statewide=True, agency__state_id=county.state_id, is_current=True
     )
@@ -186,13 +209,17 @@ def county_status(county: County, snapshot: Snapshot | None = None) -> CountySta
     return status
 
 
-def state_statuses(state: State, snapshot: Snapshot | None, counties=None) -> list[CountyStatus]:
-    """The status of every county of a state: one query for the counties, one for all agreements."""
+def state_statuses(state: State, snapshot: Snapshot | None, counties=None, pending=None) -> list[CountyStatus]:
+    """The status of every county of a state: one query for the counties, one for all agreements, one for
+    the sheriffs' requests."""
     if counties is None:
         counties = County.objects.filter(state=state).select_related("state").order_by("name")
-    statuses = {county.pk: CountyStatus(county=county, snapshot=snapshot) for county in counties}
+    statuses = {county.pk: CountyStatus(county=county, snapshot=snapshot, pending_snapshot=pending) for county in counties}
     if snapshot is None:
         return list(statuses.values())
+    for request in _sheriff_requests().filter(agency__state=state, agency__county__isnull=False):
+        if request.agency.county_id in statuses:
+            statuses[request.agency.county_id].sheriff_requests.append(request)
     statewide = []
     for agreement in sorted(_agreements().filter(agency__state=state), key=_sort_key):
         if agreement.agency.statewide:

@@ -6,10 +6,12 @@ folded forms are stored in indexed columns (for example County.search_key).
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=200_000)  # the same names recur on every one of ICE's lists
 def fold(text: str) -> str:
     """'  Doña Ana  County ' -> 'dona ana county'; "O’Brien" -> 'obrien'."""
     text = unicodedata.normalize("NFKD", text or "")

@@ -1,16 +1,83 @@
+"""Shared fixtures. Each test runs in a transaction that is rolled back, on a database that starts empty.
+
+Tests that need the real data ask for the `shipped` fixture: the reference data (every U.S. county, ZIP
+code and Texas place) and a window of ICE's lists (SHIPPED_WINDOW), loaded once per session, then kept
+for every later test. So that tests without it still start from an empty database, tests that use it
+(and the browser tests, whose server reads it) run after all the others. A transactional test empties
+the database when it ends; `shipped` loads the window again if that happened.
+
+Checks that need the whole archive (328 lists) run in the slow suite (`make test-slow`, tests/slow/).
+"""
+
+from datetime import date
+
+import importlib
+
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+
+# The lists the fast suite loads: the oldest list, the lists around the facts the tests check (Lexington
+# County's rename in Aug. 2025, Collin County's request in Jan. 2026, Denton's Task Force, requests that
+# were dropped), and the newest list of each kind, so that "the newest list" is the site's own.
+SHIPPED_WINDOW = {
+    "participating": [
+        date(2021, 1, 13), date(2024, 12, 18), date(2025, 2, 26), date(2025, 8, 8), date(2025, 8, 11),
+        date(2025, 9, 3), date(2025, 12, 1), date(2026, 1, 23), date(2026, 1, 26), date(2026, 2, 2),
+        date(2026, 5, 1), date(2026, 5, 18),
+    ],
+    "pending": [
+        date(2025, 2, 21), date(2025, 3, 13), date(2025, 8, 28), date(2025, 9, 3), date(2026, 1, 8),
+        date(2026, 1, 23), date(2026, 2, 27),
+    ],
+}  # fmt: skip
+
+
+def shipped_window():
+    from counties.importers.shipped import shipped_lists
+
+    window = [entry for entry in shipped_lists() if entry.as_of in SHIPPED_WINDOW[entry.kind]]
+    assert len(window) == sum(map(len, SHIPPED_WINDOW.values())), "a date of SHIPPED_WINDOW is not in the manifest"
+    return window
+
+
+def restore_editor_group():
+    """The Editor group as the newest migration that sets it leaves it (a flush empties every table)."""
+    migration = importlib.import_module("counties.migrations.0010_editor_group_history")
+    migration.create_editor_group(MigrationLoader(connection).project_state().apps, None)
+
+
+def _uses_shipped(item) -> bool:
+    return "shipped" in item.fixturenames or "site_server" in item.fixturenames
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests on an empty database first, then those that load the shipped data (it stays loaded)."""
+    items.sort(key=_uses_shipped)
+
+
+def _load(django_db_blocker):
+    from counties.importers.shipped import load_shipped_data
+    from counties.models import County, Snapshot
+
+    with django_db_blocker.unblock():
+        if County.objects.exists() and Snapshot.objects.exists():
+            return
+        call_command("flush", interactive=False, verbosity=0)  # whatever a half-empty database holds
+        restore_editor_group()  # a flush removed it too
+        load_shipped_data(lists=shipped_window())
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """Load all shipped data once per test session, so every test sees the real counties and ICE lists.
+def _shipped_session(django_db_setup, django_db_blocker):
+    _load(django_db_blocker)
 
-    Each test runs in a transaction that is rolled back, so what a test adds or deletes is undone.
-    Never use `transactional_db` casually: its flush would wipe this data for every later test.
-    """
-    with django_db_blocker.unblock():
-        call_command("load_shipped_data", verbosity=0)
+
+@pytest.fixture
+def shipped(_shipped_session, django_db_blocker):
+    """The real reference data and the window of ICE's lists (see SHIPPED_WINDOW), committed."""
+    _load(django_db_blocker)  # a transactional test may have emptied the database since
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +94,7 @@ def _empty_page_cache(monkeypatch):
     """Each test starts with no rendered page kept from another test (counties/pagecache.py).
 
     The data version is read on every request (VERSION_TTL 0), so the pinned query counts are the most a
-    page costs; tests/test_pagecache.py puts the one-second memo back to test it.
+    page costs; tests/counties/test_pagecache.py puts the one-second memo back to test it.
     """
     from django.core.cache import caches
 

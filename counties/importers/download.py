@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .ice import MAX_BYTES, WorkbookError, date_from_filename
+from .lists import date_from_filename
+from .workbook import MAX_BYTES, WorkbookError
 
 TIMEOUT_SECONDS = 30
 USER_AGENT = "287g-explainer (+https://github.com/) workbook refresh"

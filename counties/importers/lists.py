@@ -15,6 +15,7 @@ import json
 import re
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -25,8 +26,9 @@ _ICE_URL = re.compile(r"https?:/+(?:www\.)?ice\.gov/", re.I)
 _TEXT_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%B %d, %Y", "%b %d, %Y")
 _FILENAME_DATES = (
     (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), ("y", "m", "d")),  # participating-2026-05-18.xlsx
-    (re.compile(r"(?:participating|pending)agencies-?(\d{2})(\d{2})(\d{4})", re.I), ("m", "d", "y")),  # ICE's
-    (re.compile(r"(?:participating|pending)(?:entities|agencies)-(\d{4})(\d{2})(\d{2})", re.I), ("y", "m", "d")),
+    # The archive's own names: ParticipatingEntities-20250104041613.xlsx (a date and a time)
+    (re.compile(r"(?:participating|pending)(?:entities|agencies)-(\d{4})(\d{2})(\d{2})\d{6}", re.I), ("y", "m", "d")),
+    (re.compile(r"(?:participating|pending)agencies(\d{2})(\d{2})(\d{4})(?!\d)", re.I), ("m", "d", "y")),  # ICE's
 )
 _KIND_IN_NAME = re.compile(r"(participating|pending)", re.I)
 
@@ -60,6 +62,7 @@ def model_from(support_type: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=100_000)  # the same links recur on every list
 def unwrap_url(url: str) -> str:
     """The ice.gov address inside an archive.org, Outlook safelinks or browser-viewer wrapper."""
     url = (url or "").strip()
@@ -76,6 +79,7 @@ def unwrap_url(url: str) -> str:
     return quote(url, safe=":/?#[]@!$&'()*+,;=%~")[:500]
 
 
+@lru_cache(maxsize=100_000)
 def document_key(url: str) -> str:
     """A link compared as a document: 'https://www.ice.gov/doclib/287gMOA/X_TFM_MOA_1.pdf' -> 'doclib/287gmoa/x_tfm_moa_1.pdf'."""
     url = unwrap_url(url)

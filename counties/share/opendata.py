@@ -17,7 +17,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from counties.models import Agreement, County, Snapshot
+from counties.models import Agreement, County, Request, Snapshot
 from counties.status import county_statuses
 
 CHUNK_ROWS = 500
@@ -88,24 +88,28 @@ def _county_rows() -> Iterator[tuple]:
 
 
 def agreement_id(agreement: Agreement) -> str:
-    """Stable across imports: the agency's normalized key (state + name) and the model."""
-    return f"{agreement.agency.key}/{agreement.model}"
+    """Stable across imports: the normalized key (state + name) of the agency's earliest name, and the model."""
+    return agreement.public_id
 
 
 def _agreement_rows() -> Iterator[tuple]:
     agreements = (
-        Agreement.objects.select_related("agency__state", "agency__county", "first_listed", "last_listed")
-        .order_by("agency__key", "model")
+        Agreement.objects.select_related(
+            "agency__state", "agency__county", "first_listed", "last_listed", "dropped_on"
+        )
+        .order_by("public_id")
         .iterator(chunk_size=1000)
     )
     for agreement in agreements:
         agency = agreement.agency
         yield (
-            agreement_id(agreement),
+            agreement.public_id,
+            ";".join(agreement.aliases),
             agency.name,
             agency.kind,
             agency.state.code,
             agency.county.fips if agency.county else None,
+            agency.placed_by,
             agency.statewide,
             agreement.model,
             _iso(agreement.signed),
@@ -113,15 +117,49 @@ def _agreement_rows() -> Iterator[tuple]:
             agreement.moa_url,
             agreement.addendum_url,
             _iso(agreement.first_listed.as_of),
+            agreement.first_listed_is_oldest,
             _iso(agreement.last_listed.as_of),
+            _iso(agreement.last_listed.unchanged_through),
+            _iso(agreement.dropped_on.as_of) if agreement.dropped_on_id else None,
             agreement.is_current,
         )
 
 
-def _snapshot_rows() -> Iterator[tuple]:
-    for snapshot in Snapshot.objects.order_by("as_of").iterator():
+def _request_rows() -> Iterator[tuple]:
+    requests = (
+        Request.objects.select_related(
+            "agency__state", "agency__county", "first_pending", "last_pending", "gone_on", "signed_on", "agreement"
+        )
+        .order_by("public_id")
+        .iterator(chunk_size=1000)
+    )
+    for request in requests:
+        agency = request.agency
         yield (
+            request.public_id,
+            agency.name,
+            agency.kind,
+            agency.state.code,
+            agency.county.fips if agency.county else None,
+            request.model,
+            _iso(request.first_pending.as_of),
+            request.first_pending_is_oldest,
+            _iso(request.last_pending.as_of),
+            _iso(request.last_pending.unchanged_through),
+            _iso(request.gone_on.as_of) if request.gone_on_id else None,
+            request.outcome,
+            request.agreement.public_id if request.agreement_id else None,
+            _iso(request.signed_on.as_of) if request.signed_on_id else None,
+            request.days_to_sign,
+        )
+
+
+def _snapshot_rows() -> Iterator[tuple]:
+    for snapshot in Snapshot.objects.order_by("as_of", "kind").iterator():
+        yield (
+            snapshot.kind,
             _iso(snapshot.as_of),
+            _iso(snapshot.unchanged_through),
             snapshot.filename,
             snapshot.source_url,
             snapshot.sha256,
@@ -184,12 +222,33 @@ DATASETS = {
             "agency and a model."
         ),
         columns=(
-            Column("id", _("Stable identifier: the agency's normalized key and the model.")),
+            Column(
+                "id",
+                _(
+                    "Stable identifier: the normalized state and name of the agency's earliest name on ICE's "
+                    "lists, and the model. It never changes."
+                ),
+            ),
+            Column(
+                "aliases",
+                _(
+                    "Other identifiers of the same agreement, separated by ';': ICE listed it under other names "
+                    "(the same signed agreement, or a hand-checked rename). They stay valid."
+                ),
+            ),
             Column("agency", _("Agency name as ICE's newest list spells it.")),
             Column("agency_kind", _("sheriff, police, constable, marshal, da, state or other.")),
             Column("state", _("Two-letter postal code of the state.")),
             Column(
                 "county_fips", _("FIPS code of the agency's county; empty when not resolved or statewide.")
+            ),
+            Column(
+                "placed_by",
+                _(
+                    "How the county was found: ice (ICE's county column), name (the county in the agency's "
+                    "name), place (the city in its name), zip (the city's ZIP codes), table (a hand-checked "
+                    "table), editor, statewide, or empty (not placed)."
+                ),
             ),
             Column("statewide", _("true for a state agency whose agreement covers the state.")),
             Column("model", _("jail (Jail Enforcement), warrant (Warrant Service Officer) or task-force.")),
@@ -199,27 +258,83 @@ DATASETS = {
             Column("signed_raw", _("The SIGNED cell as ICE wrote it, when it was not a clean date.")),
             Column("moa_url", _("Link to the signed agreement on ice.gov.")),
             Column("addendum_url", _("Link to the addendum on ice.gov, if any.")),
-            Column("first_listed", _("Date of the first ICE list that shows the agreement.")),
+            Column("first_listed", _("Date of the first ICE list this site holds that shows the agreement.")),
+            Column(
+                "first_listed_is_oldest",
+                _(
+                    "true when that is the oldest list the site holds (Jan. 13, 2021): the agreement is on "
+                    "ICE's lists since at least that date; when it first appeared is not known."
+                ),
+            ),
             Column("last_listed", _("Date of the last ICE list that shows it.")),
+            Column(
+                "last_seen",
+                _("The last day that list was seen unchanged: the agreement was last seen on ICE's list that day."),
+            ),
+            Column("gone_on", _("Date of the first ICE list without it (empty while it is listed).")),
             Column("is_current", _("true if ICE's newest list shows it.")),
         ),
         rows=_agreement_rows,
     ),
+    "requests": Dataset(
+        name="requests",
+        title=_("Requests"),
+        description=_(
+            "One row per agreement requested on ICE's list of pending agencies (requests ICE had not yet "
+            "signed), and what became of it. An agency and a model."
+        ),
+        columns=(
+            Column(
+                "id",
+                _("Stable identifier: the agency's key, the model and 'request'. It never changes."),
+            ),
+            Column("agency", _("Agency name as ICE's newest list spells it.")),
+            Column("agency_kind", _("sheriff, police, constable, marshal, da, state or other.")),
+            Column("state", _("Two-letter postal code of the state.")),
+            Column("county_fips", _("FIPS code of the agency's county; empty when not resolved or statewide.")),
+            Column("model", _("jail (Jail Enforcement), warrant (Warrant Service Officer) or task-force.")),
+            Column("first_pending", _("Date of the first pending list this site holds that shows the request.")),
+            Column(
+                "first_pending_is_oldest",
+                _("true when that is the oldest pending list the site holds (Feb. 21, 2025)."),
+            ),
+            Column("last_pending", _("Date of the last pending list that shows it.")),
+            Column("last_seen", _("The last day that pending list was seen unchanged.")),
+            Column("gone_on", _("Date of the first pending list without it (empty while it is pending).")),
+            Column(
+                "outcome",
+                _(
+                    "signed: ICE then listed the agreement; pending: still on the newest pending list; dropped: "
+                    "gone from the pending list with no agreement on ICE's lists; already: requested while an "
+                    "agreement of that model was already listed."
+                ),
+            ),
+            Column("agreement_id", _("The agreement it became (the id in agreements.csv), if any.")),
+            Column("signed_on", _("Date of the first ICE list, on or after the request, that shows the agreement.")),
+            Column("days_to_sign", _("Days from first_pending to signed_on.")),
+        ),
+        rows=_request_rows,
+    ),
     "snapshots": Dataset(
         name="snapshots",
         title=_("ICE lists"),
-        description=_("One row per ICE workbook loaded, oldest first."),
+        description=_("One row per ICE list loaded (participating and pending agencies), oldest first."),
         columns=(
-            Column("as_of", _("The date ICE's file was saved.")),
+            Column("kind", _("participating (signed agreements) or pending (requests not yet signed).")),
+            Column("as_of", _("The date of ICE's list (from ICE's file name).")),
+            Column(
+                "unchanged_through",
+                _("The last day the list was seen unchanged on ICE's site (by the archive or this site's check)."),
+            ),
             Column("filename", _("File name of our dated copy.")),
             Column("source_url", _("Where the file came from.")),
             Column("sha256", _("SHA-256 of the file, to check a copy.")),
             Column("rows_read", _("Rows read from the file.")),
             Column("rows_unresolved", _("Rows whose county could not be resolved (kept, not dropped).")),
-            Column("agreements_added", _("Agreements first listed on this list.")),
-            Column("agreements_dropped", _("Agreements on the previous list but not on this one.")),
-            Column("agreements_changed", _("Agreements whose details changed.")),
-            Column("agreements_relisted", _("Agreements listed again after missing from earlier lists.")),
+            Column("added", _("Agreements (requests, on a pending list) first on this list.")),
+            Column("dropped", _("Agreements (requests) on the list before it of the same kind but not on this one.")),
+            Column("changed", _("Agreements whose date, document, addendum or name changed on this list.")),
+            Column("relisted", _("Agreements (requests) back after missing from the list before.")),
         ),
         rows=_snapshot_rows,
     ),

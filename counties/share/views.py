@@ -12,7 +12,7 @@ from config.security import framable
 from counties import pagecache
 from counties.changes import recent_changes
 from counties.models import County, Snapshot, State
-from counties.status import county_status
+from counties.status import county_status, newest_lists
 
 from . import wording
 from .images import share_png
@@ -25,7 +25,7 @@ EMBED_CSP = (
     "frame-ancestors *"
 )
 # Bump when the columns or layout of a download change, so files kept on disk are rebuilt.
-EXPORT_FORMAT_VERSION = 1
+EXPORT_FORMAT_VERSION = 2
 DATA_MAX_AGE = 60 * 60  # files change only when an ICE list is imported or an editor saves a county
 LICENCE_NAME = "CC0 1.0"
 LICENCE_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
@@ -61,9 +61,12 @@ def data_file(request, name, fmt):
         path = pagecache.exported_file(f"{name}.csv", version, lambda: csv_chunks(dataset))
         content_type = "text/csv; charset=utf-8"
     else:
-        snapshot = Snapshot.objects.newest()
+        snapshot, pending = newest_lists()
         meta = {
             "data_as_of": snapshot.as_of.isoformat() if snapshot else None,
+            "data_unchanged_through": snapshot.unchanged_through.isoformat() if snapshot else None,
+            "pending_as_of": pending.as_of.isoformat() if pending else None,
+            "pending_unchanged_through": pending.unchanged_through.isoformat() if pending else None,
             "licence": LICENCE_URL,
             "sources": [ICE_SOURCE_URL, CENSUS_SOURCE_URL],
             "documentation": settings.SITE_URL + request.path.rsplit("/", 1)[0] + "/",

@@ -1,7 +1,7 @@
 """Browser tests: the real site (gunicorn, DEBUG off, WhiteNoise) driven by Debian's Chromium.
 
 The server is a separate process on a free localhost port that reads the pytest test database (with the
-shipped data loaded once per session by tests/conftest.py). Its requests come from other connections,
+shipped data loaded once per session by tests/conftest.py, `_shipped_session`). Its requests come from other connections,
 so it only sees committed data: browser tests read what the session loaded and never write through the
 ORM. Playwright's sync API runs an event loop in this thread, so Django's async-safety check is switched
 off while the browser package runs (no ORM call here runs concurrently with it).
@@ -68,7 +68,7 @@ def _test_database_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def site_server(django_db_setup, django_db_blocker, tmp_path_factory):
+def site_server(_shipped_session, django_db_blocker, tmp_path_factory):
     """The production server (gunicorn, DEBUG off, static files by WhiteNoise) on the test database."""
     with django_db_blocker.unblock():
         database_url = _test_database_url()

@@ -1,11 +1,11 @@
-import io
 from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from counties.importers.download import fetch_workbook
-from counties.importers.ice import WorkbookError, date_from_filename, import_workbook
+from counties.importers.ice import Outcome, WorkbookError, import_list
+from counties.models import Snapshot
 
 
 def iso_date(text):
@@ -16,19 +16,25 @@ def iso_date(text):
 
 
 class Command(BaseCommand):
-    help = "Import one ICE 287(g) participating-agencies workbook (.xlsx) as a dated snapshot."
+    help = "Import one of ICE's 287(g) lists (participating or pending agencies, .xlsx) as a dated snapshot."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", help="The workbook, e.g. participating-2026-05-18.xlsx.")
+        parser.add_argument("file", nargs="?", help="The workbook, e.g. participatingAgencies05182026am.xlsx.")
+        parser.add_argument("--url", help="Download the workbook, or find its newest link on ICE's 287(g) page.")
+        parser.add_argument("--as-of", type=iso_date, help="The date of ICE's list (default: from the file name).")
         parser.add_argument(
-            "--url", help="Download the workbook, or find its newest link on ICE's 287(g) page."
-        )
-        parser.add_argument(
-            "--as-of", type=iso_date, help="The date of ICE's list (default: from the file name)."
+            "--kind",
+            choices=[Snapshot.Kind.PARTICIPATING, Snapshot.Kind.PENDING],
+            help="Which list it is (default: from the file name, else from its columns).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Read and report, but change nothing.")
+        parser.add_argument(
+            "--allow-large-drop",
+            action="store_true",
+            help="Import even if the list drops an unusual share of agreements (after checking ICE's site).",
+        )
 
-    def handle(self, *args, file=None, url=None, as_of=None, dry_run=False, **options):
+    def handle(self, *args, file=None, url=None, as_of=None, kind=None, dry_run=False, **options):
         if bool(file) == bool(url):
             raise CommandError("Give either a FILE or --url URL.")
         try:
@@ -40,15 +46,18 @@ class Command(BaseCommand):
                 if not path.is_file():
                     raise CommandError(f"No such file: {file}")
                 name, data, source_url = path.name, path.read_bytes(), ""
-            as_of = as_of or date_from_filename(name)
-            if as_of is None:
-                raise CommandError(
-                    f"Cannot tell the date of ICE's list from the file name {name!r}: "
-                    "give it with --as-of YYYY-MM-DD."
-                )
-            result = import_workbook(
-                io.BytesIO(data), as_of=as_of, filename=name, source_url=source_url, dry_run=dry_run
+            result = import_list(
+                data,
+                filename=name,
+                as_of=as_of,
+                kind=kind,
+                source_url=source_url,
+                origin=Snapshot.Origin.COMMAND,
+                dry_run=dry_run,
+                allow_large_drop=options["allow_large_drop"],
             )
         except WorkbookError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(result.summary())
+        if result.outcome == Outcome.HELD:
+            raise CommandError("Not imported (held). Check the file and its date, then import it again.")

@@ -1,0 +1,299 @@
+"""Uploading an ICE workbook in the admin: a dry-run preview that saves nothing, then confirm or cancel."""
+
+import datetime
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from counties import admin_upload
+from counties.models import Agency, Agreement, Snapshot
+from tests.counties.factories import AgreementFactory, SnapshotFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADERS = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "ADDENDUM"]
+UPLOAD = reverse("admin:counties_snapshot_upload")
+CONFIRM = reverse("admin:counties_snapshot_confirm")
+CANCEL = reverse("admin:counties_snapshot_cancel")
+
+
+def workbook(rows, headers=HEADERS, title="Sheet1") -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    if headers:
+        sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+SMALL_LIST = [
+    [
+        "TEXAS",
+        "Dallas County Sheriff's Office",
+        "County",
+        "Dallas County",
+        "Task Force Model",
+        "2025-06-01",
+        "",
+        "",
+    ],
+    [
+        "TEXAS",
+        "Testville Police Department",
+        "Municipality",
+        "Nosuch County",
+        "Task Force Model",
+        "2026-01-01",
+        "",
+        "",
+    ],
+    ["NOWHERE", "Imaginary Sheriff's Office", "County", "Imaginary County", "Task Force Model", "", "", ""],
+]
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(settings, tmp_path):
+    settings.ICE_UPLOAD_DIR = tmp_path / "uploads"
+    return settings.ICE_UPLOAD_DIR
+
+
+@pytest.fixture
+def editor_client(client):
+    user = User.objects.create_user("uploader", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(user)
+    client.user = user
+    return client
+
+
+def state_of_db():
+    return (
+        Snapshot.objects.count(),
+        Agreement.objects.count(),
+        Agreement.objects.current().count(),
+        Agency.objects.count(),
+        Agency.history.count(),
+        Agreement.history.count(),
+    )
+
+
+def upload(client, content: bytes, name="participating-2099-01-01.xlsx", **fields):
+    return client.post(UPLOAD, {"workbook": SimpleUploadedFile(name, content), **fields})
+
+
+def test_preview_changes_nothing_until_confirmed(editor_client, upload_dir):
+    listed = AgreementFactory(first_listed=SnapshotFactory(as_of=datetime.date(2098, 12, 1)))
+    before = state_of_db()
+    content = workbook(SMALL_LIST)
+    response = upload(editor_client, content)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nothing has been saved yet" in html
+    assert "2099-01-01" in html  # the date came from the file name
+    result = response.context["result"]
+    assert result.rows_read == 3
+    assert result.added >= 1 and result.dropped >= 1 and result.unresolved >= 1
+    assert listed in result.dropped_agreements
+    assert "Testville Police Department" in html and "NOWHERE" in html
+    assert f"No longer listed ({result.dropped})" in html
+    assert state_of_db() == before
+    listed.refresh_from_db()
+    assert listed.is_current
+    assert not Snapshot.objects.filter(as_of="2099-01-01").exists()
+    token = response.context["token"]
+    assert len(list(upload_dir.glob(f"{token}.*"))) == 2
+
+    response = editor_client.post(CONFIRM, {"token": token})
+    assert response.status_code == 302
+    snapshot = Snapshot.objects.get(as_of="2099-01-01")
+    assert snapshot.filename == "participating-2099-01-01.xlsx" and snapshot.rows_read == 3
+    assert Agency.objects.filter(name="Testville Police Department").exists()
+    assert not list(upload_dir.iterdir())  # the stored file is gone
+    listed.refresh_from_db()
+    assert not listed.is_current
+    # A second confirm with the same token imports nothing more.
+    editor_client.post(CONFIRM, {"token": token})
+    assert Snapshot.objects.filter(as_of="2099-01-01").count() == 1
+    # The same file again: the preview says so and offers no confirm button.
+    after = state_of_db()
+    response = upload(editor_client, content, name="copy-2099-01-02.xlsx")
+    html = response.content.decode()
+    assert "already imported" in html and "Confirm: import this list" not in html
+    assert state_of_db() == after
+
+
+def test_cancel_discards_the_file(editor_client, upload_dir):
+    token, _meta = admin_upload.stash(
+        SimpleUploadedFile("x-2099-02-02.xlsx", workbook(SMALL_LIST)),
+        as_of=datetime.date(2099, 2, 2),
+        source_url="",
+        user_id=editor_client.user.pk,
+    )
+    before = state_of_db()
+    assert editor_client.post(CANCEL, {"token": token}).status_code == 302
+    assert not list(upload_dir.iterdir())
+    assert editor_client.post(CONFIRM, {"token": token}).status_code == 302
+    assert state_of_db() == before
+
+
+def fake_zip() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"STATE,AGENCY\nTEXAS,x\n", "not an Excel workbook"),
+        (b"\x00" * 64, "not an Excel workbook"),
+        ("fake_zip", ""),
+        ("no_header", ""),
+        ("header_only", ""),
+    ],
+)
+def test_malformed_workbooks_get_a_message_and_change_nothing(editor_client, upload_dir, content, message):
+    if content == "fake_zip":
+        content = fake_zip()
+    elif content == "no_header":
+        content = workbook([["just", "some", "cells"]], headers=None, title="Other")
+    elif content == "header_only":
+        content = workbook([])
+    before = state_of_db()
+    response = upload(editor_client, content)
+    assert response.status_code == 200
+    errors = [str(e) for errs in response.context["form"].errors.values() for e in errs]
+    assert errors, "a malformed file must be explained"
+    assert message in errors[0]
+    assert state_of_db() == before
+    assert not list(upload_dir.glob("*")) if upload_dir.exists() else True
+
+
+def test_a_huge_file_is_refused(editor_client, settings, upload_dir):
+    settings.ICE_UPLOAD_MAX_BYTES = 1000
+    response = upload(editor_client, workbook(SMALL_LIST * 50))
+    assert response.status_code == 200
+    assert "limit" in response.context["form"].non_field_errors()[0]
+    assert not list(upload_dir.glob("*"))
+
+
+def test_a_file_name_without_a_date_needs_the_date(editor_client):
+    response = upload(editor_client, workbook(SMALL_LIST), name="participating.xlsx")
+    assert response.status_code == 200
+    assert "enter the date" in response.content.decode()
+    response = upload(editor_client, workbook(SMALL_LIST), name="participating.xlsx", as_of="2099-03-03")
+    assert response.context["meta"]["as_of"] == "2099-03-03"
+
+
+@pytest.mark.parametrize("token", ["", "../../etc/passwd", "x" * 43, "a/b" * 20])
+def test_confirm_refuses_unknown_or_malformed_tokens(editor_client, token):
+    before = state_of_db()
+    response = editor_client.post(CONFIRM, {"token": token}, follow=True)
+    assert "Nothing was imported" in response.content.decode()
+    assert state_of_db() == before
+
+
+def test_confirm_refuses_another_editors_upload_or_a_changed_file(editor_client, upload_dir):
+    other = User.objects.create_user("someone-else", is_staff=True)
+    upload_file = SimpleUploadedFile("a-2099-04-04.xlsx", workbook(SMALL_LIST))
+    token, _ = admin_upload.stash(
+        upload_file, as_of=datetime.date(2099, 4, 4), source_url="", user_id=other.pk
+    )
+    before = state_of_db()
+    response = editor_client.post(CONFIRM, {"token": token}, follow=True)
+    assert "belongs to another editor" in response.content.decode()
+
+    upload_file = SimpleUploadedFile("a-2099-04-05.xlsx", workbook(SMALL_LIST))
+    token, _ = admin_upload.stash(
+        upload_file, as_of=datetime.date(2099, 4, 5), source_url="", user_id=editor_client.user.pk
+    )
+    (upload_dir / f"{token}.xlsx").write_bytes(workbook(SMALL_LIST[:1]))
+    response = editor_client.post(CONFIRM, {"token": token}, follow=True)
+    assert "changed after the preview" in response.content.decode()
+    assert state_of_db() == before
+
+
+def test_only_editors_may_upload(client):
+    user = User.objects.create_user("viewer", is_staff=True)
+    client.force_login(user)
+    assert client.get(UPLOAD).status_code == 403
+    assert client.post(CONFIRM, {"token": "x" * 43}).status_code == 403
+
+
+def test_confirm_and_cancel_are_post_only(editor_client):
+    assert editor_client.get(CONFIRM).status_code == 405
+    assert editor_client.get(CANCEL).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("participating-2026-05-18.xlsx", "2026-05-18"),
+        ("participatingAgencies05182026.xlsx", "2026-05-18"),
+        ("participatingEntities-20260518.xlsx", "2026-05-18"),
+        ("list.xlsx", None),
+        ("participating-2026-13-45.xlsx", None),
+    ],
+)
+def test_the_date_is_taken_from_the_file_name(name, expected):
+    found = admin_upload.date_from_filename(name)
+    assert (found.isoformat() if found else None) == expected
+
+
+def test_an_editors_county_choice_survives_later_imports(editor_client):
+    """Resolve an agency's county in the admin; the next ICE list (same agency, ICE's county) keeps it."""
+    row = [
+        "TEXAS",
+        "Testville Police Department",
+        "Municipality",
+        "Nosuch County",
+        "Task Force Model",
+        "",
+        "",
+        "",
+    ]
+    first = upload(editor_client, workbook([row]), name="first-2099-05-01.xlsx")
+    editor_client.post(CONFIRM, {"token": first.context["token"]})
+    agency = Agency.objects.get(name="Testville Police Department")
+    assert agency.county is None and agency.unresolved_reason
+
+    from counties.models import County
+
+    chosen = County.objects.get(state__code="TX", name="Dallas County")
+    change = reverse("admin:counties_agency_change", args=[agency.pk])
+    form = editor_client.get(change).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, False)}
+    data = {k: ("on" if v is True else v) for k, v in data.items()}
+    data.update({"county": chosen.pk, "change_reason": "Testville is in Dallas County (city website)"})
+    data.update(
+        {
+            "agreements-TOTAL_FORMS": "1",
+            "agreements-INITIAL_FORMS": "1",
+            "agreements-MIN_NUM_FORMS": "0",
+            "agreements-MAX_NUM_FORMS": "1000",
+            "agreements-0-id": agency.agreements.get().pk,
+            "agreements-0-agency": agency.pk,
+        }
+    )
+    response = editor_client.post(change, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    agency.refresh_from_db()
+    assert agency.county == chosen and agency.county_locked
+
+    row_again = [*row[:3], "Tarrant County", *row[4:]]  # ICE now names another county
+    second = upload(editor_client, workbook([row_again]), name="second-2099-06-01.xlsx")
+    editor_client.post(CONFIRM, {"token": second.context["token"]})
+    agency.refresh_from_db()
+    assert agency.county == chosen and agency.county_locked
+    assert agency.history.filter(history_change_reason__startswith="Testville is in Dallas").exists()

@@ -1,0 +1,202 @@
+"""The public "report a correction" form, and how editors close reports in the admin."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.cache import caches
+from django.db import connection
+from django.urls import reverse
+from django.utils import translation
+
+from counties.models import Correction
+from tests.counties.factories import CountyFactory
+
+pytestmark = pytest.mark.django_db
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache_and_english():
+    caches["shared"].clear()
+    translation.activate("en")
+    yield
+    caches["shared"].clear()
+    translation.activate("en")
+
+
+@pytest.fixture
+def county():
+    return CountyFactory(name="Sample Correction County")
+
+
+def url(county, name="counties:correction"):
+    with translation.override("en"):
+        return reverse(name, kwargs={"state": county.state.slug, "slug": county.slug})
+
+
+def test_get_shows_an_accessible_form(client, county):
+    response = client.get(url(county))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<label for="id_what_is_wrong">' in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert 'name="website"' in html  # the honeypot, hidden from people
+    assert 'hidden aria-hidden="true"' in html
+
+
+def test_valid_report_is_stored_and_the_person_is_told_what_happens_next(client, county):
+    response = client.post(
+        url(county),
+        {
+            "what_is_wrong": "The sheriff signed in March.",
+            "source_url": "https://example.org/a",
+            "contact": "",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == url(county, "counties:correction_thanks")
+    report = Correction.objects.get(county=county)
+    assert report.status == Correction.Status.OPEN
+    assert report.source_url == "https://example.org/a"
+    assert report.language == "en"
+    thanks = client.get(response["Location"])
+    assert "What happens next" in thanks.content.decode()
+    assert "Set-Cookie" not in thanks.headers
+
+
+def test_spanish_form_and_thanks(client, county):
+    response = client.get("/es" + url(county))
+    assert response.status_code == 200
+    assert "¿Qué está mal o qué falta?" in response.content.decode()
+    response = client.post("/es" + url(county), {"what_is_wrong": "Falta el acuerdo de 2025."})
+    assert response.status_code == 302 and response["Location"].startswith("/es/")
+    assert Correction.objects.get(county=county).language == "es"
+    assert "Qué pasa ahora" in client.get(response["Location"]).content.decode()
+
+
+def test_empty_report_gets_a_clear_message(client, county):
+    response = client.post(url(county), {"what_is_wrong": "   "})
+    assert response.status_code == 400
+    assert "Please tell us what is wrong." in response.content.decode()
+    assert not Correction.objects.filter(county=county).exists()
+
+
+def test_huge_report_gets_a_clear_message(client, county):
+    response = client.post(url(county), {"what_is_wrong": "x" * 50_000, "contact": "y" * 5000})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Please keep it under 2000 characters (this has 50000)." in html
+    assert "Please keep this under 200 characters." in html
+    assert not Correction.objects.filter(county=county).exists()
+
+
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", "data:text/html,hi", "ftp://example.org/x", "not a url"]
+)
+def test_only_http_links_are_accepted(client, county, link):
+    response = client.post(url(county), {"what_is_wrong": "Wrong date.", "source_url": link})
+    assert response.status_code == 400
+    assert "starts with http:// or https://" in response.content.decode()
+    assert not Correction.objects.filter(county=county).exists()
+
+
+def test_odd_unicode_and_sql_text_are_stored_as_text(client, county):
+    text = "Robert'); DROP TABLE counties_county;-- ñandú 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \u200b"
+    assert client.post(url(county), {"what_is_wrong": text}).status_code == 302
+    assert Correction.objects.get(county=county).what_is_wrong == text.strip()
+    assert client.post(url(county), {"what_is_wrong": "nul \x00 byte"}).status_code == 400
+
+
+def test_honeypot_pretends_success_and_stores_nothing(client, county):
+    response = client.post(
+        url(county), {"what_is_wrong": "Buy cheap pills", "website": "http://spam.example"}
+    )
+    assert response.status_code == 302
+    assert not Correction.objects.filter(county=county).exists()
+
+
+def test_rate_limit_per_client_without_storing_the_address(client, county, settings):
+    settings.CORRECTIONS_PER_HOUR = 2
+    for n in range(2):
+        assert (
+            client.post(url(county), {"what_is_wrong": f"Report {n}"}, REMOTE_ADDR="192.0.2.10").status_code
+            == 302
+        )
+    blocked = client.post(url(county), {"what_is_wrong": "Report 3"}, REMOTE_ADDR="192.0.2.10")
+    assert blocked.status_code == 429
+    assert "many reports from you" in blocked.content.decode()
+    assert Correction.objects.filter(county=county).count() == 2
+    # Another client is not affected.
+    assert (
+        client.post(url(county), {"what_is_wrong": "Report 4"}, REMOTE_ADDR="192.0.2.11").status_code == 302
+    )
+    # No raw address anywhere in what was stored.
+    for report in Correction.objects.filter(county=county):
+        assert "192.0.2" not in str(report.__dict__)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM shared_cache")
+        keys = [row[0] for row in cursor.fetchall()]
+    assert keys and not any("192.0.2" in key for key in keys)
+
+
+def test_csrf_is_enforced(county):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(url(county), {"what_is_wrong": "No token."})
+    assert response.status_code == 403
+    assert not Correction.objects.filter(county=county).exists()
+
+
+def test_unknown_county_is_404(client):
+    assert client.get("/counties/zz/no-such-county/correction/").status_code == 404
+
+
+def test_reporting_page_is_the_only_one_that_sets_a_cookie(client, county):
+    form_page = client.get(url(county))
+    assert "csrftoken" in form_page.cookies
+    assert "no-store" in form_page["Cache-Control"] and "private" in form_page["Cache-Control"]
+    fresh = client.__class__()
+    assert not fresh.get(county.get_absolute_url()).cookies
+
+
+def test_xss_in_a_report_is_escaped_in_the_admin(client, county):
+    client.post(url(county), {"what_is_wrong": XSS, "contact": XSS})
+    report = Correction.objects.get(county=county)
+    editor = User.objects.create_user("corr-editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(editor)
+    for page in [
+        reverse("admin:counties_correction_change", args=[report.pk]),
+        reverse("admin:counties_correction_changelist"),
+    ]:
+        html = client.get(page).content.decode()
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert" in html
+
+
+def test_editor_closes_a_report_with_an_answer(client, county):
+    client.post(url(county), {"what_is_wrong": "Wrong model."})
+    report = Correction.objects.get(county=county)
+    editor = User.objects.create_user("closer", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    client.force_login(editor)
+    change = reverse("admin:counties_correction_change", args=[report.pk])
+    page = client.get(change)
+    version = page.context["adminform"].form["version"].value()
+    response = client.post(change, {"status": "closed", "answer": "", "version": version})
+    assert response.status_code == 200
+    assert "Write your answer before closing" in response.content.decode()
+    response = client.post(
+        change, {"status": "closed", "answer": "Checked ICE's list; fixed.", "version": version}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == "closed" and report.closed_by == editor and report.closed_at is not None
+    assert report.history.first().history_user == editor
+    # Open reports are what the list shows first.
+    client.get(reverse("admin:counties_correction_changelist"))  # shows (and so clears) the success message
+    assert (
+        report.what_is_wrong
+        not in client.get(reverse("admin:counties_correction_changelist")).content.decode()
+    )

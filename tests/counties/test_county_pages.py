@@ -1,0 +1,226 @@
+"""County, state and national pages: the answer sentence, SB 8, agencies, caching and fixed query counts."""
+
+import datetime
+import html
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from counties.models import Agency, County
+from tests.counties.factories import (
+    AgencyFactory,
+    AgreementFactory,
+    CountyFactory,
+    EventFactory,
+    SnapshotFactory,
+    StateFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_urls():
+    """A request under /es/ leaves Spanish active in the thread; these tests reverse() English URLs."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture
+def newest():
+    """A snapshot newer than any shipped one, so factory agreements are 'on ICE's newest list'."""
+    return SnapshotFactory(as_of=datetime.date(2030, 1, 2))
+
+
+def page_text(response) -> str:
+    """The page's words as a reader sees them: tags dropped, entities decoded, whitespace collapsed."""
+    body = re.sub(r"<[^>]*>", "", response.content.decode())
+    return " ".join(html.unescape(body).split())
+
+
+def county_url(county):
+    return reverse("counties:county", kwargs={"state": county.state.slug, "slug": county.slug})
+
+
+def test_sheriff_with_two_models_named_in_one_sentence(client, newest):
+    county = CountyFactory(name="Alpha County")
+    sheriff = AgencyFactory(county=county, state=county.state, name="Alpha County Sheriff's Office")
+    AgreementFactory(agency=sheriff, model="jail", first_listed=newest, signed=datetime.date(2029, 7, 29))
+    AgreementFactory(
+        agency=sheriff, model="task-force", first_listed=newest, signed=datetime.date(2029, 8, 1)
+    )
+    text = page_text(client.get(county_url(county)))
+    assert (
+        "As of ICE's list of Jan. 2, 2030, the Alpha County Sheriff's Office has 287(g) agreements "
+        "with ICE: Jail Enforcement and Task Force." in text
+    )
+    assert "Signed July 29, 2029." in text
+    response = client.get(county_url(county))
+    assert 'href="https://www.ice.gov/doclib/287gMOA/example.pdf"' in response.content.decode()
+
+
+def test_no_sheriff_agreement_and_other_agencies_listed_after_the_sheriff(client, newest):
+    county = CountyFactory(name="Beta County")
+    police = AgencyFactory(
+        county=county, state=county.state, name="Beta City Police", kind=Agency.Kind.POLICE
+    )
+    constable = AgencyFactory(county=county, state=county.state, name="Aardvark Constable", kind="constable")
+    AgreementFactory(agency=police, first_listed=newest)
+    AgreementFactory(agency=constable, first_listed=newest)
+    text = page_text(client.get(county_url(county)))
+    assert "the Beta County Sheriff's Office has no 287(g) agreement." in text
+    assert "In all, 2 agencies in this county have agreements" in text
+    assert text.index("Beta City Police") < text.index("Aardvark Constable")
+
+
+def test_former_sheriff_agreement_says_since_when(client):
+    old = SnapshotFactory(as_of=datetime.date(2030, 2, 1))
+    SnapshotFactory(as_of=datetime.date(2030, 3, 1))
+    county = CountyFactory(name="Gamma County")
+    sheriff = AgencyFactory(county=county, state=county.state, name="Gamma County Sheriff's Office")
+    AgreementFactory(agency=sheriff, model="warrant", first_listed=old, last_listed=old, is_current=False)
+    text = page_text(client.get(county_url(county)))
+    assert "has no 287(g) agreement. It had one (Warrant Service Officer) that ICE no longer lists" in text
+    assert "since its list of March 1, 2030." in text
+    assert "Not listed since March 1, 2030." in text
+
+
+def test_statewide_agencies_are_on_every_county_page_of_their_state(client, newest):
+    one, two = CountyFactory(), CountyFactory()
+    state_police = AgencyFactory(
+        county=None, state=one.state, name="Testland Rangers", statewide=True, kind="state"
+    )
+    AgreementFactory(agency=state_police, first_listed=newest)
+    for county in (one, two):
+        text = page_text(client.get(county_url(county)))
+        assert "Testland Rangers" in text
+        assert "statewide" in text
+
+
+def test_published_events_are_on_the_timeline_drafts_are_not(client, newest):
+    county = CountyFactory()
+    EventFactory(county=county, summary="Commissioners voted to apply.", date=datetime.date(2030, 1, 1))
+    EventFactory(county=county, summary="A draft nobody checked.", is_published=False)
+    text = page_text(client.get(county_url(county)))
+    assert "Commissioners voted to apply." in text
+    assert "A draft nobody checked." not in text
+
+
+def test_one_canonical_lowercase_url(client):
+    county = CountyFactory(name="Omega County")
+    response = client.get("/counties/ZZ/Omega-County/")
+    assert response.status_code == 301
+    assert response["Location"] == county_url(county)
+    assert client.get("/counties/ZZ/")["Location"] == "/counties/zz/"
+
+
+def test_unknown_county_is_404(client):
+    assert client.get("/counties/zz/no-such-county/").status_code == 404
+    assert client.get("/counties/qq/").status_code == 404
+
+
+def test_cache_headers_no_cookies_and_304(client, newest):
+    county = CountyFactory()
+    response = client.get(county_url(county))
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"] and "max-age=300" in response["Cache-Control"]
+    assert response.cookies == {}
+    again = client.get(county_url(county), HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304
+    # A new ICE list changes the ETag.
+    SnapshotFactory(as_of=datetime.date(2030, 6, 1))
+    assert client.get(county_url(county), HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 200
+
+
+def test_spanish_county_page(client, newest):
+    county = CountyFactory()
+    response = client.get("/es" + county_url(county))
+    assert response.status_code == 200
+    assert '<html lang="es">' in response.content.decode()
+    assert "Según la lista de ICE" in page_text(response)
+
+
+def test_county_page_query_count_is_the_same_for_every_county(client, newest, django_assert_num_queries):
+    """County, newest list, agreements, the state's unplaced agencies, then the timeline (transitions, their
+    agreements and lists, events)."""
+    busy, quiet, empty = CountyFactory(), CountyFactory(), CountyFactory()
+    for i, kind in enumerate(["sheriff", "police", "constable", "marshal"]):
+        agency = AgencyFactory(county=busy, state=busy.state, kind=kind, name=f"Agency {i}")
+        AgreementFactory(agency=agency, first_listed=newest)
+        AgreementFactory(agency=agency, model="jail", first_listed=newest)
+    EventFactory(county=busy)
+    AgreementFactory(agency=AgencyFactory(county=quiet, state=quiet.state), first_listed=newest)
+    for county in (busy, quiet):
+        with django_assert_num_queries(9):  # 8 for the page, 1 for the data version (counties/pagecache.py)
+            assert client.get(county_url(county)).status_code == 200
+    # With nothing on any list, the timeline skips loading agreements and lists.
+    with django_assert_num_queries(7):
+        assert client.get(county_url(empty)).status_code == 200
+    # Rendered once per data version: the same page again costs only the version query.
+    with django_assert_num_queries(1):
+        assert client.get(county_url(busy)).status_code == 200
+
+
+# --- Texas: the SB 8 box -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def texas_county():
+    texas = StateFactory(code="TX", fips="48", name="Texas")
+    county = County.objects.filter(state=texas).first()
+    return county or CountyFactory(state=texas, fips="48999", name="Sample County")
+
+
+@pytest.mark.parametrize(
+    ("jail_status", "expected"),
+    [
+        ("jail", "requires its sheriff to request or enter into a 287(g) agreement with ICE by Dec. 1, 2026"),
+        (
+            "private",
+            "requires its sheriff to request or enter into a 287(g) agreement with ICE by Dec. 1, 2026",
+        ),
+        ("none", "it does not require this sheriff"),
+        ("unknown", "we cannot say whether Texas Senate Bill 8 requires"),
+    ],
+)
+def test_sb8_box_follows_the_jail_status(client, texas_county, jail_status, expected):
+    texas_county.jail_status = jail_status
+    texas_county.jail_status_note = "Checked against the commission's report."
+    texas_county.save()
+    text = page_text(client.get(county_url(texas_county)))
+    assert expected in text.replace("\n", " ")
+    assert "Checked against the commission's report." in text
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (datetime.date(2026, 11, 23), "8 days left until the SB 8 deadline of Dec. 1, 2026."),
+        (datetime.date(2026, 11, 30), "1 day left until the SB 8 deadline"),
+        (datetime.date(2026, 12, 1), "The SB 8 deadline is today."),
+        (datetime.date(2027, 1, 5), "The SB 8 deadline of Dec. 1, 2026 has passed."),
+    ],
+)
+def test_sb8_days_left_counts_from_today(client, texas_county, monkeypatch, today, expected):
+    monkeypatch.setattr("counties.views.timezone.localdate", lambda: today)
+    assert expected in page_text(client.get(county_url(texas_county)))
+
+
+def test_no_sb8_box_outside_texas(client, newest):
+    assert "Texas SB 8" not in page_text(client.get(county_url(CountyFactory())))
+
+
+def test_an_editors_fix_changes_the_etag(client, newest):
+    county = CountyFactory()
+    agreement = AgreementFactory(agency=AgencyFactory(county=county, state=county.state), first_listed=newest)
+    etag = client.get(county_url(county))["ETag"]
+    agreement.moa_url = "https://www.ice.gov/doclib/287gMOA/corrected.pdf"
+    agreement.save()
+    assert client.get(county_url(county), HTTP_IF_NONE_MATCH=etag).status_code == 200
+    state_etag = client.get("/counties/zz/")["ETag"]
+    county.jail_status_note = "Corrected by an editor."
+    county.save()
+    assert client.get("/counties/zz/", HTTP_IF_NONE_MATCH=state_etag).status_code == 200

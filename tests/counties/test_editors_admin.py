@@ -1,0 +1,384 @@
+"""The editors' admin: roles, history with reasons, revert, concurrent edits, checks, events."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from counties.admin import record_version
+from counties.models import County, Event, Snapshot, Source
+from tests.counties.factories import AgencyFactory, CountyFactory, EventFactory, SnapshotFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(db):
+    user = User.objects.create_user("editor1", password="unused-in-tests-1234", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editor"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def change_url(obj):
+    return reverse(f"admin:counties_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def form_data(client, obj, **changes):
+    """The change form's initial values, as a browser would post them back, with `changes` applied."""
+    response = client.get(change_url(obj))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is None:
+            value = ""
+        if isinstance(value, bool):
+            if value:
+                data[name] = "on"
+            continue
+        data[name] = value
+    # Inline management forms, if any.
+    for formset in response.context.get("inline_admin_formsets", []):
+        management = formset.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+# --- Roles -----------------------------------------------------------------------------------------
+
+
+def test_editor_group_has_exactly_the_editing_permissions():
+    codenames = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
+    assert "change_county" in codenames and "add_event" in codenames and "add_snapshot" in codenames
+    assert "view_referenceload" in codenames and "add_referenceload" not in codenames
+    assert not {c for c in codenames if c.startswith("delete_")}
+    assert not {c for c in codenames if c.endswith(("_user", "_group", "_permission"))}
+
+
+def test_editor_cannot_manage_users_or_groups(editor_client):
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert editor_client.get(reverse("admin:auth_user_add")).status_code == 403
+
+
+def test_editor_cannot_delete_a_snapshot(editor_client):
+    snapshot = SnapshotFactory()
+    response = editor_client.post(
+        reverse("admin:counties_snapshot_delete", args=[snapshot.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert Snapshot.objects.filter(pk=snapshot.pk).exists()
+    bulk = editor_client.post(
+        reverse("admin:counties_snapshot_changelist"),
+        {"action": "delete_selected", "_selected_action": [snapshot.pk], "post": "yes"},
+    )
+    assert Snapshot.objects.filter(pk=snapshot.pk).exists()
+    assert bulk.status_code in (200, 302)
+
+
+def test_editor_cannot_delete_events_or_sources(editor_client):
+    event = EventFactory()
+    assert (
+        editor_client.post(
+            reverse("admin:counties_event_delete", args=[event.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert Event.objects.filter(pk=event.pk).exists()
+
+
+def test_staff_without_the_group_sees_nothing(client):
+    user = User.objects.create_user("staff-only", is_staff=True)
+    client.force_login(user)
+    assert client.get(reverse("admin:counties_county_changelist")).status_code == 403
+
+
+def test_editor_reaches_the_pages_that_are_theirs(editor_client):
+    for name in ["county", "agency", "agreement", "event", "source", "correction", "snapshot", "snapshotrow"]:
+        assert editor_client.get(reverse(f"admin:counties_{name}_changelist")).status_code == 200, name
+    assert editor_client.get(reverse("admin:counties_event_add")).status_code == 200
+    assert editor_client.get(reverse("admin:counties_snapshot_upload")).status_code == 200
+
+
+# --- Admin security headers ------------------------------------------------------------------------
+
+
+def test_every_admin_response_says_no_store(client, editor_client):
+    for response in [
+        client.get(reverse("admin:login")),
+        client.get(reverse("admin:index")),  # redirect to the login
+        client.get("/admin/no-such-page/"),
+        editor_client.get(reverse("admin:counties_county_changelist")),
+    ]:
+        cache_control = response.headers.get("Cache-Control", "")
+        assert "no-store" in cache_control and "private" in cache_control, response
+
+
+def test_login_is_locked_out_after_repeated_failures(client):
+    User.objects.create_user("target", password="the-right-password-42", is_staff=True)
+    url = reverse("admin:login")
+    statuses = [
+        client.post(url, {"username": "target", "password": "wrong"}, REMOTE_ADDR="203.0.113.9").status_code
+        for _ in range(5)
+    ]
+    assert statuses == [200, 200, 200, 200, 429]
+    locked = client.post(
+        url, {"username": "target", "password": "the-right-password-42"}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another address is not locked out by this one's failures.
+    other = client.post(
+        url, {"username": "target", "password": "the-right-password-42"}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert other.status_code == 302
+
+
+def test_a_lockout_does_not_shut_out_the_other_editors_behind_the_same_address(client):
+    """An office behind one public address: one editor's failures lock that editor's name only."""
+    User.objects.create_user("mistyper", password="the-right-password-42", is_staff=True)
+    User.objects.create_user("colleague", password="another-right-password-7", is_staff=True)
+    url = reverse("admin:login")
+    office = "203.0.113.20"
+    for _ in range(5):
+        client.post(url, {"username": "mistyper", "password": "wrong"}, REMOTE_ADDR=office)
+    locked = client.post(
+        url, {"username": "mistyper", "password": "the-right-password-42"}, REMOTE_ADDR=office
+    )
+    assert locked.status_code == 429
+    colleague = client.post(
+        url, {"username": "colleague", "password": "another-right-password-7"}, REMOTE_ADDR=office
+    )
+    assert colleague.status_code == 302
+
+
+# --- History with reasons, and revert ----------------------------------------------------------------
+
+
+def test_a_status_change_needs_a_reason_and_is_recorded(editor_client, editor):
+    county = CountyFactory(jail_status=County.JailStatus.UNKNOWN)
+    data = form_data(editor_client, county, jail_status="jail")
+    response = editor_client.post(change_url(county), data)
+    assert response.status_code == 200
+    assert "Say why you are changing this" in response.content.decode()
+    county.refresh_from_db()
+    assert county.jail_status == "unknown"
+
+    data["change_reason"] = "TCJS jail list of 2026-05-01"
+    response = editor_client.post(change_url(county), data)
+    assert response.status_code == 302
+    county.refresh_from_db()
+    assert county.jail_status == "jail"
+    latest = county.history.first()
+    assert latest.history_user == editor
+    assert latest.history_change_reason == "TCJS jail list of 2026-05-01"
+    assert latest.jail_status == "jail"
+
+
+def test_history_page_lists_who_and_why(editor_client):
+    source = SourceFactory(title="Original title")
+    data = form_data(editor_client, source, title="Better title", change_reason="Typo in the title")
+    assert editor_client.post(change_url(source), data).status_code == 302
+    page = editor_client.get(reverse("admin:counties_source_history", args=[source.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Typo in the title" in text and "editor1" in text
+
+
+def test_an_earlier_version_can_be_restored(editor_client):
+    event = EventFactory(summary="First wording of the event.")
+    data = form_data(editor_client, event, summary="A wrong edit.", change_reason="Trying a new wording")
+    assert editor_client.post(change_url(event), data).status_code == 302
+    event.refresh_from_db()
+    assert event.summary == "A wrong edit."
+    # The oldest history row is the first save, made by the factory.
+    original = event.history.earliest("history_date")
+    revert_url = reverse("admin:counties_event_simple_history", args=[event.pk, original.history_id])
+    page = editor_client.get(revert_url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, False)}
+    data = {k: ("on" if v is True else v) for k, v in data.items()}
+    response = editor_client.post(revert_url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    event.refresh_from_db()
+    assert event.summary == "First wording of the event."
+    assert event.history.first().history_change_reason == "Restored an earlier version from the history"
+
+
+# --- Concurrent edits ------------------------------------------------------------------------------
+
+
+def test_two_editors_saving_the_same_record_do_not_overwrite_each_other(client, editor):
+    other = User.objects.create_user("editor2", is_staff=True)
+    other.groups.add(Group.objects.get(name="Editor"))
+    source = SourceFactory(title="Minutes", publisher="Sample County")
+
+    client.force_login(editor)
+    mine = form_data(client, source, title="Minutes (mine)", change_reason="mine")
+    from django.test import Client
+
+    theirs_client = Client()
+    theirs_client.force_login(other)
+    theirs = form_data(theirs_client, source, publisher="Sample County Clerk", change_reason="theirs")
+
+    assert theirs_client.post(change_url(source), theirs).status_code == 302
+    response = client.post(change_url(source), mine)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Someone else saved this record while you were editing it" in text
+    assert "editor2" in text
+    source.refresh_from_db()
+    assert (source.title, source.publisher) == ("Minutes", "Sample County Clerk")
+    # Nothing the editor typed is lost: the form comes back with it ...
+    form = response.context["adminform"].form
+    assert form["title"].value() == "Minutes (mine)"
+    # ... armed with the new version, so saving again after checking is a deliberate choice.
+    again = {**mine, "version": form["version"].value()}
+    assert again["version"] == record_version(source)
+    assert client.post(change_url(source), again).status_code == 302
+    source.refresh_from_db()
+    assert source.title == "Minutes (mine)"
+
+
+def test_a_missing_version_token_is_a_conflict_not_an_overwrite(editor_client):
+    source = SourceFactory(title="Kept")
+    data = form_data(editor_client, source, title="Changed", change_reason="x")
+    data.pop("version")
+    response = editor_client.post(change_url(source), data)
+    assert response.status_code == 200
+    source.refresh_from_db()
+    assert source.title == "Kept"
+
+
+# --- Marking a county checked ------------------------------------------------------------------------
+
+
+def test_mark_checked_button_and_action(editor_client, editor):
+    county, other = CountyFactory(), CountyFactory()
+    response = editor_client.post(reverse("admin:counties_county_checked", args=[county.pk]))
+    assert response.status_code == 302
+    county.refresh_from_db()
+    assert county.last_verified_by == editor and county.last_verified_at is not None
+    assert county.history.first().history_change_reason == "Marked as checked"
+    assert editor_client.get(reverse("admin:counties_county_checked", args=[county.pk])).status_code == 405
+
+    editor_client.post(
+        reverse("admin:counties_county_changelist"),
+        {"action": "mark_checked", "_selected_action": [other.pk]},
+    )
+    other.refresh_from_db()
+    assert other.last_verified_by == editor
+
+
+# --- Resolving agencies ------------------------------------------------------------------------------
+
+
+def test_choosing_a_county_for_an_unresolved_agency_locks_it(editor_client):
+    agency = AgencyFactory(
+        county=None,
+        name="Smapleville Police",
+        unresolved_reason="County 'Smaple' not found",
+        county_raw="Smaple",
+    )
+    county = CountyFactory()
+    # The session also holds ICE's real unresolved agencies: search so this one is on the first page.
+    listed = editor_client.get(
+        reverse("admin:counties_agency_changelist") + "?attention=no-county&q=Smapleville"
+    )
+    assert agency.name in listed.content.decode()
+    data = form_data(editor_client, agency, county=county.pk, change_reason="Typo for Sample in ICE's list")
+    response = editor_client.post(change_url(agency), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    agency.refresh_from_db()
+    assert agency.county == county and agency.county_locked and agency.unresolved_reason == ""
+
+
+# --- Events ------------------------------------------------------------------------------------------
+
+
+def test_an_event_must_name_a_county_or_an_agency():
+    source = SourceFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Event.objects.create(date=datetime.date(2026, 1, 1), kind="vote", summary="x", source=source)
+
+
+def test_an_event_needs_a_source_and_starts_as_a_draft(editor_client):
+    county = CountyFactory()
+    url = reverse("admin:counties_event_add")
+    base = {"county": county.pk, "date": "2026-02-03", "kind": "vote", "summary": "The court voted to apply."}
+    response = editor_client.post(url, base)
+    assert response.status_code == 200
+    assert not Event.objects.filter(county=county).exists()
+    source = SourceFactory()
+    response = editor_client.post(url, {**base, "source": source.pk})
+    assert response.status_code == 302
+    event = Event.objects.get(county=county)
+    assert not event.is_published
+    assert event.history.first().history_change_reason == "Added"
+
+
+def test_event_without_county_or_agency_gets_a_clear_message(editor_client):
+    response = editor_client.post(
+        reverse("admin:counties_event_add"),
+        {"date": "2026-02-03", "kind": "vote", "summary": "Nobody.", "source": SourceFactory().pk},
+    )
+    assert response.status_code == 200
+    assert "Choose the county or the agency this event is about." in response.content.decode()
+
+
+def test_publish_action_records_history(editor_client):
+    event = EventFactory(is_published=False)
+    editor_client.post(
+        reverse("admin:counties_event_changelist"), {"action": "publish", "_selected_action": [event.pk]}
+    )
+    event.refresh_from_db()
+    assert event.is_published
+    assert event.history.first().history_change_reason == "Published"
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "ftp://x.org/a"]
+)
+def test_source_urls_must_be_http(editor_client, url):
+    response = editor_client.post(
+        reverse("admin:counties_source_add"), {"title": "t", "publisher": "p", "url": url}
+    )
+    assert response.status_code == 200
+    assert not Source.objects.filter(title="t", publisher="p").exists()
+
+
+def test_agency_names_stay_read_only_for_editors_where_imports_own_them(editor_client):
+    agency = AgencyFactory()
+    page = editor_client.get(change_url(agency))
+    assert "key" not in page.context["adminform"].form.fields
+    assert "county" in page.context["adminform"].form.fields
+
+
+def test_problem_rows_link_to_the_agency_to_fix(editor_client):
+    from counties.models import SnapshotRow
+
+    snapshot = SnapshotFactory()
+    SnapshotRow.objects.create(
+        snapshot=snapshot,
+        row_number=7,
+        data={"LAW ENFORCEMENT AGENCY": "Odd <b>Name</b> PD"},
+        problem="No county",
+    )
+    SnapshotRow.objects.create(snapshot=snapshot, row_number=8, data={"LAW ENFORCEMENT AGENCY": "Fine PD"})
+    html = editor_client.get(
+        reverse("admin:counties_snapshotrow_changelist") + f"?problem=yes&snapshot__id__exact={snapshot.pk}"
+    ).content.decode()
+    assert "Find the agency" in html and "q=Odd+%3Cb%3EName%3C%2Fb%3E+PD" in html
+    assert "Fine PD" not in html and "<b>Name</b>" not in html

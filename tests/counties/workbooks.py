@@ -1,0 +1,91 @@
+"""Small workbooks built like ICE's (openpyxl writes them; the site reads them with its own reader), and a
+few real counties for the importer to resolve to, so that importer tests run on an otherwise empty
+database."""
+
+import io
+from datetime import date, datetime
+
+import openpyxl
+
+from counties.models import County, Place, PlaceCounty, State
+
+PARTICIPATING = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "ADDENDUM"]
+PENDING = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "MOA"]
+MOA = "https://www.ice.gov/doclib/287gMOA/TestvillePDTX_TFM_MOA_01012026.pdf"
+
+# Real Texas counties (Census names and FIPS codes) the tests resolve ICE's county texts to.
+TEXAS_COUNTIES = {
+    "48113": "Dallas County", "48439": "Tarrant County", "48121": "Denton County", "48145": "Falls County",
+    "48187": "Guadalupe County", "48401": "Rusk County", "48123": "DeWitt County", "48283": "La Salle County",
+    "48281": "Lampasas County", "48339": "Montgomery County", "48397": "Rockwall County",
+    "48085": "Collin County", "48177": "Gonzales County", "48493": "Wilson County",
+}  # fmt: skip
+
+
+def texas_counties() -> dict[str, County]:
+    """Texas, its counties above, and the Census places the tests use (Splendora, Nixon)."""
+    texas, _ = State.objects.get_or_create(code="TX", defaults={"fips": "48", "name": "Texas"})
+    State.objects.get_or_create(code="OK", defaults={"fips": "40", "name": "Oklahoma"})
+    counties = {}
+    for fips, name in TEXAS_COUNTIES.items():
+        short = name.removesuffix(" County")
+        counties[name], _ = County.objects.get_or_create(
+            fips=fips,
+            defaults={"state": texas, "name": name, "short_name": short, "slug": name.lower().replace(" ", "-")},
+        )
+    for geoid, name, in_counties in (
+        ("4869620", "Splendora", ["Montgomery County"]),
+        ("4851384", "Nixon", ["Gonzales County", "Wilson County"]),
+    ):
+        place, _ = Place.objects.get_or_create(
+            geoid=geoid, defaults={"state": texas, "name": name, "full_name": f"{name} city", "kind": "city"}
+        )
+        for county in in_counties:
+            PlaceCounty.objects.get_or_create(place=place, county=counties[county])
+    return counties
+
+
+def workbook(rows, headers=PARTICIPATING, *, title="Sheet1", links=None, before=(), extra_sheets=()):
+    """An .xlsx like ICE's: `links` maps (row index, header) to a cell hyperlink."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for line in before:
+        sheet.append(line)
+    sheet.append(list(headers) + [None, None])  # ICE's sheets carry empty trailing columns
+    for i, row in enumerate(rows):
+        sheet.append(list(row))
+        for (row_index, header), target in (links or {}).items():
+            if row_index == i:
+                sheet.cell(row=sheet.max_row, column=list(headers).index(header) + 1).hyperlink = target
+    sheet.append([])
+    for name in extra_sheets:
+        book.create_sheet(name).append(["Total", "JEM"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def plain_workbook(*lines, title="Sheet1"):
+    book = openpyxl.Workbook()
+    book.active.title = title
+    for line in lines:
+        book.active.append(line)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def tf(agency, county="Dallas County", signed=datetime(2026, 1, 1), kind="Municipality", model="Task Force Model", moa="link"):
+    """A participating row (Texas)."""
+    return ["TEXAS", agency, kind, county, model, signed, moa, None]
+
+
+def pending_row(agency, county="Dallas County", kind="County", model="Jail Enforcement Model", state="TEXAS"):
+    return [state, agency, kind, county, model, "link pending"]
+
+
+def name(kind: str, day: date) -> str:
+    """ICE's own file name for a list of that day."""
+    prefix = "participatingAgencies" if kind == "participating" else "pendingAgencies"
+    return f"{prefix}{day:%m%d%Y}am.xlsx"

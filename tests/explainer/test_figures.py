@@ -1,0 +1,279 @@
+"""Figures drawn from the database for explainer pages: numbers equal the database's, queries are fixed."""
+
+import datetime
+import re
+from xml.etree import ElementTree
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from counties.models import Agency, Agreement, County, SnapshotRow, State
+from explainer import figures
+from explainer.content import Page, render_page
+from explainer.stats import SiteStats
+from tests.counties.factories import AgencyFactory, AgreementFactory, SnapshotFactory
+
+pytestmark = pytest.mark.django_db
+
+FAR = datetime.date(2031, 1, 1)  # after any shipped ICE list, so these are the newest
+SUFFIXES = [suffix for _model, suffix in figures.MODELS]
+
+
+def texas():
+    return State.objects.get_or_create(code="TX", defaults={"fips": "48", "name": "Texas"})[0]
+
+
+def row(snapshot, agreement, number):
+    return SnapshotRow.objects.create(snapshot=snapshot, row_number=number, data={}, agreement=agreement)
+
+
+@pytest.fixture
+def two_lists():
+    """Two made-up ICE lists: agreements in Testland and in Texas, a duplicate row and an unresolved row."""
+    first = SnapshotFactory(as_of=FAR)
+    second = SnapshotFactory(as_of=FAR + datetime.timedelta(days=30))
+    tx = texas()
+    zz_sheriff = AgencyFactory()
+    tx_police = AgencyFactory(state=tx, county=None, name="Testville PD", kind=Agency.Kind.POLICE)
+    zz_jail = AgreementFactory(
+        agency=zz_sheriff, model=Agreement.Model.JAIL, first_listed=first, last_listed=second
+    )
+    zz_task = AgreementFactory(agency=zz_sheriff, model=Agreement.Model.TASK_FORCE, first_listed=second)
+    tx_task = AgreementFactory(
+        agency=tx_police, model=Agreement.Model.TASK_FORCE, first_listed=first, last_listed=second
+    )
+    tx_warrant = AgreementFactory(agency=tx_police, model=Agreement.Model.WARRANT, first_listed=second)
+    for number, agreement in enumerate(
+        [zz_jail, tx_task, tx_task, None], start=1
+    ):  # tx_task twice, one unresolved
+        row(first, agreement, number)
+    for number, agreement in enumerate([zz_jail, zz_task, tx_task, tx_warrant], start=1):
+        row(second, agreement, number)
+    return first, second
+
+
+def test_growth_series_counts_agreements_per_list_by_model(two_lists):
+    first, second = two_lists
+    series = {point["as_of"]: point for point in figures.growth_series()}
+    assert series[first.as_of] == {
+        "as_of": first.as_of,
+        "all_jail": 1, "all_warrant": 0, "all_task_force": 1,
+        "tx_jail": 0, "tx_warrant": 0, "tx_task_force": 1,
+    }  # fmt: skip
+    assert series[second.as_of] == {
+        "as_of": second.as_of,
+        "all_jail": 1, "all_warrant": 1, "all_task_force": 2,
+        "tx_jail": 0, "tx_warrant": 1, "tx_task_force": 1,
+    }  # fmt: skip
+
+
+def test_growth_series_equals_independent_counts_for_every_list(two_lists):
+    series = figures.growth_series()
+    assert [point["as_of"] for point in series] == sorted(point["as_of"] for point in series)
+    for point in series:
+        for model, suffix in figures.MODELS:
+            rows = SnapshotRow.objects.filter(snapshot__as_of=point["as_of"], agreement__model=model)
+            assert point[f"all_{suffix}"] == rows.values("agreement").distinct().count()
+            tx_rows = rows.filter(agreement__agency__state__code="TX")
+            assert point[f"tx_{suffix}"] == tx_rows.values("agreement").distinct().count()
+
+
+def test_growth_series_is_one_query(two_lists, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        figures.growth_series()
+
+
+def test_growth_figure_draws_every_list_with_its_numbers(two_lists):
+    first, second = two_lists
+    with translation.override("en"):
+        html = str(figures.render_figure("growth"))
+    series = figures.growth_series()
+    # Two charts (nationwide, Texas), each with a bar and a table row per list.
+    assert html.count('<svg class="chart-svg"') == 2
+    assert html.count('role="img"') == 2
+    assert html.count("<title id=") == 2 and html.count("<desc id=") == 2
+    assert html.count('<th scope="row">') == 2 * len(series)
+    for svg in re.findall(r"<svg class=\"chart-svg\".*?</svg>", html, flags=re.S):
+        svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+        tree = ElementTree.fromstring(svg)  # noqa: S314 - our own server-rendered markup
+        assert tree.find("{http://www.w3.org/2000/svg}title").text  # well-formed, with a title
+    # Each segment is filled with a pattern (not colour alone) and named in words.
+    for suffix in SUFFIXES:
+        assert f'id="fill-all-{suffix}"' in html and f'id="fill-tx-{suffix}"' in html
+    legend = re.findall(r'<ul class="chart-legend">(.*?)</ul>', html, flags=re.S)
+    assert len(legend) == 2
+    assert [
+        re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li>(.*?)</li>", legend[0], flags=re.S)
+    ] == [
+        "Jail Enforcement",
+        "Warrant Service Officer",
+        "Task Force",
+    ]
+    nationwide, texas_chart = html.split('<figure class="chart" id="chart-tx"')
+    label = second.as_of.strftime("%m/%d/%Y")
+    # Nationwide second list: 1 jail, 1 warrant, 2 task force, total 4.
+    row_start = f'<time datetime="{second.as_of.isoformat()}">{label}</time></th>'
+    assert row_start + "<td>1</td><td>1</td><td>2</td><td>4</td>" in nationwide
+    # Texas second list: 0 jail, 1 warrant, 1 task force, total 2.
+    assert row_start + "<td>0</td><td>1</td><td>1</td><td>2</td>" in texas_chart
+    assert f"{label}: Task Force 2</title>" in nationwide
+
+
+def test_growth_figure_in_spanish_writes_dates_the_spanish_way(two_lists):
+    _first, second = two_lists
+    with translation.override("es"):
+        html = str(figures.render_figure("growth"))
+    assert f">{second.as_of:%d/%m/%Y}</time>" in html
+    assert "Acuerdos 287(g) en cada lista de ICE" in html
+
+
+def test_growth_figure_without_any_list_says_so(monkeypatch):
+    monkeypatch.setattr(figures, "growth_series", lambda: [])
+    with translation.override("en"):
+        html = str(figures.render_figure("growth"))
+    assert "<svg" not in html
+    assert "No ICE list has been loaded yet" in html
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0, (1, 1)), (3, (3, 1)), (4, (4, 1)), (135, (150, 50)), (387, (400, 100)), (1843, (2000, 500))],
+)
+def test_nice_ceiling(value, expected):
+    assert figures._nice_ceiling(value) == expected
+
+
+def test_bars_are_scaled_to_the_axis(two_lists):
+    chart = figures._chart(figures.growth_series(), "all")
+    top = max(bar.total for bar in chart["bars"])
+    plot_w = figures.WIDTH - figures.LABEL_W - figures.TOTAL_W
+    assert [bar.y for bar in chart["bars"]] == [
+        figures.TOP_PAD + i * figures.ROW_H for i in range(len(chart["bars"]))
+    ]
+    assert chart["height"] == figures.TOP_PAD + len(chart["bars"]) * figures.ROW_H + figures.AXIS_H
+    for bar in chart["bars"]:
+        assert bar.end == pytest.approx(
+            figures.LABEL_W + bar.total * plot_w / figures._nice_ceiling(top)[0], abs=0.05
+        )
+        assert sum(segment.value for segment in bar.segments) == bar.total
+        assert bar.end <= figures.WIDTH - figures.TOTAL_W + 0.01
+
+
+def dallas_area_agencies():
+    """A newest ICE list with only made-up agreements: shipped Texas agreements are then no longer listed."""
+    snapshot = SnapshotFactory(as_of=FAR)
+    tx = texas()
+    Agreement.objects.filter(agency__state=tx).update(is_current=False)
+    dallas = County.objects.get(state=tx, slug="dallas-county")
+    tarrant = County.objects.get(state=tx, slug="tarrant-county")
+    sheriff = AgencyFactory(state=tx, county=dallas, name="Made-up Dallas Sheriff", kind=Agency.Kind.SHERIFF)
+    police = AgencyFactory(state=tx, county=tarrant, name="Made-up Tarrant City PD", kind=Agency.Kind.POLICE)
+    AgreementFactory(
+        agency=sheriff,
+        model=Agreement.Model.TASK_FORCE,
+        first_listed=snapshot,
+        signed=datetime.date(2030, 12, 2),
+    )
+    AgreementFactory(agency=police, model=Agreement.Model.WARRANT, first_listed=snapshot)
+    older = SnapshotFactory(as_of=datetime.date(2030, 12, 1))
+    rockwall = County.objects.get(state=tx, slug="rockwall-county")
+    former = AgencyFactory(
+        state=tx, county=rockwall, name="Made-up Rockwall Sheriff", kind=Agency.Kind.SHERIFF
+    )
+    AgreementFactory(agency=former, model=Agreement.Model.JAIL, first_listed=older, is_current=False)
+    return snapshot
+
+
+def test_dallas_area_table_shows_each_county_from_the_newest_list(django_assert_num_queries):
+    dallas_area_agencies()
+    with translation.override("en"), django_assert_num_queries(3):
+        html = str(figures.render_figure("dallas-area"))
+    assert "What ICE's list of Jan. 1, 2031 shows for the Dallas area</figcaption>" in html
+    rows = html.split('<th scope="row">')[1:]
+    assert len(rows) == len(figures.DALLAS_AREA)
+    for slug, table_row in zip(figures.DALLAS_AREA, rows, strict=True):
+        assert f'href="/counties/tx/{slug}/"' in table_row
+    dallas_row, tarrant_row = rows[0], rows[1]
+    assert "Task Force (signed Dec. 2, 2030)" in dallas_row
+    assert "Made-up Tarrant City PD: Warrant Service Officer" in tarrant_row
+    assert "No agreement on this list." in tarrant_row
+    rockwall_row = rows[figures.DALLAS_AREA.index("rockwall-county")]
+    assert "No agreement on this list. Jail Enforcement: last listed Dec. 1, 2030." in " ".join(
+        rockwall_row.split()
+    )
+
+
+def test_dallas_area_table_in_spanish_links_to_spanish_county_pages():
+    dallas_area_agencies()
+    with translation.override("es"):
+        html = str(figures.render_figure("dallas-area"))
+    assert 'href="/es/counties/tx/dallas-county/"' in html
+    assert "Grupo de trabajo" in html or "Task Force" in html
+
+
+# --- figures inside explainer pages ---------------------------------------------------------------------
+
+
+def page_html(client, lang, slug):
+    with translation.override(lang):
+        url = reverse("explainer:page", args=[slug])
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_history_page_draws_the_chart_with_the_database_numbers(
+    client, two_lists, lang, django_assert_num_queries
+):
+    with django_assert_num_queries(5):  # data version, three for the stats, one for the chart
+        html = page_html(client, lang, "history")
+    assert "<p><figure" not in html and html.count('<figure class="chart"') == 2
+    series = figures.growth_series()
+    tables = re.findall(r"<tbody>(.*?)</tbody>", html, flags=re.S)
+    assert len(tables) == 2
+    for scope, table in zip(figures.SCOPES, tables, strict=True):
+        cells = re.findall(r'<time datetime="([\d-]+)">[^<]*</time></th>((?:<td>[\d,]+</td>)+)', table)
+        assert [iso for iso, _cells in cells] == [point["as_of"].isoformat() for point in series]
+        for (_iso, row_cells), point in zip(cells, series, strict=True):
+            counts = [int(c.replace(",", "")) for c in re.findall(r"<td>([\d,]+)</td>", row_cells)]
+            expected = [point[f"{scope}_{suffix}"] for suffix in SUFFIXES]
+            assert counts == [*expected, sum(expected)]
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_dallas_area_page_shows_the_table_in_fixed_queries(client, lang, django_assert_num_queries):
+    dallas_area_agencies()
+    with django_assert_num_queries(7):  # data version, three for the stats, three for the table
+        html = page_html(client, lang, "dallas-area")
+    assert "<p><figure" not in html
+    prefix = "/es" if lang == "es" else ""
+    for slug in figures.DALLAS_AREA:
+        assert f'href="{prefix}/counties/tx/{slug}/"' in html
+    assert "Made-up Tarrant City PD" in html
+
+
+def render(body):
+    page = Page(
+        slug="history",
+        lang="en",
+        title="T",
+        description="D",
+        reviewed=datetime.date(2026, 1, 1),
+        order=1,
+        body=body,
+    )
+    return render_page(page, SiteStats())
+
+
+def test_a_figure_must_stand_alone_and_be_known(db):
+    alone = render("Text.\n\n[[figure:growth]]\n\nMore text.")
+    assert (
+        alone.errors == [] and "<p><figure" not in str(alone.html) and "<p>More text.</p>" in str(alone.html)
+    )
+    inline = render("See [[figure:growth]] here.")
+    assert inline.errors == ["[[figure:growth]] must be a paragraph of its own"]
+    unknown = render("[[figure:no-such-thing]]")
+    assert unknown.errors == ["unknown figure [[figure:no-such-thing]]"]
+    assert "content-error" in str(unknown.html)

@@ -1,0 +1,133 @@
+"""Open-data files stream, parse, keep their columns, and guard against spreadsheet formulas."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.urls import reverse
+
+from counties.models import Agreement, County, Snapshot, SnapshotRow
+from counties.share.opendata import DATASETS, csv_safe
+from tests.counties.factories import AgencyFactory, AgreementFactory, CountyFactory, SnapshotFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def download(client, name, fmt):
+    response = client.get(reverse("data:file", args=[name, fmt]))
+    assert response.status_code == 200
+    assert response.streaming
+    assert f'filename="287g-{name}.{fmt}"' in response["Content-Disposition"]
+    assert "max-age=3600" in response["Cache-Control"] and "public" in response["Cache-Control"]
+    assert not response.cookies
+    return b"".join(response.streaming_content).decode()
+
+
+@pytest.fixture
+def sample():
+    snapshot = SnapshotFactory(as_of=datetime.date(2091, 1, 1))
+    county = CountyFactory(name="Sample County")
+    sheriff = AgencyFactory(county=county, state=county.state, name="=HYPERLINK(evil) Sheriff's Office")
+    AgreementFactory(agency=sheriff, model="jail", first_listed=snapshot)
+    AgreementFactory(agency=sheriff, model="warrant", first_listed=snapshot)
+    return county
+
+
+def test_counties_csv_has_one_row_per_county_with_the_documented_columns(client, sample):
+    rows = list(csv.reader(io.StringIO(download(client, "counties", "csv"))))
+    assert rows[0] == DATASETS["counties"].column_names
+    assert rows[0][:4] == ["fips", "state", "name", "status"]
+    assert len(rows) - 1 == County.objects.count()
+    assert len({row[0] for row in rows[1:]}) == len(rows) - 1  # one row per FIPS code
+    by_fips = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    mine = by_fips[sample.fips]
+    assert mine["status"] == "sheriff"
+    assert mine["sheriff_models"] == "jail;warrant"
+    assert mine["as_of"] == "2091-01-01"
+    assert mine["sb8_applies"] == "no"
+    assert mine["url"].endswith("/counties/zz/sample-county/")
+
+
+def test_agreements_csv_guards_formulas_and_keeps_stable_ids(client, sample):
+    rows = list(csv.DictReader(io.StringIO(download(client, "agreements", "csv"))))
+    assert len(rows) == Agreement.objects.count()
+    mine = [row for row in rows if row["county_fips"] == sample.fips]
+    assert [row["model"] for row in mine] == ["jail", "warrant"]
+    assert all(row["agency"].startswith("'=HYPERLINK") for row in mine)
+    agreement = Agreement.objects.get(agency__county=sample, model="jail")
+    assert mine[0]["id"] == f"{agreement.agency.key}/jail"
+    assert mine[0]["first_listed"] == "2091-01-01" and mine[0]["is_current"] == "True"
+
+
+def test_json_files_parse_with_metadata(client, sample):
+    data = json.loads(download(client, "counties", "json"))
+    assert data["dataset"] == "counties"
+    assert data["data_as_of"] == "2091-01-01"
+    assert data["columns"] == DATASETS["counties"].column_names
+    assert len(data["rows"]) == County.objects.count()
+    assert {row["fips"]: row["status"] for row in data["rows"]}[sample.fips] == "sheriff"
+    agreements = json.loads(download(client, "agreements", "json"))
+    assert len(agreements["rows"]) == Agreement.objects.count()
+    snapshots = json.loads(download(client, "snapshots", "json"))
+    assert [row["as_of"] for row in snapshots["rows"]][-1] == "2091-01-01"
+    assert len(snapshots["rows"]) == Snapshot.objects.count()
+
+
+def test_snapshot_csv_is_oldest_first(client, sample):
+    rows = list(csv.DictReader(io.StringIO(download(client, "snapshots", "csv"))))
+    dates = [row["as_of"] for row in rows]
+    assert dates == sorted(dates) and dates[-1] == "2091-01-01"
+
+
+def test_empty_database_gives_header_only_files(client):
+    # The session loaded the shipped data; empty it inside this test's transaction.
+    SnapshotRow.objects.all().delete()
+    Agreement.objects.all().delete()
+    Snapshot.objects.all().delete()
+    County.objects.all().delete()
+    assert download(client, "counties", "csv").strip() == ",".join(DATASETS["counties"].column_names)
+    assert json.loads(download(client, "snapshots", "json"))["rows"] == []
+
+
+def test_unknown_file_is_404(client):
+    assert client.get("/data/people.csv").status_code == 404
+    assert client.get("/data/counties.xlsx").status_code == 404
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1"])
+def test_csv_safe_prefixes_formula_starts(value):
+    assert csv_safe(value) == "'" + value
+
+
+def test_csv_safe_leaves_plain_values():
+    assert csv_safe("Dallas County") == "Dallas County"
+    assert csv_safe(-1) == -1
+    assert csv_safe(None) is None
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_data_page_documents_columns_in_both_languages(client, prefix):
+    response = client.get(prefix + "/data/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for dataset in DATASETS.values():
+        for column in dataset.column_names:
+            assert f"<code>{column}</code>" in html
+    assert f'href="{prefix}/data/counties.csv"' in html and f'href="{prefix}/data/snapshots.json"' in html
+    assert "CC0" in html
+    assert 'type="application/atom+xml"' in html
+    assert not response.cookies
+
+
+def test_county_statuses_match_county_status_in_fixed_queries(sample, django_assert_max_num_queries):
+    from counties.status import county_status, county_statuses
+
+    counties = list(County.objects.select_related("state").filter(state__code="ZZ"))
+    with django_assert_max_num_queries(2):
+        bulk = list(county_statuses(counties))
+    for status in bulk:
+        one = county_status(status.county)
+        assert (status.code, status.sheriff_models, status.as_of) == (one.code, one.sheriff_models, one.as_of)
+    assert {s.county: s.code for s in bulk}[sample] == "sheriff"
