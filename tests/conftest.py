@@ -81,6 +81,16 @@ def shipped(_shipped_session, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _english_urls():
+    """A request under /es/ leaves Spanish active in the thread; tests reverse() English URLs."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     """Tests render templates without running collectstatic first, except where a test says otherwise."""
     settings.STORAGES = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.db import transaction
@@ -99,36 +99,27 @@ def load_shipped_data(*, force: bool = False, lists: list[ShippedList] | None = 
         superseded = {
             s.pk: s for s in held.values() if s.origin == Snapshot.Origin.SHIPPED and s.sha256 not in shipped_shas
         }
-        taken = {(s.kind, s.as_of) for s in held.values()}
-        waiting = []
+        if superseded:  # out of the way of the archive's list of the same day; removed after the rebuild
+            for offset, snapshot in enumerate(superseded.values()):
+                Snapshot.objects.filter(pk=snapshot.pk).update(as_of=date(1900, 1, 1) + timedelta(days=offset))
         for entry in wanted:
             snapshot = held.get(entry.sha256)
             if snapshot is None:
-                waiting.append(entry)
+                _keep(entry)
+                report.lists_added += 1
             elif snapshot.unchanged_through is None or snapshot.unchanged_through < entry.unchanged_through:
                 snapshot.unchanged_through = entry.unchanged_through
                 snapshot.save(update_fields=["unchanged_through"])
                 report.confirmed += 1
-        for entry in [e for e in waiting if (e.kind, e.as_of) not in taken]:
-            _keep(entry)
-            report.lists_added += 1
-        blocked = [e for e in waiting if (e.kind, e.as_of) in taken]
-        if superseded:
-            write_plan(build_plan(exclude=set(superseded)), reason="ICE lists replaced by the shipped archive")
-            Snapshot.objects.filter(pk__in=superseded).delete()
-            report.lists_removed += len(superseded)
-            taken = set(Snapshot.objects.values_list("kind", "as_of"))
-        for entry in blocked:
-            if (entry.kind, entry.as_of) in taken:
-                raise ValueError(f"A different ICE list dated {entry.as_of} is already held; it is not the shipped one.")
-            _keep(entry)
-            report.lists_added += 1
-        if report.lists_added or report.lists_removed or force:
-            plan = build_plan()
+        if report.lists_added or superseded or force:
+            plan = build_plan(exclude=set(superseded))
             stats = write_plan(plan, reason="ICE lists shipped with the site loaded")
             report.history = str(stats)
             if log:
                 log(f"history worked out in {plan.seconds:.1f} s; {stats}")
+        if superseded:
+            Snapshot.objects.filter(pk__in=superseded).delete()
+            report.lists_removed = len(superseded)
     report.seconds = time.monotonic() - started
     return report
 

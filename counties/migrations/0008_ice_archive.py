@@ -139,14 +139,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'ICE list rows',
             },
         ),
-        migrations.RemoveField(
-            model_name='snapshotrow',
-            name='agreement',
-        ),
-        migrations.RemoveField(
-            model_name='snapshotrow',
-            name='snapshot',
-        ),
         migrations.AlterModelOptions(
             name='snapshot',
             options={'get_latest_by': 'as_of', 'ordering': ['-as_of', 'kind']},
@@ -350,6 +342,15 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['-date'], name='change_date'),
         ),
         migrations.RunPython(keep_rows_on_snapshots, migrations.RunPython.noop),
+        migrations.RemoveConstraint(model_name='snapshotrow', name='row_unique_per_snapshot'),
+        migrations.RemoveField(
+            model_name='snapshotrow',
+            name='agreement',
+        ),
+        migrations.RemoveField(
+            model_name='snapshotrow',
+            name='snapshot',
+        ),
         migrations.DeleteModel(
             name='SnapshotRow',
         ),

@@ -131,13 +131,13 @@ def test_headline_and_text_in_each_language(texas):
 def test_constant_number_of_queries(texas, django_assert_num_queries):
     rows = [tf(f"Agency {i} PD") for i in range(6)]
     load(("participating", D(2026, 1, 5), [tf("Keep PD")]), ("participating", D(2026, 2, 5), [tf("Keep PD"), *rows]),
-         ("participating", D(2026, 3, 5), [tf("Keep PD"), tf("Also PD")]), ("participating", D(2026, 4, 5), [tf("Keep PD"), *rows]))  # fmt: skip
+         ("participating", D(2026, 3, 5), [tf("Keep PD"), tf("Also PD")]), ("participating", D(2026, 4, 5), [tf("Keep PD", signed=D(2026, 1, 2)), *rows]))  # fmt: skip
     county = County.objects.get(name="Dallas County")
     for _ in range(6):
         EventFactory(county=county)
     with django_assert_num_queries(2):
         items = recent_changes(county=county)
         [(item.headline, item.source_title, item.county.state.code) for item in items]
-    # 6 agreements x (listed, delisted, relisted) + Keep PD on the oldest list + Also PD (listed, delisted)
-    # + 6 events
-    assert len(items) == 27
+    # 6 agreements x (listed, delisted, relisted) + Keep PD (on the oldest list, date corrected) + Also PD
+    # (listed, delisted) + 6 events
+    assert len(items) == 28

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from counties.models import Agency, County
+from tests.pages import page_text
 from tests.counties.factories import (
     AgencyFactory,
     AgreementFactory,
@@ -21,24 +22,10 @@ from tests.counties.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _english_urls():
-    """A request under /es/ leaves Spanish active in the thread; these tests reverse() English URLs."""
-    translation.activate("en")
-    yield
-    translation.activate("en")
-
-
 @pytest.fixture
 def newest():
     """A snapshot newer than any shipped one, so factory agreements are 'on ICE's newest list'."""
     return SnapshotFactory(as_of=datetime.date(2030, 1, 2))
-
-
-def page_text(response) -> str:
-    """The page's words as a reader sees them: tags dropped, entities decoded, whitespace collapsed."""
-    body = re.sub(r"<[^>]*>", "", response.content.decode())
-    return " ".join(html.unescape(body).split())
 
 
 def county_url(county):

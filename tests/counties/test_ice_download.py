@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 
 from counties.importers.download import newest_workbook_link
 from counties.models import Snapshot
-from tests.test_ice_import import tf, workbook
+from tests.counties.workbooks import tf, workbook
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 
 from counties.geo import state_shapes
 from counties.models import County
-from tests.test_county_pages import _english_urls, page_text  # noqa: F401 (autouse fixture)
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 

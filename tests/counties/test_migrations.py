@@ -1,48 +1,101 @@
-"""Data migrations that fix what an earlier version of the importer stored."""
+"""Data migrations, run on a database as an earlier version left it: migrate back, add the old kind of
+data, migrate forward, then load the shipped archive over it."""
 
 import importlib
+from datetime import date
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
-from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.executor import MigrationExecutor
 
-from counties.models import Agency, County, SnapshotRow
+from counties.importers.lists import decode_rows
+from counties.importers.shipped import load_shipped_data, shipped_lists
+from counties.models import Agency, Agreement, Snapshot
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
-MIGRATION = "0007_unassign_near_spelling_matches"
-unassign = importlib.import_module(f"counties.migrations.{MIGRATION}").unassign
-
-
-def migration_apps():
-    """The models as that migration sees them (no simple-history signals, as when `migrate` runs it)."""
-    return MigrationLoader(connection).project_state(("counties", MIGRATION)).apps
+OLD_SHIPPED_2025_08_01 = "ad4b05beec83fca8057f124e0198496bc60873b72690165849f3223e2b680a22"  # the day's am version
 
 
-def test_0007_takes_back_a_county_guessed_from_a_near_spelling():
-    """As a database loaded before the change had it: the cooperative in Worth County, rows unproblematic."""
-    cooperative = Agency.objects.get(name="North County Police Cooperative")
-    worth = County.objects.get(state__code="MO", name="Worth County")
-    Agency.objects.filter(pk=cooperative.pk).update(county=worth, unresolved_reason="")
-    rows = SnapshotRow.objects.filter(agreement__agency=cooperative)
-    rows.update(problem="")
-    history_before = cooperative.history.count()
+def state_at(migration):
+    executor = MigrationExecutor(connection)
+    executor.migrate([("counties", migration)])
+    return MigrationExecutor(connection).loader.project_state(("counties", migration)).apps
 
-    unassign(migration_apps(), None)
 
+@pytest.fixture
+def at_0007():
+    apps = state_at("0007_unassign_near_spelling_matches")
+    yield apps
+    call_command("migrate", verbosity=0)
+
+
+def _old_data(apps):
+    State, County = apps.get_model("counties", "State"), apps.get_model("counties", "County")
+    Snapshot_, Agency_ = apps.get_model("counties", "Snapshot"), apps.get_model("counties", "Agency")
+    Agreement_, Row = apps.get_model("counties", "Agreement"), apps.get_model("counties", "SnapshotRow")
+    texas = State.objects.create(fips="48", code="TX", name="Texas")
+    missouri = State.objects.create(fips="29", code="MO", name="Missouri")
+    denton = County.objects.create(fips="48121", state=texas, name="Denton County", short_name="Denton", slug="denton-county")
+    County.objects.create(fips="29227", state=missouri, name="Worth County", short_name="Worth", slug="worth-county")
+    old = Snapshot_.objects.create(as_of=date(2025, 8, 1), sha256=OLD_SHIPPED_2025_08_01, filename="participating-2025-08-01.xlsx")
+    sheriff = Agency_.objects.create(
+        key="tx:denton county sheriffs office", name="Denton County Sheriff's Office", kind="sheriff", state=texas, county=denton
+    )
+    agreement = Agreement_.objects.create(agency=sheriff, model="jail", signed=date(2025, 7, 29), first_listed=old, last_listed=old)
+    Row.objects.create(
+        snapshot=old,
+        row_number=2,
+        agreement=agreement,
+        data={
+            "STATE": "TEXAS", "LAW ENFORCEMENT AGENCY": "Denton County Sheriff's Office", "TYPE": "County",
+            "COUNTY": "Denton County", "SUPPORT TYPE": "Jail Enforcement Model", "SIGNED": "2025-07-29",
+            "MOA": "link", "MOA link": "https://www.ice.gov/doclib/287gMOA/DentonCoSOTX_JEM_MOA.pdf",
+        },
+    )  # fmt: skip
+    return agreement.pk
+
+
+def test_0007_takes_back_a_county_guessed_from_a_near_spelling(at_0007):
+    apps = at_0007
+    unassign = importlib.import_module("counties.migrations.0007_unassign_near_spelling_matches").unassign
+    _old_data(apps)
+    Agency_ = apps.get_model("counties", "Agency")
+    worth = apps.get_model("counties", "County").objects.get(name="Worth County")
+    cooperative = Agency_.objects.create(
+        key="mo:north county police cooperative", name="North County Police Cooperative", state=worth.state,
+        county=worth, county_raw="North County",
+    )  # fmt: skip
+    kept = Agency_.objects.create(key="mo:other", name="Other", state=worth.state, county=worth, county_raw="North County", county_locked=True)
+    snapshot = apps.get_model("counties", "Snapshot").objects.get()
+    agreement = apps.get_model("counties", "Agreement").objects.create(agency=cooperative, model="task-force", first_listed=snapshot, last_listed=snapshot)
+    apps.get_model("counties", "SnapshotRow").objects.create(snapshot=snapshot, row_number=3, agreement=agreement, data={"COUNTY": "North County"})
+    unassign(apps, None)
     cooperative.refresh_from_db()
-    assert cooperative.county is None
-    assert "closest spelling: Worth County" in cooperative.unresolved_reason
-    assert rows.exists() and all(row.problem == cooperative.unresolved_reason for row in rows)
-    assert cooperative.history.count() == history_before + 1
-    snapshot = rows.first().snapshot
-    assert snapshot.rows_unresolved == snapshot.rows.exclude(problem="").count()
+    kept.refresh_from_db()
+    assert cooperative.county is None and "closest spelling: Worth County" in cooperative.unresolved_reason
+    assert kept.county == worth  # an editor's choice stays
 
 
-def test_0007_keeps_a_county_an_editor_chose():
-    cooperative = Agency.objects.get(name="North County Police Cooperative")
-    worth = County.objects.get(state__code="MO", name="Worth County")
-    Agency.objects.filter(pk=cooperative.pk).update(county=worth, county_locked=True, unresolved_reason="")
-    unassign(migration_apps(), None)
-    cooperative.refresh_from_db()
-    assert cooperative.county == worth
+def test_a_database_of_the_old_17_lists_moves_to_the_archive(at_0007):
+    agreement_pk = _old_data(at_0007)
+    call_command("migrate", verbosity=0)
+
+    old = Snapshot.objects.get(sha256=OLD_SHIPPED_2025_08_01)
+    assert (old.origin, old.kind, old.unchanged_through) == ("shipped", "participating", date(2025, 8, 1))
+    rows = decode_rows(old.data.rows)
+    assert rows == [[2, "TEXAS", "Denton County Sheriff's Office", "County", "Denton County", "Jail Enforcement Model",
+                     "2025-07-29", "", "https://www.ice.gov/doclib/287gMOA/DentonCoSOTX_JEM_MOA.pdf", ""]]  # fmt: skip
+    assert Agreement.objects.get().public_id == "tx:denton county sheriffs office/jail"
+
+    # The archive's list of the same day (its pm version, 882 rows) replaces the old copy; the agreement
+    # keeps its row (and history), now worked out from the archive.
+    archive = [e for e in shipped_lists() if e.kind == "participating" and e.as_of == date(2025, 8, 1)]
+    report = load_shipped_data(lists=archive)
+    assert (report.lists_added, report.lists_removed) == (1, 1)
+    assert not Snapshot.objects.filter(sha256=OLD_SHIPPED_2025_08_01).exists()
+    assert Snapshot.objects.get().rows_read == 882
+    denton = Agreement.objects.get(agency__key="tx:denton county sheriffs office", model="jail")
+    assert denton.pk == agreement_pk and denton.first_listed.as_of == date(2025, 8, 1)
+    assert Agency.objects.filter(key="tx:denton county sheriffs office").count() == 1

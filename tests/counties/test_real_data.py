@@ -6,7 +6,7 @@ import pytest
 
 from counties.models import Agency, County, Snapshot
 from counties.status import Status, county_status
-from tests.test_county_pages import _english_urls, page_text  # noqa: F401 (autouse fixture)
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 

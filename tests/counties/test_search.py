@@ -8,7 +8,7 @@ from django.urls import reverse
 from counties.search import char_mask, get_index, normalize, search
 from counties.text import edit_distance
 from tests.counties.factories import AgencyFactory, AgreementFactory, SnapshotFactory
-from tests.test_county_pages import _english_urls, page_text  # noqa: F401 (autouse fixture)
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 

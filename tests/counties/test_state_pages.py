@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from counties.models import Agency, Snapshot
 from tests.counties.factories import AgencyFactory, AgreementFactory, CountyFactory, SnapshotFactory, StateFactory
-from tests.test_county_pages import _english_urls, page_text  # noqa: F401 (autouse fixture)
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 

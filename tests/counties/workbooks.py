@@ -18,7 +18,8 @@ TEXAS_COUNTIES = {
     "48113": "Dallas County", "48439": "Tarrant County", "48121": "Denton County", "48145": "Falls County",
     "48187": "Guadalupe County", "48401": "Rusk County", "48123": "DeWitt County", "48283": "La Salle County",
     "48281": "Lampasas County", "48339": "Montgomery County", "48397": "Rockwall County",
-    "48085": "Collin County", "48177": "Gonzales County", "48493": "Wilson County",
+    "48085": "Collin County", "48177": "Gonzales County", "48493": "Wilson County", "48139": "Ellis County",
+    "48257": "Kaufman County", "48251": "Johnson County", "48367": "Parker County",
 }  # fmt: skip
 
 

@@ -8,48 +8,45 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from counties.models import Agency, Agreement, County, SnapshotRow, State
+from counties.importers.ice import import_list
+from counties.importers.lists import model_from
+from counties.models import Snapshot
+from counties.text import fold
 from explainer import figures
 from explainer.content import Page, render_page
 from explainer.stats import SiteStats
-from tests.counties.factories import AgencyFactory, AgreementFactory, SnapshotFactory
+from tests.counties.workbooks import name, texas_counties, tf, workbook
 
 pytestmark = pytest.mark.django_db
 
-FAR = datetime.date(2031, 1, 1)  # after any shipped ICE list, so these are the newest
 SUFFIXES = [suffix for _model, suffix in figures.MODELS]
+FIRST, SECOND = datetime.date(2026, 6, 1), datetime.date(2026, 7, 1)
 
 
-def texas():
-    return State.objects.get_or_create(code="TX", defaults={"fips": "48", "name": "Texas"})[0]
+def load(day, rows):
+    result = import_list(workbook(rows), filename=name("participating", day), allow_large_drop=True)
+    assert result.outcome == "imported", result.summary()
+    return result.snapshot
 
 
-def row(snapshot, agreement, number):
-    return SnapshotRow.objects.create(snapshot=snapshot, row_number=number, data={}, agreement=agreement)
+def ok(agency, model):
+    return ["OKLAHOMA", agency, "County", "#N/A", model, datetime.datetime(2026, 1, 1), "link", None]
 
 
 @pytest.fixture
 def two_lists():
-    """Two made-up ICE lists: agreements in Testland and in Texas, a duplicate row and an unresolved row."""
-    first = SnapshotFactory(as_of=FAR)
-    second = SnapshotFactory(as_of=FAR + datetime.timedelta(days=30))
-    tx = texas()
-    zz_sheriff = AgencyFactory()
-    tx_police = AgencyFactory(state=tx, county=None, name="Testville PD", kind=Agency.Kind.POLICE)
-    zz_jail = AgreementFactory(
-        agency=zz_sheriff, model=Agreement.Model.JAIL, first_listed=first, last_listed=second
-    )
-    zz_task = AgreementFactory(agency=zz_sheriff, model=Agreement.Model.TASK_FORCE, first_listed=second)
-    tx_task = AgreementFactory(
-        agency=tx_police, model=Agreement.Model.TASK_FORCE, first_listed=first, last_listed=second
-    )
-    tx_warrant = AgreementFactory(agency=tx_police, model=Agreement.Model.WARRANT, first_listed=second)
-    for number, agreement in enumerate(
-        [zz_jail, tx_task, tx_task, None], start=1
-    ):  # tx_task twice, one unresolved
-        row(first, agreement, number)
-    for number, agreement in enumerate([zz_jail, zz_task, tx_task, tx_warrant], start=1):
-        row(second, agreement, number)
+    """Two made-up ICE lists: agreements in Oklahoma and in Texas, a duplicate row and an unresolved row."""
+    texas_counties()
+    first = load(FIRST, [
+        ok("Sample County Sheriff's Office", "Jail Enforcement Model"),
+        tf("Testville PD"), tf("Testville PD"),  # the same agreement twice
+        ["ATLANTIS", "Nowhere PD", "", "", "Task Force Model", None, "link", None],  # unresolved
+    ])  # fmt: skip
+    second = load(SECOND, [
+        ok("Sample County Sheriff's Office", "Jail Enforcement Model"),
+        ok("Sample County Sheriff's Office", "Task Force Model"),
+        tf("Testville PD"), tf("Testville PD", model="Warrant Service Officer"),
+    ])  # fmt: skip
     return first, second
 
 
@@ -72,11 +69,22 @@ def test_growth_series_equals_independent_counts_for_every_list(two_lists):
     series = figures.growth_series()
     assert [point["as_of"] for point in series] == sorted(point["as_of"] for point in series)
     for point in series:
+        rows = Snapshot.objects.get(as_of=point["as_of"]).rows()
         for model, suffix in figures.MODELS:
-            rows = SnapshotRow.objects.filter(snapshot__as_of=point["as_of"], agreement__model=model)
-            assert point[f"all_{suffix}"] == rows.values("agreement").distinct().count()
-            tx_rows = rows.filter(agreement__agency__state__code="TX")
-            assert point[f"tx_{suffix}"] == tx_rows.values("agreement").distinct().count()
+            listed = {(r[1], fold(r[2])) for r in rows if model_from(r[5]) == model and r[1] in ("TEXAS", "OKLAHOMA")}
+            assert point[f"all_{suffix}"] == len(listed)
+            assert point[f"tx_{suffix}"] == len({item for item in listed if item[0] == "TEXAS"})
+
+
+def test_growth_series_takes_a_list_a_year_then_a_month(db):
+    lists = [{"as_of": d, "counts": {}} for d in (
+        datetime.date(2021, 1, 13), datetime.date(2021, 5, 1), datetime.date(2024, 6, 30), datetime.date(2025, 2, 19),
+        datetime.date(2025, 2, 21), datetime.date(2025, 3, 6), datetime.date(2026, 5, 1), datetime.date(2026, 5, 18),
+    )]  # fmt: skip
+    assert [item["as_of"] for item in figures._chosen(lists)] == [
+        datetime.date(2021, 1, 13), datetime.date(2024, 6, 30), datetime.date(2025, 2, 19),
+        datetime.date(2025, 3, 6), datetime.date(2026, 5, 1), datetime.date(2026, 5, 18),
+    ]  # fmt: skip
 
 
 def test_growth_series_is_one_query(two_lists, django_assert_num_queries):
@@ -89,7 +97,7 @@ def test_growth_figure_draws_every_list_with_its_numbers(two_lists):
     with translation.override("en"):
         html = str(figures.render_figure("growth"))
     series = figures.growth_series()
-    # Two charts (nationwide, Texas), each with a bar and a table row per list.
+    # Two charts (nationwide, Texas), each with a bar and a table row per list shown.
     assert html.count('<svg class="chart-svg"') == 2
     assert html.count('role="img"') == 2
     assert html.count("<title id=") == 2 and html.count("<desc id=") == 2
@@ -161,45 +169,34 @@ def test_bars_are_scaled_to_the_axis(two_lists):
 
 
 def dallas_area_agencies():
-    """A newest ICE list with only made-up agreements: shipped Texas agreements are then no longer listed."""
-    snapshot = SnapshotFactory(as_of=FAR)
-    tx = texas()
-    Agreement.objects.filter(agency__state=tx).update(is_current=False)
-    dallas = County.objects.get(state=tx, slug="dallas-county")
-    tarrant = County.objects.get(state=tx, slug="tarrant-county")
-    sheriff = AgencyFactory(state=tx, county=dallas, name="Made-up Dallas Sheriff", kind=Agency.Kind.SHERIFF)
-    police = AgencyFactory(state=tx, county=tarrant, name="Made-up Tarrant City PD", kind=Agency.Kind.POLICE)
-    AgreementFactory(
-        agency=sheriff,
-        model=Agreement.Model.TASK_FORCE,
-        first_listed=snapshot,
-        signed=datetime.date(2030, 12, 2),
-    )
-    AgreementFactory(agency=police, model=Agreement.Model.WARRANT, first_listed=snapshot)
-    older = SnapshotFactory(as_of=datetime.date(2030, 12, 1))
-    rockwall = County.objects.get(state=tx, slug="rockwall-county")
-    former = AgencyFactory(
-        state=tx, county=rockwall, name="Made-up Rockwall Sheriff", kind=Agency.Kind.SHERIFF
-    )
-    AgreementFactory(agency=former, model=Agreement.Model.JAIL, first_listed=older, is_current=False)
-    return snapshot
+    """Made-up lists: a newest one with a Dallas sheriff and a Tarrant police department, and an older one
+    where Rockwall's sheriff had an agreement."""
+    texas_counties()
+    load(datetime.date(2026, 12, 1), [
+        tf("Made-up Rockwall County Sheriff", "Rockwall County", kind="County", model="Jail Enforcement Model"),
+        tf("Made-up Tarrant City PD", "Tarrant County", model="Warrant Service Officer"),
+    ])  # fmt: skip
+    return load(datetime.date(2027, 1, 1), [
+        tf("Made-up Dallas County Sheriff", "Dallas County", kind="County", signed=datetime.datetime(2026, 12, 2)),
+        tf("Made-up Tarrant City PD", "Tarrant County", model="Warrant Service Officer"),
+    ])  # fmt: skip
 
 
 def test_dallas_area_table_shows_each_county_from_the_newest_list(django_assert_num_queries):
     dallas_area_agencies()
-    with translation.override("en"), django_assert_num_queries(3):
+    with translation.override("en"), django_assert_num_queries(4):  # counties, newest list, agreements, requests
         html = str(figures.render_figure("dallas-area"))
-    assert "What ICE's list of Jan. 1, 2031 shows for the Dallas area</figcaption>" in html
+    assert "What ICE's list of Jan. 1, 2027 shows for the Dallas area</figcaption>" in html
     rows = html.split('<th scope="row">')[1:]
     assert len(rows) == len(figures.DALLAS_AREA)
     for slug, table_row in zip(figures.DALLAS_AREA, rows, strict=True):
         assert f'href="/counties/tx/{slug}/"' in table_row
     dallas_row, tarrant_row = rows[0], rows[1]
-    assert "Task Force (signed Dec. 2, 2030)" in dallas_row
+    assert "Task Force (signed Dec. 2, 2026)" in dallas_row
     assert "Made-up Tarrant City PD: Warrant Service Officer" in tarrant_row
     assert "No agreement on this list." in tarrant_row
     rockwall_row = rows[figures.DALLAS_AREA.index("rockwall-county")]
-    assert "No agreement on this list. Jail Enforcement: last listed Dec. 1, 2030." in " ".join(
+    assert "No agreement on this list. Jail Enforcement: last listed Dec. 1, 2026." in " ".join(
         rockwall_row.split()
     )
 
@@ -245,7 +242,7 @@ def test_history_page_draws_the_chart_with_the_database_numbers(
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_dallas_area_page_shows_the_table_in_fixed_queries(client, lang, django_assert_num_queries):
     dallas_area_agencies()
-    with django_assert_num_queries(7):  # data version, three for the stats, three for the table
+    with django_assert_num_queries(8):  # data version, three for the stats, four for the table
         html = page_html(client, lang, "dallas-area")
     assert "<p><figure" not in html
     prefix = "/es" if lang == "es" else ""

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from counties.models import Agreement, County, Snapshot, SnapshotRow
+from counties.models import Agreement, County, Request, Snapshot
 from counties.share.opendata import DATASETS, csv_safe
 from tests.counties.factories import AgencyFactory, AgreementFactory, CountyFactory, SnapshotFactory
 
@@ -27,11 +27,20 @@ def download(client, name, fmt):
 
 @pytest.fixture
 def sample():
-    snapshot = SnapshotFactory(as_of=datetime.date(2091, 1, 1))
+    oldest = SnapshotFactory(as_of=datetime.date(2021, 1, 13), unchanged_through=datetime.date(2021, 4, 5))
+    snapshot = SnapshotFactory(as_of=datetime.date(2026, 7, 1))
+    pending = SnapshotFactory(kind=Snapshot.Kind.PENDING, as_of=datetime.date(2026, 2, 27))
     county = CountyFactory(name="Sample County")
     sheriff = AgencyFactory(county=county, state=county.state, name="=HYPERLINK(evil) Sheriff's Office")
-    AgreementFactory(agency=sheriff, model="jail", first_listed=snapshot)
+    jail = AgreementFactory(agency=sheriff, model="jail", first_listed=oldest, last_listed=snapshot, first_listed_is_oldest=True)
     AgreementFactory(agency=sheriff, model="warrant", first_listed=snapshot)
+    AgreementFactory(
+        agency=sheriff, model="task-force", first_listed=oldest, last_listed=oldest, dropped_on=snapshot, is_current=False
+    )
+    Request.objects.create(
+        public_id=f"{sheriff.key}/jail/request", agency=sheriff, model="jail", first_pending=pending,
+        last_pending=pending, outcome=Request.Outcome.SIGNED, signed_on=snapshot, agreement=jail,
+    )  # fmt: skip
     return county
 
 
@@ -45,7 +54,7 @@ def test_counties_csv_has_one_row_per_county_with_the_documented_columns(client,
     mine = by_fips[sample.fips]
     assert mine["status"] == "sheriff"
     assert mine["sheriff_models"] == "jail;warrant"
-    assert mine["as_of"] == "2091-01-01"
+    assert mine["as_of"] == "2026-07-01"
     assert mine["sb8_applies"] == "no"
     assert mine["url"].endswith("/counties/zz/sample-county/")
 
@@ -53,40 +62,50 @@ def test_counties_csv_has_one_row_per_county_with_the_documented_columns(client,
 def test_agreements_csv_guards_formulas_and_keeps_stable_ids(client, sample):
     rows = list(csv.DictReader(io.StringIO(download(client, "agreements", "csv"))))
     assert len(rows) == Agreement.objects.count()
-    mine = [row for row in rows if row["county_fips"] == sample.fips]
-    assert [row["model"] for row in mine] == ["jail", "warrant"]
-    assert all(row["agency"].startswith("'=HYPERLINK") for row in mine)
+    mine = {row["model"]: row for row in rows if row["county_fips"] == sample.fips}
+    assert sorted(mine) == ["jail", "task-force", "warrant"]
+    assert all(row["agency"].startswith("'=HYPERLINK") for row in mine.values())
     agreement = Agreement.objects.get(agency__county=sample, model="jail")
-    assert mine[0]["id"] == f"{agreement.agency.key}/jail"
-    assert mine[0]["first_listed"] == "2091-01-01" and mine[0]["is_current"] == "True"
+    assert mine["jail"]["id"] == agreement.public_id == f"{agreement.agency.key}/jail"
+    assert (mine["jail"]["first_listed"], mine["jail"]["first_listed_is_oldest"]) == ("2021-01-13", "True")
+    assert mine["jail"]["is_current"] == "True" and mine["jail"]["gone_on"] == ""
+    former = mine["task-force"]
+    assert (former["last_listed"], former["last_seen"], former["gone_on"]) == ("2021-01-13", "2021-04-05", "2026-07-01")
 
 
 def test_json_files_parse_with_metadata(client, sample):
     data = json.loads(download(client, "counties", "json"))
     assert data["dataset"] == "counties"
-    assert data["data_as_of"] == "2091-01-01"
+    assert data["data_as_of"] == "2026-07-01"
     assert data["columns"] == DATASETS["counties"].column_names
     assert len(data["rows"]) == County.objects.count()
     assert {row["fips"]: row["status"] for row in data["rows"]}[sample.fips] == "sheriff"
     agreements = json.loads(download(client, "agreements", "json"))
     assert len(agreements["rows"]) == Agreement.objects.count()
     snapshots = json.loads(download(client, "snapshots", "json"))
-    assert [row["as_of"] for row in snapshots["rows"]][-1] == "2091-01-01"
+    assert [row["as_of"] for row in snapshots["rows"]][-1] == "2026-07-01"
     assert len(snapshots["rows"]) == Snapshot.objects.count()
+    assert {row["kind"] for row in snapshots["rows"]} == {"participating", "pending"}
+    assert (data["pending_as_of"], data["data_unchanged_through"]) == ("2026-02-27", "2026-07-01")
+
+
+def test_requests_have_stable_ids_and_say_what_became_of_them(client, sample):
+    rows = list(csv.DictReader(io.StringIO(download(client, "requests", "csv"))))
+    assert list(rows[0]) == DATASETS["requests"].column_names
+    (row,) = rows
+    agreement = Agreement.objects.get(agency__county=sample, model="jail")
+    assert row["id"] == f"{agreement.agency.key}/jail/request"
+    assert (row["outcome"], row["agreement_id"], row["signed_on"]) == ("signed", agreement.public_id, "2026-07-01")
+    assert (row["first_pending"], row["days_to_sign"]) == ("2026-02-27", "124")
 
 
 def test_snapshot_csv_is_oldest_first(client, sample):
     rows = list(csv.DictReader(io.StringIO(download(client, "snapshots", "csv"))))
     dates = [row["as_of"] for row in rows]
-    assert dates == sorted(dates) and dates[-1] == "2091-01-01"
+    assert dates == sorted(dates) and dates[-1] == "2026-07-01"
 
 
 def test_empty_database_gives_header_only_files(client):
-    # The session loaded the shipped data; empty it inside this test's transaction.
-    SnapshotRow.objects.all().delete()
-    Agreement.objects.all().delete()
-    Snapshot.objects.all().delete()
-    County.objects.all().delete()
     assert download(client, "counties", "csv").strip() == ",".join(DATASETS["counties"].column_names)
     assert json.loads(download(client, "snapshots", "json"))["rows"] == []
 
