@@ -59,6 +59,12 @@ PLANNED_SLUGS = frozenset(
 GLOSSARY_SLUG = "glossary"
 SOURCES_SLUG = "sources"
 
+# The fact sheet's sources are numbered 1, 2, 3...; the data this site ships (fixtures/SOURCES.md) from 901.
+# load_sources() refuses an entry on the wrong side of this line, and the tests fail if the fact sheet's
+# own numbering ever reaches it (tests/test_explainer.py), so the two can never collide.
+SHIPPED_DATA_FIRST = 901
+SHIPPED_DATA_NOTE = "fixtures/SOURCES.md"
+
 CITE_RE = re.compile(r"\[(@\d+(?:\s*;\s*@\d+)*)\]")
 # Inside a table cell the | before the shown text is written \| (the table syntax owns bare pipes).
 REF_RE = re.compile(r"\[\[(stat|term|page|county|state|figure):([^\]|\\]+?)(?:\\?\|([^\]]+?))?\]\]")
@@ -138,6 +144,11 @@ def load_sources(path: Path = SOURCES_FILE) -> dict[int, Source]:
         )
         if source.number in registry:
             raise ContentError(f"{path.name}: source {source.number} is listed twice")
+        if (source.number >= SHIPPED_DATA_FIRST) != (source.note == SHIPPED_DATA_NOTE):
+            raise ContentError(
+                f"{path.name}: source {source.number}: numbers from {SHIPPED_DATA_FIRST} are the shipped data"
+                f" (note = \"{SHIPPED_DATA_NOTE}\"), numbers below it the fact sheet's sources"
+            )
         registry[source.number] = source
     return registry
 
