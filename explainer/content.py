@@ -168,7 +168,7 @@ def load_sources(path: Path = SOURCES_FILE) -> dict[int, Source]:
         if (source.number >= SHIPPED_DATA_FIRST) != (source.note == SHIPPED_DATA_NOTE):
             raise ContentError(
                 f"{path.name}: source {source.number}: numbers from {SHIPPED_DATA_FIRST} are the shipped data"
-                f" (note = \"{SHIPPED_DATA_NOTE}\"), numbers below it the fact sheet's sources"
+                f' (note = "{SHIPPED_DATA_NOTE}"), numbers below it the fact sheet\'s sources'
             )
         registry[source.number] = source
     return registry
@@ -275,7 +275,7 @@ def sources_by_page(lang: str) -> list[tuple[Source, list[Page]]]:
 
 
 def deadline_case(day: date | None = None) -> str:
-    """"before-deadline", "on-deadline" or "after-deadline": where `day` (default today) stands against SB 8's."""
+    """Where `day` (default today) stands against SB 8's deadline: before-deadline, on-deadline or after-deadline."""
     from counties.status import SB8_DEADLINE  # not at import time: counties.status needs the models
 
     day = day or timezone.localdate()
@@ -607,9 +607,13 @@ def content_errors() -> list[str]:
                     found.append(f"same {kind} as {titles[(lang, kind + value)]} ({case})")
                 titles[(lang, kind + value)] = where
             if not cited_numbers(page) and not page.self_sourced:
-                found.append("cites no source (only a page about this site itself may say self_sourced = true)")
+                found.append(
+                    "cites no source (only a page about this site itself may say self_sourced = true)"
+                )
             errors.update((f"{where}: {message}", None) for message in found)
         for lang in langs:
             if (lang, GLOSSARY_SLUG) in all_pages and glossary_ids.get(lang) != glossary_ids.get(langs[0]):
-                errors[f"{lang}/{GLOSSARY_SLUG}.md: term anchors differ from {langs[0]}/{GLOSSARY_SLUG}.md"] = None
+                errors[
+                    f"{lang}/{GLOSSARY_SLUG}.md: term anchors differ from {langs[0]}/{GLOSSARY_SLUG}.md"
+                ] = None
     return list(errors)

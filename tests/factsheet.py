@@ -32,7 +32,7 @@ def sources() -> dict[int, str]:
 
 
 def _source_numbers(cell: str) -> list[int]:
-    """"7; 8" -> [7, 8]; "3 (also 1)" -> [3, 1]; "14 (ICE page 5 also cites ...)" -> [14]."""
+    """ "7; 8" -> [7, 8]; "3 (also 1)" -> [3, 1]; "14 (ICE page 5 also cites ...)" -> [14]."""
     main, _paren, rest = cell.partition("(")
     numbers = [int(n) for n in re.findall(r"\d+", main)]
     numbers += [int(n) for n in re.findall(r"^also (\d+)\)", rest)]

@@ -233,8 +233,12 @@ def test_the_deadline_date_comes_from_counties_status():
 
 def test_when_keeps_the_words_for_the_day_and_drops_the_others():
     errors = []
-    assert content.choose_by_date(WHEN_BODY, BEFORE, errors).startswith("The deadline is December 1, 2026 [@19]. \n")
-    assert content.choose_by_date(WHEN_BODY, ON, errors).startswith("The deadline is today [@19]. It has come.")
+    assert content.choose_by_date(WHEN_BODY, BEFORE, errors).startswith(
+        "The deadline is December 1, 2026 [@19]. \n"
+    )
+    assert content.choose_by_date(WHEN_BODY, ON, errors).startswith(
+        "The deadline is today [@19]. It has come."
+    )
     after = content.choose_by_date(WHEN_BODY, AFTER, errors)
     assert after.startswith("The deadline was December 1, 2026 [@19]. It has come.")
     assert "## After {#after}" in after and "- one [[stat:ice_list_date]] [@35]" in after
@@ -256,7 +260,9 @@ def test_when_renders_citations_stats_and_blocks_inside_it(db):
 def test_when_output_is_escaped_like_everything_else():
     body = '[[when:before-deadline|<script>alert(1)</script> [[term:x"onmouseover=alert(1)|t]]]]'
     html = str(render_page(make_page(body), SiteStats(), day=BEFORE).html)
-    assert "<script" not in html and "&lt;script&gt;" in html and not re.search(r"<[a-z]+[^>]* on[a-z]+=", html)
+    assert (
+        "<script" not in html and "&lt;script&gt;" in html and not re.search(r"<[a-z]+[^>]* on[a-z]+=", html)
+    )
 
 
 def test_when_mistakes_are_reported_on_every_day():
@@ -279,7 +285,12 @@ def test_content_check_sees_every_case_of_a_page(monkeypatch):
 
 def test_descriptions_are_chosen_by_the_date_too():
     page = make_page("Body [@19].")
-    page = Page(**{**page.__dict__, "description_text": "SB 8. [[when:before-deadline|Due Dec. 1.]][[when:on-deadline|Due today.]][[when:after-deadline|It was due Dec. 1.]]"})
+    page = Page(
+        **{
+            **page.__dict__,
+            "description_text": "SB 8. [[when:before-deadline|Due Dec. 1.]][[when:on-deadline|Due today.]][[when:after-deadline|It was due Dec. 1.]]",
+        }
+    )
     assert [page.description_on(day) for day in (BEFORE, ON, AFTER)] == [
         "SB 8. Due Dec. 1.",
         "SB 8. Due today.",

@@ -77,7 +77,9 @@ def quote_problems(page: Page, day: datetime.date, english: Page | None = None) 
             if page.lang == "en":
                 problems.append(f"{where}: «…» marks a translation; English pages quote in “…”")
             elif not set(numbers) & english_sources:
-                problems.append(f"{where}: translates a quote of {numbers}, which the English page does not quote")
+                problems.append(
+                    f"{where}: translates a quote of {numbers}, which the English page does not quote"
+                )
         elif factsheet.find_quote(words, numbers) is None:
             problems.append(f"{where}: not in the fact-sheet quotes of source(s) {numbers}")
     return problems
@@ -96,7 +98,13 @@ def test_every_quote_on_every_page_is_in_its_source(lang, slug):
 
 def make_page(body, lang="en", slug="debate"):
     return Page(
-        slug=slug, lang=lang, title="T", description_text="D", reviewed=datetime.date(2026, 1, 1), order=1, body=body
+        slug=slug,
+        lang=lang,
+        title="T",
+        description_text="D",
+        reviewed=datetime.date(2026, 1, 1),
+        order=1,
+        body=body,
     )
 
 
@@ -152,14 +160,16 @@ def dateless_now(page: Page, day: datetime.date) -> list[str]:
     for block in blocks(page, day):
         text = plain(block)
         for sentence in re.split(r"(?<=[.!?])\s+", text):
-            if NOW_RE.search(sentence) and FIGURE_RE.search(CITE_RE.sub("", sentence)):
-                if not DATE_RE.search(sentence):
-                    found.append(f"{page.lang}/{page.slug}: {sentence}")
+            about_a_figure = NOW_RE.search(sentence) and FIGURE_RE.search(CITE_RE.sub("", sentence))
+            if about_a_figure and not DATE_RE.search(sentence):
+                found.append(f"{page.lang}/{page.slug}: {sentence}")
     return found
 
 
 def test_now_and_today_about_a_figure_carry_the_figure_date():
-    problems = [p for page in content.pages().values() for day in DAYS.values() for p in dateless_now(page, day)]
+    problems = [
+        p for page in content.pages().values() for day in DAYS.values() for p in dateless_now(page, day)
+    ]
     assert list(dict.fromkeys(problems)) == []
     made_up = make_page("ICE now lists [[stat:agreements]] agreements. [@901]")
     assert dateless_now(made_up, DAYS["on-deadline"])

@@ -19,7 +19,9 @@ TERMS = tomllib.loads(GLOSSARY.read_text(encoding="utf-8"))["term"]
 LINK_RE = re.compile(r"\[\[(?:term|page|county|state):[^\]|\\]+?\\?\|([^\]]+?)\]\]")
 DATA_RE = re.compile(r"\[\[(?:stat|figure):[^\]]+\]\]")
 MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)\s]+\)")
-PLACEHOLDER_RE = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{\{[^}]*\}\}|\{[a-z_]*\}|\{#[a-z0-9-]+\}|<[^>]+>|`[^`]*`")
+PLACEHOLDER_RE = re.compile(
+    r"%\([a-z_]+\)[sd]|%[sd]|\{\{[^}]*\}\}|\{[a-z_]*\}|\{#[a-z0-9-]+\}|<[^>]+>|`[^`]*`"
+)
 ENGLISH_QUOTE_RE = re.compile(r"\"[^\"]*\"|“[^”]*”")
 
 
@@ -61,7 +63,9 @@ def first_mentions_wrong(body: str) -> list[str]:
             continue
         first = re.search(rf"\b{term['mention']}\b", text, re.I)
         if first and not re.match(term["first"], text[first.start() :], re.I):
-            wrong.append(f"first {term['es']!r} should read like {term['first']!r}: {text[first.start():][:60]!r}")
+            wrong.append(
+                f"first {term['es']!r} should read like {term['first']!r}: {text[first.start() :][:60]!r}"
+            )
     return wrong
 
 
@@ -101,7 +105,9 @@ def test_the_term_checks_catch_the_wrong_words():
     assert forbidden_in("Oficina del alguacil (constable)")
     ok = "El alguacil (sheriff) del condado de Dallas (Dallas County Sheriff's Office) ejecuta órdenes."
     assert forbidden_in(ok) == []
-    assert forbidden_in('La oficina del alguacil, %(sheriff)s, y la "Major County Sheriffs of America".') == []
+    assert (
+        forbidden_in('La oficina del alguacil, %(sheriff)s, y la "Major County Sheriffs of America".') == []
+    )
     assert forbidden_in("Puede negarse a que lo registren a usted o a su carro.") == []  # a search
     assert first_mentions_wrong("El alguacil firmó. El alguacil (sheriff) también.")
     assert first_mentions_wrong("## Alguaciles\n\nLos alguaciles (sheriffs) firmaron.") == []
