@@ -11,6 +11,16 @@ unescaped:
 - `[[page:slug#anchor|text]]` link to another explainer page (anchor optional)
 - `[[county:tx/dallas-county|text]]`, `[[state:tx|text]]`  link to a county or state page
 - `## Heading {#anchor}`      a heading with a fixed id, the same in every language
+- `[[when:after-deadline|text]]`  text shown only on some days, chosen by the date (see below)
+
+Words that depend on the date: `[[when:CASES|text]]` keeps `text` when today's date (in the site's time
+zone, `django.utils.timezone.localdate()`) is in one of CASES, and drops it otherwise. The cases are
+`before-deadline`, `on-deadline` and `after-deadline`, measured against Texas SB 8's deadline,
+counties.status.SB8_DEADLINE; several may be joined with commas (`on-deadline,after-deadline`). The text
+may hold citations, stats, links and even whole paragraphs or list items (it ends at the `]]` that
+balances the opening `[[`), and works in a page's `description` too. It is chosen before Markdown sees
+the text, so what is kept is rendered and escaped like everything else. `manage.py check` renders every
+page as it reads before, on and after the deadline, so a mistake in any case is reported today.
 
 A mistake in a file (unknown source, stat, term or page; missing front matter) is collected as an error:
 `manage.py check` reports it, the tests fail on it, and the page shows a visible "[?]" instead of
@@ -23,12 +33,12 @@ import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
@@ -58,6 +68,15 @@ PLANNED_SLUGS = frozenset(
 )
 GLOSSARY_SLUG = "glossary"
 SOURCES_SLUG = "sources"
+
+# The fact sheet's sources are numbered 1, 2, 3...; the data this site ships (fixtures/SOURCES.md) from 901.
+# load_sources() refuses an entry on the wrong side of this line, and the tests fail if the fact sheet's
+# own numbering ever reaches it (tests/test_explainer.py), so the two can never collide.
+SHIPPED_DATA_FIRST = 901
+SHIPPED_DATA_NOTE = "fixtures/SOURCES.md"
+
+WHEN_OPEN_RE = re.compile(r"\[\[when:([^\]|\\]*?)\\?\|")
+DEADLINE_CASES = ("before-deadline", "on-deadline", "after-deadline")
 
 CITE_RE = re.compile(r"\[(@\d+(?:\s*;\s*@\d+)*)\]")
 # Inside a table cell the | before the shown text is written \| (the table syntax owns bare pipes).
@@ -93,7 +112,7 @@ class Page:
     slug: str
     lang: str
     title: str
-    description: str
+    description_text: str  # as written: may hold [[when:…|…]]
     reviewed: date
     order: int
     body: str
@@ -101,6 +120,14 @@ class Page:
     menu_label: str = ""
     self_sourced: bool = False
     path: Path | None = None
+
+    @property
+    def description(self) -> str:
+        """The description as it reads today (for the page's <meta name="description">)."""
+        return self.description_on()
+
+    def description_on(self, day: date | None = None, errors: list | None = None) -> str:
+        return choose_by_date(self.description_text, day, [] if errors is None else errors).strip()
 
     @property
     def url(self) -> str:
@@ -138,6 +165,11 @@ def load_sources(path: Path = SOURCES_FILE) -> dict[int, Source]:
         )
         if source.number in registry:
             raise ContentError(f"{path.name}: source {source.number} is listed twice")
+        if (source.number >= SHIPPED_DATA_FIRST) != (source.note == SHIPPED_DATA_NOTE):
+            raise ContentError(
+                f"{path.name}: source {source.number}: numbers from {SHIPPED_DATA_FIRST} are the shipped data"
+                f' (note = "{SHIPPED_DATA_NOTE}"), numbers below it the fact sheet\'s sources'
+            )
         registry[source.number] = source
     return registry
 
@@ -163,7 +195,7 @@ def parse_page(text: str, *, slug: str, lang: str, path: Path | None = None) -> 
         slug=slug,
         lang=lang,
         title=meta["title"].strip(),
-        description=meta["description"].strip(),
+        description_text=meta["description"].strip(),
         reviewed=meta["reviewed"],
         order=meta["order"],
         menu=bool(meta.get("menu", False)),
@@ -237,6 +269,84 @@ def sources_by_page(lang: str) -> list[tuple[Source, list[Page]]]:
             if number in registry:
                 citing.setdefault(number, []).append(page)
     return [(registry[number], citing[number]) for number in sorted(citing)]
+
+
+# --- words chosen by the date ---------------------------------------------------------------------------
+
+
+def deadline_case(day: date | None = None) -> str:
+    """Where `day` (default today) stands against SB 8's deadline: before-deadline, on-deadline or after-deadline."""
+    from counties.status import SB8_DEADLINE  # not at import time: counties.status needs the models
+
+    day = day or timezone.localdate()
+    if day < SB8_DEADLINE:
+        return "before-deadline"
+    return "on-deadline" if day == SB8_DEADLINE else "after-deadline"
+
+
+def deadline_days() -> dict[str, date]:
+    """One day in each case, for checks that must see every version of a page."""
+    from counties.status import SB8_DEADLINE
+
+    return {
+        "before-deadline": SB8_DEADLINE - timedelta(days=1),
+        "on-deadline": SB8_DEADLINE,
+        "after-deadline": SB8_DEADLINE + timedelta(days=1),
+    }
+
+
+def _closing(text: str, start: int) -> int | None:
+    """Index of the `]]` (its first `]`) that balances a `[[` opened just before `start`, or None."""
+    depth, i = 2, start
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return i - 1 if text[i - 1] == "]" and i - 1 >= start else None
+        i += 1
+    return None
+
+
+def choose_by_date(text: str, day: date | None, errors: list) -> str:
+    """Keep or drop each `[[when:CASES|text]]` by `day`'s place against SB 8's deadline (default today).
+
+    Plain text in, plain text out: what is kept goes on to Markdown (or into the description), so it is
+    escaped like the rest of the page. A mistake is added to `errors` and shown as a visible "[?]".
+    """
+    if "[[when" not in text:
+        return text
+    case = deadline_case(day)
+    out, pos = [], 0
+    for match in WHEN_OPEN_RE.finditer(text):
+        if match.start() < pos:
+            continue  # inside a construct already handled (nested ones are chosen below)
+        out.append(text[pos : match.start()])
+        cases = [c.strip() for c in match.group(1).split(",")]
+        end = _closing(text, match.end())
+        if end is None:
+            errors.append(f"[[when:{match.group(1)}|…]] has no closing ]] (or its brackets do not balance)")
+            out.append("[?]")
+            pos = match.end()
+            continue
+        pos = end + 2
+        unknown = [c for c in cases if c not in DEADLINE_CASES]
+        if unknown or not cases:
+            errors.append(f"unknown case in [[when:{match.group(1)}|…]] (use {', '.join(DEADLINE_CASES)})")
+            out.append("[?]")
+            continue
+        if case in cases:
+            out.append(choose_by_date(text[match.end() : end], day, errors))
+    out.append(text[pos:])
+    result = "".join(out)
+    if "[[when" in result:
+        errors.append("not understood: '[[when' (write [[when:CASES|text]])")
+    return result
 
 
 # --- rendering ------------------------------------------------------------------------------------------
@@ -395,9 +505,10 @@ def markdown() -> MarkdownIt:
     return md
 
 
-def render_page(page: Page, stats, figures=None) -> Rendered:
-    """Render a page's body in its own language; `stats` is an explainer.stats.SiteStats (or a stand-in),
-    `figures` an explainer.figures.SiteFigures (the default) or a stand-in."""
+def render_page(page: Page, stats, figures=None, day: date | None = None) -> Rendered:
+    """Render a page's body in its own language as it reads on `day` (default today, see choose_by_date);
+    `stats` is an explainer.stats.SiteStats (or a stand-in), `figures` an explainer.figures.SiteFigures
+    (the default) or a stand-in."""
     if figures is None:
         from .figures import SiteFigures
 
@@ -414,8 +525,9 @@ def render_page(page: Page, stats, figures=None) -> Rendered:
         "figures": figures,
         "figures_used": [],
     }
+    body = choose_by_date(page.body, day, env["errors"])
     with translation.override(page.lang):
-        html = markdown().render(page.body, env)
+        html = markdown().render(body, env)
     for leftover in re.findall(r"\[\[[^\]<]{0,40}|\[@[^\]<]{0,20}", html):
         env["errors"].append(f"not understood: {leftover!r} (in a table, write \\| before the shown text)")
     cited = [(local, env["sources"][number]) for number, local in env["cited"].items()]
@@ -449,48 +561,59 @@ class _NameOnlyStats:
 
 
 def content_errors() -> list[str]:
-    """Every problem in the content files, as readable messages (empty when all is well)."""
+    """Every problem in the content files, as readable messages (empty when all is well).
+
+    Each page is checked as it reads before, on and after SB 8's deadline ([[when:…]]), so a mistake in
+    words shown only on some days is reported on every day.
+    """
     from .stats import STATS
 
     try:
         all_pages = pages()
     except ContentError as exc:
         return [str(exc)]
-    errors = []
+    errors: dict[str, None] = {}  # in order, each message once
     from .figures import FIGURES
 
     stats = _NameOnlyStats(frozenset(STATS))
     figures = _NameOnlyStats(frozenset(FIGURES))
     langs = [code for code, _name in settings.LANGUAGES]
-    glossary_ids = {}
-    rendered = {}
-    for key, page in all_pages.items():
-        rendered[key] = render_page(page, stats, figures)
-        if page.slug == GLOSSARY_SLUG:
-            glossary_ids[page.lang] = set(rendered[key].anchors)
-    titles: dict[tuple[str, str], str] = {}
-    for (lang, slug), page in sorted(all_pages.items()):
-        where = f"{lang}/{slug}.md"
-        errors += [f"{where}: {message}" for message in rendered[(lang, slug)].errors]
-        for term in rendered[(lang, slug)].terms:
-            if term not in glossary_ids.get(lang, set()):
-                errors.append(
-                    f"{where}: [[term:{term}]] has no {{#{term}}} heading in {lang}/{GLOSSARY_SLUG}.md"
+    for case, day in deadline_days().items():
+        glossary_ids = {}
+        rendered = {}
+        for key, page in all_pages.items():
+            rendered[key] = render_page(page, stats, figures, day=day)
+            if page.slug == GLOSSARY_SLUG:
+                glossary_ids[page.lang] = set(rendered[key].anchors)
+        titles: dict[tuple[str, str], str] = {}
+        for (lang, slug), page in sorted(all_pages.items()):
+            where = f"{lang}/{slug}.md"
+            found = list(rendered[(lang, slug)].errors)
+            for term in rendered[(lang, slug)].terms:
+                if term not in glossary_ids.get(lang, set()):
+                    found.append(f"[[term:{term}]] has no {{#{term}}} heading in {lang}/{GLOSSARY_SLUG}.md")
+            for other in langs:
+                if (other, slug) not in all_pages:
+                    found.append(f"no {other}/{slug}.md (every page exists in every language)")
+            description_errors: list[str] = []
+            description = page.description_on(day, description_errors)
+            found += [f"description: {message}" for message in description_errors]
+            if "[[" in description or "]]" in description:
+                found.append(f"description ({case}) holds markup that is not understood: {description!r}")
+            if not description:
+                found.append(f"description ({case}) is empty")
+            for kind, value in (("title", page.title), ("description", description)):
+                if (lang, kind + value) in titles:
+                    found.append(f"same {kind} as {titles[(lang, kind + value)]} ({case})")
+                titles[(lang, kind + value)] = where
+            if not cited_numbers(page) and not page.self_sourced:
+                found.append(
+                    "cites no source (only a page about this site itself may say self_sourced = true)"
                 )
-        for other in langs:
-            if (other, slug) not in all_pages:
-                errors.append(f"{where}: no {other}/{slug}.md (every page exists in every language)")
-        for kind, value in (("title", page.title), ("description", page.description)):
-            if (lang, kind + value) in titles:
-                errors.append(f"{where}: same {kind} as {titles[(lang, kind + value)]}")
-            titles[(lang, kind + value)] = where
-        if not cited_numbers(page) and not page.self_sourced:
-            errors.append(
-                f"{where}: cites no source (only a page about this site itself may say self_sourced = true)"
-            )
-    for lang in langs:
-        if (lang, GLOSSARY_SLUG) in all_pages and glossary_ids.get(lang) != glossary_ids.get(langs[0]):
-            errors.append(
-                f"{lang}/{GLOSSARY_SLUG}.md: term anchors differ from {langs[0]}/{GLOSSARY_SLUG}.md"
-            )
-    return errors
+            errors.update((f"{where}: {message}", None) for message in found)
+        for lang in langs:
+            if (lang, GLOSSARY_SLUG) in all_pages and glossary_ids.get(lang) != glossary_ids.get(langs[0]):
+                errors[
+                    f"{lang}/{GLOSSARY_SLUG}.md: term anchors differ from {langs[0]}/{GLOSSARY_SLUG}.md"
+                ] = None
+    return list(errors)

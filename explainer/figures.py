@@ -4,8 +4,9 @@
   horizontal bar chart drawn on the server as inline SVG: title and description for screen readers, colour
   plus pattern for each model, the numbers written beside every bar, and a table with the same numbers.
   No JavaScript, no third-party request.
-- `dallas-area`: what ICE's newest list shows for Dallas County and its eight neighbours, one row per
-  county, each linking to its county page (dallas-area page).
+- `dallas-area`: what ICE's newest list shows for Dallas County and eight other North Texas counties, one
+  row per county, each linking to its county page, then the statewide agencies (the data's `statewide`
+  flag) whose agreements cover every one of them (dallas-area page).
 
 Each figure runs a fixed number of queries whatever the data: `growth` one, `dallas-area` four.
 """

@@ -1,7 +1,6 @@
 """Explainer pages: every page in both languages, safe rendering, citations, stats from the database, links."""
 
 import datetime
-import os
 import re
 import tomllib
 from html.parser import HTMLParser
@@ -18,11 +17,11 @@ from counties.status import Status, county_status
 from explainer import content
 from explainer.content import ContentError, Page, parse_page, render_page
 from explainer.stats import STATS, SiteStats
+from tests import factsheet
 from tests.counties.factories import AgreementFactory, CountyFactory, SnapshotFactory
 
 LANGS = [code for code, _name in settings.LANGUAGES]
 PAGES = sorted(content.pages())
-FACTS_MD = Path(os.environ.get("FACTS_MD", "/work/shared/content/FACTS.md"))
 FIXTURE_SOURCES = Path(settings.BASE_DIR) / "fixtures" / "SOURCES.md"
 
 
@@ -70,7 +69,7 @@ def make_page(body, lang="en", slug="what-is-287g"):
         slug=slug,
         lang=lang,
         title="T",
-        description="D",
+        description_text="D",
         reviewed=datetime.date(2026, 1, 1),
         order=1,
         body=body,
@@ -108,22 +107,42 @@ def test_front_matter_mistakes_get_a_clear_message():
 
 
 def test_sources_registry_copies_the_fact_sheet_exactly():
-    """Numbers 1-100 are FACTS.md's Sources list; 101 on are the shipped data in fixtures/SOURCES.md."""
+    """Numbers below 901 are FACTS.md's Sources list; 901 on are the shipped data in fixtures/SOURCES.md."""
     registry = content.sources()
-    facts = FACTS_MD.read_text(encoding="utf-8") if FACTS_MD.exists() else None
-    fixtures = FIXTURE_SOURCES.read_text(encoding="utf-8") if FIXTURE_SOURCES.exists() else None
-    if facts is None:
-        pytest.skip(f"{FACTS_MD} not present")
-    listed = dict(re.findall(r"^(\d+)\. (.*)$", facts.split("## Sources", 1)[1], re.M))
+    listed = factsheet.sources()
+    fixtures = FIXTURE_SOURCES.read_text(encoding="utf-8")
     for number, source in registry.items():
-        if number <= 100:
-            entry = listed[str(number)].replace("*", "")
+        if number < content.SHIPPED_DATA_FIRST:
+            entry = listed[number].replace("*", "")
             for url in (source.url, *source.also):
                 assert not url or url in entry, (number, url)
             assert source.url or "URL not in the copy" in entry or "http" not in entry, number
-        elif fixtures is not None and source.url:
+            if number >= 93:  # copied word for word since section (h); older entries were shortened by hand
+                for value in (source.title, source.publisher, source.date):
+                    assert value in entry or value == "n.d.", (number, value)
+        elif source.url:
             assert source.url in fixtures, (number, source.url)
-    assert all(str(n) in listed for n in registry if n <= 100)
+    assert all(n in listed for n in registry if n < content.SHIPPED_DATA_FIRST)
+
+
+def test_fact_sheet_numbers_can_never_reach_the_shipped_data_numbers():
+    """If FACTS.md's Sources list ever reaches 901, move SHIPPED_DATA_FIRST (and the citations) up first."""
+    assert max(factsheet.sources()) < content.SHIPPED_DATA_FIRST
+    assert all(
+        (n >= content.SHIPPED_DATA_FIRST) == (s.note == content.SHIPPED_DATA_NOTE)
+        for n, s in content.sources().items()
+    )
+    assert sorted(n for n in content.sources() if n >= content.SHIPPED_DATA_FIRST) == list(range(901, 907))
+
+
+def test_a_shipped_data_source_below_901_is_refused(tmp_path):
+    bad = tmp_path / "sources.toml"
+    bad.write_text(
+        '[[source]]\nnumber = 104\ntitle = "t"\npublisher = "p"\nnote = "fixtures/SOURCES.md"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError, match="numbers from 901 are the shipped data"):
+        content.load_sources(bad)
 
 
 # --- rendering is safe ----------------------------------------------------------------------------------
@@ -192,6 +211,124 @@ def test_links_to_planned_pages_that_do_not_exist_yet_are_plain_text(monkeypatch
     rendered = render_page(make_page("See [[page:debate|the debate]]."), SiteStats())
     assert rendered.errors == []
     assert "the debate" in str(rendered.html) and "<a" not in str(rendered.html)
+
+
+# --- words chosen by the date ([[when:…|…]]) -----------------------------------------------------------
+
+BEFORE, ON, AFTER = (content.deadline_days()[case] for case in content.DEADLINE_CASES)
+WHEN_BODY = (
+    "The deadline [[when:before-deadline|is December 1, 2026 [@19]]][[when:on-deadline|is today [@19]]]"
+    "[[when:after-deadline|was December 1, 2026 [@19]]]. [[when:on-deadline,after-deadline|It has come.]]\n\n"
+    "[[when:after-deadline|\n## After {#after}\n\n- one [[stat:ice_list_date]] [@35]\n- two\n]]\n\nEnd."
+)
+
+
+def test_the_deadline_date_comes_from_counties_status():
+    from counties.status import SB8_DEADLINE
+
+    assert ON == SB8_DEADLINE and BEFORE < ON < AFTER
+    assert [content.deadline_case(day) for day in (BEFORE, ON, AFTER)] == list(content.DEADLINE_CASES)
+    assert content.deadline_case(datetime.date(2030, 1, 1)) == "after-deadline"
+
+
+def test_when_keeps_the_words_for_the_day_and_drops_the_others():
+    errors = []
+    assert content.choose_by_date(WHEN_BODY, BEFORE, errors).startswith(
+        "The deadline is December 1, 2026 [@19]. \n"
+    )
+    assert content.choose_by_date(WHEN_BODY, ON, errors).startswith(
+        "The deadline is today [@19]. It has come."
+    )
+    after = content.choose_by_date(WHEN_BODY, AFTER, errors)
+    assert after.startswith("The deadline was December 1, 2026 [@19]. It has come.")
+    assert "## After {#after}" in after and "- one [[stat:ice_list_date]] [@35]" in after
+    assert errors == []
+
+
+def test_when_renders_citations_stats_and_blocks_inside_it(db):
+    page = make_page(WHEN_BODY)
+    before = render_page(page, SiteStats(), day=BEFORE)
+    after = render_page(page, SiteStats(), day=AFTER)
+    assert before.errors == after.errors == []
+    assert "is December 1, 2026" in str(before.html) and 'id="after"' not in str(before.html)
+    assert "was December 1, 2026" in str(after.html) and '<h2 id="after">After</h2>' in str(after.html)
+    assert [s.number for _n, s in before.sources] == [19]
+    assert [s.number for _n, s in after.sources] == [19, 35]
+    assert after.stats == ["ice_list_date"]
+
+
+def test_when_output_is_escaped_like_everything_else():
+    body = '[[when:before-deadline|<script>alert(1)</script> [[term:x"onmouseover=alert(1)|t]]]]'
+    html = str(render_page(make_page(body), SiteStats(), day=BEFORE).html)
+    assert (
+        "<script" not in html and "&lt;script&gt;" in html and not re.search(r"<[a-z]+[^>]* on[a-z]+=", html)
+    )
+
+
+def test_when_mistakes_are_reported_on_every_day():
+    for body, message in [
+        ("[[when:someday|x]]", "unknown case in [[when:someday|…]]"),
+        ("[[when:before-deadline|x [@19]", "has no closing ]]"),
+        ("[[when:before-deadline|a]b]]", "has no closing ]]"),
+        ("[[when before-deadline|x]]", "not understood: '[[when'"),
+    ]:
+        for day in (BEFORE, ON, AFTER):
+            rendered = render_page(make_page(body), SiteStats(), day=day)
+            assert any(message in error for error in rendered.errors), (body, day, rendered.errors)
+
+
+def test_content_check_sees_every_case_of_a_page(monkeypatch):
+    broken = make_page("Fine today. [@19] [[when:after-deadline|Later [@999].]]", slug="about")
+    monkeypatch.setattr(content, "pages", lambda: {**dict(content._load_all()[1]), ("en", "about"): broken})
+    assert "en/about.md: unknown source [@999]" in content.content_errors()
+
+
+def test_descriptions_are_chosen_by_the_date_too():
+    page = make_page("Body [@19].")
+    page = Page(
+        **{
+            **page.__dict__,
+            "description_text": "SB 8. [[when:before-deadline|Due Dec. 1.]][[when:on-deadline|Due today.]][[when:after-deadline|It was due Dec. 1.]]",
+        }
+    )
+    assert [page.description_on(day) for day in (BEFORE, ON, AFTER)] == [
+        "SB 8. Due Dec. 1.",
+        "SB 8. Due today.",
+        "SB 8. It was due Dec. 1.",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_sb8_page_reads_differently_before_on_and_after_the_deadline(client, monkeypatch, lang):
+    """The page (body and description) is chosen by timezone.localdate(), and so are its cache key and ETag."""
+    from django.utils import timezone
+
+    seen = {}
+    for day in (BEFORE, ON, AFTER):
+        monkeypatch.setattr(timezone, "localdate", lambda day=day: day)
+        response = client.get(url_of(lang, "texas-sb8"))
+        html = response.content.decode()
+        description = content.get_page(lang, "texas-sb8").description_on(day)
+        assert f'<meta name="description" content="{escape(description)}">' in html
+        seen[day] = (html.split('<div class="prose">', 1)[1], description, response["ETag"])
+    assert len({body for body, _d, _e in seen.values()}) == 3
+    assert len({d for _b, d, _e in seen.values()}) == 3
+    assert len({etag for _b, _d, etag in seen.values()}) == 3
+
+
+def test_the_deadline_is_never_told_in_the_future_tense_after_it_passed():
+    """After December 1, 2026 no page says sheriffs "must apply by" it or "have until" it; never "antes del"."""
+    future = re.compile(
+        r"must (?:apply|ask|request)[^.]{0,40}\bby\b|have until|has until|will have to|"
+        r"tienen hasta|tienen que (?:solicitar|pedir|cumplir)[^.]{0,40}(?:antes|a más tardar)",
+        re.I,
+    )
+    for (lang, slug), page in content.pages().items():
+        text = content.choose_by_date(page.body, AFTER, []) + page.description_on(AFTER)
+        assert not future.search(text), (lang, slug, future.search(text).group(0))
+    for page in content.pages().values():
+        assert "antes del 1 de diciembre" not in (page.body + page.description_text)
 
 
 # --- pages over HTTP ------------------------------------------------------------------------------------

@@ -206,7 +206,20 @@ def test_dallas_area_table_in_spanish_links_to_spanish_county_pages():
     with translation.override("es"):
         html = str(figures.render_figure("dallas-area"))
     assert 'href="/es/counties/tx/dallas-county/"' in html
-    assert "Grupo de trabajo" in html or "Task Force" in html
+    assert "Fuerza de tarea" in html and "Grupo de trabajo" not in html
+
+
+def test_dallas_area_table_lists_the_statewide_agencies_from_the_data(django_assert_num_queries):
+    """Statewide agreements cover every county of the table: named from the data's statewide flag."""
+    snapshot = dallas_area_agencies()
+    state_police = AgencyFactory(state=texas(), county=None, statewide=True, name="Made-up State Patrol")
+    AgreementFactory(agency=state_police, model=Agreement.Model.TASK_FORCE, first_listed=snapshot)
+    with translation.override("en"), django_assert_num_queries(3):
+        html = str(figures.render_figure("dallas-area"))
+    statewide = html.split('id="dallas-area-statewide">', 1)[1].split("</p>", 1)[0]
+    assert "Statewide agencies in Texas:" in statewide
+    assert "Made-up State Patrol (Task Force)." in " ".join(statewide.split())
+    assert "Made-up State Patrol" not in html.split("</table>", 1)[0]
 
 
 # --- figures inside explainer pages ---------------------------------------------------------------------
@@ -256,7 +269,7 @@ def render(body):
         slug="history",
         lang="en",
         title="T",
-        description="D",
+        description_text="D",
         reviewed=datetime.date(2026, 1, 1),
         order=1,
         body=body,

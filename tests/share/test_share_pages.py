@@ -57,9 +57,9 @@ def test_flyer_has_both_languages_page_language_first(client, sample, prefix, fi
     assert sections == [first, second]
     assert "The sheriff has a 287(g) agreement with ICE" in html
     assert "March 1, 2093" in html  # the date of the data, in English
-    assert "El sheriff tiene un acuerdo 287(g) con ICE" in html
+    assert "El alguacil (sheriff) tiene un acuerdo 287(g) con ICE" in html
     assert "1 de marzo de 2093" in html  # ... and in Spanish
-    assert "Task Force" in html and "this sheriff has it" in html and "este sheriff lo tiene" in html
+    assert "Task Force" in html and "this sheriff has it" in html and "este alguacil lo tiene" in html
     assert "Another agency in the county has 1 agreement." in html
     assert not re.search(r"\(?\d{3}\)?[ .-]\d{3}-\d{4}", html), "no phone number may appear"
     assert 'href="/static/css/flyer.css"' in html
