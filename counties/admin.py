@@ -13,21 +13,25 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_upload import SnapshotUploadMixin
 from .history import history_reason
 from .models import (
     Agency,
+    AgencyName,
     Agreement,
+    Change,
     Correction,
     County,
     Event,
     Place,
     PlaceCounty,
     ReferenceLoad,
+    Request,
     Snapshot,
+    SnapshotData,
     Source,
     State,
     ZipCode,
@@ -241,6 +245,19 @@ class NeedsCountyFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AgencyNameInline(admin.TabularInline):
+    """The names ICE used for the agency, and why the site knows they are one agency (set by imports)."""
+
+    model = AgencyName
+    fields = ["name", "key", "why", "first_seen", "last_seen"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class AgreementInline(admin.TabularInline):
     model = Agreement
     fields = ["model", "signed", "is_current", "first_listed", "last_listed"]
@@ -268,9 +285,17 @@ class AgencyAdmin(EditorAdmin):
     list_filter = [NeedsCountyFilter, "kind", "statewide", "state"]
     search_fields = ["name", "key", "county_raw"]
     autocomplete_fields = ["county"]
-    readonly_fields = ["key", "state", "county_raw", "ice_type", "unresolved_reason"]
+    readonly_fields = [
+        "key",
+        "state",
+        "county_raw",
+        "ice_type",
+        "placed_by",
+        "unresolved_reason",
+        "first_seen",
+    ]
     list_select_related = ["state", "county"]
-    inlines = [AgreementInline]
+    inlines = [AgencyNameInline, AgreementInline]
     reason_required = True
 
     def has_add_permission(self, request):
@@ -280,21 +305,59 @@ class AgencyAdmin(EditorAdmin):
         if "county" in form.changed_data:
             # The editor's choice wins over later imports of the same agency (see the ICE importer).
             obj.county_locked = obj.county_id is not None
+            obj.placed_by = Agency.Placement.EDITOR if obj.county_id else Agency.Placement.NONE
             obj.unresolved_reason = ""
         super().save_model(request, obj, form, change)
 
 
 @admin.register(Agreement)
 class AgreementAdmin(EditorAdmin):
-    list_display = ["agency", "model", "signed", "is_current", "first_listed", "last_listed"]
+    list_display = [
+        "agency",
+        "model",
+        "signed",
+        "is_current",
+        "first_listed",
+        "last_listed",
+        "details_locked",
+    ]
     list_filter = ["model", "is_current", "agency__state"]
-    search_fields = ["agency__name"]
-    readonly_fields = ["agency", "first_listed", "last_listed", "is_current", "signed_raw"]
+    search_fields = ["agency__name", "public_id"]
+    readonly_fields = [
+        "public_id", "aliases", "agency", "first_listed", "first_listed_is_oldest", "last_listed", "dropped_on",
+        "is_current", "signed_raw", "details_locked",
+    ]  # fmt: skip
     list_select_related = ["agency", "first_listed", "last_listed"]
     reason_required = True
 
     def has_add_permission(self, request):
         return False  # agreements come from ICE's lists; record others as Events
+
+    def save_model(self, request, obj, form, change):
+        if {"signed", "moa_url", "addendum_url"} & set(form.changed_data):
+            obj.details_locked = True  # later imports keep the editor's correction
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Request)
+class RequestAdmin(ReadOnlyAdmin):
+    """Requests on ICE's pending lists and what became of them (worked out by every import)."""
+
+    list_display = ["agency", "model", "first_pending", "last_pending", "outcome", "signed_on"]
+    list_filter = ["outcome", "model", "agency__state"]
+    search_fields = ["agency__name", "public_id"]
+    list_select_related = ["agency", "first_pending", "last_pending", "signed_on"]
+
+
+@admin.register(Change)
+class ChangeAdmin(ReadOnlyAdmin):
+    """What each of ICE's lists changed (worked out by every import); shown on county pages and in feeds."""
+
+    list_display = ["date", "kind", "agency", "model", "old_value", "new_value"]
+    list_filter = ["kind", "model", "agency__state"]
+    search_fields = ["agency__name", "key"]
+    date_hierarchy = "date"
+    list_select_related = ["agency"]
 
 
 @admin.register(ReferenceLoad)
@@ -312,15 +375,43 @@ class ReferenceLoadAdmin(ReadOnlyAdmin):
 class SnapshotAdmin(SnapshotUploadMixin, ReadOnlyAdmin):
     list_display = [
         "as_of",
+        "kind",
+        "unchanged_through",
         "filename",
         "rows_read",
         "rows_unresolved",
         "agreements_added",
         "agreements_dropped",
         "agreements_changed",
+        "origin",
         "imported_at",
     ]
+    list_filter = ["kind", "origin"]
+    exclude = ["counts"]
+    readonly_fields = ["unresolved_rows"]
     change_list_template = "admin/counties/snapshot/change_list.html"
+
+    @admin.display(description="rows that could not be placed")
+    def unresolved_rows(self, snapshot):
+        data = (
+            SnapshotData.objects.filter(snapshot=snapshot).values_list("unresolved", flat=True).first() or []
+        )
+        if not data:
+            return "None."
+        search = reverse("admin:counties_agency_changelist")
+        rows = format_html_join(
+            "",
+            '<tr><td>{}</td><td>{}</td><td>{} (<a href="{}">Find the agency</a>)</td><td>{}</td><td>{}</td></tr>',
+            (
+                (row[0], row[1], row[2], search + "?" + urlencode({"q": str(row[2]).strip()}), row[3], row[4])
+                for row in data
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>Row</th><th>State</th><th>Agency</th><th>Model</th><th>Problem</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
 
 
 @admin.register(Source)

@@ -293,7 +293,10 @@ class SnapshotUploadMixin:
 
 def preview_sections(result):
     if result.kind == Snapshot.Kind.PENDING:
-        return [("Requests added", requests_for(result.added)), ("No longer pending", requests_for(result.dropped))]
+        return [
+            ("Requests added", requests_for(result.added)),
+            ("No longer pending", requests_for(result.dropped)),
+        ]
     return [
         ("Agreements added", agreements_for(result.added)),
         ("No longer listed", agreements_for(result.dropped)),

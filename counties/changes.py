@@ -102,8 +102,15 @@ class ChangeItem:
     @property
     def source_url(self) -> str:
         if self.change is not None:
-            if self.kind in (Kind.PDF_PUBLISHED, Kind.PDF_REPLACED, Kind.ADDENDUM, Kind.RESIGNED) and self.change.agreement:
-                return self.change.new_value if self.change.new_value.startswith("http") else self.change.agreement.moa_url
+            if (
+                self.kind in (Kind.PDF_PUBLISHED, Kind.PDF_REPLACED, Kind.ADDENDUM, Kind.RESIGNED)
+                and self.change.agreement
+            ):
+                return (
+                    self.change.new_value
+                    if self.change.new_value.startswith("http")
+                    else self.change.agreement.moa_url
+                )
             return self.change.snapshot.source_url
         return self.source.url if self.source else ""
 
@@ -172,7 +179,9 @@ def _with_date(kind: str, v: dict) -> str:
         Kind.PDF_REPLACED: _(
             "%(agency)s: ICE changed the document it links for the %(model)s agreement (list of %(date)s)."
         ),
-        Kind.ADDENDUM: _("%(agency)s: ICE published an addendum to the %(model)s agreement (list of %(date)s)."),
+        Kind.ADDENDUM: _(
+            "%(agency)s: ICE published an addendum to the %(model)s agreement (list of %(date)s)."
+        ),
         Kind.RESIGNED: _(
             "%(agency)s: %(model)s agreement signed again on %(new)s (it was signed %(old)s), on ICE's list of "
             "%(date)s."

@@ -197,13 +197,17 @@ class Snapshot(models.Model):
         max_length=64,
         default="",
         db_index=True,
-        help_text=_("Fingerprint of the rows (not of the file): two files with the same rows have the same key."),
+        help_text=_(
+            "Fingerprint of the rows (not of the file): two files with the same rows have the same key."
+        ),
     )
     rows_read = models.PositiveIntegerField(default=0)
     rows_unresolved = models.PositiveIntegerField(default=0)
     counts = models.JSONField(
         default=dict,
-        help_text=_("Agreements (or requests) on this list by model, nationally and in Texas (set by the rebuild)."),
+        help_text=_(
+            "Agreements (or requests) on this list by model, nationally and in Texas (set by the rebuild)."
+        ),
     )
     # Worked out against the list before it of the same kind, by date (set by the rebuild).
     agreements_added = models.PositiveIntegerField(default=0)
@@ -243,7 +247,9 @@ class SnapshotData(models.Model):
     rows = models.BinaryField(help_text=_("Every row as read (zlib-compressed JSON)."))
     unresolved = models.JSONField(
         default=list,
-        help_text=_("Rows whose agency could not be placed: [row, state, agency, model, reason] (set by the rebuild)."),
+        help_text=_(
+            "Rows whose agency could not be placed: [row, state, agency, model, reason] (set by the rebuild)."
+        ),
     )
 
     class Meta:
@@ -277,7 +283,9 @@ class Agency(models.Model):
     key = models.CharField(
         max_length=255,
         unique=True,
-        help_text=_("Normalized state + name of the earliest name ICE used, so spelling drift does not split it."),
+        help_text=_(
+            "Normalized state + name of the earliest name ICE used, so spelling drift does not split it."
+        ),
     )
     name = models.CharField(max_length=255, help_text=_("Name as ICE's newest list spells it."))
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.OTHER)
@@ -305,7 +313,11 @@ class Agency(models.Model):
     )
     unresolved_reason = models.CharField(max_length=255, blank=True)
     first_seen = models.ForeignKey(
-        Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Snapshot,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("The first of ICE's lists (either kind) that names the agency."),
     )
 
@@ -324,7 +336,10 @@ class AgencyName(models.Model):
 
     class Why(models.TextChoices):
         FIRST = "first", _("The earliest name")
-        SAME_PDF = "pdf", _("The same signed agreement (PDF), the same model and county, never listed together")
+        SAME_PDF = (
+            "pdf",
+            _("The same signed agreement (PDF), the same model and county, never listed together"),
+        )
         SHERIFF = "sheriff", _("The sheriff's office of the same county")
         SLIP = "slip", _("A typing slip of the same name, the same model and county, never listed together")
         TABLE = "table", _("The rename table (counties/importers/corrections.py)")
@@ -459,7 +474,11 @@ class Request(models.Model):
         help_text=_("The first participating list, on or after the request, that shows the agreement."),
     )
     agreement = models.ForeignKey(
-        Agreement, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests",
+        Agreement,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
         help_text=_("The agreement it became (signed), or the one already listed."),
     )
 
@@ -498,17 +517,27 @@ class Change(models.Model):
         REQUEST_ON_OLDEST = "requested-oldest", _("Request already on the oldest pending list")
         REQUEST_DROPPED = "request-dropped", _("Request gone without an agreement")
 
-    key = models.CharField(max_length=400, unique=True, help_text=_("Stable identity, e.g. for feed entries."))
+    key = models.CharField(
+        max_length=400, unique=True, help_text=_("Stable identity, e.g. for feed entries.")
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     date = models.DateField()
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="changes")
     previous = models.ForeignKey(
-        Snapshot, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        Snapshot,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
         help_text=_("The list before it that still showed the old state."),
     )
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="changes")
-    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.CASCADE, related_name="changes")
-    request = models.ForeignKey(Request, null=True, blank=True, on_delete=models.CASCADE, related_name="changes")
+    agreement = models.ForeignKey(
+        Agreement, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
+    request = models.ForeignKey(
+        Request, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
     model = models.CharField(max_length=12, choices=Agreement.Model.choices)
     old_value = models.CharField(max_length=500, blank=True)
     new_value = models.CharField(max_length=500, blank=True)

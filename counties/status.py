@@ -209,12 +209,17 @@ def county_status(county: County, snapshot: Snapshot | None = None) -> CountySta
     return status
 
 
-def state_statuses(state: State, snapshot: Snapshot | None, counties=None, pending=None) -> list[CountyStatus]:
+def state_statuses(
+    state: State, snapshot: Snapshot | None, counties=None, pending=None
+) -> list[CountyStatus]:
     """The status of every county of a state: one query for the counties, one for all agreements, one for
     the sheriffs' requests."""
     if counties is None:
         counties = County.objects.filter(state=state).select_related("state").order_by("name")
-    statuses = {county.pk: CountyStatus(county=county, snapshot=snapshot, pending_snapshot=pending) for county in counties}
+    statuses = {
+        county.pk: CountyStatus(county=county, snapshot=snapshot, pending_snapshot=pending)
+        for county in counties
+    }
     if snapshot is None:
         return list(statuses.values())
     for request in _sheriff_requests().filter(agency__state=state, agency__county__isnull=False):

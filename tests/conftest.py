@@ -9,9 +9,8 @@ the database when it ends; `shipped` loads the window again if that happened.
 Checks that need the whole archive (328 lists) run in the slow suite (`make test-slow`, tests/slow/).
 """
 
-from datetime import date
-
 import importlib
+from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -38,7 +37,9 @@ def shipped_window():
     from counties.importers.shipped import shipped_lists
 
     window = [entry for entry in shipped_lists() if entry.as_of in SHIPPED_WINDOW[entry.kind]]
-    assert len(window) == sum(map(len, SHIPPED_WINDOW.values())), "a date of SHIPPED_WINDOW is not in the manifest"
+    assert len(window) == sum(map(len, SHIPPED_WINDOW.values())), (
+        "a date of SHIPPED_WINDOW is not in the manifest"
+    )
     return window
 
 

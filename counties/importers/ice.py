@@ -105,8 +105,12 @@ class ImportResult:
             f"  unresolved rows: {self.unresolved}",
         ]
         if not self.is_newest:
-            lines.append("  (older than the newest list already imported: history added, current status unchanged)")
-        lines += [f"    row {r[0]}: {r[2] or '(no agency)'} ({r[1] or '?'}): {r[4]}" for r in self.unresolved_rows]
+            lines.append(
+                "  (older than the newest list already imported: history added, current status unchanged)"
+            )
+        lines += [
+            f"    row {r[0]}: {r[2] or '(no agency)'} ({r[1] or '?'}): {r[4]}" for r in self.unresolved_rows
+        ]
         return "\n".join(lines)
 
 
@@ -199,7 +203,9 @@ def import_list(
     result.kind = expected or parsed.kind
     result.as_of = as_of or date_from_filename(filename)
     if result.as_of is None:
-        raise WorkbookError(f"Cannot tell the date of ICE's list from the file name {filename!r}: give the date.")
+        raise WorkbookError(
+            f"Cannot tell the date of ICE's list from the file name {filename!r}: give the date."
+        )
     result.rows_read = len(parsed.rows)
     try:
         with transaction.atomic():

@@ -125,7 +125,9 @@ class CountyResolver:
         self.by_state: dict[int, dict[str, CountyRef]] = {}
         self.short: dict[int, dict[str, list[CountyRef]]] = {}
         counties = {}
-        for pk, state_id, name, short_name in County.objects.values_list("id", "state_id", "name", "short_name"):
+        for pk, state_id, name, short_name in County.objects.values_list(
+            "id", "state_id", "name", "short_name"
+        ):
             ref = counties[pk] = CountyRef(pk, name)
             self.by_state.setdefault(state_id, {})[_key(name)] = ref
             short = re.sub(r"city$", "", _key(short_name))  # 'Hopewell city' is found as 'Hopewell'
@@ -177,7 +179,9 @@ class CountyResolver:
         city = _CITY_SUFFIX.sub("", _CITY_PREFIX.sub("", fold(agency)))
         return self.places.get(state.id, {}).get(_key(city), []) if city != fold(agency) else []
 
-    def resolve(self, state: StateRef, agency: str, county_texts: list[str | None]) -> tuple[CountyRef | None, str, str]:
+    def resolve(
+        self, state: StateRef, agency: str, county_texts: list[str | None]
+    ) -> tuple[CountyRef | None, str, str]:
         """(county, how, problem) from ICE's COUNTY texts (newest first), the name, then the place.
 
         `how` is an Agency.Placement value; `problem` is empty when the county was found.

@@ -15,8 +15,8 @@ import json
 import re
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from ..text import fold
@@ -27,8 +27,16 @@ _TEXT_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%B %d, %Y
 _FILENAME_DATES = (
     (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), ("y", "m", "d")),  # participating-2026-05-18.xlsx
     # The archive's own names: ParticipatingEntities-20250104041613.xlsx (a date and a time)
-    (re.compile(r"(?:participating|pending)(?:entities|agencies)-(\d{4})(\d{2})(\d{2})\d{6}", re.I), ("y", "m", "d")),
-    (re.compile(r"(?:participating|pending)agencies(\d{2})(\d{2})(\d{4})(?!\d)", re.I), ("m", "d", "y")),  # ICE's
+    (
+        re.compile(
+            r"(?:participating|pending)(?:entities|agencies)-(\d{4})(\d{2})(\d{2})(?:\d{6})?(?!\d)", re.I
+        ),
+        ("y", "m", "d"),
+    ),
+    (
+        re.compile(r"(?:participating|pending)agencies(\d{2})(\d{2})(\d{4})(?!\d)", re.I),
+        ("m", "d", "y"),
+    ),  # ICE's
 )
 _KIND_IN_NAME = re.compile(r"(participating|pending)", re.I)
 
@@ -133,7 +141,9 @@ def parse_list(data: bytes) -> ParsedList:
     has_county = "COUNTY" in book.headers
     rows = []
     for sheet_row in book.rows:
-        signed, signed_raw = parse_signed(sheet_row.cells["SIGNED"].value) if "SIGNED" in book.headers else (None, "")
+        signed, signed_raw = (
+            parse_signed(sheet_row.cells["SIGNED"].value) if "SIGNED" in book.headers else (None, "")
+        )
         rows.append(
             [
                 sheet_row.number,

@@ -204,7 +204,9 @@ def _read_rows(lists, states: States, counters: dict[int, Counters]) -> dict[str
             elif not model:
                 problem = f"Unknown support type {row[Col.SUPPORT]!r}."
             if problem:
-                counts.unresolved.append([row[Col.NUMBER], row[Col.STATE], row[Col.AGENCY], row[Col.SUPPORT], problem])
+                counts.unresolved.append(
+                    [row[Col.NUMBER], row[Col.STATE], row[Col.AGENCY], row[Col.SUPPORT], problem]
+                )
                 continue
             key = agency_key(state.code, state.name, row[Col.AGENCY])
             info = keys.get(key)
@@ -227,7 +229,9 @@ def _resolve_counties(keys: dict[str, KeyInfo], resolver: CountyResolver) -> Non
         if info.kind == Agency.Kind.STATE:
             info.placed_by = Agency.Placement.STATEWIDE
             continue
-        ordered = sorted(info.observations, key=lambda o: (o.list.as_of, o.list.kind == PARTICIPATING), reverse=True)
+        ordered = sorted(
+            info.observations, key=lambda o: (o.list.as_of, o.list.kind == PARTICIPATING), reverse=True
+        )
         texts = list(dict.fromkeys(o.county_text for o in ordered))
         county, how, problem = resolver.resolve(info.state, info.newest.name, texts)
         info.county_id = county.id if county else None
@@ -333,12 +337,16 @@ def _agencies(keys, components, locks, counters) -> dict[str, PlannedAgency]:
     for group in groups.values():
         by_first = sorted(group, key=lambda i: (i.first.list.as_of, i.key))
         primary = by_first[0]
-        newest_info = max(group, key=lambda i: (i.newest.list.as_of, i.newest.list.kind == PARTICIPATING, i.key))
+        newest_info = max(
+            group, key=lambda i: (i.newest.list.as_of, i.newest.list.kind == PARTICIPATING, i.key)
+        )
         newest = newest_info.newest
         kind = agency_kind(newest.name, newest.ice_type)
         placed = [i for i in sorted(group, key=lambda i: i.newest.list.as_of, reverse=True) if i.county_id]
         county_id = newest_info.county_id or (placed[0].county_id if placed else None)
-        placed_by = newest_info.placed_by if newest_info.county_id else (placed[0].placed_by if placed else "")
+        placed_by = (
+            newest_info.placed_by if newest_info.county_id else (placed[0].placed_by if placed else "")
+        )
         problem = "" if county_id or kind == Agency.Kind.STATE else newest_info.problem
         lock = next((locks[i.key] for i in group if i.key in locks), None)
         if lock is not None:
@@ -346,7 +354,11 @@ def _agencies(keys, components, locks, counters) -> dict[str, PlannedAgency]:
         statewide = kind == Agency.Kind.STATE
         if statewide:
             county_id, placed_by, problem = None, Agency.Placement.STATEWIDE, ""
-        ice_types = [o.ice_type for o in sorted(newest_info.observations, key=lambda o: o.list.as_of, reverse=True) if o.ice_type]
+        ice_types = [
+            o.ice_type
+            for o in sorted(newest_info.observations, key=lambda o: o.list.as_of, reverse=True)
+            if o.ice_type
+        ]
         first_obs = min((i.first for i in group), key=lambda o: (o.list.as_of, o.list.kind != PARTICIPATING))
         agency = PlannedAgency(
             primary=primary.key,
@@ -359,13 +371,21 @@ def _agencies(keys, components, locks, counters) -> dict[str, PlannedAgency]:
             statewide=statewide,
             county_id=county_id,
             placed_by=placed_by,
-            county_raw=(next((o.county_text for o in sorted(newest_info.observations, key=lambda o: o.list.as_of, reverse=True) if o.county_text is not None), "") or "")[:120],
+            county_raw=(
+                next(
+                    (
+                        o.county_text
+                        for o in sorted(newest_info.observations, key=lambda o: o.list.as_of, reverse=True)
+                        if o.county_text is not None
+                    ),
+                    "",
+                )
+                or ""
+            )[:120],
             county_locked=lock is not None,
             unresolved_reason=problem[:255],
             first_seen_id=first_obs.list.id,
-            key_names={
-                i.key: (i.newest.name[:255], i.first.list.id, i.newest.list.id) for i in group
-            },
+            key_names={i.key: (i.newest.name[:255], i.first.list.id, i.newest.list.id) for i in group},
         )
         agencies[primary.key] = agency
         if problem:
@@ -415,7 +435,9 @@ def _detail_changes(before: Observation, after: Observation) -> list[tuple[str, 
     if not resigned:
         if old_date and new_date and old_date != new_date:
             same_document = bool(old_doc) and old_doc == new_doc
-            small = abs((new_date - old_date).days) <= DATE_FIX_DAYS and not (old_doc and new_doc and old_doc != new_doc)
+            small = abs((new_date - old_date).days) <= DATE_FIX_DAYS and not (
+                old_doc and new_doc and old_doc != new_doc
+            )
             kind = Change.Kind.DATE_CORRECTED if same_document or small else Change.Kind.DATE_CHANGED
             found.append((kind, before.signed, after.signed))
         elif new_date and not old_date and before.signed_raw:
@@ -447,7 +469,9 @@ def _agreement_groups(keys, primary_of, handovers) -> dict[tuple[str, str], list
     return grouped
 
 
-def _agreements(keys, primary_of, handovers, agencies, lists, changes, counters) -> dict[tuple[str, str], PlannedAgreement]:
+def _agreements(
+    keys, primary_of, handovers, agencies, lists, changes, counters
+) -> dict[tuple[str, str], PlannedAgreement]:
     participating = lists[PARTICIPATING]
     newest = len(participating) - 1
     grouped = _agreement_groups(keys, primary_of, handovers)
@@ -465,7 +489,9 @@ def _agreements(keys, primary_of, handovers, agencies, lists, changes, counters)
             ref = participating[index]
             if here is None:
                 if previous is not None and previous.list.index == index - 1:
-                    _change(changes, Change.Kind.DELISTED, ref, previous.list, agency_key_, public_id, None, model)
+                    _change(
+                        changes, Change.Kind.DELISTED, ref, previous.list, agency_key_, public_id, None, model
+                    )
                     counters[ref.id].agreements_dropped += 1
                 continue
             if previous is None:
@@ -476,11 +502,24 @@ def _agreements(keys, primary_of, handovers, agencies, lists, changes, counters)
                 starts.append(ref)
             else:
                 if previous.list.index != index - 1:
-                    _change(changes, Change.Kind.RELISTED, ref, previous.list, agency_key_, public_id, None, model)
+                    _change(
+                        changes, Change.Kind.RELISTED, ref, previous.list, agency_key_, public_id, None, model
+                    )
                     counters[ref.id].agreements_relisted += 1
                     starts.append(ref)
                 for kind, old, new in _detail_changes(previous, here):
-                    _change(changes, kind, ref, previous.list, agency_key_, public_id, None, model, old=old, new=new)
+                    _change(
+                        changes,
+                        kind,
+                        ref,
+                        previous.list,
+                        agency_key_,
+                        public_id,
+                        None,
+                        model,
+                        old=old,
+                        new=new,
+                    )
                     changed_lists.add(ref.id)
             previous = here
         for list_id in changed_lists:
@@ -516,7 +555,9 @@ def _ids(agency: PlannedAgency, model: str, observations: list[Observation], key
     return [f"{key}/{model}" for key in sorted(firsts, key=firsts.get)]
 
 
-def _requests(keys, primary_of, agencies, agreements, lists, changes, counters) -> dict[tuple[str, str], PlannedRequest]:
+def _requests(
+    keys, primary_of, agencies, agreements, lists, changes, counters
+) -> dict[tuple[str, str], PlannedRequest]:
     pending = lists[PENDING]
     if not pending:
         return {}
@@ -573,7 +614,9 @@ def _requests(keys, primary_of, agencies, agreements, lists, changes, counters) 
     return planned
 
 
-def _change(changes, kind, ref: ListRef, previous: ListRef | None, agency, agreement, request, model, old="", new=""):
+def _change(
+    changes, kind, ref: ListRef, previous: ListRef | None, agency, agreement, request, model, old="", new=""
+):
     subject = agreement or request
     changes.append(
         PlannedChange(
@@ -610,9 +653,11 @@ def _editor_locks() -> dict[str, int]:
     """Agency key (every name ICE used) -> the county an editor chose."""
     locks = {}
     locked = Agency.objects.filter(county_locked=True, county__isnull=False)
-    for agency_id, key, county_id in locked.values_list("id", "key", "county_id"):
+    for key, county_id in locked.values_list("key", "county_id"):
         locks[key] = county_id
-    for key, county_id in AgencyName.objects.filter(agency__in=locked).values_list("key", "agency__county_id"):
+    for key, county_id in AgencyName.objects.filter(agency__in=locked).values_list(
+        "key", "agency__county_id"
+    ):
         locks.setdefault(key, county_id)
     return locks
 
@@ -647,8 +692,14 @@ def build_plan(*, exclude: set[int] = frozenset()) -> Plan:
     for agency in agencies.values():
         for key in agency.keys[1:]:
             merged[agency.why[key]] += 1
-    merged["handed over"] = sum(1 for a in agreements.values() if any(i.split("/")[0] not in agencies[a.agency].keys for i in a.aliases))
-    return Plan(lists, agencies, agreements, requests, changes, counters, dict(merged), time.monotonic() - started)
+    merged["handed over"] = sum(
+        1
+        for a in agreements.values()
+        if any(i.split("/")[0] not in agencies[a.agency].keys for i in a.aliases)
+    )
+    return Plan(
+        lists, agencies, agreements, requests, changes, counters, dict(merged), time.monotonic() - started
+    )
 
 
 # --- writing ------------------------------------------------------------------------------------------
@@ -666,7 +717,11 @@ class WriteStats:
 
     def __str__(self):
         parts = []
-        for label, counts in (("created", self.created), ("updated", self.updated), ("deleted", self.deleted)):
+        for label, counts in (
+            ("created", self.created),
+            ("updated", self.updated),
+            ("deleted", self.deleted),
+        ):
             items = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()) if n)
             if items:
                 parts.append(f"{label} {items}")
@@ -769,7 +824,9 @@ def _write_agencies(plan: Plan, stats: WriteStats, reason: str) -> dict[str, int
         _absorb(absorbed, stats)
     _free_unique(Agency, "key", to_update)  # keys may move between rows (a split or a merge)
     if to_update:
-        bulk_update_with_history(to_update, Agency, ["key", *AGENCY_FIELDS], batch_size=500, default_change_reason=reason)
+        bulk_update_with_history(
+            to_update, Agency, ["key", *AGENCY_FIELDS], batch_size=500, default_change_reason=reason
+        )
         stats.updated["agencies"] += len(to_update)
     if to_create:
         created = bulk_create_with_history(to_create, Agency, batch_size=500, default_change_reason=reason)
@@ -808,10 +865,20 @@ def _write_names(plan: Plan, agency_ids: dict[str, int], stats: WriteStats) -> N
                 "agency_id": agency_ids[primary], "name": spelling, "why": planned.why[key],
                 "first_seen_id": first_id, "last_seen_id": last_id,
             }  # fmt: skip
-    _sync(AgencyName, existing, wanted, "key", ["agency_id", "name", "why", "first_seen_id", "last_seen_id"], stats, "names")
+    _sync(
+        AgencyName,
+        existing,
+        wanted,
+        "key",
+        ["agency_id", "name", "why", "first_seen_id", "last_seen_id"],
+        stats,
+        "names",
+    )
 
 
-def _sync(model, existing: dict, wanted: dict, key_field: str, fields: list[str], stats: WriteStats, label: str) -> dict:
+def _sync(
+    model, existing: dict, wanted: dict, key_field: str, fields: list[str], stats: WriteStats, label: str
+) -> dict:
     """Create, update and delete `model` rows so that they are `wanted` ({key: values}); returns {key: pk}."""
     to_create, to_update = [], []
     for key, values in wanted.items():
@@ -836,7 +903,9 @@ def _sync(model, existing: dict, wanted: dict, key_field: str, fields: list[str]
     return ids
 
 
-def _write_agreements(plan: Plan, agency_ids: dict[str, int], stats: WriteStats, reason: str) -> dict[str, int]:
+def _write_agreements(
+    plan: Plan, agency_ids: dict[str, int], stats: WriteStats, reason: str
+) -> dict[str, int]:
     existing_all = list(Agreement.objects.all())
     by_pair = {(a.agency_id, a.model): a for a in existing_all}
     by_id = {}
@@ -909,10 +978,14 @@ def _write_requests(plan, agency_ids, agreement_ids, stats) -> dict[str, int]:
     existing = {r.public_id: r for r in Request.objects.all()}
     wanted = {
         planned.public_id: {
-            "agency_id": agency_ids[planned.agency], "model": planned.model,
-            "first_pending_id": planned.first_pending_id, "last_pending_id": planned.last_pending_id,
-            "first_pending_is_oldest": planned.first_pending_is_oldest, "gone_on_id": planned.gone_on_id,
-            "outcome": planned.outcome, "signed_on_id": planned.signed_on_id,
+            "agency_id": agency_ids[planned.agency],
+            "model": planned.model,
+            "first_pending_id": planned.first_pending_id,
+            "last_pending_id": planned.last_pending_id,
+            "first_pending_is_oldest": planned.first_pending_is_oldest,
+            "gone_on_id": planned.gone_on_id,
+            "outcome": planned.outcome,
+            "signed_on_id": planned.signed_on_id,
             "agreement_id": agreement_ids.get(planned.agreement) if planned.agreement else None,
         }  # fmt: skip
         for planned in plan.requests.values()
@@ -924,11 +997,16 @@ def _write_changes(plan, agency_ids, agreement_ids, request_ids, stats) -> None:
     existing = {c.key: c for c in Change.objects.all()}
     wanted = {
         change.key: {
-            "kind": change.kind, "date": change.date, "snapshot_id": change.snapshot_id,
-            "previous_id": change.previous_id, "agency_id": agency_ids[change.agency],
+            "kind": change.kind,
+            "date": change.date,
+            "snapshot_id": change.snapshot_id,
+            "previous_id": change.previous_id,
+            "agency_id": agency_ids[change.agency],
             "agreement_id": agreement_ids.get(change.agreement) if change.agreement else None,
             "request_id": request_ids.get(change.request) if change.request else None,
-            "model": change.model, "old_value": change.old_value, "new_value": change.new_value,
+            "model": change.model,
+            "old_value": change.old_value,
+            "new_value": change.new_value,
         }  # fmt: skip
         for change in plan.changes
     }

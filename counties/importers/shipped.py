@@ -92,16 +92,23 @@ def load_shipped_data(*, force: bool = False, lists: list[ShippedList] | None = 
             report.reference = str(load_reference_data())
             if log:
                 log(report.reference)
-        held = {s.sha256: s for s in Snapshot.objects.only("id", "sha256", "kind", "as_of", "unchanged_through", "origin")}
+        held = {
+            s.sha256: s
+            for s in Snapshot.objects.only("id", "sha256", "kind", "as_of", "unchanged_through", "origin")
+        }
         shipped_shas = {entry.sha256 for entry in shipped_lists()}
         # Lists shipped before the archive that the archive replaces (the same rows under another date, or
         # an earlier version of a day): removed once nothing points to them any more.
         superseded = {
-            s.pk: s for s in held.values() if s.origin == Snapshot.Origin.SHIPPED and s.sha256 not in shipped_shas
+            s.pk: s
+            for s in held.values()
+            if s.origin == Snapshot.Origin.SHIPPED and s.sha256 not in shipped_shas
         }
         if superseded:  # out of the way of the archive's list of the same day; removed after the rebuild
             for offset, snapshot in enumerate(superseded.values()):
-                Snapshot.objects.filter(pk=snapshot.pk).update(as_of=date(1900, 1, 1) + timedelta(days=offset))
+                Snapshot.objects.filter(pk=snapshot.pk).update(
+                    as_of=date(1900, 1, 1) + timedelta(days=offset)
+                )
         for entry in wanted:
             snapshot = held.get(entry.sha256)
             if snapshot is None:

@@ -116,14 +116,18 @@ def _check_archive(data: bytes) -> zipfile.ZipFile:
     if len(data) > MAX_BYTES:
         raise WorkbookError(f"The file is too large ({len(data):,} bytes; the limit is {MAX_BYTES:,}).")
     if not data.startswith(b"PK\x03\x04"):
-        raise WorkbookError("This is not an Excel workbook (.xlsx). Download ICE's file again and use it as is.")
+        raise WorkbookError(
+            "This is not an Excel workbook (.xlsx). Download ICE's file again and use it as is."
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise WorkbookError(f"This file is not a readable Excel workbook (.xlsx): {exc}") from exc
     if len(infos) > MAX_PARTS:
-        raise WorkbookError(f"The workbook has {len(infos):,} parts; ICE's has about 20. It is not ICE's list.")
+        raise WorkbookError(
+            f"The workbook has {len(infos):,} parts; ICE's has about 20. It is not ICE's list."
+        )
     if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
         raise WorkbookError("The workbook expands to an unreasonable size; it is not ICE's list.")
     return archive
@@ -177,7 +181,9 @@ def _sheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
         target = rels.get(sheet.get(_REL + "id", ""), "")
         if not target:
             continue
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        part = (
+            target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        )
         sheets.append((sheet.get("name", ""), part))
     if not sheets:
         raise WorkbookError("The workbook lists no sheets.")
@@ -188,7 +194,10 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     content = _read_part(archive, "xl/sharedStrings.xml", required=False)
     if content is None:
         return []
-    return ["".join(t.text or "" for t in si.iter(_MAIN + "t")) for si in _parse(content, "sharedStrings").iter(_MAIN + "si")]
+    return [
+        "".join(t.text or "" for t in si.iter(_MAIN + "t"))
+        for si in _parse(content, "sharedStrings").iter(_MAIN + "si")
+    ]
 
 
 def _cell_value(cell: ET.Element, strings: list[str]):

@@ -17,6 +17,7 @@ EDITOR_PERMISSIONS = [
     "view_source", "add_source", "change_source",
     "view_event", "add_event", "change_event",
     "view_correction", "change_correction",
+    "view_referenceload",
 ]  # fmt: skip
 
 

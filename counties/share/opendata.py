@@ -128,7 +128,13 @@ def _agreement_rows() -> Iterator[tuple]:
 def _request_rows() -> Iterator[tuple]:
     requests = (
         Request.objects.select_related(
-            "agency__state", "agency__county", "first_pending", "last_pending", "gone_on", "signed_on", "agreement"
+            "agency__state",
+            "agency__county",
+            "first_pending",
+            "last_pending",
+            "gone_on",
+            "signed_on",
+            "agreement",
         )
         .order_by("public_id")
         .iterator(chunk_size=1000)
@@ -269,7 +275,9 @@ DATASETS = {
             Column("last_listed", _("Date of the last ICE list that shows it.")),
             Column(
                 "last_seen",
-                _("The last day that list was seen unchanged: the agreement was last seen on ICE's list that day."),
+                _(
+                    "The last day that list was seen unchanged: the agreement was last seen on ICE's list that day."
+                ),
             ),
             Column("gone_on", _("Date of the first ICE list without it (empty while it is listed).")),
             Column("is_current", _("true if ICE's newest list shows it.")),
@@ -291,9 +299,13 @@ DATASETS = {
             Column("agency", _("Agency name as ICE's newest list spells it.")),
             Column("agency_kind", _("sheriff, police, constable, marshal, da, state or other.")),
             Column("state", _("Two-letter postal code of the state.")),
-            Column("county_fips", _("FIPS code of the agency's county; empty when not resolved or statewide.")),
+            Column(
+                "county_fips", _("FIPS code of the agency's county; empty when not resolved or statewide.")
+            ),
             Column("model", _("jail (Jail Enforcement), warrant (Warrant Service Officer) or task-force.")),
-            Column("first_pending", _("Date of the first pending list this site holds that shows the request.")),
+            Column(
+                "first_pending", _("Date of the first pending list this site holds that shows the request.")
+            ),
             Column(
                 "first_pending_is_oldest",
                 _("true when that is the oldest pending list the site holds (Feb. 21, 2025)."),
@@ -310,7 +322,10 @@ DATASETS = {
                 ),
             ),
             Column("agreement_id", _("The agreement it became (the id in agreements.csv), if any.")),
-            Column("signed_on", _("Date of the first ICE list, on or after the request, that shows the agreement.")),
+            Column(
+                "signed_on",
+                _("Date of the first ICE list, on or after the request, that shows the agreement."),
+            ),
             Column("days_to_sign", _("Days from first_pending to signed_on.")),
         ),
         rows=_request_rows,
@@ -324,7 +339,9 @@ DATASETS = {
             Column("as_of", _("The date of ICE's list (from ICE's file name).")),
             Column(
                 "unchanged_through",
-                _("The last day the list was seen unchanged on ICE's site (by the archive or this site's check)."),
+                _(
+                    "The last day the list was seen unchanged on ICE's site (by the archive or this site's check)."
+                ),
             ),
             Column("filename", _("File name of our dated copy.")),
             Column("source_url", _("Where the file came from.")),
@@ -332,7 +349,10 @@ DATASETS = {
             Column("rows_read", _("Rows read from the file.")),
             Column("rows_unresolved", _("Rows whose county could not be resolved (kept, not dropped).")),
             Column("added", _("Agreements (requests, on a pending list) first on this list.")),
-            Column("dropped", _("Agreements (requests) on the list before it of the same kind but not on this one.")),
+            Column(
+                "dropped",
+                _("Agreements (requests) on the list before it of the same kind but not on this one."),
+            ),
             Column("changed", _("Agreements whose date, document, addendum or name changed on this list.")),
             Column("relisted", _("Agreements (requests) back after missing from the list before.")),
         ),

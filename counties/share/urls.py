@@ -11,7 +11,9 @@ data_patterns = (
     [
         path("", views.data_index, name="index"),
         re_path(
-            r"^(?P<name>counties|agreements|requests|snapshots)\.(?P<fmt>csv|json)$", views.data_file, name="file"
+            r"^(?P<name>counties|agreements|requests|snapshots)\.(?P<fmt>csv|json)$",
+            views.data_file,
+            name="file",
         ),
     ],
     "data",

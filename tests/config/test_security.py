@@ -84,12 +84,12 @@ def test_hsts_is_sent_over_https_when_enabled(client, settings):
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
 
 
-@pytest.mark.urls("tests.test_security")
+@pytest.mark.urls("tests.config.test_security")
 def test_a_plain_view_may_not_be_framed(client):
     assert_strict_headers(client.get("/plain/"))
 
 
-@pytest.mark.urls("tests.test_security")
+@pytest.mark.urls("tests.config.test_security")
 def test_framable_drops_only_the_frame_protection(client):
     response = client.get("/card/")
     assert "X-Frame-Options" not in response
@@ -115,7 +115,7 @@ def test_base_template_configures_htmx_for_the_csp():
 
 
 @pytest.mark.django_db
-def test_the_embed_card_is_the_one_framable_page(client):
+def test_the_embed_card_is_the_one_framable_page(client, shipped):
     response = client.get("/embed/counties/tx/dallas-county/")
     assert response.status_code == 200
     assert "X-Frame-Options" not in response

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from counties import admin_upload
+from counties.importers.ice import import_list
 from counties.models import Agency, Agreement, Snapshot
-from tests.counties.factories import AgreementFactory, SnapshotFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,21 +90,51 @@ def upload(client, content: bytes, name="participating-2099-01-01.xlsx", **field
     return client.post(UPLOAD, {"workbook": SimpleUploadedFile(name, content), **fields})
 
 
-def test_preview_changes_nothing_until_confirmed(editor_client, upload_dir):
-    listed = AgreementFactory(first_listed=SnapshotFactory(as_of=datetime.date(2098, 12, 1)))
+FILLERS = [
+    [
+        "TEXAS",
+        f"Filler {i} Police Department",
+        "Municipality",
+        "Dallas County",
+        "Task Force Model",
+        "2025-06-01",
+        "",
+        "",
+    ]
+    for i in range(12)
+]
+
+
+def test_preview_changes_nothing_until_confirmed(editor_client, upload_dir, texas):
+    baseline = [
+        *SMALL_LIST[:1],
+        [
+            "TEXAS",
+            "Listed Police Department",
+            "Municipality",
+            "Dallas County",
+            "Task Force Model",
+            "2025-06-01",
+            "",
+            "",
+        ],
+        *FILLERS,
+    ]
+    import_list(workbook(baseline), filename="participating-2098-12-01.xlsx")
+    listed = Agreement.objects.get(agency__name="Listed Police Department")
     before = state_of_db()
-    content = workbook(SMALL_LIST)
+    content = workbook(SMALL_LIST + FILLERS)
     response = upload(editor_client, content)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Nothing has been saved yet" in html
     assert "2099-01-01" in html  # the date came from the file name
     result = response.context["result"]
-    assert result.rows_read == 3
-    assert result.added >= 1 and result.dropped >= 1 and result.unresolved >= 1
-    assert listed in result.dropped_agreements
+    assert result.rows_read == 15
+    assert result.added == ["tx:testville police department/task-force"]
+    assert result.dropped == [listed.public_id] and result.unresolved == 2
     assert "Testville Police Department" in html and "NOWHERE" in html
-    assert f"No longer listed ({result.dropped})" in html
+    assert "No longer listed (1)" in html
     assert state_of_db() == before
     listed.refresh_from_db()
     assert listed.is_current
@@ -115,7 +145,8 @@ def test_preview_changes_nothing_until_confirmed(editor_client, upload_dir):
     response = editor_client.post(CONFIRM, {"token": token})
     assert response.status_code == 302
     snapshot = Snapshot.objects.get(as_of="2099-01-01")
-    assert snapshot.filename == "participating-2099-01-01.xlsx" and snapshot.rows_read == 3
+    assert snapshot.filename == "participating-2099-01-01.xlsx" and snapshot.rows_read == 15
+    assert snapshot.origin == Snapshot.Origin.UPLOAD
     assert Agency.objects.filter(name="Testville Police Department").exists()
     assert not list(upload_dir.iterdir())  # the stored file is gone
     listed.refresh_from_db()
@@ -123,12 +154,18 @@ def test_preview_changes_nothing_until_confirmed(editor_client, upload_dir):
     # A second confirm with the same token imports nothing more.
     editor_client.post(CONFIRM, {"token": token})
     assert Snapshot.objects.filter(as_of="2099-01-01").count() == 1
-    # The same file again: the preview says so and offers no confirm button.
+    # The same file again, for the next day: no new list, it would only confirm that list through that day.
     after = state_of_db()
     response = upload(editor_client, content, name="copy-2099-01-02.xlsx")
     html = response.content.decode()
-    assert "already imported" in html and "Confirm: import this list" not in html
+    assert "confirms that list through 2099-01-02" in html and "Confirm: import this list" not in html
     assert state_of_db() == after
+    # ... and for its own day: already imported, nothing to confirm.
+    response = upload(editor_client, content, name="copy-2099-01-01.xlsx")
+    html = response.content.decode()
+    assert (
+        "already imported" in html and "Confirm" not in html.split('class="submit-row"')[1].split("Cancel")[0]
+    )
 
 
 def test_cancel_discards_the_file(editor_client, upload_dir):
@@ -251,7 +288,7 @@ def test_the_date_is_taken_from_the_file_name(name, expected):
     assert (found.isoformat() if found else None) == expected
 
 
-def test_an_editors_county_choice_survives_later_imports(editor_client):
+def test_an_editors_county_choice_survives_later_imports(editor_client, texas):
     """Resolve an agency's county in the admin; the next ICE list (same agency, ICE's county) keeps it."""
     row = [
         "TEXAS",
@@ -284,6 +321,12 @@ def test_an_editors_county_choice_survives_later_imports(editor_client):
             "agreements-MAX_NUM_FORMS": "1000",
             "agreements-0-id": agency.agreements.get().pk,
             "agreements-0-agency": agency.pk,
+            "names-TOTAL_FORMS": "1",
+            "names-INITIAL_FORMS": "1",
+            "names-MIN_NUM_FORMS": "0",
+            "names-MAX_NUM_FORMS": "1000",
+            "names-0-id": agency.names.get().pk,
+            "names-0-agency": agency.pk,
         }
     )
     response = editor_client.post(change, data)

@@ -10,22 +10,22 @@ from counties.changes import EVENT, Kind, recent_changes
 from counties.importers.ice import import_list
 from counties.models import County
 from tests.counties.factories import EventFactory, SourceFactory
-from tests.counties.workbooks import PENDING, name, pending_row, texas_counties, tf, workbook
+from tests.counties.workbooks import PENDING, name, pending_row, tf, workbook
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 
 
-@pytest.fixture
-def texas():
-    return texas_counties()
-
-
 def load(*lists):
     for kind, day, rows in lists:
         data = workbook(rows, PENDING) if kind == "pending" else workbook(rows)
-        result = import_list(data, filename=name(kind, day), source_url=f"https://example.org/{day}.xlsx", allow_large_drop=True)
+        result = import_list(
+            data,
+            filename=name(kind, day),
+            source_url=f"https://example.org/{day}.xlsx",
+            allow_large_drop=True,
+        )
         assert result.outcome == "imported", result.summary()
 
 
@@ -48,7 +48,10 @@ def test_first_listed_no_longer_listed_and_listed_again(texas):
         (Kind.LISTED, D(2026, 2, 5)),
     ]
     relisted = items[0]
-    assert relisted.snapshot.as_of == D(2026, 4, 5) and relisted.source_url == "https://example.org/2026-04-05.xlsx"
+    assert (
+        relisted.snapshot.as_of == D(2026, 4, 5)
+        and relisted.source_url == "https://example.org/2026-04-05.xlsx"
+    )
     assert relisted.county == texas["Dallas County"] and relisted.model == "task-force"
     # Bravo was already on the oldest list held: not "first listed" that day, and not a site-wide change.
     assert kinds(items, b) == [(Kind.ON_OLDEST, D(2026, 1, 5))]
@@ -68,18 +71,27 @@ def test_requests_and_their_end_are_changes(texas):
         ("pending", D(2026, 2, 6), [pending_row("Other County Sheriff's Office", "Dallas County")]),
     )
     rockwall = recent_changes(county=texas["Rockwall County"])
-    assert [(i.kind, i.date) for i in rockwall] == [(Kind.REQUEST_DROPPED, D(2026, 2, 6)), (Kind.REQUESTED, D(2026, 1, 6))]
+    assert [(i.kind, i.date) for i in rockwall] == [
+        (Kind.REQUEST_DROPPED, D(2026, 2, 6)),
+        (Kind.REQUESTED, D(2026, 1, 6)),
+    ]
     with translation.override("en"):
         assert rockwall[0].headline == (
             "Rockwall County Sheriff's Office: the Jail Enforcement agreement request is gone from ICE's pending "
             "list of Feb. 6, 2026, with no agreement on ICE's lists."
         )
         assert "pending agencies, Feb. 6, 2026" in rockwall[0].source_title
-    assert [i.kind for i in recent_changes(county=texas["Collin County"])] == [Kind.REQUEST_DROPPED, Kind.REQUEST_ON_OLDEST]
+    assert [i.kind for i in recent_changes(county=texas["Collin County"])] == [
+        Kind.REQUEST_DROPPED,
+        Kind.REQUEST_ON_OLDEST,
+    ]
 
 
 def test_published_events_are_merged_newest_first_and_drafts_are_not(texas):
-    load(("participating", D(2026, 1, 5), [tf("Bravo PD")]), ("participating", D(2026, 2, 5), [tf("Bravo PD"), tf("Alpha PD")]))
+    load(
+        ("participating", D(2026, 1, 5), [tf("Bravo PD")]),
+        ("participating", D(2026, 2, 5), [tf("Bravo PD"), tf("Alpha PD")]),
+    )
     county = texas["Dallas County"]
     source = SourceFactory(title="Court minutes", url="https://example.org/minutes.pdf")
     published = EventFactory(county=county, date=D(2026, 2, 15), source=source, summary_es="La corte votó.")
@@ -114,12 +126,22 @@ def test_filters_by_county_and_state_and_limits(texas):
 
 
 def test_headline_and_text_in_each_language(texas):
-    load(("participating", D(2026, 1, 5), [tf("Other PD")]), ("participating", D(2026, 2, 5), [tf("Other PD"), tf("Sample Sheriff's Office", model="Jail Enforcement Model")]))
+    load(
+        ("participating", D(2026, 1, 5), [tf("Other PD")]),
+        (
+            "participating",
+            D(2026, 2, 5),
+            [tf("Other PD"), tf("Sample Sheriff's Office", model="Jail Enforcement Model")],
+        ),
+    )
     county = texas["Dallas County"]
     EventFactory(county=county, date=D(2026, 2, 15), summary="Only in English.", summary_es="")
     event, listed, _oldest = recent_changes(county=county)
     with translation.override("en"):
-        assert listed.headline == "Sample Sheriff's Office: Jail Enforcement agreement first listed by ICE on Feb. 5, 2026."
+        assert (
+            listed.headline
+            == "Sample Sheriff's Office: Jail Enforcement agreement first listed by ICE on Feb. 5, 2026."
+        )
         assert listed.text == "Sample Sheriff's Office: Jail Enforcement agreement first listed by ICE."
         assert "Feb. 5, 2026" in listed.source_title
         assert (event.text, event.lang, listed.lang) == ("Only in English.", "en", "en")

@@ -1,15 +1,11 @@
 """County, state and national pages: the answer sentence, SB 8, agencies, caching and fixed query counts."""
 
 import datetime
-import html
-import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from counties.models import Agency, County
-from tests.pages import page_text
 from tests.counties.factories import (
     AgencyFactory,
     AgreementFactory,
@@ -18,6 +14,7 @@ from tests.counties.factories import (
     SnapshotFactory,
     StateFactory,
 )
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -64,15 +61,20 @@ def test_no_sheriff_agreement_and_other_agencies_listed_after_the_sheriff(client
 
 
 def test_former_sheriff_agreement_says_since_when(client):
-    old = SnapshotFactory(as_of=datetime.date(2030, 2, 1))
-    SnapshotFactory(as_of=datetime.date(2030, 3, 1))
+    old = SnapshotFactory(as_of=datetime.date(2030, 2, 1), unchanged_through=datetime.date(2030, 2, 20))
+    gone = SnapshotFactory(as_of=datetime.date(2030, 3, 1))
     county = CountyFactory(name="Gamma County")
     sheriff = AgencyFactory(county=county, state=county.state, name="Gamma County Sheriff's Office")
-    AgreementFactory(agency=sheriff, model="warrant", first_listed=old, last_listed=old, is_current=False)
+    AgreementFactory(
+        agency=sheriff, model="warrant", first_listed=old, last_listed=old, dropped_on=gone, is_current=False
+    )
     text = page_text(client.get(county_url(county)))
     assert "has no 287(g) agreement. It had one (Warrant Service Officer) that ICE no longer lists" in text
     assert "since its list of March 1, 2030." in text
-    assert "Not listed since March 1, 2030." in text
+    assert (
+        "Last seen on Feb. 20, 2030 (the last list that still had it, ICE's list of Feb. 1, 2030, was unchanged "
+        "through Feb. 20, 2030). Gone from ICE's list of March 1, 2030." in text
+    )
 
 
 def test_statewide_agencies_are_on_every_county_page_of_their_state(client, newest):
@@ -131,8 +133,8 @@ def test_spanish_county_page(client, newest):
 
 
 def test_county_page_query_count_is_the_same_for_every_county(client, newest, django_assert_num_queries):
-    """County, newest list, agreements, the state's unplaced agencies, then the timeline (transitions, their
-    agreements and lists, events)."""
+    """County, newest lists, the sheriff's requests, agreements, the state's unplaced agencies, then the
+    timeline (changes, events): the same for a county where nothing was ever listed."""
     busy, quiet, empty = CountyFactory(), CountyFactory(), CountyFactory()
     for i, kind in enumerate(["sheriff", "police", "constable", "marshal"]):
         agency = AgencyFactory(county=busy, state=busy.state, kind=kind, name=f"Agency {i}")
@@ -140,12 +142,9 @@ def test_county_page_query_count_is_the_same_for_every_county(client, newest, dj
         AgreementFactory(agency=agency, model="jail", first_listed=newest)
     EventFactory(county=busy)
     AgreementFactory(agency=AgencyFactory(county=quiet, state=quiet.state), first_listed=newest)
-    for county in (busy, quiet):
-        with django_assert_num_queries(9):  # 8 for the page, 1 for the data version (counties/pagecache.py)
+    for county in (busy, quiet, empty):
+        with django_assert_num_queries(8):  # 7 for the page, 1 for the data version (counties/pagecache.py)
             assert client.get(county_url(county)).status_code == 200
-    # With nothing on any list, the timeline skips loading agreements and lists.
-    with django_assert_num_queries(7):
-        assert client.get(county_url(empty)).status_code == 200
     # Rendered once per data version: the same page again costs only the version query.
     with django_assert_num_queries(1):
         assert client.get(county_url(busy)).status_code == 200

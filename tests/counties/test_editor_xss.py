@@ -12,7 +12,13 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from counties.models import Correction, Event, Source
-from tests.counties.factories import AgencyFactory, AgreementFactory, CountyFactory, EventFactory, SourceFactory
+from tests.counties.factories import (
+    AgencyFactory,
+    AgreementFactory,
+    CountyFactory,
+    EventFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

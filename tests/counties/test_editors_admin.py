@@ -9,7 +9,13 @@ from django.urls import reverse
 
 from counties.admin import record_version
 from counties.models import County, Event, Snapshot, Source
-from tests.counties.factories import AgencyFactory, CountyFactory, EventFactory, SnapshotFactory, SourceFactory
+from tests.counties.factories import (
+    AgencyFactory,
+    CountyFactory,
+    EventFactory,
+    SnapshotFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +111,17 @@ def test_staff_without_the_group_sees_nothing(client):
 
 
 def test_editor_reaches_the_pages_that_are_theirs(editor_client):
-    for name in ["county", "agency", "agreement", "event", "source", "correction", "snapshot", "snapshotrow"]:
+    for name in [
+        "county",
+        "agency",
+        "agreement",
+        "event",
+        "source",
+        "correction",
+        "snapshot",
+        "request",
+        "change",
+    ]:
         assert editor_client.get(reverse(f"admin:counties_{name}_changelist")).status_code == 200, name
     assert editor_client.get(reverse("admin:counties_event_add")).status_code == 200
     assert editor_client.get(reverse("admin:counties_snapshot_upload")).status_code == 200
@@ -367,18 +383,14 @@ def test_agency_names_stay_read_only_for_editors_where_imports_own_them(editor_c
 
 
 def test_problem_rows_link_to_the_agency_to_fix(editor_client):
-    from counties.models import SnapshotRow
+    from counties.models import SnapshotData
 
     snapshot = SnapshotFactory()
-    SnapshotRow.objects.create(
+    SnapshotData.objects.create(
         snapshot=snapshot,
-        row_number=7,
-        data={"LAW ENFORCEMENT AGENCY": "Odd <b>Name</b> PD"},
-        problem="No county",
+        rows=b"",
+        unresolved=[[7, "TEXAS", "Odd <b>Name</b> PD", "task-force", "No county"]],
     )
-    SnapshotRow.objects.create(snapshot=snapshot, row_number=8, data={"LAW ENFORCEMENT AGENCY": "Fine PD"})
-    html = editor_client.get(
-        reverse("admin:counties_snapshotrow_changelist") + f"?problem=yes&snapshot__id__exact={snapshot.pk}"
-    ).content.decode()
+    html = editor_client.get(reverse("admin:counties_snapshot_change", args=[snapshot.pk])).content.decode()
     assert "Find the agency" in html and "q=Odd+%3Cb%3EName%3C%2Fb%3E+PD" in html
-    assert "Fine PD" not in html and "<b>Name</b>" not in html
+    assert "<b>Name</b>" not in html and "Odd &lt;b&gt;Name&lt;/b&gt; PD" in html

@@ -46,7 +46,7 @@ def get(client, path, params, **headers):
 @pytest.mark.django_db
 @HYPOTHESIS
 @given(value=VALUE, htmx=st.booleans(), spanish=st.booleans())
-def test_search_never_fails_and_never_reflects_markup(value, htmx, spanish):
+def test_search_never_fails_and_never_reflects_markup(shipped, value, htmx, spanish):
     client = Client()
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     path = "/es/counties/" if spanish else "/counties/"
@@ -58,7 +58,7 @@ def test_search_never_fails_and_never_reflects_markup(value, htmx, spanish):
 @pytest.mark.django_db
 @HYPOTHESIS
 @given(model=VALUE, status=VALUE, sort=VALUE)
-def test_state_page_filters_never_fail_and_never_reflect_markup(model, status, sort):
+def test_state_page_filters_never_fail_and_never_reflect_markup(shipped, model, status, sort):
     response = get(Client(), "/counties/tx/", {"model": model, "status": status, "sort": sort})
     assert response.status_code in {200, 301, 302, 400}
     for value in (model, status, sort):
@@ -68,7 +68,7 @@ def test_state_page_filters_never_fail_and_never_reflect_markup(model, status, s
 @pytest.mark.django_db
 @HYPOTHESIS
 @given(state=VALUE)
-def test_changes_page_state_filter_never_fails(state):
+def test_changes_page_state_filter_never_fails(shipped, state):
     response = get(Client(), "/changes/", {"state": state})
     assert response.status_code in {200, 301, 302, 400, 404}
     assert_safe(response, state)
@@ -77,7 +77,7 @@ def test_changes_page_state_filter_never_fails(state):
 @pytest.mark.django_db
 @HYPOTHESIS
 @given(segment=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80))
-def test_odd_paths_answer_with_a_page_not_a_crash(segment):
+def test_odd_paths_answer_with_a_page_not_a_crash(shipped, segment):
     from urllib.parse import quote
 
     client = Client()

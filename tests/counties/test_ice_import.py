@@ -23,17 +23,11 @@ from tests.counties.workbooks import (
     name,
     pending_row,
     plain_workbook,
-    texas_counties,
     tf,
     workbook,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def texas():
-    return texas_counties()
 
 
 def run(data, as_of, kind="participating", **kwargs):
@@ -60,14 +54,18 @@ def test_the_window_is_loaded_with_every_row(shipped):
     assert newest.rows_read == 1843 == len(rows)
     assert sum(1 for row in rows if row[1] == "TEXAS") == 387
     assert Agreement.objects.current().count() == sum(newest.counts["all"].values())
-    assert Agreement.objects.current().filter(agency__state__code="TX").count() == sum(newest.counts["TX"].values())
+    assert Agreement.objects.current().filter(agency__state__code="TX").count() == sum(
+        newest.counts["TX"].values()
+    )
     for snapshot in Snapshot.objects.select_related("data"):
         assert len(snapshot.rows()) == snapshot.rows_read
         assert len(snapshot.data.unresolved) == snapshot.rows_unresolved  # kept, with the reason
 
 
 def test_dallas_sheriff_has_none_and_denton_sheriff_has_two(shipped):
-    assert not Agreement.objects.current().filter(agency__county__fips="48113", agency__kind="sheriff").exists()
+    assert (
+        not Agreement.objects.current().filter(agency__county__fips="48113", agency__kind="sheriff").exists()
+    )
     denton = Agreement.objects.current().filter(agency__county__fips="48121", agency__kind="sheriff")
     assert sorted((a.model, a.signed) for a in denton) == [
         ("jail", date(2025, 7, 29)),
@@ -78,13 +76,17 @@ def test_dallas_sheriff_has_none_and_denton_sheriff_has_two(shipped):
 
 def test_real_county_mistakes_resolve_or_stay_visible(shipped):
     assert Agency.objects.get(name="Marlin Police Department").county.name == "Falls County"  # 'Fall County'
-    assert Agency.objects.get(name="Overton Police Department").county.name == "Rusk County"  # 'Overton County'
+    assert (
+        Agency.objects.get(name="Overton Police Department").county.name == "Rusk County"
+    )  # 'Overton County'
     assert Agency.objects.get(name="Splendora Police Department").county.name == "Montgomery County"  # '#N/A'
     nixon = Agency.objects.get(name="Nixon Police Department")
     assert nixon.county is None
     assert "Gonzales County and Wilson County" in nixon.unresolved_reason
     newest = SnapshotData.objects.get(snapshot=Snapshot.objects.newest())
-    assert [row for row in newest.unresolved if row[2] == "Nixon Police Department"][0][4] == nixon.unresolved_reason
+    assert [row for row in newest.unresolved if row[2] == "Nixon Police Department"][0][
+        4
+    ] == nixon.unresolved_reason
     texas_state = Agency.objects.filter(state__code="TX", statewide=True)
     assert texas_state.exists() and not texas_state.exclude(county=None).exists()
 
@@ -92,7 +94,9 @@ def test_real_county_mistakes_resolve_or_stay_visible(shipped):
 def test_archive_and_safelinks_wrappers_are_unwrapped_in_the_real_files(shipped):
     assert not Agreement.objects.filter(moa_url__contains="archive.org").exists()
     assert not Agreement.objects.filter(moa_url__contains="safelinks").exists()
-    assert not Agreement.objects.exclude(moa_url="").exclude(moa_url__startswith="https://www.ice.gov/").exists()
+    assert (
+        not Agreement.objects.exclude(moa_url="").exclude(moa_url__startswith="https://www.ice.gov/").exists()
+    )
 
 
 def test_tarrant_is_on_the_oldest_list_so_its_start_is_not_known(shipped):
@@ -104,14 +108,18 @@ def test_tarrant_is_on_the_oldest_list_so_its_start_is_not_known(shipped):
 
 
 def test_lexington_sc_is_one_agreement_across_icess_rename(shipped):
-    lexington = Agreement.objects.filter(agency__state__code="SC", agency__county__name="Lexington County", model="jail")
+    lexington = Agreement.objects.filter(
+        agency__state__code="SC", agency__county__name="Lexington County", model="jail"
+    )
     assert lexington.count() == 1
     agreement = lexington.get()
     assert agreement.public_id == "sc:lexington county sheriffs office/jail"  # the earliest name's ID
     assert agreement.aliases == ["sc:lexington county sheriffs department/jail"]
     assert agreement.is_current and agreement.first_listed_is_oldest
     assert agreement.agency.name == "Lexington County Sheriff's Department"  # as the newest list names it
-    assert not Change.objects.filter(agreement=agreement, kind__in=[Change.Kind.DELISTED, Change.Kind.LISTED]).exists()
+    assert not Change.objects.filter(
+        agreement=agreement, kind__in=[Change.Kind.DELISTED, Change.Kind.LISTED]
+    ).exists()
     assert Change.objects.filter(agreement=agreement, kind=Change.Kind.RENAMED).exists()
     names = AgencyName.objects.filter(agency=agreement.agency).order_by("first_seen__as_of")
     assert [(n.name, n.why) for n in names] == [
@@ -135,7 +143,9 @@ def test_a_request_that_vanished_without_an_agreement(shipped):
     assert request.outcome == Request.Outcome.DROPPED and request.agreement is None
     assert request.first_pending_is_oldest and request.first_pending.as_of == date(2025, 2, 21)
     assert request.gone_on.as_of == date(2025, 3, 13)  # the next pending list in the window
-    assert Change.objects.filter(request=request, kind=Change.Kind.REQUEST_DROPPED, date=date(2025, 3, 13)).exists()
+    assert Change.objects.filter(
+        request=request, kind=Change.Kind.REQUEST_DROPPED, date=date(2025, 3, 13)
+    ).exists()
 
 
 def test_no_texas_request_is_on_the_newest_pending_list(shipped):
@@ -161,7 +171,16 @@ def test_rebuilding_from_the_lists_held_changes_nothing(shipped):
 
 
 def test_modern_workbook_with_trailing_spaces_links_and_shuffled_columns(texas):
-    headers = ["COUNTY ", "STATE", "SUPPORT TYPE ", "LAW ENFORCEMENT AGENCY", "TYPE", "SIGNED", "ADDENDUM", "MOA"]
+    headers = [
+        "COUNTY ",
+        "STATE",
+        "SUPPORT TYPE ",
+        "LAW ENFORCEMENT AGENCY",
+        "TYPE",
+        "SIGNED",
+        "ADDENDUM",
+        "MOA",
+    ]
     rows = [
         ["Dallas County ", "TEXAS ", "Task Force Model ", "Testville Police Department ", "Municipality ",
          datetime(2026, 1, 2), None, "link"],
@@ -170,11 +189,18 @@ def test_modern_workbook_with_trailing_spaces_links_and_shuffled_columns(texas):
     ]  # fmt: skip
     links = {
         (0, "MOA"): MOA,
-        (1, "ADDENDUM"): "https://gcc02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fdoclib"
+        (
+            1,
+            "ADDENDUM",
+        ): "https://gcc02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fwww.ice.gov%2Fdoclib"
         "%2F287gMOA%2FAdd.pdf&data=05%7C02",
     }
     result = run(workbook(rows, headers, links=links), date(2026, 1, 5))
-    assert (result.rows_read, len(result.added), result.unresolved) == (2, 0, 0)  # the first list: nothing "added"
+    assert (result.rows_read, len(result.added), result.unresolved) == (
+        2,
+        0,
+        0,
+    )  # the first list: nothing "added"
     task_force = agreement("Testville Police Department")
     assert task_force.agency.county.name == "Dallas County"
     assert task_force.agency.placed_by == Agency.Placement.ICE
@@ -237,7 +263,10 @@ def test_a_near_spelling_is_suggested_to_editors_never_assigned(texas):
 
 
 def test_unresolvable_county_is_kept_with_its_reason(texas):
-    result = run(workbook([tf("Nowhere Police Department", "Atlantis County"), tf("Other PD", "#NA")]), date(2026, 1, 5))
+    result = run(
+        workbook([tf("Nowhere Police Department", "Atlantis County"), tf("Other PD", "#NA")]),
+        date(2026, 1, 5),
+    )
     nowhere = agreement("Nowhere Police Department")
     assert nowhere.agency.county is None and nowhere.is_current
     assert "Atlantis County" in nowhere.agency.unresolved_reason
@@ -253,7 +282,10 @@ def test_nixon_lies_in_two_counties_and_stays_unplaced_with_both_named(texas):
 
 
 def test_rows_without_a_model_or_state_are_kept_with_a_problem(texas):
-    rows = [tf("Testville Police Department", model="Mystery Model"), ["ATLANTIS", "Police", "", "", "Task Force Model"]]
+    rows = [
+        tf("Testville Police Department", model="Mystery Model"),
+        ["ATLANTIS", "Police", "", "", "Task Force Model"],
+    ]
     result = run(workbook(rows), date(2026, 1, 5))
     assert sorted(r[4] for r in result.unresolved_rows) == [
         "Unknown state 'ATLANTIS'.",
@@ -263,7 +295,10 @@ def test_rows_without_a_model_or_state_are_kept_with_a_problem(texas):
 
 
 def test_icess_misspelled_state_names_are_read(texas):
-    run(workbook([["TEXSA", "Typo PD", "Municipality", "Dallas County", "Task Force Model", None, "link"]]), date(2026, 1, 5))
+    run(
+        workbook([["TEXSA", "Typo PD", "Municipality", "Dallas County", "Task Force Model", None, "link"]]),
+        date(2026, 1, 5),
+    )
     assert not Agreement.objects.exists()  # not a slip we know of: kept as a problem
     from counties.importers import corrections
 
@@ -277,7 +312,9 @@ def test_icess_misspelled_state_names_are_read(texas):
 
 def test_state_agency_is_statewide_and_agency_names_drift_without_splitting(texas):
     first = [tf("Testville County Sheriff's Office ", "Dallas County", kind="County ")]
-    first.append(["TEXAS", "Texas Department of Testing", "State Agency", "#N/A", "Task Force Model", None, "link"])
+    first.append(
+        ["TEXAS", "Texas Department of Testing", "State Agency", "#N/A", "Task Force Model", None, "link"]
+    )
     run(workbook(first), date(2026, 1, 5))
     drifted = [tf("TESTVILLE  County Sheriff’s Office", "Dallas County", kind="County")]
     drifted.append(["TEXAS ", "Department of Testing", "State", "", "Task Force Model", None, "link"])
@@ -357,19 +394,33 @@ def test_drop_off_relist_change_and_an_older_file_after_a_newer_one(texas):
     s3 = run(workbook([tf(a, signed=datetime(2026, 1, 9))]), date(2026, 5, 1), allow_large_drop=True)
     assert s3.dropped == [f"tx:{b.lower()}/task-force"]
     bravo = agreement(b)
-    assert (bravo.is_current, bravo.last_listed.as_of, bravo.dropped_on.as_of) == (False, date(2026, 4, 1), date(2026, 5, 1))
+    assert (bravo.is_current, bravo.last_listed.as_of, bravo.dropped_on.as_of) == (
+        False,
+        date(2026, 4, 1),
+        date(2026, 5, 1),
+    )
     # (a list equal to an older one would be held: this one also lists a third agency)
-    s4 = run(workbook([tf(a, signed=datetime(2026, 1, 9)), tf(b), tf("Echo Police Department")]), date(2026, 6, 1))
-    assert s4.relisted == [f"tx:{b.lower()}/task-force"] and s4.added == ["tx:echo police department/task-force"]
+    s4 = run(
+        workbook([tf(a, signed=datetime(2026, 1, 9)), tf(b), tf("Echo Police Department")]), date(2026, 6, 1)
+    )
+    assert s4.relisted == [f"tx:{b.lower()}/task-force"] and s4.added == [
+        "tx:echo police department/task-force"
+    ]
     assert agreement(b).is_current
 
-    older = run(workbook([tf(a, signed=datetime(2025, 12, 1)), tf("Charlie Police Department")]), date(2026, 2, 1))
+    older = run(
+        workbook([tf(a, signed=datetime(2025, 12, 1)), tf("Charlie Police Department")]), date(2026, 2, 1)
+    )
     assert not older.is_newest
     alpha = agreement(a)
     assert alpha.first_listed.as_of == date(2026, 2, 1)  # history reaches further back
     assert (alpha.signed, alpha.is_current) == (date(2026, 1, 9), True)
     charlie = agreement("Charlie Police Department")
-    assert (charlie.is_current, charlie.first_listed.as_of, charlie.dropped_on.as_of) == (False, date(2026, 2, 1), date(2026, 3, 1))
+    assert (charlie.is_current, charlie.first_listed.as_of, charlie.dropped_on.as_of) == (
+        False,
+        date(2026, 2, 1),
+        date(2026, 3, 1),
+    )
     # Each list's counters are worked out against the list before it by date, whatever the import order.
     counters = dict(Snapshot.objects.values_list("as_of", "agreements_dropped"))
     assert counters == {
@@ -387,7 +438,9 @@ def _public_state():
         )
     )  # fmt: skip
     changes = sorted(Change.objects.values_list("key", "kind", "date", "old_value", "new_value"))
-    requests = sorted(Request.objects.values_list("public_id", "outcome", "first_pending__as_of", "signed_on__as_of"))
+    requests = sorted(
+        Request.objects.values_list("public_id", "outcome", "first_pending__as_of", "signed_on__as_of")
+    )
     counters = sorted(
         Snapshot.objects.values_list(
             "kind", "as_of", "rows_read", "rows_unresolved", "agreements_added", "agreements_dropped",
@@ -402,10 +455,26 @@ def _lists():
     return [
         ("participating", date(2026, 1, 5), workbook([tf(a), tf(b, moa="link pending")])),
         ("pending", date(2026, 1, 20), workbook([pending_row(c, "Rockwall County")], PENDING)),
-        ("participating", date(2026, 2, 5), workbook([tf(a), tf(b), tf(c, "Rockwall County", kind="County")])),
-        ("participating", date(2026, 3, 5), workbook([tf(a, signed=datetime(2026, 1, 3)), tf(c, "Rockwall County")])),
-        ("pending", date(2026, 3, 6), workbook([pending_row("Delta PD", "Collin County", "Municipality")], PENDING)),
-        ("participating", date(2026, 4, 5), workbook([tf(a), tf(b), tf(c, "Rockwall County"), tf("Echo PD")])),
+        (
+            "participating",
+            date(2026, 2, 5),
+            workbook([tf(a), tf(b), tf(c, "Rockwall County", kind="County")]),
+        ),
+        (
+            "participating",
+            date(2026, 3, 5),
+            workbook([tf(a, signed=datetime(2026, 1, 3)), tf(c, "Rockwall County")]),
+        ),
+        (
+            "pending",
+            date(2026, 3, 6),
+            workbook([pending_row("Delta PD", "Collin County", "Municipality")], PENDING),
+        ),
+        (
+            "participating",
+            date(2026, 4, 5),
+            workbook([tf(a), tf(b), tf(c, "Rockwall County"), tf("Echo PD")]),
+        ),
     ]
 
 
@@ -440,7 +509,10 @@ def test_same_pdf_same_county_never_together_is_one_agreement(texas):
     pdf = "https://www.ice.gov/doclib/287gMOA/LakeTestPD_TFM_MOA.pdf"
     old = workbook([tf("Lake Test Police Department")], links={(0, "MOA"): pdf})
     run(old, date(2026, 1, 5))
-    renamed = workbook([tf("Lake Test Police Services Department")], links={(0, "MOA"): pdf.upper().replace("HTTPS://WWW.ICE.GOV", "https://www.ice.gov")})
+    renamed = workbook(
+        [tf("Lake Test Police Services Department")],
+        links={(0, "MOA"): pdf.upper().replace("HTTPS://WWW.ICE.GOV", "https://www.ice.gov")},
+    )
     result = run(renamed, date(2026, 2, 5))
     assert (result.added, result.dropped) == ([], [])
     found = Agreement.objects.get()
@@ -448,15 +520,26 @@ def test_same_pdf_same_county_never_together_is_one_agreement(texas):
         "tx:lake test police department/task-force",
         ["tx:lake test police services department/task-force"],
     )
-    assert found.agency.name == "Lake Test Police Services Department" and found.first_listed.as_of == date(2026, 1, 5)
-    assert AgencyName.objects.get(key="tx:lake test police services department").why == AgencyName.Why.SAME_PDF
+    assert found.agency.name == "Lake Test Police Services Department" and found.first_listed.as_of == date(
+        2026, 1, 5
+    )
+    assert (
+        AgencyName.objects.get(key="tx:lake test police services department").why == AgencyName.Why.SAME_PDF
+    )
 
 
 def test_a_pdf_shared_by_agencies_in_two_counties_is_icess_mistake_not_a_rename(texas):
     pdf = "https://www.ice.gov/doclib/287gMOA/WhitfieldCo_JEM.pdf"
-    run(workbook([tf("Whit County Sheriff's Office", "Dallas County", kind="County")], links={(0, "MOA"): pdf}), date(2026, 1, 5))
+    run(
+        workbook(
+            [tf("Whit County Sheriff's Office", "Dallas County", kind="County")], links={(0, "MOA"): pdf}
+        ),
+        date(2026, 1, 5),
+    )
     result = run(
-        workbook([tf("Wayne County Sheriff's Office", "Tarrant County", kind="County")], links={(0, "MOA"): pdf}),
+        workbook(
+            [tf("Wayne County Sheriff's Office", "Tarrant County", kind="County")], links={(0, "MOA"): pdf}
+        ),
         date(2026, 2, 5),
         allow_large_drop=True,
     )
@@ -465,8 +548,14 @@ def test_a_pdf_shared_by_agencies_in_two_counties_is_icess_mistake_not_a_rename(
 
 
 def test_the_sheriff_of_one_county_is_one_agency_whatever_ice_calls_it(texas):
-    run(workbook([tf("Dallas County Sheriff's Office", kind="County", model="Jail Enforcement Model")]), date(2026, 1, 5))
-    result = run(workbook([tf("Dallas County Sheriff's Department", kind="County", model="Jail Enforcement Model")]), date(2026, 2, 5))
+    run(
+        workbook([tf("Dallas County Sheriff's Office", kind="County", model="Jail Enforcement Model")]),
+        date(2026, 1, 5),
+    )
+    result = run(
+        workbook([tf("Dallas County Sheriff's Department", kind="County", model="Jail Enforcement Model")]),
+        date(2026, 2, 5),
+    )
     assert (result.added, result.dropped) == ([], [])
     assert Agency.objects.get().name == "Dallas County Sheriff's Department"
     assert Agreement.objects.get().aliases == ["tx:dallas county sheriffs department/jail"]
@@ -480,8 +569,15 @@ def test_a_typing_slip_on_a_long_name_never_listed_together_is_the_same_agency(t
 
 
 def test_two_agencies_listed_together_stay_two_even_with_one_letter_between_them(texas):
-    run(workbook([tf("Melbourne Police Department"), tf("Melbourne Beach Police Department")]), date(2026, 1, 5))
-    run(workbook([tf("Testville Police Departmen"), tf("Testville Police Department")]), date(2026, 2, 5), allow_large_drop=True)
+    run(
+        workbook([tf("Melbourne Police Department"), tf("Melbourne Beach Police Department")]),
+        date(2026, 1, 5),
+    )
+    run(
+        workbook([tf("Testville Police Departmen"), tf("Testville Police Department")]),
+        date(2026, 2, 5),
+        allow_large_drop=True,
+    )
     assert Agency.objects.filter(name__startswith="Testville").count() == 2
 
 
@@ -502,7 +598,9 @@ def test_an_agreement_handed_from_one_agency_to_another_listed_beside_it(texas):
     pdf = "https://www.ice.gov/doclib/287gMOA/DallasCo_WSO_MOA.pdf"
     sheriff_wso = tf("Dallas County Sheriff's Office", kind="County", model="Warrant Service Officer")
     sheriff_tf = tf("Dallas County Sheriff's Office", kind="County")
-    corrections_wso = tf("Dallas County Department of Corrections", kind="County", model="Warrant Service Officer")
+    corrections_wso = tf(
+        "Dallas County Department of Corrections", kind="County", model="Warrant Service Officer"
+    )
     run(workbook([sheriff_wso, sheriff_tf], links={(0, "MOA"): pdf}), date(2026, 1, 5))
     result = run(workbook([corrections_wso, sheriff_tf], links={(0, "MOA"): pdf}), date(2026, 2, 5))
     assert (result.added, result.dropped) == ([], [])
@@ -519,18 +617,47 @@ def test_an_agreement_handed_from_one_agency_to_another_listed_beside_it(texas):
 
 def test_requests_signed_pending_dropped_and_on_the_oldest_list(texas):
     sheriff = "Rockwall County Sheriff's Office"
-    run(workbook([pending_row(sheriff, "Rockwall County"), pending_row("Gone PD", "Collin County", "Municipality")], PENDING), date(2026, 1, 5), "pending")
-    run(workbook([pending_row(sheriff, "Rockwall County"), pending_row("Waiting PD", "Dallas County", "Municipality")], PENDING), date(2026, 1, 20), "pending")
-    run(workbook([tf(sheriff, "Rockwall County", kind="County", model="Jail Enforcement Model")]), date(2026, 2, 2))
+    run(
+        workbook(
+            [
+                pending_row(sheriff, "Rockwall County"),
+                pending_row("Gone PD", "Collin County", "Municipality"),
+            ],
+            PENDING,
+        ),
+        date(2026, 1, 5),
+        "pending",
+    )
+    run(
+        workbook(
+            [
+                pending_row(sheriff, "Rockwall County"),
+                pending_row("Waiting PD", "Dallas County", "Municipality"),
+            ],
+            PENDING,
+        ),
+        date(2026, 1, 20),
+        "pending",
+    )
+    run(
+        workbook([tf(sheriff, "Rockwall County", kind="County", model="Jail Enforcement Model")]),
+        date(2026, 2, 2),
+    )
     signed = Request.objects.get(agency__name=sheriff)
-    assert (signed.outcome, signed.signed_on.as_of, signed.days_to_sign) == (Request.Outcome.SIGNED, date(2026, 2, 2), 28)
+    assert (signed.outcome, signed.signed_on.as_of, signed.days_to_sign) == (
+        Request.Outcome.SIGNED,
+        date(2026, 2, 2),
+        28,
+    )
     assert signed.first_pending_is_oldest  # already on the oldest pending list: its start is not known
     assert signed.agreement == Agreement.objects.get(agency__name=sheriff)
     gone = Request.objects.get(agency__name="Gone PD")
     assert (gone.outcome, gone.gone_on.as_of) == (Request.Outcome.DROPPED, date(2026, 1, 20))
     assert Request.objects.get(agency__name="Waiting PD").outcome == Request.Outcome.PENDING
     assert Change.objects.filter(kind=Change.Kind.REQUEST_DROPPED, date=date(2026, 1, 20)).count() == 1
-    assert Change.objects.filter(kind=Change.Kind.REQUESTED, date=date(2026, 1, 20)).count() == 1  # Waiting PD
+    assert (
+        Change.objects.filter(kind=Change.Kind.REQUESTED, date=date(2026, 1, 20)).count() == 1
+    )  # Waiting PD
 
 
 def test_a_wrong_state_in_a_pending_row_is_corrected_from_the_table(texas):
@@ -543,21 +670,43 @@ def test_a_wrong_state_in_a_pending_row_is_corrected_from_the_table(texas):
 @pytest.mark.parametrize(
     ("before", "after", "kinds"),
     [
-        (dict(moa="link pending"), dict(), [Change.Kind.PDF_PUBLISHED]),
-        (dict(signed=datetime(2020, 6, 9)), dict(signed=datetime(2025, 6, 9), link="https://www.ice.gov/doclib/287gMOA/New.pdf"), [Change.Kind.RESIGNED]),
-        (dict(signed=datetime(2025, 6, 12)), dict(signed=datetime(2025, 6, 11)), [Change.Kind.DATE_CORRECTED]),
-        (dict(signed=datetime(2025, 1, 7)), dict(signed=datetime(2026, 1, 7)), [Change.Kind.DATE_CORRECTED]),  # same document
-        (dict(moa="link pending", signed=datetime(2025, 1, 7)), dict(moa="link pending", signed=datetime(2025, 9, 7)), [Change.Kind.DATE_CHANGED]),
-        (dict(), dict(link="https://www.ice.gov/doclib/287gMOA/Other.pdf"), [Change.Kind.PDF_REPLACED]),
-        (dict(signed="05/082025"), dict(signed=datetime(2025, 5, 8)), [Change.Kind.DATE_CORRECTED]),
+        ({"moa": "link pending"}, {}, [Change.Kind.PDF_PUBLISHED]),
+        (
+            {"signed": datetime(2020, 6, 9)},
+            {"signed": datetime(2025, 6, 9), "link": "https://www.ice.gov/doclib/287gMOA/New.pdf"},
+            [Change.Kind.RESIGNED],
+        ),
+        (
+            {"signed": datetime(2025, 6, 12)},
+            {"signed": datetime(2025, 6, 11)},
+            [Change.Kind.DATE_CORRECTED],
+        ),
+        (
+            {"signed": datetime(2025, 1, 7)},
+            {"signed": datetime(2026, 1, 7)},
+            [Change.Kind.DATE_CORRECTED],
+        ),  # same document
+        (
+            {"moa": "link pending", "signed": datetime(2025, 1, 7)},
+            {"moa": "link pending", "signed": datetime(2025, 9, 7)},
+            [Change.Kind.DATE_CHANGED],
+        ),
+        ({}, {"link": "https://www.ice.gov/doclib/287gMOA/Other.pdf"}, [Change.Kind.PDF_REPLACED]),
+        ({"signed": "05/082025"}, {"signed": datetime(2025, 5, 8)}, [Change.Kind.DATE_CORRECTED]),
     ],
     ids=["published", "re-signed", "date-fixed", "year-fixed", "date-changed", "replaced", "raw-fixed"],
 )
 def test_renewals_and_changes_are_told_apart(texas, before, after, kinds):
     def row(options):
-        return tf("Testville Police Department", signed=options.get("signed", datetime(2025, 6, 12)), moa=options.get("moa", "link"))
+        return tf(
+            "Testville Police Department",
+            signed=options.get("signed", datetime(2025, 6, 12)),
+            moa=options.get("moa", "link"),
+        )
 
-    links = lambda options: {} if options.get("moa") == "link pending" else {(0, "MOA"): options.get("link", MOA)}  # noqa: E731
+    def links(options):
+        return {} if options.get("moa") == "link pending" else {(0, "MOA"): options.get("link", MOA)}
+
     run(workbook([row(before)], links=links(before)), date(2026, 1, 5))
     result = run(workbook([row(after)], links=links(after)), date(2026, 2, 5))
     found = [c.kind for c in Change.objects.filter(date=date(2026, 2, 5))]
@@ -573,10 +722,17 @@ def test_an_editors_county_and_corrected_details_survive_later_imports(texas):
     found = Agreement.objects.get()
     found.signed, found.details_locked = date(2025, 12, 24), True
     found.save()
-    run(workbook([tf("Nowhere Police Department", "Atlantis County", signed=datetime(2026, 1, 2))]), date(2026, 2, 5))
+    run(
+        workbook([tf("Nowhere Police Department", "Atlantis County", signed=datetime(2026, 1, 2))]),
+        date(2026, 2, 5),
+    )
     agency.refresh_from_db()
     found.refresh_from_db()
-    assert (agency.county.name, agency.placed_by, agency.unresolved_reason) == ("Collin County", Agency.Placement.EDITOR, "")
+    assert (agency.county.name, agency.placed_by, agency.unresolved_reason) == (
+        "Collin County",
+        Agency.Placement.EDITOR,
+        "",
+    )
     assert found.signed == date(2025, 12, 24)
 
 
@@ -589,11 +745,25 @@ def test_import_writes_are_in_the_history_with_the_list_as_the_reason(texas):
 
 def test_dry_run_changes_nothing_but_reports(texas):
     run(workbook([tf("Alpha Police Department")]), date(2026, 1, 5))
-    before = (Snapshot.objects.count(), Agreement.objects.count(), Agency.objects.count(), Change.objects.count())
-    result = run(workbook([tf("Alpha Police Department"), tf("Bravo Police Department")]), date(2026, 2, 5), dry_run=True)
+    before = (
+        Snapshot.objects.count(),
+        Agreement.objects.count(),
+        Agency.objects.count(),
+        Change.objects.count(),
+    )
+    result = run(
+        workbook([tf("Alpha Police Department"), tf("Bravo Police Department")]),
+        date(2026, 2, 5),
+        dry_run=True,
+    )
     assert result.added == ["tx:bravo police department/task-force"] and result.snapshot is None
     assert "dry run" in result.summary()
-    assert (Snapshot.objects.count(), Agreement.objects.count(), Agency.objects.count(), Change.objects.count()) == before
+    assert (
+        Snapshot.objects.count(),
+        Agreement.objects.count(),
+        Agency.objects.count(),
+        Change.objects.count(),
+    ) == before
 
 
 # --- malformed input ------------------------------------------------------------------------------------
@@ -605,7 +775,10 @@ def test_dry_run_changes_nothing_but_reports(texas):
         (b"", "empty"),
         (b"STATE,LAW ENFORCEMENT AGENCY\nTEXAS,x\n", "not an Excel workbook"),
         (b"PK\x03\x04 broken zip", "not a readable Excel workbook"),
-        (plain_workbook(["Total", "JEM", "TFM"], ["ALABAMA", 3, 4], title="Sheet2"), "No sheet has ICE's header row"),
+        (
+            plain_workbook(["Total", "JEM", "TFM"], ["ALABAMA", 3, 4], title="Sheet2"),
+            "No sheet has ICE's header row",
+        ),
         (plain_workbook(), "No sheet has ICE's header row"),
         (plain_workbook(["STATE", "LAW ENFORCEMENT AGENCY", "SUPPORT TYPE"]), "no rows"),
     ],
@@ -635,7 +808,10 @@ def test_dates_and_kinds_from_file_names_and_unwrapping():
     assert kind_from_filename("pendingAgencies02272026am.xlsx") == "pending"
     assert kind_from_filename("participating-2026-05-18.xlsx") == "participating"
     assert kind_from_filename("agencies.xlsx") is None
-    assert unwrap_url("chrome-extension://abc/https:/www.ice.gov/doclib/x.pdf") == "https://www.ice.gov/doclib/x.pdf"
+    assert (
+        unwrap_url("chrome-extension://abc/https:/www.ice.gov/doclib/x.pdf")
+        == "https://www.ice.gov/doclib/x.pdf"
+    )
     assert unwrap_url("javascript:alert(1)") == ""
 
 

@@ -7,9 +7,8 @@ import pytest
 
 from counties.geo import state_shapes
 from counties.models import County
-from tests.pages import page_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped")]
 
 
 def test_every_texas_county_has_a_closed_shape_inside_the_viewbox():

@@ -15,7 +15,9 @@ from counties.models import Agency, Agreement, Snapshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-OLD_SHIPPED_2025_08_01 = "ad4b05beec83fca8057f124e0198496bc60873b72690165849f3223e2b680a22"  # the day's am version
+OLD_SHIPPED_2025_08_01 = (
+    "ad4b05beec83fca8057f124e0198496bc60873b72690165849f3223e2b680a22"  # the day's am version
+)
 
 
 def state_at(migration):
@@ -37,13 +39,25 @@ def _old_data(apps):
     Agreement_, Row = apps.get_model("counties", "Agreement"), apps.get_model("counties", "SnapshotRow")
     texas = State.objects.create(fips="48", code="TX", name="Texas")
     missouri = State.objects.create(fips="29", code="MO", name="Missouri")
-    denton = County.objects.create(fips="48121", state=texas, name="Denton County", short_name="Denton", slug="denton-county")
-    County.objects.create(fips="29227", state=missouri, name="Worth County", short_name="Worth", slug="worth-county")
-    old = Snapshot_.objects.create(as_of=date(2025, 8, 1), sha256=OLD_SHIPPED_2025_08_01, filename="participating-2025-08-01.xlsx")
-    sheriff = Agency_.objects.create(
-        key="tx:denton county sheriffs office", name="Denton County Sheriff's Office", kind="sheriff", state=texas, county=denton
+    denton = County.objects.create(
+        fips="48121", state=texas, name="Denton County", short_name="Denton", slug="denton-county"
     )
-    agreement = Agreement_.objects.create(agency=sheriff, model="jail", signed=date(2025, 7, 29), first_listed=old, last_listed=old)
+    County.objects.create(
+        fips="29227", state=missouri, name="Worth County", short_name="Worth", slug="worth-county"
+    )
+    old = Snapshot_.objects.create(
+        as_of=date(2025, 8, 1), sha256=OLD_SHIPPED_2025_08_01, filename="participating-2025-08-01.xlsx"
+    )
+    sheriff = Agency_.objects.create(
+        key="tx:denton county sheriffs office",
+        name="Denton County Sheriff's Office",
+        kind="sheriff",
+        state=texas,
+        county=denton,
+    )
+    agreement = Agreement_.objects.create(
+        agency=sheriff, model="jail", signed=date(2025, 7, 29), first_listed=old, last_listed=old
+    )
     Row.objects.create(
         snapshot=old,
         row_number=2,
@@ -67,10 +81,21 @@ def test_0007_takes_back_a_county_guessed_from_a_near_spelling(at_0007):
         key="mo:north county police cooperative", name="North County Police Cooperative", state=worth.state,
         county=worth, county_raw="North County",
     )  # fmt: skip
-    kept = Agency_.objects.create(key="mo:other", name="Other", state=worth.state, county=worth, county_raw="North County", county_locked=True)
+    kept = Agency_.objects.create(
+        key="mo:other",
+        name="Other",
+        state=worth.state,
+        county=worth,
+        county_raw="North County",
+        county_locked=True,
+    )
     snapshot = apps.get_model("counties", "Snapshot").objects.get()
-    agreement = apps.get_model("counties", "Agreement").objects.create(agency=cooperative, model="task-force", first_listed=snapshot, last_listed=snapshot)
-    apps.get_model("counties", "SnapshotRow").objects.create(snapshot=snapshot, row_number=3, agreement=agreement, data={"COUNTY": "North County"})
+    agreement = apps.get_model("counties", "Agreement").objects.create(
+        agency=cooperative, model="task-force", first_listed=snapshot, last_listed=snapshot
+    )
+    apps.get_model("counties", "SnapshotRow").objects.create(
+        snapshot=snapshot, row_number=3, agreement=agreement, data={"COUNTY": "North County"}
+    )
     unassign(apps, None)
     cooperative.refresh_from_db()
     kept.refresh_from_db()

@@ -8,7 +8,7 @@ import pytest
 from counties import pagecache
 from counties.models import County, Snapshot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped")]
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +36,12 @@ def test_the_data_version_is_read_again_after_a_second(client, django_assert_num
 
 def test_an_import_in_this_process_is_seen_at_once(client):
     version = pagecache.data_version()
-    Snapshot.objects.create(as_of=datetime.date(2026, 11, 1), sha256="0" * 64, filename="test.xlsx")
+    Snapshot.objects.create(
+        as_of=datetime.date(2026, 11, 1),
+        unchanged_through=datetime.date(2026, 11, 1),
+        sha256="0" * 64,
+        filename="test.xlsx",
+    )
     assert pagecache.data_version() != version
 
 

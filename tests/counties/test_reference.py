@@ -7,7 +7,7 @@ from django.db.models import Count
 from counties import pagecache
 from counties.models import County, Place, ReferenceLoad, State, ZipCode, ZipCounty
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped")]
 
 
 def test_every_county_with_padded_fips():

@@ -10,7 +10,7 @@ from counties.text import edit_distance
 from tests.counties.factories import AgencyFactory, AgreementFactory, SnapshotFactory
 from tests.pages import page_text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped")]
 
 URL = "/counties/"
 

@@ -6,7 +6,13 @@ import pytest
 from django.urls import reverse
 
 from counties.models import Agency, Snapshot
-from tests.counties.factories import AgencyFactory, AgreementFactory, CountyFactory, SnapshotFactory, StateFactory
+from tests.counties.factories import (
+    AgencyFactory,
+    AgreementFactory,
+    CountyFactory,
+    SnapshotFactory,
+    StateFactory,
+)
 from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
@@ -84,14 +90,15 @@ def test_filter_links_are_in_the_page(client, testland):
 
 
 def test_state_page_is_a_constant_handful_of_queries(client, testland, django_assert_num_queries):
-    # The data version (counties/pagecache.py), the state, the newest list, counties, agreements, unplaced.
-    with django_assert_num_queries(6):
+    # The data version (counties/pagecache.py), the state, the newest list, counties, agreements, the
+    # sheriffs' requests, unplaced.
+    with django_assert_num_queries(7):
         assert client.get("/counties/zz/").status_code == 200
     other = StateFactory(code="ZY", fips="98", name="Otherland")
     CountyFactory(state=other, fips="98001")
     unplaced = AgencyFactory(state=other, county=None, name="Nowhere PD", kind=Agency.Kind.POLICE)
     AgreementFactory(agency=unplaced, model="task-force")
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get("/counties/zy/").status_code == 200
     # Kept once rendered: the same page again costs only the data version.
     with django_assert_num_queries(1):

@@ -20,13 +20,21 @@ ARCHIVE = Path(settings.BASE_DIR) / "fixtures" / "ice287g"
 
 @pytest.mark.parametrize(
     "name",
-    ["participating/participating-2021-01-13.xlsx", "participating/participating-2026-05-18.xlsx", "pending/pending-2026-02-27.xlsx"],
+    [
+        "participating/participating-2021-01-13.xlsx",
+        "participating/participating-2026-05-18.xlsx",
+        "pending/pending-2026-02-27.xlsx",
+    ],
 )
 def test_the_same_cells_and_links_as_openpyxl_on_real_files(name):
     data = (ARCHIVE / name).read_bytes()
     book = read_workbook(data)
     sheet = openpyxl.load_workbook(io.BytesIO(data), data_only=True).worksheets[0]
-    header_row = next(i for i, row in enumerate(sheet.iter_rows(max_row=10, values_only=True), 1) if "STATE" in [clean(v).upper() for v in row])
+    header_row = next(
+        i
+        for i, row in enumerate(sheet.iter_rows(max_row=10, values_only=True), 1)
+        if "STATE" in [clean(v).upper() for v in row]
+    )
     columns = {clean(c.value).upper(): c.column - 1 for c in sheet[header_row] if clean(c.value)}
     expected = []
     for cells in sheet.iter_rows(min_row=header_row + 1):
@@ -42,12 +50,17 @@ def test_the_same_cells_and_links_as_openpyxl_on_real_files(name):
                 assert excel_date(ours.value) == cell.value.date()
             else:
                 assert clean(ours.value) == clean(cell.value), (row.number, header)
-            assert ours.link == (cell.hyperlink.target if cell.hyperlink is not None and cell.hyperlink.target else "")
+            assert ours.link == (
+                cell.hyperlink.target if cell.hyperlink is not None and cell.hyperlink.target else ""
+            )
 
 
 def test_kind_is_read_from_the_columns():
     assert read_workbook((ARCHIVE / "pending/pending-2026-02-27.xlsx").read_bytes()).kind == "pending"
-    assert read_workbook((ARCHIVE / "participating/participating-2026-05-18.xlsx").read_bytes()).kind == "participating"
+    assert (
+        read_workbook((ARCHIVE / "participating/participating-2026-05-18.xlsx").read_bytes()).kind
+        == "participating"
+    )
 
 
 def test_a_year_typed_as_5025_is_kept_as_icess_text_not_a_date():
@@ -68,7 +81,11 @@ def _sheet_parts(sheet_xml: bytes) -> dict[str, bytes]:
     main = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     rel = b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
     return {
-        "xl/workbook.xml": b"<workbook " + main + b" " + rel + b'><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/workbook.xml": b"<workbook "
+        + main
+        + b" "
+        + rel
+        + b'><sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
         "xl/_rels/workbook.xml.rels": b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml" Type="x"/></Relationships>',
         "xl/worksheets/sheet1.xml": sheet_xml,
     }
@@ -84,7 +101,11 @@ def test_a_zip_bomb_is_refused_before_it_is_expanded():
 
 def test_one_oversized_part_is_refused(monkeypatch):
     monkeypatch.setattr(reader, "MAX_PART_BYTES", 1000)
-    big = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + b" " * 5000 + b"</sheetData></worksheet>"
+    big = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + b" " * 5000
+        + b"</sheetData></worksheet>"
+    )
     with pytest.raises(WorkbookError, match="bytes; it is not ICE's list"):
         read_workbook(_zip(_sheet_parts(big)))
 

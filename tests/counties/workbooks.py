@@ -9,7 +9,16 @@ import openpyxl
 
 from counties.models import County, Place, PlaceCounty, State
 
-PARTICIPATING = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "ADDENDUM"]
+PARTICIPATING = [
+    "STATE",
+    "LAW ENFORCEMENT AGENCY",
+    "TYPE",
+    "COUNTY",
+    "SUPPORT TYPE",
+    "SIGNED",
+    "MOA",
+    "ADDENDUM",
+]
 PENDING = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "MOA"]
 MOA = "https://www.ice.gov/doclib/287gMOA/TestvillePDTX_TFM_MOA_01012026.pdf"
 
@@ -32,7 +41,12 @@ def texas_counties() -> dict[str, County]:
         short = name.removesuffix(" County")
         counties[name], _ = County.objects.get_or_create(
             fips=fips,
-            defaults={"state": texas, "name": name, "short_name": short, "slug": name.lower().replace(" ", "-")},
+            defaults={
+                "state": texas,
+                "name": name,
+                "short_name": short,
+                "slug": name.lower().replace(" ", "-"),
+            },
         )
     for geoid, name, in_counties in (
         ("4869620", "Splendora", ["Montgomery County"]),
@@ -77,7 +91,14 @@ def plain_workbook(*lines, title="Sheet1"):
     return out.getvalue()
 
 
-def tf(agency, county="Dallas County", signed=datetime(2026, 1, 1), kind="Municipality", model="Task Force Model", moa="link"):
+def tf(
+    agency,
+    county="Dallas County",
+    signed=datetime(2026, 1, 1),
+    kind="Municipality",
+    model="Task Force Model",
+    moa="link",
+):
     """A participating row (Texas)."""
     return ["TEXAS", agency, kind, county, model, signed, moa, None]
 

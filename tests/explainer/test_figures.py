@@ -71,7 +71,11 @@ def test_growth_series_equals_independent_counts_for_every_list(two_lists):
     for point in series:
         rows = Snapshot.objects.get(as_of=point["as_of"]).rows()
         for model, suffix in figures.MODELS:
-            listed = {(r[1], fold(r[2])) for r in rows if model_from(r[5]) == model and r[1] in ("TEXAS", "OKLAHOMA")}
+            listed = {
+                (r[1], fold(r[2]))
+                for r in rows
+                if model_from(r[5]) == model and r[1] in ("TEXAS", "OKLAHOMA")
+            }
             assert point[f"all_{suffix}"] == len(listed)
             assert point[f"tx_{suffix}"] == len({item for item in listed if item[0] == "TEXAS"})
 
@@ -168,9 +172,9 @@ def test_bars_are_scaled_to_the_axis(two_lists):
         assert bar.end <= figures.WIDTH - figures.TOTAL_W + 0.01
 
 
-def dallas_area_agencies():
-    """Made-up lists: a newest one with a Dallas sheriff and a Tarrant police department, and an older one
-    where Rockwall's sheriff had an agreement."""
+def dallas_area_agencies(extra=()):
+    """Made-up lists: a newest one with a Dallas sheriff and a Tarrant police department (and `extra`), and
+    an older one where Rockwall's sheriff had an agreement."""
     texas_counties()
     load(datetime.date(2026, 12, 1), [
         tf("Made-up Rockwall County Sheriff", "Rockwall County", kind="County", model="Jail Enforcement Model"),
@@ -179,12 +183,16 @@ def dallas_area_agencies():
     return load(datetime.date(2027, 1, 1), [
         tf("Made-up Dallas County Sheriff", "Dallas County", kind="County", signed=datetime.datetime(2026, 12, 2)),
         tf("Made-up Tarrant City PD", "Tarrant County", model="Warrant Service Officer"),
+        *extra,
     ])  # fmt: skip
 
 
 def test_dallas_area_table_shows_each_county_from_the_newest_list(django_assert_num_queries):
     dallas_area_agencies()
-    with translation.override("en"), django_assert_num_queries(4):  # counties, newest list, agreements, requests
+    with (
+        translation.override("en"),
+        django_assert_num_queries(4),
+    ):  # counties, newest list, agreements, requests
         html = str(figures.render_figure("dallas-area"))
     assert "What ICE's list of Jan. 1, 2027 shows for the Dallas area</figcaption>" in html
     rows = html.split('<th scope="row">')[1:]
@@ -211,10 +219,18 @@ def test_dallas_area_table_in_spanish_links_to_spanish_county_pages():
 
 def test_dallas_area_table_lists_the_statewide_agencies_from_the_data(django_assert_num_queries):
     """Statewide agreements cover every county of the table: named from the data's statewide flag."""
-    snapshot = dallas_area_agencies()
-    state_police = AgencyFactory(state=texas(), county=None, statewide=True, name="Made-up State Patrol")
-    AgreementFactory(agency=state_police, model=Agreement.Model.TASK_FORCE, first_listed=snapshot)
-    with translation.override("en"), django_assert_num_queries(3):
+    patrol = [
+        "TEXAS",
+        "Made-up State Patrol",
+        "State Agency",
+        "#N/A",
+        "Task Force Model",
+        datetime.datetime(2026, 1, 1),
+        "link",
+        None,
+    ]
+    dallas_area_agencies(extra=[patrol])
+    with translation.override("en"), django_assert_num_queries(4):
         html = str(figures.render_figure("dallas-area"))
     statewide = html.split('id="dallas-area-statewide">', 1)[1].split("</p>", 1)[0]
     assert "Statewide agencies in Texas:" in statewide

@@ -32,10 +32,17 @@ def sample():
     pending = SnapshotFactory(kind=Snapshot.Kind.PENDING, as_of=datetime.date(2026, 2, 27))
     county = CountyFactory(name="Sample County")
     sheriff = AgencyFactory(county=county, state=county.state, name="=HYPERLINK(evil) Sheriff's Office")
-    jail = AgreementFactory(agency=sheriff, model="jail", first_listed=oldest, last_listed=snapshot, first_listed_is_oldest=True)
+    jail = AgreementFactory(
+        agency=sheriff, model="jail", first_listed=oldest, last_listed=snapshot, first_listed_is_oldest=True
+    )
     AgreementFactory(agency=sheriff, model="warrant", first_listed=snapshot)
     AgreementFactory(
-        agency=sheriff, model="task-force", first_listed=oldest, last_listed=oldest, dropped_on=snapshot, is_current=False
+        agency=sheriff,
+        model="task-force",
+        first_listed=oldest,
+        last_listed=oldest,
+        dropped_on=snapshot,
+        is_current=False,
     )
     Request.objects.create(
         public_id=f"{sheriff.key}/jail/request", agency=sheriff, model="jail", first_pending=pending,
@@ -70,7 +77,11 @@ def test_agreements_csv_guards_formulas_and_keeps_stable_ids(client, sample):
     assert (mine["jail"]["first_listed"], mine["jail"]["first_listed_is_oldest"]) == ("2021-01-13", "True")
     assert mine["jail"]["is_current"] == "True" and mine["jail"]["gone_on"] == ""
     former = mine["task-force"]
-    assert (former["last_listed"], former["last_seen"], former["gone_on"]) == ("2021-01-13", "2021-04-05", "2026-07-01")
+    assert (former["last_listed"], former["last_seen"], former["gone_on"]) == (
+        "2021-01-13",
+        "2021-04-05",
+        "2026-07-01",
+    )
 
 
 def test_json_files_parse_with_metadata(client, sample):
@@ -95,7 +106,11 @@ def test_requests_have_stable_ids_and_say_what_became_of_them(client, sample):
     (row,) = rows
     agreement = Agreement.objects.get(agency__county=sample, model="jail")
     assert row["id"] == f"{agreement.agency.key}/jail/request"
-    assert (row["outcome"], row["agreement_id"], row["signed_on"]) == ("signed", agreement.public_id, "2026-07-01")
+    assert (row["outcome"], row["agreement_id"], row["signed_on"]) == (
+        "signed",
+        agreement.public_id,
+        "2026-07-01",
+    )
     assert (row["first_pending"], row["days_to_sign"]) == ("2026-02-27", "124")
 
 

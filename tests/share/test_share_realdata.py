@@ -1,8 +1,9 @@
-"""Downloads and feeds over the shipped data: every county, the 17 ICE lists, a known change.
+"""Downloads and feeds over the shipped data: every county, the window of ICE's lists, a known change.
 
-Denton County's Task Force agreement first appears on ICE's list of 2026-02-02 (signed 2026-01-26); its
-Jail Enforcement agreement first appears on the list of 2025-08-01. Both are still on the newest list
-(2026-05-18). Read from fixtures/ice287g/*.xlsx, not from memory.
+In the window the tests load (tests/conftest.py), Denton County's Task Force agreement first appears on
+ICE's list of 2026-01-26 (signed that day; it is also its first list in the whole archive), and its Jail
+Enforcement agreement on the list of 2025-08-08 (in the archive: 2025-07-30, a list the window leaves
+out). Both are still on the newest list (2026-05-18). Read from fixtures/ice287g/, not from memory.
 """
 
 import csv
@@ -13,17 +14,11 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from counties.changes import Kind, recent_changes
-from counties.models import Agreement, County, Snapshot
+from counties.models import Agreement, County, Snapshot  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped")]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture
-def shipped():
-    if Snapshot.objects.count() < 17 or County.objects.count() < 3000:
-        pytest.fail("the session must load the shipped counties and ICE lists (tests/conftest.py)")
 
 
 def body(response):
@@ -51,18 +46,24 @@ def test_agreements_files_list_every_agreement_with_its_listing_dates(client, sh
     denton = {
         row["model"]: row for row in rows if row["county_fips"] == "48121" and row["agency_kind"] == "sheriff"
     }
-    assert denton["task-force"]["first_listed"] == "2026-02-02"
+    assert denton["task-force"]["first_listed"] == "2026-01-26"
     assert denton["task-force"]["signed"] == "2026-01-26"
-    assert denton["jail"]["first_listed"] == "2025-08-01"
+    assert denton["jail"]["first_listed"] == "2025-08-08"
+    assert denton["jail"]["first_listed_is_oldest"] == "False"
+    tarrant = [row for row in rows if row["county_fips"] == "48439" and row["agency_kind"] == "sheriff"]
+    assert [(r["model"], r["first_listed"], r["first_listed_is_oldest"]) for r in tarrant] == [
+        ("jail", "2021-01-13", "True")
+    ]
     assert denton["task-force"]["is_current"] == "True"
     data = json.loads(body(client.get("/data/agreements.json")))
     assert len(data["rows"]) == len(rows) and data["data_as_of"] == "2026-05-18"
 
 
-def test_snapshots_file_lists_the_seventeen_ice_lists(client, shipped):
+def test_snapshots_file_lists_the_ice_lists_held(client, shipped):
     data = json.loads(body(client.get("/data/snapshots.json")))
     dates = [row["as_of"] for row in data["rows"]]
-    assert dates[0] == "2025-01-04" and dates[-1] == "2026-05-18" and len(dates) == Snapshot.objects.count()
+    assert dates[0] == "2021-01-13" and dates[-1] == "2026-05-18" and len(dates) == Snapshot.objects.count()
+    assert {row["kind"] for row in data["rows"]} == {"participating", "pending"}
 
 
 def test_denton_county_feed_lists_its_task_force_agreement(client, shipped):
@@ -70,19 +71,23 @@ def test_denton_county_feed_lists_its_task_force_agreement(client, shipped):
     root = ET.fromstring(response.content)  # noqa: S314 - our own response, in a test
     assert root.tag == f"{ATOM}feed"
     entries = {entry.find(f"{ATOM}title").text: entry for entry in root.findall(f"{ATOM}entry")}
-    title = "Denton County Sheriff's Office: Task Force agreement first listed by ICE on Feb. 2, 2026."
+    title = "Denton County Sheriff's Office: Task Force agreement first listed by ICE on Jan. 26, 2026."
     assert title in entries
     entry = entries[title]
-    assert entry.find(f"{ATOM}updated").text.startswith("2026-02-02")
+    assert entry.find(f"{ATOM}updated").text.startswith("2026-01-26")
     assert entry.find(f"{ATOM}id").text.startswith("tag:") and "/listed/" in entry.find(f"{ATOM}id").text
     assert (
-        "Denton County Sheriff's Office: Jail Enforcement agreement first listed by ICE on Aug. 1, 2025."
+        "Denton County Sheriff's Office: a Task Force agreement requested (ICE's pending list of Jan. 23, 2026)."
+        in entries
+    )
+    assert (
+        "Denton County Sheriff's Office: ICE published the signed Task Force agreement (list of May 1, 2026)."
         in entries
     )
 
 
 def test_recent_changes_in_fixed_queries_over_all_the_data(shipped, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):
         items = recent_changes(limit=200)
     assert len(items) == 200
     assert [item.date for item in items] == sorted((item.date for item in items), reverse=True)
@@ -92,6 +97,6 @@ def test_recent_changes_in_fixed_queries_over_all_the_data(shipped, django_asser
         and item.model == "task-force"
         and item.county
         and item.county.fips == "48121"
-        and item.date.isoformat() == "2026-02-02"
+        and item.date.isoformat() == "2026-01-26"
         for item in denton
     )

@@ -19,9 +19,15 @@ class Command(BaseCommand):
     help = "Import one of ICE's 287(g) lists (participating or pending agencies, .xlsx) as a dated snapshot."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", help="The workbook, e.g. participatingAgencies05182026am.xlsx.")
-        parser.add_argument("--url", help="Download the workbook, or find its newest link on ICE's 287(g) page.")
-        parser.add_argument("--as-of", type=iso_date, help="The date of ICE's list (default: from the file name).")
+        parser.add_argument(
+            "file", nargs="?", help="The workbook, e.g. participatingAgencies05182026am.xlsx."
+        )
+        parser.add_argument(
+            "--url", help="Download the workbook, or find its newest link on ICE's 287(g) page."
+        )
+        parser.add_argument(
+            "--as-of", type=iso_date, help="The date of ICE's list (default: from the file name)."
+        )
         parser.add_argument(
             "--kind",
             choices=[Snapshot.Kind.PARTICIPATING, Snapshot.Kind.PENDING],

@@ -17,4 +17,6 @@ class Command(BaseCommand):
             if str(report):
                 self.stdout.write(f"Loaded {report} in {report.seconds:.1f} s.")
             else:
-                self.stdout.write(f"The shipped data is already loaded; nothing to do ({report.seconds:.1f} s).")
+                self.stdout.write(
+                    f"The shipped data is already loaded; nothing to do ({report.seconds:.1f} s)."
+                )
