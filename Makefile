@@ -16,7 +16,7 @@ export HTTPS ?= 0
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run dev test bench setup lint format lock clean reading-level
+.PHONY: run dev test test-slow bench bench-load setup lint format lock clean reading-level
 .DEFAULT_GOAL := run
 
 $(BIN)/python:
@@ -55,15 +55,24 @@ dev: setup
 test: $(VENV)/.dev-deps .secret_key staticfiles/staticfiles.json
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Checks on the whole archive of ICE's lists (328 lists; a few minutes). CI runs it after `make test`.
+test-slow: $(VENV)/.dev-deps .secret_key staticfiles/staticfiles.json
+	$(BIN)/python -m pytest tests/slow -p no:cacheprovider $(PYTEST_ARGS)
+
+# Migrating and loading all the shipped data on a new, empty embedded database (bench/load.py).
+bench-load: $(VENV)/.run-deps
+	$(BIN)/python bench/load.py
+
 # Load and page-weight figures (bench/run.py; not part of CI). Needs wrk from Debian's packages.
 bench: setup
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk; }
 	$(BIN)/python bench/run.py
 
-lint: $(VENV)/.dev-deps
+lint: $(VENV)/.dev-deps .secret_key
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .
