@@ -5,7 +5,11 @@ from django.utils.translation import get_language
 
 def site(request):
     """Values every page template needs: the site address and this page in each language."""
-    path = request.get_full_path()
+    kept_query = getattr(request, "kept_query", None)  # a kept page: only the parameters it reads
+    if kept_query is None:
+        path = request.get_full_path()
+    else:
+        path = request.path + (f"?{kept_query}" if kept_query else "")
     current = get_language()
     alternates = []
     for code, _name in settings.LANGUAGES:

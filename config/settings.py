@@ -63,7 +63,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.compression.precompressed_page_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -153,7 +152,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): no inline script or style, nothing from another origin. htmx is
-# configured for it in base.html. Only views decorated with config.security.framable may be framed.
+# configured for it in base.html. Only views decorated with counties.share.views.framable may be framed.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -196,14 +195,10 @@ CORRECTIONS_PER_HOUR = int(os.environ.get("CORRECTIONS_PER_HOUR", 5))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shared_cache"},
-    # Rendered public pages, per process, keyed on the data behind them (counties/pagecache.py).
-    "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pages",
-        "TIMEOUT": 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
 }
+# Kept public pages: in each process up to this many bytes, and for every server in the database
+# (counties/pagecache.py).
+PAGE_CACHE_BYTES = int(os.environ.get("PAGE_CACHE_BYTES", 96 * 1024 * 1024))
 
 LOGGING = {
     "version": 1,

@@ -1,22 +1,19 @@
-"""The editors' tool: every change is recorded (django-simple-history), says why, and cannot silently
-overwrite another editor's save. The ICE workbook upload lives in counties/admin_upload.py."""
+"""The editors' tool: the admin registrations. How an editor's change is recorded and guarded (history,
+reasons, no silent overwrite) is in counties/editing.py; the ICE workbook upload in counties/admin_upload.py."""
 
-import hashlib
-import json
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_upload import SnapshotUploadMixin
+from .editing import EditorAdmin, GuardedForm, ReadOnlyAdmin, mark_counties_checked
 from .history import history_reason
 from .models import (
     Agency,
@@ -37,124 +34,6 @@ from .models import (
     ZipCode,
     ZipCounty,
 )
-
-GUARD_FIELDS = {"version", "change_reason"}
-
-
-def record_version(obj) -> str:
-    """A fingerprint of a record's stored values: it changes whenever anyone (or any import) saves it."""
-    values = {field.attname: field.value_from_object(obj) for field in obj._meta.concrete_fields}
-    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:32]
-
-
-class GuardedForm(forms.ModelForm):
-    """Optimistic locking plus a reason for the history.
-
-    The form carries the fingerprint of the record as it was when the editor opened it. On save the
-    record is locked (SELECT ... FOR UPDATE, inside the admin's transaction) and its fingerprint compared:
-    if someone saved it in between, nothing is saved, the editor's input stays in the form with a message
-    saying who changed it, and saving again (after checking) is a conscious choice.
-    """
-
-    reason_required = False
-
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
-    change_reason = forms.CharField(
-        label="Reason for this change",
-        required=False,
-        max_length=500,
-        widget=forms.TextInput(attrs={"size": 80}),
-        help_text="Kept in the history with your name, e.g. “Commissioners court minutes of 2026-03-04”.",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # From the database, not the instance: a revert form's instance is an old version.
-            current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
-            if current is not None:
-                self.fields["version"].initial = record_version(current)
-            if self.reason_required:
-                self.fields["change_reason"].help_text = "Required: " + str(
-                    self.fields["change_reason"].help_text
-                )
-
-    def edited_fields(self):
-        return [name for name in self.changed_data if name not in GUARD_FIELDS]
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.instance.pk:
-            return cleaned
-        if self.reason_required and self.edited_fields() and not cleaned.get("change_reason", "").strip():
-            self.add_error("change_reason", "Say why you are changing this; it is kept in the history.")
-        self._check_version(cleaned.get("version") or "")
-        return cleaned
-
-    def _check_version(self, seen):
-        model = type(self.instance)
-        rows = model._default_manager.filter(pk=self.instance.pk)
-        if transaction.get_connection().in_atomic_block:
-            rows = rows.select_for_update()
-        current = rows.first()
-        if current is None:
-            raise ValidationError("Someone deleted this record while you were editing it. Nothing was saved.")
-        now = record_version(current)
-        if seen == now:
-            return
-        # Keep everything the editor typed; arm the form so that saving again is a deliberate overwrite.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("version")] = now
-        latest = (
-            current.history.select_related("history_user").first() if hasattr(current, "history") else None
-        )
-        who = ""
-        if latest is not None:
-            when = timezone.localtime(latest.history_date)
-            who = f" ({latest.history_user or 'an import'}, {when:%Y-%m-%d %H:%M}"
-            who += f": “{latest.history_change_reason}”)" if latest.history_change_reason else ")"
-        raise ValidationError(
-            f"Someone else saved this record while you were editing it{who}. Your changes have NOT been "
-            "saved; they are still in the form below. Open the History in a new tab to see what changed, "
-            "then save again to keep your version, or reload the page to start from theirs.",
-            code="conflict",
-        )
-
-
-class EditorAdmin(SimpleHistoryAdmin):
-    """Base for every model editors change: history, reasons, concurrency guard."""
-
-    form = GuardedForm
-    reason_required = False
-    history_list_display = ["history_change_reason"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        form.reason_required = self.reason_required
-        return form
-
-    def save_model(self, request, obj, form, change):
-        reason = (form.cleaned_data.get("change_reason") or "").strip()
-        if not reason and getattr(request, "_history_revert", False):
-            reason = "Restored an earlier version from the history"
-        obj._change_reason = reason or ("Added" if not change else "")
-        super().save_model(request, obj, form, change)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        request._history_revert = True
-        with transaction.atomic():
-            return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records an import owns: editors (and superusers) look, never edit or add by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(State)
@@ -210,18 +89,6 @@ class CountyAdmin(EditorAdmin):
         mark_counties_checked(County.objects.filter(pk=pk), request.user)
         self.message_user(request, f"{county} marked as checked by you, now.", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:counties_county_change", args=[pk]))
-
-
-def mark_counties_checked(queryset, user) -> int:
-    now = timezone.now()
-    with transaction.atomic(), history_reason("Marked as checked"):
-        counties = list(queryset.select_for_update(of=("self",)))
-        for county in counties:
-            county.last_verified_at = now
-            county.last_verified_by = user
-            county._history_user = user
-            county.save(update_fields=["last_verified_at", "last_verified_by"])
-    return len(counties)
 
 
 class NeedsCountyFilter(admin.SimpleListFilter):

@@ -7,4 +7,8 @@ class CountiesConfig(AppConfig):
     verbose_name = _("Counties and agreements")
 
     def ready(self):
-        from . import history  # noqa: F401  (connects the history-reason signal)
+        from . import history, pagecache
+        from .models import PUBLIC_MODELS
+
+        history.connect()  # the reason given for bulk changes, in django-simple-history
+        pagecache.watch(PUBLIC_MODELS)  # a save or delete of what public pages show: a new data version

@@ -7,7 +7,6 @@ once wraps the work in `with history_reason("..."):` so every history row it cre
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
 _reason: ContextVar[str] = ContextVar("history_reason", default="")
@@ -22,7 +21,10 @@ def history_reason(text: str):
         _reason.reset(token)
 
 
-@receiver(pre_create_historical_record)
+def connect() -> None:
+    pre_create_historical_record.connect(_fill_reason, dispatch_uid="history-reason")
+
+
 def _fill_reason(sender, history_instance, **kwargs):
     if not history_instance.history_change_reason and _reason.get():
         history_instance.history_change_reason = _reason.get()

@@ -44,6 +44,12 @@ class CountyQuerySet(models.QuerySet):
     def in_state(self, code):
         return self.filter(state__code=code.upper())
 
+    def by_url(self, state: str, slug: str):
+        """The county of a page's URL (/counties/tx/dallas-county/), with its state: 404 if there is none."""
+        from django.shortcuts import get_object_or_404
+
+        return get_object_or_404(self.select_related("state"), state__code=state.upper(), slug=slug)
+
     def matching(self, text):
         """Counties whose folded name starts with the folded text ('dallas' -> Dallas County)."""
         key = fold(text)
@@ -362,6 +368,40 @@ class AgencyName(models.Model):
 class AgreementQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True)
+
+    def counts_by_state(self) -> tuple[list[dict], dict]:
+        """Per state, most agreements first: {code, name, models: {model: n}, model_counts, total, agencies,
+        sheriffs}; and the totals. Two queries."""
+        rows: dict[str, dict] = {}
+        for row in self.values("agency__state__code", "agency__state__name", "model").annotate(
+            n=models.Count("id")
+        ):
+            entry = rows.setdefault(
+                row["agency__state__code"],
+                {
+                    "code": row["agency__state__code"],
+                    "name": row["agency__state__name"],
+                    "models": {},
+                    "total": 0,
+                },
+            )
+            entry["models"][row["model"]] = row["n"]
+            entry["total"] += row["n"]
+        agencies = self.values("agency__state__code").annotate(
+            agencies=models.Count("agency", distinct=True),
+            sheriffs=models.Count("agency", distinct=True, filter=models.Q(agency__kind=Agency.Kind.SHERIFF)),
+        )
+        for row in agencies:
+            rows[row["agency__state__code"]].update(agencies=row["agencies"], sheriffs=row["sheriffs"])
+        states = sorted(rows.values(), key=lambda r: (-r["total"], r["name"]))
+        for entry in states:
+            entry["model_counts"] = [entry["models"].get(m, 0) for m in Agreement.Model.values]
+        totals = {
+            "total": sum(r["total"] for r in states),
+            "agencies": sum(r["agencies"] for r in states),
+            "model_counts": [sum(r["models"].get(m, 0) for r in states) for m in Agreement.Model.values],
+        }
+        return states, totals
 
     def by_public_id(self, public_id: str):
         """The agreement with this published ID or one of its aliases (IDs of merged histories)."""
@@ -758,3 +798,40 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"{self.county}: {self.what_is_wrong[:60]}"
+
+
+class DataVersion(models.Model):
+    """One row: a counter of changes to what public pages show (counties/pagecache.py keys pages on it)."""
+
+    counter = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data version")
+
+    def __str__(self):
+        return f"Data version {self.counter}"
+
+
+class SharedPage(models.Model):
+    """A rendered public page kept for every process and server (counties/pagecache.py), one row a key."""
+
+    key = models.CharField(max_length=80, primary_key=True)
+    page = models.BinaryField(help_text=_("The kept page (pickled), its body gzip-compressed."))
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("shared kept page")
+
+    def __str__(self):
+        return self.key
+
+
+# What public pages show, and so what a kept page depends on: a save or delete of any of these makes a new
+# data version (counties/apps.py wires the signals; bulk writers call pagecache.data_changed()). Every
+# model of this app is in exactly one of the two tuples (tests/counties/test_pagecache.py checks it).
+PUBLIC_MODELS = (
+    State, County, ZipCode, ZipCounty, Place, PlaceCounty, Snapshot, Agency, AgencyName, Agreement, Request,
+    Change, Source, Event,
+)  # fmt: skip
+NOT_ON_PUBLIC_PAGES = (SnapshotData, ReferenceLoad, Correction, DataVersion, SharedPage)

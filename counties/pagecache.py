@@ -1,196 +1,388 @@
-"""A per-process cache of rendered public pages, keyed on what each page shows.
+"""Kept pages: a public read-only page is rendered once per version of what it shows, then served from
+memory, in every process and on every server.
 
-Rendering templates is most of what a public page costs, and the pages change only when a new ICE list is
-imported or an editor saves something. So a rendered response is kept in this process's memory (the
-"pages" cache) under a key made of the request's path, language and htmx flag plus a version of the data
-behind the page:
-`data_version()`: the ICE lists imported (imports always add a Snapshot), the newest change recorded by
-django-simple-history (every admin save, publish, revert or delete of a county, agency, agreement, event
-or source writes a history row) and the newest reference data load (a ReferenceLoad row). The county,
-state and national pages, the home page, search and explainer pages all use it, with today's date where
-a page counts days (site_version). Their ETags are made from the same version, so a reader who has a
-page gets a 304 without the page's own queries.
-Each worker renders a version once. A process reads the version at most once a second (VERSION_TTL), so
-a change made through another process shows within a second; one made in this process shows at once.
+One decorator, for views that return an unrendered TemplateResponse (or a finished, non-streaming
+HttpResponse: a feed, an image):
+
+    @kept_page(params={"status": STATUSES, "sort": SORTS}, htmx=True)
+    def state_detail(request, state): ...
+
+It answers a reader who has the page with 304, serves a kept copy when there is one, or renders the
+page, keeps it and serves it. It sets ETag, Vary and Cache-Control, and sends the gzip copy to browsers
+that accept it (the page is compressed once, when it is kept).
+
+What a kept page is keyed on, and nothing else (so that `?u=1`, `?u=2`... cannot fill the cache):
+the view, its URL arguments, the query parameters the view declares (normalized: an unknown value of an
+enumerated parameter counts as none), the language, the htmx flag, and the data version.
+
+- The data version (`data_version()`) is one counter (DataVersion) that every change to what public
+  pages show bumps: saves and deletes of the models in WATCHED (signals wired in CountiesConfig.ready)
+  and the bulk writers (an import's rebuild, a list confirmed by the sync, a reference data load), which
+  call `data_changed()`. A process reads it at most once a second (VERSION_TTL).
+- A page whose words depend on the date (SB 8's countdown, how old ICE's list is) says until which day it
+  holds (`valid_until(day)` while rendering); it is rendered again from that day on, not before. Pages
+  that do not depend on the date never expire at midnight.
+- Kept copies live in this process (bounded by bytes: PAGE_CACHE_BYTES) and in the database (SharedPage:
+  one render per page and version for all workers and all servers).
+
+Only plain 200 responses without cookies are kept: never a form with a CSRF token, never an error.
 """
+
+from __future__ import annotations
 
 import functools
 import gzip
 import hashlib
-import os
-import tempfile
+import pickle
+import threading
 import time
-from pathlib import Path
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models import F
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.gzip import re_accepts_gzip
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import quote_etag, urlencode
 from django.utils.translation import get_language
-from simple_history.signals import post_create_historical_record
 
-from .models import Agency, Agreement, County, Event, ReferenceLoad, Snapshot, Source
-
-CACHE_ALIAS = "pages"
-
-
-# How long a process trusts the data version it last read before asking the database again. Under load
-# this turns one query per page into one query per second per process, so a kept page is served without
-# touching the database. A change saved in this process is seen at once (forget_data_version, below);
-# one saved through another process (another worker, an import) is seen within this many seconds.
-VERSION_TTL = 1.0
-_version: tuple[str | None, float] = (None, float("-inf"))
+VERSION_TTL = 1.0  # seconds a process trusts the data version it last read
+PUBLIC_MAX_AGE = 300  # kept public pages may be kept by browsers and CDNs this long
+SHARED_TIMEOUT = 2 * 24 * 60 * 60  # old versions of pages fall out of the shared cache after two days
+GZIP_MIN_BYTES = 200  # shorter pages go as they are (gzip's own framing would outweigh the saving)
+GZIP_TYPES = ("text/", "application/atom+xml", "application/xml", "application/json", "image/svg+xml")
+KEPT_HEADERS = ("Content-Security-Policy", "Content-Disposition", "Content-Language", "X-Robots-Tag")
 
 
-@functools.cache
-def _version_query() -> str:
-    history_tables = [
-        model.history.model._meta.db_table for model in (County, Agency, Agreement, Event, Source)
-    ]
-    newest_edits = ", ".join(f"(SELECT max(history_date) FROM {table})" for table in history_tables)  # noqa: S608
-    return (
-        f"SELECT (SELECT count(*) FROM {Snapshot._meta.db_table}), "  # noqa: S608 - table names from models
-        f"(SELECT max(imported_at) FROM {Snapshot._meta.db_table}), GREATEST({newest_edits}), "
-        f"(SELECT max(id) FROM {ReferenceLoad._meta.db_table})"
-    )
+# --- the data version ----------------------------------------------------------------------------------
+
+_version: tuple[int | None, float] = (None, float("-inf"))
 
 
-def data_version() -> str:
-    """How many ICE lists, when the last was imported, and the newest recorded editor change.
-
-    One cheap query, made at most once per VERSION_TTL seconds per process.
-    """
+def data_version() -> int:
+    """The counter of changes to what public pages show: one query at most once a second per process."""
     global _version
     version, read_at = _version
     now = time.monotonic()
     if version is None or now - read_at >= VERSION_TTL:
-        with connection.cursor() as cursor:
-            cursor.execute(_version_query())
-            version = ":".join(str(value) for value in cursor.fetchone())
+        from .models import DataVersion
+
+        version = DataVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
         _version = (version, now)
     return version
 
 
 def forget_data_version(**_kwargs) -> None:
-    """Make the next data_version() ask the database (after this process changed the data)."""
+    """Make the next data_version() ask the database."""
     global _version
     _version = (None, float("-inf"))
 
 
-def _forget_after_commit(**_kwargs) -> None:
-    # Now, for this process's next page; and again after the commit, in case another thread of this
-    # process read the old version in between.
+def data_changed(**_kwargs) -> None:
+    """What public pages show has changed (in this transaction): a new data version, seen at once here."""
+    from .models import DataVersion, SharedPage
+
+    if not DataVersion.objects.filter(pk=1).update(counter=F("counter") + 1, changed_at=timezone.now()):
+        DataVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
+    SharedPage.objects.all().delete()  # pages of the old version are never asked for again
     forget_data_version()
-    transaction.on_commit(forget_data_version)
+    if connection.in_atomic_block:
+        transaction.on_commit(forget_data_version)
 
 
-post_create_historical_record.connect(_forget_after_commit, dispatch_uid="pagecache-history")
-post_save.connect(_forget_after_commit, sender=Snapshot, dispatch_uid="pagecache-snapshot")
-post_delete.connect(_forget_after_commit, sender=Snapshot, dispatch_uid="pagecache-snapshot-delete")
-post_save.connect(_forget_after_commit, sender=ReferenceLoad, dispatch_uid="pagecache-reference")
+def watch(models) -> None:
+    """Bump the data version whenever one of these models is saved or deleted (CountiesConfig.ready)."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        post_save.connect(data_changed, sender=model, dispatch_uid=f"pagecache-save-{model._meta.label}")
+        post_delete.connect(data_changed, sender=model, dispatch_uid=f"pagecache-delete-{model._meta.label}")
 
 
-# Pages shorter than this are sent as they are (gzip's own header and footer would outweigh the saving).
-GZIP_MIN_BYTES = 200
-# Only text is worth compressing (HTML, Atom, XML, JSON); images are compressed already.
-GZIP_TYPES = ("text/", "application/atom+xml", "application/xml", "application/json")
-# Kept public pages change when a new ICE list or an editor's change lands; a CDN may keep them minutes.
-PUBLIC_MAX_AGE = 300
+# --- what a page depends on besides the data -------------------------------------------------------------
+
+_rendering = threading.local()
 
 
-def cached_response(request, version, build):
-    """The response `build()` makes for this request and data version, rendered once per process.
-
-    Only plain 200 responses without cookies are kept (never a form with a CSRF token, never an error).
-    A kept page is gzip-compressed once, when it is kept, into `response.gzip_content`; the
-    config.compression middleware sends that to browsers that accept gzip. Such a page holds no secret
-    (no token, no cookie), so compressing it gives nothing away to a BREACH-style attack.
-    """
-    parts = (request.get_full_path(), bool(getattr(request, "htmx", False)), get_language(), version)
-    key = "page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    cache = caches[CACHE_ALIAS]
-    response = cache.get(key)
-    if response is None:
-        response = build()
-        if hasattr(response, "render") and not response.is_rendered:
-            response.render()  # a TemplateResponse (the sitemap): keep the rendered page
-        # A page that used the reader's CSRF token holds a secret: never kept, never shared. (The token's
-        # cookie is only added by the middleware later, so response.cookies alone would not show it.)
-        used_csrf_token = request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
-        if (
-            response.status_code == 200
-            and not response.cookies
-            and not response.streaming
-            and not used_csrf_token
-        ):
-            if len(response.content) >= GZIP_MIN_BYTES and response.get("Content-Type", "").startswith(
-                GZIP_TYPES
-            ):
-                compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
-                if len(compressed) < len(response.content):
-                    response.gzip_content = compressed
-            cache.set(key, response)
-    return response
+def today() -> date:
+    return timezone.localdate()
 
 
-def _etag(*parts) -> str:
-    digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
-    return f'"{digest}"'
+def valid_until(day: date) -> None:
+    """Called while a page renders: what it says holds until `day` (not included), then it must change."""
+    current = getattr(_rendering, "until", None)
+    if current is None or day < current:
+        _rendering.until = day
 
 
-def serve_kept(request, build, *key, max_age=PUBLIC_MAX_AGE):
-    """A public page keyed on the site's data version: a 304 for a reader who has this version,
-    otherwise this process's kept render; `build()` (with the page's own queries) runs only the first time
-    a version is asked for. The ETag covers `key`, the query string and the language as well as the
-    version. The response may be kept by browsers and CDNs for `max_age` seconds.
-    """
-    version = site_version()
-    etag = _etag(*key, version, request.GET.urlencode(), get_language())
-    not_modified = get_conditional_response(request, etag=etag)
-    response = not_modified if not_modified is not None else cached_response(request, version, build)
+def valid_for_today() -> None:
+    """The page says something about today (a count of days): render it again tomorrow."""
+    valid_until(today() + timedelta(days=1))
+
+
+# --- kept copies --------------------------------------------------------------------------------------
+
+
+@dataclass
+class KeptPage:
+    body: bytes  # gzip-compressed when `gzipped`
+    gzipped: bool
+    content_type: str
+    etag: str
+    until: date | None = None  # render again from this day on (None: only when the data changes)
+    headers: dict = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + 200
+
+    def fresh(self) -> bool:
+        return self.until is None or today() < self.until
+
+
+class ByteLRU:
+    """A least-recently-used map bounded by the bytes it holds (not by entries: a 2.8 MB sitemap and a
+    6 KB county page are not the same weight)."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self._items: OrderedDict[str, KeptPage] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> KeptPage | None:
+        with self._lock:
+            page = self._items.get(key)
+            if page is not None:
+                self._items.move_to_end(key)
+            return page
+
+    def put(self, key: str, page: KeptPage) -> None:
+        if page.size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.bytes -= old.size
+            self._items[key] = page
+            self.bytes += page.size
+            while self.bytes > self.max_bytes:
+                _key, dropped = self._items.popitem(last=False)
+                self.bytes -= dropped.size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+local = ByteLRU(getattr(settings, "PAGE_CACHE_BYTES", 96 * 1024 * 1024))
+
+
+class SharedStore:
+    """Kept pages in the database (SharedPage), for every process and server: one query to read, one to
+    write (INSERT ... ON CONFLICT). The rows of a data version go when the next one comes (data_changed)."""
+
+    def get(self, key: str) -> KeptPage | None:
+        from .models import SharedPage
+
+        data = (
+            SharedPage.objects.filter(key=key, expires__gt=timezone.now())
+            .values_list("page", flat=True)
+            .first()
+        )
+        if data is None:
+            return None
+        try:
+            return pickle.loads(bytes(data))  # noqa: S301 - written by this site only, never from a reader
+        except (pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+            return None
+
+    def set(self, key: str, page: KeptPage) -> None:
+        from .models import SharedPage
+
+        expires = timezone.now() + timedelta(seconds=SHARED_TIMEOUT)
+        row = SharedPage(key=key, page=pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL), expires=expires)
+        SharedPage.objects.bulk_create(
+            [row], update_conflicts=True, unique_fields=["key"], update_fields=["page", "expires"]
+        )
+
+    def clear(self) -> None:
+        from .models import SharedPage
+
+        SharedPage.objects.all().delete()
+
+
+shared = SharedStore()
+
+
+def clear() -> None:
+    """Forget every kept page, here and shared (tests; a reload of the site's templates)."""
+    local.clear()
+    shared.clear()
+
+
+# --- the decorator ------------------------------------------------------------------------------------
+
+
+def _normalize(value: str) -> str:
+    return " ".join(value.split())[:200]
+
+
+def _param_values(request, params: dict) -> tuple:
+    """The declared query parameters, normalized; an enumerated one outside its values counts as empty."""
+    values = []
+    for name, allowed in sorted(params.items()):
+        raw = request.GET.get(name, "")
+        if callable(allowed):
+            value = allowed(raw)
+        elif allowed is None:
+            value = _normalize(raw)
+        else:
+            value = raw if raw in allowed else ""
+        values.append((name, value))
+    return tuple(values)
+
+
+def _key(request, view_name: str, kwargs: dict, params: dict, htmx: bool, version: int) -> str:
+    parts = (
+        view_name,
+        tuple(sorted((k, str(v)) for k, v in kwargs.items())),
+        _param_values(request, params),
+        get_language(),
+        bool(htmx and getattr(request, "htmx", False)),
+        version,
+    )
+    return "kept:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _keep(response, key: str) -> KeptPage | None:
+    """A KeptPage of this response, or None when it must not be kept."""
+    until = getattr(_rendering, "until", None)
+    content = response.content
+    content_type = response.get("Content-Type", "")
+    gzipped = False
+    if len(content) >= GZIP_MIN_BYTES and content_type.startswith(GZIP_TYPES):
+        compressed = gzip.compress(content, compresslevel=6, mtime=0)
+        if len(compressed) < len(content):
+            content, gzipped = compressed, True
+    etag = quote_etag(hashlib.sha256(f"{key}|{until}".encode()).hexdigest()[:32])
+    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+    return KeptPage(
+        body=content, gzipped=gzipped, content_type=content_type, etag=etag, until=until, headers=headers
+    )
+
+
+def _serve(request, page: KeptPage, max_age: int, vary: list[str]) -> HttpResponse:
+    accepts_gzip = bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+    if page.gzipped and not accepts_gzip:
+        response = HttpResponse(gzip.decompress(page.body), content_type=page.content_type)
+    else:
+        response = HttpResponse(page.body, content_type=page.content_type)
+    etag = page.etag
+    if page.gzipped:
+        vary = [*vary, "Accept-Encoding"]
+        if accepts_gzip:
+            response["Content-Encoding"] = "gzip"
+            etag = "W/" + etag  # another representation of the same page (RFC 9110 8.8.1)
+    for name, value in page.headers.items():
+        response[name] = value
     response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=max_age)
+    response["Content-Length"] = str(len(response.content))
+    _public(response, max_age, vary)
     return response
 
 
-def kept(max_age=PUBLIC_MAX_AGE):
-    """Decorator form of serve_kept() for a whole read-only view (the key is the request's path)."""
+def _public(response, max_age: int, vary: list[str]) -> None:
+    patch_cache_control(response, public=True, max_age=max_age)
+    if vary:
+        patch_vary_headers(response, vary)
+
+
+def _matches(request, page: KeptPage) -> bool:
+    wanted = request.META.get("HTTP_IF_NONE_MATCH", "")
+    if not wanted:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in wanted.split(",")}
+    return page.etag in tags or "*" in tags
+
+
+def kept_page(
+    *, params: dict | None = None, htmx: bool = False, max_age: int = PUBLIC_MAX_AGE, share: bool = True
+) -> Callable:
+    """Keep the page this view returns (see the module's docstring).
+
+    `params` maps each query parameter the view reads to its allowed values (a collection), to a
+    function that normalizes it, or to None (free text, normalized for spaces). `htmx` says the view
+    answers HX-Request with a fragment (kept apart, and `Vary: HX-Request`). `share=False` keeps the page
+    in this process only (search results: any text makes a page, cheap to render, not worth a row each).
+    """
+    params = params or {}
+    vary = ["HX-Request"] if htmx else []
 
     def decorator(view):
+        view_name = f"{view.__module__}.{view.__qualname__}"
+
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            return serve_kept(request, lambda: view(request, *args, **kwargs), request.path, max_age=max_age)
+            if args:
+                raise TypeError("kept_page views take keyword URL arguments only")
+            key = _key(request, view_name, kwargs, params, htmx, data_version())
+            page = local.get(key)
+            if page is None or not page.fresh():
+                page = shared.get(key) if share else None
+                if page is not None and page.fresh():
+                    local.put(key, page)
+                else:
+                    page = None
+            if page is not None:
+                if _matches(request, page):
+                    response = HttpResponseNotModified()
+                    response["ETag"] = page.etag
+                    _public(response, max_age, vary + (["Accept-Encoding"] if page.gzipped else []))
+                    return response
+                return _serve(request, page, max_age, vary)
+            _rendering.until = None
+            # What the page may say about its own address (its link in the other language): the declared
+            # parameters only, since every other query string gets this same kept page.
+            request.kept_query = urlencode(
+                [(name, value) for name, value in _param_values(request, params) if value]
+            )
+            try:
+                response = view(request, **kwargs)
+                if isinstance(response, SimpleTemplateResponse):
+                    if response.is_rendered:
+                        raise TypeError(
+                            f"{view_name} returned a rendered TemplateResponse; return it unrendered"
+                        )
+                    response.render()
+                if response.streaming:
+                    raise TypeError(f"{view_name} returned a streaming response, which cannot be kept")
+                keepable = (
+                    response.status_code == 200
+                    and not response.cookies
+                    and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE", False)
+                )
+                page = _keep(response, key) if keepable else None
+            finally:
+                _rendering.until = None
+            if page is None:
+                return response  # an error, a redirect or a form: sent as the view made it
+            local.put(key, page)
+            if share:
+                shared.set(key, page)
+            return _serve(request, page, max_age, vary)
 
+        wrapper.kept_page = True
         return wrapper
 
     return decorator
-
-
-def exported_file(name: str, version, write_chunks) -> Path:
-    """A generated download kept on disk once per data version, so it streams from a file afterwards.
-
-    The file is written chunk by chunk to a temporary file and moved into place (atomic, so concurrent
-    workers never serve half a file); files of older versions of the same download are removed.
-    """
-    key = hashlib.sha256(repr((connection.settings_dict["NAME"], version)).encode()).hexdigest()[:24]
-    folder = Path(settings.DATA_EXPORT_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.{key}"
-    if not path.exists():
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=folder, delete=False, suffix=".tmp"
-        ) as tmp:
-            for chunk in write_chunks():
-                tmp.write(chunk)
-        os.replace(tmp.name, path)
-        for old in folder.glob(f"{name}.*"):
-            if old != path and not old.name.endswith(".tmp"):
-                old.unlink(missing_ok=True)
-    return path
-
-
-def site_version() -> tuple:
-    """The version for pages built from site-wide aggregates: the data plus today's date (SB 8 countdown)."""
-    return (data_version(), timezone.localdate())

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from . import views
-from .share import views as share_views
 
 app_name = "counties"
 
@@ -12,6 +11,4 @@ urlpatterns = [
     path("<slug:state>/<slug:slug>/", views.county_detail, name="county"),
     path("<slug:state>/<slug:slug>/correction/", views.correction, name="correction"),
     path("<slug:state>/<slug:slug>/correction/thanks/", views.correction_thanks, name="correction_thanks"),
-    path("<slug:state>/<slug:slug>/print/", share_views.county_print, name="print"),
-    path("<slug:state>/<slug:slug>/share.png", share_views.share_image, name="share_image"),
 ]

@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,6 +14,7 @@ from .changes import recent_changes
 from .forms import CorrectionForm
 from .geo import locator_map, state_map
 from .models import Agency, Agreement, County, Snapshot, State
+from .pagecache import kept_page
 from .search import MAX_QUERY_LENGTH
 from .search import search as find
 from .status import (
@@ -33,18 +32,17 @@ TIMELINE_LIMIT = 50
 
 
 @require_safe
+@kept_page()
 def county_detail(request, state, slug):
+    """The most visited page: a reader who has it gets a 304; it is rendered once per data version."""
     if state != state.lower() or slug != slug.lower():
         return redirect("counties:county", state=state.lower(), slug=slug.lower(), permanent=True)
-    # The most visited page: a reader who has it gets a 304, a worker that rendered it serves it from memory.
-    return pagecache.serve_kept(request, lambda: _render_county(request, state, slug), "county", state, slug)
-
-
-def _render_county(request, state, slug):
-    county = get_object_or_404(County.objects.select_related("state"), state__code=state.upper(), slug=slug)
+    county = County.objects.by_url(state, slug)
     status = county_status(county)
-    today = timezone.localdate()
-    return render(
+    today = pagecache.today()
+    if county.state.code == "TX":
+        pagecache.valid_for_today()  # the SB 8 box counts days
+    return TemplateResponse(
         request,
         "counties/county_detail.html",
         {
@@ -71,13 +69,10 @@ STATE_SORTS = {
 
 
 @require_safe
+@kept_page(params={"status": MapCategory.ALL, "model": Agreement.Model.values, "sort": list(STATE_SORTS)})
 def state_detail(request, state):
     if state != state.lower():
         return redirect("counties:state", state=state.lower(), permanent=True)
-    return pagecache.serve_kept(request, lambda: _render_state(request, state), "state", state)
-
-
-def _render_state(request, state):
     state = get_object_or_404(State, code=state.upper())
     snapshot = Snapshot.objects.newest()
     statuses = state_statuses(state, snapshot)
@@ -106,7 +101,7 @@ def _render_state(request, state):
         and (not model_filter or model_filter in s.models)
     ]
     shown.sort(key=STATE_SORTS[sort])
-    return render(
+    return TemplateResponse(
         request,
         "counties/state_detail.html",
         {
@@ -129,49 +124,15 @@ def _render_state(request, state):
 
 
 @require_safe
+@kept_page()
 def national(request):
-    return pagecache.serve_kept(request, lambda: _render_national(request), "national")
-
-
-def _render_national(request):
     snapshot = Snapshot.objects.newest()
-    rows = {}
-    current = Agreement.objects.current().exclude(agency__state__isnull=True)
-    for row in current.values("agency__state__code", "agency__state__name", "model").annotate(n=Count("id")):
-        entry = rows.setdefault(
-            row["agency__state__code"],
-            {
-                "code": row["agency__state__code"],
-                "name": row["agency__state__name"],
-                "models": {},
-                "total": 0,
-            },
-        )
-        entry["models"][row["model"]] = row["n"]
-        entry["total"] += row["n"]
-    agencies = current.values("agency__state__code").annotate(
-        agencies=Count("agency", distinct=True),
-        sheriffs=Count("agency", distinct=True, filter=Q(agency__kind=Agency.Kind.SHERIFF)),
-    )
-    for row in agencies:
-        rows[row["agency__state__code"]].update(agencies=row["agencies"], sheriffs=row["sheriffs"])
-    states = sorted(rows.values(), key=lambda r: (-r["total"], r["name"]))
-    for entry in states:
-        entry["model_counts"] = [entry["models"].get(m, 0) for m in Agreement.Model.values]
-    totals = {
-        "total": sum(r["total"] for r in states),
-        "agencies": sum(r["agencies"] for r in states),
-        "model_counts": [sum(r["models"].get(m, 0) for r in states) for m in Agreement.Model.values],
-    }
-    return render(
+    states, totals = Agreement.objects.current().counts_by_state()
+    return TemplateResponse(
         request,
         "counties/national.html",
         {"snapshot": snapshot, "states": states, "totals": totals, "models": Agreement.Model.choices},
     )
-
-
-def _county_or_404(state, slug):
-    return get_object_or_404(County.objects.select_related("state"), state__code=state.upper(), slug=slug)
 
 
 def _over_correction_limit(request) -> bool:
@@ -191,7 +152,7 @@ def _over_correction_limit(request) -> bool:
 @require_http_methods(["GET", "HEAD", "POST"])
 def correction(request, state, slug):
     """The public "report a correction" form. The only public page that sets a (CSRF) cookie."""
-    county = _county_or_404(state, slug)
+    county = County.objects.by_url(state, slug)
     status = 200
     if request.method == "POST":
         form = CorrectionForm(request.POST)
@@ -220,7 +181,7 @@ def correction(request, state, slug):
 
 @require_safe
 def correction_thanks(request, state, slug):
-    county = _county_or_404(state, slug)
+    county = County.objects.by_url(state, slug)
     return render(request, "counties/correction_thanks.html", {"county": county})
 
 
@@ -232,15 +193,12 @@ def search(request):
         outcome = find(query)
         if outcome.single_county:
             return redirect(outcome.single_county.url)
-    response = pagecache.cached_response(
-        request, pagecache.site_version(), lambda: _render_search(request, query)
-    )
-    patch_vary_headers(response, ["HX-Request"])
-    patch_cache_control(response, public=True, max_age=pagecache.PUBLIC_MAX_AGE)
-    return response
+    return search_results(request)
 
 
-def _render_search(request, query):
+@kept_page(params={"q": None}, htmx=True, share=False)
+def search_results(request):
+    query = request.GET.get("q", "")
     outcome = find(query)
     snapshot = Snapshot.objects.newest() if outcome.results else None
     sheriff_models: dict[int, list[str]] = {}
@@ -257,4 +215,4 @@ def _render_search(request, query):
         "snapshot": snapshot,
         "sheriff_models": {k: sorted_models(v) for k, v in sheriff_models.items()},
     }
-    return render(request, template, context, status=400 if outcome.kind == "too-long" else 200)
+    return TemplateResponse(request, template, context, status=400 if outcome.kind == "too-long" else 200)

@@ -1,10 +1,22 @@
-"""Words a resident reads for the things the data holds: the models, the statuses, the jail status."""
+"""Words a resident reads for what the data holds: the models, the statuses, the answer sentence.
 
+The answer sentence is the county page's own (templates/counties/_county_answer.html), so the site says it
+one way everywhere: the county page, the flyer, the embeddable card, the share image and link previews.
+Everything is evaluated when called, so the active language decides (the flyer renders both languages in
+one page with `{% language %}`). Every sentence carries the date of the data.
+"""
+
+import html
+
+from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.html import strip_tags
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Agreement
+from .status import SB8_DEADLINE, CountyStatus, Status
 
 # Plain words for each model, from ICE's own descriptions (FACTS.md b2-b4).
 MODEL_MEANS = {
@@ -34,3 +46,62 @@ STATUS_LABELS = {
 def model_list(models) -> str:
     """['jail', 'task-force'] -> 'Jail Enforcement and Task Force' (in the active language)."""
     return get_text_list([str(Agreement.Model(m).label) for m in models], _("and"))
+
+
+def plain(rendered: str) -> str:
+    """Rendered HTML -> one line of plain text (entities decoded), for images and re-escaping."""
+    return " ".join(html.unescape(strip_tags(rendered)).split())
+
+
+def status_headline(status: CountyStatus) -> str:
+    """Short answer, e.g. for the share image: 'The sheriff has a 287(g) agreement with ICE'."""
+    return {
+        Status.SHERIFF: _("The sheriff has a 287(g) agreement with ICE"),
+        Status.FORMER: _("ICE no longer lists the sheriff's 287(g) agreement"),
+        Status.NONE: _("No sheriff's 287(g) agreement on ICE's list"),
+        Status.UNKNOWN: _("287(g) status not known yet"),
+    }[status.code]
+
+
+def status_sentence(status: CountyStatus) -> str:
+    """The county page's answer sentence, plus how many agreements other agencies hold, as plain text."""
+    text = plain(
+        render_to_string(
+            "counties/_county_answer.html",
+            {
+                "county": status.county,
+                "status": status,
+                "sheriff_models_text": model_list(status.sheriff_models),
+                "sheriff_former_models_text": model_list(status.sheriff_former_models),
+            },
+        )
+    )
+    others = len(status.others_current)
+    if others and status.code != Status.UNKNOWN:
+        text += " " + ngettext(
+            "Another agency in the county has %(count)d agreement.",
+            "Other agencies in the county have %(count)d agreements.",
+            others,
+        ) % {"count": others}
+    return text
+
+
+def sb8_sentence(status: CountyStatus) -> str:
+    """Texas only: what SB 8 asks of this sheriff, or '' when it asks nothing here."""
+    if status.county.state.code != "TX" or status.code in (Status.SHERIFF, Status.UNKNOWN):
+        return ""
+    if status.sb8_applies is True:
+        return _(
+            "Texas Senate Bill 8 requires this county's sheriff to request or enter into a 287(g) agreement "
+            "with ICE by %(date)s."
+        ) % {"date": date_format(SB8_DEADLINE)}
+    if status.sb8_applies is None:
+        return _(
+            "Whether Texas Senate Bill 8 requires this county's sheriff to seek an agreement is not known."
+        )
+    return ""
+
+
+def model_meanings():
+    """[(value, label, meaning)] for the three models, translated when rendered."""
+    return [(model.value, model.label, MODEL_MEANS[model]) for model in MODEL_MEANS]

@@ -1,11 +1,11 @@
 """Explainer pages: Markdown files with TOML front matter, rendered safely with markdown-it-py.
 
-One file per page and language: `explainer/content/<lang>/<slug>.md` (see explainer/content/README.md for
+One file per page and language: `explainer/pages/<lang>/<slug>.md` (see explainer/pages/README.md for
 the writing conventions). Raw HTML is off, images are off, and every custom piece of syntax is its own
 markdown-it token whose output is escaped, so nothing written in a content file reaches a reader's page
 unescaped:
 
-- `[@12]`, `[@12; @3]`        citation of source 12 (and 3) in explainer/content/sources.toml
+- `[@12]`, `[@12; @3]`        citation of source 12 (and 3) in explainer/pages/sources.toml
 - `[[stat:name]]`             a number or date computed from the database (explainer/stats.py)
 - `[[term:slug|text]]`        link to the glossary entry `#slug`
 - `[[page:slug#anchor|text]]` link to another explainer page (anchor optional)
@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
+CONTENT_DIR = Path(__file__).resolve().parent / "pages"
 SOURCES_FILE = CONTENT_DIR / "sources.toml"
 # The fixed set of page slugs (notes/CONVENTIONS.md). A [[page:...]] link to one of these that has no file
 # yet shows as plain text, so writers can link ahead; any other slug is an error.
@@ -284,6 +284,18 @@ def deadline_case(day: date | None = None) -> str:
     return "on-deadline" if day == SB8_DEADLINE else "after-deadline"
 
 
+def _kept_until_the_case_changes() -> None:
+    """A kept page with words chosen by today's date holds until the next day the choice can change."""
+    from counties import pagecache
+    from counties.status import SB8_DEADLINE
+
+    today = timezone.localdate()
+    if today < SB8_DEADLINE:
+        pagecache.valid_until(SB8_DEADLINE)
+    elif today == SB8_DEADLINE:
+        pagecache.valid_until(SB8_DEADLINE + timedelta(days=1))
+
+
 def deadline_days() -> dict[str, date]:
     """One day in each case, for checks that must see every version of a page."""
     from counties.status import SB8_DEADLINE
@@ -321,6 +333,8 @@ def choose_by_date(text: str, day: date | None, errors: list) -> str:
     """
     if "[[when" not in text:
         return text
+    if day is None:
+        _kept_until_the_case_changes()
     case = deadline_case(day)
     out, pos = [], 0
     for match in WHEN_OPEN_RE.finditer(text):

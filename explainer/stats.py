@@ -22,7 +22,7 @@ from counties.models import Agency, Agreement, County, Snapshot
 TX = Q(agency__state__code="TX")
 SB8_JAIL = [County.JailStatus.JAIL, County.JailStatus.PRIVATE]
 
-# name -> what it counts, for writers (explainer/content/README.md lists the same).
+# name -> what it counts, for writers (explainer/pages/README.md lists the same).
 STATS = {
     "ice_list_date": gettext_lazy("date of the newest ICE list loaded"),
     "first_ice_list_date": gettext_lazy("date of the oldest ICE list loaded"),

@@ -1,30 +1,28 @@
+from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.db import connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from counties import pagecache
 from counties.changes import recent_changes
 from counties.geo import state_map
 from counties.models import Snapshot, State
+from counties.pagecache import kept_page
 from counties.status import MapCategory, state_statuses
 
 from . import content, stats
+from .sitemaps import SITEMAPS
 from .stats import SiteStats
 
 HOME_CHANGES = 6
 
 
 @require_safe
-@pagecache.kept()
+@kept_page()
 def home(request):
     """Find your county: the search box first, then the Texas map, the main numbers and recent changes."""
-    return _render_home(request)
-
-
-def _render_home(request):
     snapshot = Snapshot.objects.newest()
     texas = State.objects.filter(code="TX").first()
     statuses = state_statuses(texas, snapshot) if texas else []
@@ -36,26 +34,29 @@ def _render_home(request):
         "changes": recent_changes(state=texas, limit=HOME_CHANGES) if texas else [],
         "texas": texas,
     }
-    return render(request, "explainer/home.html", context)
+    return TemplateResponse(request, "explainer/home.html", context)
 
 
 @require_safe
+@kept_page()
 def page(request, slug):
     """One explainer page in the request's language, with its numbered sources."""
     lang = get_language()
     page = content.get_page(lang, slug)
     if page is None:
         raise Http404("No such page in this language")
-    return pagecache.serve_kept(request, lambda: _render_page(request, lang, page), "page", lang, slug)
-
-
-def _render_page(request, lang, page):
-    slug = page.slug
     rendered = content.render_page(page, SiteStats())
     context = {"page": page, "rendered": rendered}
     if slug == content.SOURCES_SLUG:
         context["all_sources"] = content.sources_by_page(lang)
-    return render(request, "explainer/page.html", context)
+    return TemplateResponse(request, "explainer/page.html", context)
+
+
+@require_safe
+@kept_page()
+def sitemap(request):
+    """Every page in both languages (2.8 MB): built once per data version, not per crawler visit."""
+    return django_sitemap(request, sitemaps=SITEMAPS)
 
 
 @require_safe

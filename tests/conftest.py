@@ -79,6 +79,21 @@ def _shipped_session(django_db_setup, django_db_blocker):
 def shipped(_shipped_session, django_db_blocker):
     """The real reference data and the window of ICE's lists (see SHIPPED_WINDOW), committed."""
     _load(django_db_blocker)  # a transactional test may have emptied the database since
+    forget_shared_pages(django_db_blocker)
+
+
+def forget_shared_pages(django_db_blocker):
+    """Pages the browser tests' server kept in the database (committed) are not this test's pages."""
+    from counties.models import SharedPage
+
+    with django_db_blocker.unblock():
+        SharedPage.objects.all().delete()
+
+
+@pytest.fixture(autouse=True)
+def _export_dir(settings, tmp_path):
+    """Downloads are files keyed on the data version; a rolled-back test would reuse another's."""
+    settings.DATA_EXPORT_DIR = tmp_path / "exports"
 
 
 @pytest.fixture(autouse=True)
@@ -107,10 +122,8 @@ def _empty_page_cache(monkeypatch):
     The data version is read on every request (VERSION_TTL 0), so the pinned query counts are the most a
     page costs; tests/counties/test_pagecache.py puts the one-second memo back to test it.
     """
-    from django.core.cache import caches
-
     from counties import pagecache
 
-    caches["pages"].clear()
+    pagecache.local.clear()  # (shared copies are database rows: rolled back with each test)
     pagecache.forget_data_version()
     monkeypatch.setattr(pagecache, "VERSION_TTL", 0)

@@ -30,6 +30,7 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from .. import pagecache
 from ..models import Agency, AgencyName, Agreement, Change, Event, Request, Snapshot, SnapshotData
 from ..text import fold
 from .corrections import RENAMES
@@ -771,6 +772,8 @@ def write_plan(plan: Plan, *, reason: str = "") -> WriteStats:
     request_ids = _write_requests(plan, agency_ids, agreement_ids, stats)
     _write_changes(plan, agency_ids, agreement_ids, request_ids, stats)
     _write_counters(plan, stats)
+    if stats.changed:
+        pagecache.data_changed()  # bulk writes send no signals
     return stats
 
 

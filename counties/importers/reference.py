@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
+from .. import pagecache
 from ..models import County, Place, PlaceCounty, ReferenceLoad, State, ZipCode, ZipCounty
 from ..text import fold
 
@@ -116,7 +117,8 @@ def load_reference_data() -> ReferenceResult:
     )
     _load_zip_codes(states, counties, result)
     _load_places(states, counties, result)
-    ReferenceLoad.objects.create(summary=str(result))  # new data version for the page cache
+    ReferenceLoad.objects.create(summary=str(result))
+    pagecache.data_changed()  # bulk writes send no signals: a new data version for kept pages
     return result
 
 

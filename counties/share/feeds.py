@@ -31,9 +31,7 @@ class ChangesFeed(Feed):
 
     def get_object(self, request, state=None, slug=None):
         if slug is not None:
-            return get_object_or_404(
-                County.objects.select_related("state"), state__code=state.upper(), slug=slug
-            )
+            return County.objects.by_url(state, slug)
         if state is not None:
             return get_object_or_404(State, code=state.upper())
         return None
@@ -59,11 +57,11 @@ class ChangesFeed(Feed):
     def feed_url(self, obj):
         """The feed's own address from SITE_URL, not from the Host header (the feed is kept and shared)."""
         if isinstance(obj, County):
-            path = reverse("feeds:county", kwargs={"state": obj.state.slug, "slug": obj.slug})
+            path = reverse("share:feed_county", kwargs={"state": obj.state.slug, "slug": obj.slug})
         elif isinstance(obj, State):
-            path = reverse("feeds:state", kwargs={"state": obj.slug})
+            path = reverse("share:feed_state", kwargs={"state": obj.slug})
         else:
-            path = reverse("feeds:site")
+            path = reverse("share:feed_site")
         return settings.SITE_URL + path
 
     def feed_guid(self, obj):

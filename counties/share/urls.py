@@ -1,43 +1,24 @@
+"""Sharing and reuse, one namespace: share:data_index, share:data_file, share:feed_site, share:feed_state,
+share:feed_county, share:changes, share:embed_county, share:print, share:share_image."""
+
 from django.urls import path, re_path
 
-from counties import pagecache
-
 from . import views
-from .feeds import ChangesFeed
 
-changes_feed = pagecache.kept()(ChangesFeed())
+app_name = "share"
 
-data_patterns = (
-    [
-        path("", views.data_index, name="index"),
-        re_path(
-            r"^(?P<name>counties|agreements|requests|snapshots)\.(?P<fmt>csv|json)$",
-            views.data_file,
-            name="file",
-        ),
-    ],
-    "data",
-)
-
-feed_patterns = (
-    [
-        path("changes.atom", changes_feed, name="site"),
-        path("<slug:state>.atom", changes_feed, name="state"),
-        path("<slug:state>/<slug:slug>.atom", changes_feed, name="county"),
-    ],
-    "feeds",
-)
-
-share_patterns = (
-    [
-        path("changes/", views.changes, name="changes"),
-    ],
-    "share",
-)
-
-embed_patterns = (
-    [
-        path("counties/<slug:state>/<slug:slug>/", views.embed_county, name="county"),
-    ],
-    "embed",
-)
+urlpatterns = [
+    path("data/", views.data_index, name="data_index"),
+    re_path(
+        r"^data/(?P<name>counties|agreements|requests|snapshots)\.(?P<fmt>csv|json)$",
+        views.data_file,
+        name="data_file",
+    ),
+    path("feeds/changes.atom", views.feed, name="feed_site"),
+    path("feeds/<slug:state>.atom", views.feed, name="feed_state"),
+    path("feeds/<slug:state>/<slug:slug>.atom", views.feed, name="feed_county"),
+    path("changes/", views.changes, name="changes"),
+    path("embed/counties/<slug:state>/<slug:slug>/", views.embed_county, name="embed_county"),
+    path("counties/<slug:state>/<slug:slug>/print/", views.county_print, name="print"),
+    path("counties/<slug:state>/<slug:slug>/share.png", views.share_image, name="share_image"),
+]

@@ -1,22 +1,27 @@
-"""Sharing and reuse: open-data files, the recent-changes page, the embeddable card, the printable
-flyer and the link-preview image. All read-only, cookie-free function views."""
+"""Sharing and reuse: open-data files, Atom feeds, the recent-changes page, the embeddable card, the
+printable flyer and the link-preview image. All read-only, cookie-free function views, kept
+(counties/pagecache.py) but the downloads, which are files built once per data version."""
 
+from functools import wraps
+
+from csp.decorators import csp_replace
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language, gettext
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from config.security import framable
-from counties import pagecache
+from counties import pagecache, wording
 from counties.changes import recent_changes
 from counties.models import County, Snapshot, State
+from counties.pagecache import kept_page
 from counties.status import county_status, newest_lists
 
-from . import wording
+from .feeds import ChangesFeed
 from .images import share_png
-from .opendata import DATASETS, csv_chunks, json_chunks
+from .opendata import DATASETS, csv_chunks, exported_file, json_chunks
 from .qr import qr_svg
 
 EMBED_MAX_AGE = 60 * 60  # card, flyer and share image: statuses change at most with each ICE list
@@ -33,10 +38,26 @@ ICE_SOURCE_URL = "https://www.ice.gov/identify-and-arrest/287g"
 CENSUS_SOURCE_URL = "https://www.census.gov/"
 
 
+def framable(view):
+    """Let other sites show this view in an <iframe>: the embed card and nothing else.
+
+    Drops X-Frame-Options and replaces only the CSP frame-ancestors directive (everything else in the
+    policy stays as strict as on every other page).
+    """
+
+    @wraps(view)
+    @xframe_options_exempt
+    @csp_replace({"frame-ancestors": ["*"]})
+    def wrapped(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @require_safe
-@pagecache.kept()
+@kept_page()
 def data_index(request):
-    return render(
+    return TemplateResponse(
         request,
         "share/data_index.html",
         {
@@ -58,7 +79,7 @@ def data_file(request, name, fmt):
     # disk, then streamed from it: memory stays flat and 64 readers at once do not rebuild it 64 times.
     version = (pagecache.data_version(), get_language(), EXPORT_FORMAT_VERSION)
     if fmt == "csv":
-        path = pagecache.exported_file(f"{name}.csv", version, lambda: csv_chunks(dataset))
+        chunks = lambda: csv_chunks(dataset)  # noqa: E731
         content_type = "text/csv; charset=utf-8"
     else:
         snapshot, pending = newest_lists()
@@ -71,16 +92,27 @@ def data_file(request, name, fmt):
             "sources": [ICE_SOURCE_URL, CENSUS_SOURCE_URL],
             "documentation": settings.SITE_URL + request.path.rsplit("/", 1)[0] + "/",
         }
-        path = pagecache.exported_file(f"{name}.json", version, lambda: json_chunks(dataset, meta))
+        chunks = lambda: json_chunks(dataset, meta)  # noqa: E731
         content_type = "application/json"
-    response = FileResponse(path.open("rb"), content_type=content_type)
+    path = exported_file(f"{name}.{fmt}", version, chunks)
+    if path is not None:
+        response = FileResponse(path.open("rb"), content_type=content_type)
+    else:  # the disk is full or not writable: the file is built as it streams
+        response = StreamingHttpResponse((chunk.encode() for chunk in chunks()), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="287g-{name}.{fmt}"'
     patch_cache_control(response, public=True, max_age=DATA_MAX_AGE)
     return response
 
 
 @require_safe
-@pagecache.kept()
+@kept_page()
+def feed(request, state=None, slug=None):
+    """Atom feed of the site's, a state's or a county's changes."""
+    return ChangesFeed()(request, state=state, slug=slug)
+
+
+@require_safe
+@kept_page(params={"state": lambda value: value.strip()[:2].upper()})
 def changes(request):
     state = None
     code = request.GET.get("state", "").strip()
@@ -91,7 +123,7 @@ def changes(request):
         state = State.objects.filter(code=code[:2].upper()).first()
         if state is None:
             raise Http404
-    return render(
+    return TemplateResponse(
         request,
         "share/changes.html",
         {
@@ -103,17 +135,13 @@ def changes(request):
     )
 
 
-def _county(state, slug):
-    return get_object_or_404(County.objects.select_related("state"), state__code=state.upper(), slug=slug)
-
-
 @require_safe
-@pagecache.kept(max_age=EMBED_MAX_AGE)
 @framable
+@kept_page(max_age=EMBED_MAX_AGE)
 def embed_county(request, state, slug):
     """A small county card for other sites' iframes: the only page that may be framed, by anyone."""
-    county = _county(state, slug)
-    response = render(
+    county = County.objects.by_url(state, slug)
+    response = TemplateResponse(
         request,
         "share/embed_county.html",
         {
@@ -125,19 +153,18 @@ def embed_county(request, state, slug):
     # Stricter than the site-wide policy (no scripts at all, nothing but our CSS and images); django-csp
     # leaves a header the view has set. `framable` already drops X-Frame-Options.
     response["Content-Security-Policy"] = EMBED_CSP
-    patch_cache_control(response, public=True, max_age=EMBED_MAX_AGE)
     return response
 
 
 @require_safe
-@pagecache.kept(max_age=EMBED_MAX_AGE)
+@kept_page(max_age=EMBED_MAX_AGE)
 def county_print(request, state, slug):
     """A one-page printable flyer: the page's language first, then the other one, and a QR code."""
-    county = _county(state, slug)
+    county = County.objects.by_url(state, slug)
     county_url = settings.SITE_URL + county.get_absolute_url()
     language = get_language()
     other = next(code for code, _name in settings.LANGUAGES if code != language)
-    response = render(
+    return TemplateResponse(
         request,
         "share/flyer.html",
         {
@@ -148,14 +175,13 @@ def county_print(request, state, slug):
             "languages": [language, other],
         },
     )
-    patch_cache_control(response, public=True, max_age=EMBED_MAX_AGE)
-    return response
 
 
 @require_safe
+@kept_page(max_age=EMBED_MAX_AGE)
 def share_image(request, state, slug):
     """The county's link-preview image (1200x630 PNG) in the page's language."""
-    county = _county(state, slug)
+    county = County.objects.by_url(state, slug)
     status = county_status(county)
     sentence = " ".join(filter(None, [wording.status_sentence(status), wording.sb8_sentence(status)]))
     png = share_png(
@@ -165,6 +191,4 @@ def share_image(request, state, slug):
         sentence=sentence,
         code=status.code,
     )
-    response = HttpResponse(png, content_type="image/png")
-    patch_cache_control(response, public=True, max_age=EMBED_MAX_AGE)
-    return response
+    return HttpResponse(png, content_type="image/png")

@@ -5,8 +5,8 @@ from django.template.loader_tags import BLOCK_CONTEXT_KEY, BlockNode
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
 
+from counties import wording
 from counties.models import County, State
-from counties.share import wording
 
 register = template.Library()
 
@@ -54,16 +54,16 @@ def link_preview(context, title="", description=""):
     county = county if isinstance(county, County) else None
     state = state if isinstance(state, State) else (county.state if county else None)
     image = image_alt = ""
-    feeds = [{"title": gettext("287(g) changes"), "url": reverse("feeds:site")}]
+    feeds = [{"title": gettext("287(g) changes"), "url": reverse("share:feed_site")}]
     if state is not None:
         feeds.append(
             {
                 "title": gettext("287(g) changes in %(state)s") % {"state": state.name},
-                "url": reverse("feeds:state", args=[state.slug]),
+                "url": reverse("share:feed_state", args=[state.slug]),
             }
         )
     if county is not None:
-        image = settings.SITE_URL + reverse("counties:share_image", args=[county.state.slug, county.slug])
+        image = settings.SITE_URL + reverse("share:share_image", args=[county.state.slug, county.slug])
         image_alt = gettext("%(county)s, %(state)s: 287(g) status") % {
             "county": county.name,
             "state": county.state.name,
@@ -72,7 +72,7 @@ def link_preview(context, title="", description=""):
             {
                 "title": gettext("287(g) changes in %(county)s, %(state)s")
                 % {"county": county.name, "state": county.state.name},
-                "url": reverse("feeds:county", args=[county.state.slug, county.slug]),
+                "url": reverse("share:feed_county", args=[county.state.slug, county.slug]),
             }
         )
     language = get_language() or settings.LANGUAGE_CODE

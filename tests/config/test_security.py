@@ -5,8 +5,8 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_safe
 
-from config.security import framable
 from config.urls import urlpatterns as site_urlpatterns
+from counties.share.views import framable
 
 STRICT_CSP = {
     "default-src": ["'self'"],

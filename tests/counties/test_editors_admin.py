@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from counties.admin import record_version
+from counties.editing import record_version
 from counties.models import County, Event, Snapshot, Source
 from tests.counties.factories import (
     AgencyFactory,

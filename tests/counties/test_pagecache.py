@@ -1,12 +1,16 @@
-"""Rendered public pages are kept per process, keyed on the data behind them (counties/pagecache.py)."""
+"""Kept pages (counties/pagecache.py): rendered once per version of what they show, served from memory or
+from the shared cache, keyed only on what each view reads."""
 
 import datetime
 import gzip
 
 import pytest
+from django.apps import apps
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
 
 from counties import pagecache
-from counties.models import County, Snapshot
+from counties.models import NOT_ON_PUBLIC_PAGES, PUBLIC_MODELS, County, Snapshot
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped")]
 
@@ -78,7 +82,7 @@ def test_a_kept_page_is_sent_gzip_compressed_to_a_browser_that_accepts_it(client
     assert "Content-Encoding" not in plain
     assert packed["Content-Encoding"] == "gzip"
     assert gzip.decompress(packed.content) == plain.content
-    assert int(packed["Content-Length"]) == len(packed.content) < len(plain.content) / 3
+    assert int(packed["Content-Length"]) == len(packed.content) < len(plain.content) / 2
     for response in (plain, packed):
         assert "Accept-Encoding" in response["Vary"]
     # Another representation of the same page: a weak ETag, which still answers a revalidation with a 304.
@@ -145,28 +149,122 @@ def test_images_are_not_gzipped(client):
 
 def test_a_page_that_used_a_csrf_token_is_never_kept(rf):
     """Even for a reader who already has the CSRF cookie (so the response itself sets none)."""
-    from django.http import HttpResponse
     from django.middleware.csrf import get_token
 
     builds = []
 
-    def build_with_token(request):
+    @pagecache.kept_page()
+    def with_token(request):
         builds.append(1)
         return HttpResponse(f"<form>{get_token(request)}</form>" * 20)
 
     for _ in range(2):
         request = rf.get("/a-form/", HTTP_COOKIE="csrftoken=" + "a" * 32)
         request.META["CSRF_COOKIE"] = "a" * 32  # as CsrfViewMiddleware sets it from the cookie
-        request.htmx = False
-        pagecache.cached_response(request, "v1", lambda request=request: build_with_token(request))
+        with_token(request)
     assert len(builds) == 2
 
     plain = []
+
+    @pagecache.kept_page()
+    def hello(request):
+        plain.append(1)
+        return HttpResponse("<p>hello</p>" * 40)
+
     for _ in range(2):
-        request = rf.get("/a-page/")
-        request.htmx = False
-        pagecache.cached_response(request, "v1", lambda: plain.append(1) or HttpResponse("<p>hello</p>" * 40))
+        hello(rf.get("/a-page/"))
     assert len(plain) == 1
+
+
+def test_query_strings_a_view_does_not_read_cannot_bust_the_cache(
+    client, django_assert_num_queries, monkeypatch
+):
+    """`?u=1`, `?u=2`... once rendered 1.6 s and 2.8 MB each for the sitemap; now they are the same page."""
+    monkeypatch.setattr(pagecache, "VERSION_TTL", 0)  # read the version every time: no timing in the test
+    first = client.get("/counties/tx/dallas-county/")
+    for busting in ("?u=1", "?u=2", "?status=%3Cscript%3E", "?q=x" * 50):
+        with django_assert_num_queries(1):  # the data version only: the kept page
+            response = client.get("/counties/tx/dallas-county/" + busting)
+        assert response.content == first.content
+    # An enumerated parameter with a value the view does not know is the default page.
+    default = client.get("/counties/tx/")
+    with django_assert_num_queries(1):
+        assert client.get("/counties/tx/?sort=nonsense&status=1").content == default.content
+    assert client.get("/counties/tx/?sort=population").content != default.content
+
+
+def test_the_cache_is_bounded_by_bytes_not_entries():
+    cache = pagecache.ByteLRU(max_bytes=10_000)
+    for i in range(20):
+        cache.put(
+            f"k{i}", pagecache.KeptPage(body=b"x" * 1000, gzipped=False, content_type="text/html", etag='"e"')
+        )
+    assert cache.bytes <= 10_000 and len(cache) == 8
+    assert cache.get("k0") is None and cache.get("k19") is not None
+    cache.put(
+        "huge", pagecache.KeptPage(body=b"x" * 20_000, gzipped=False, content_type="text/html", etag='"e"')
+    )
+    assert cache.get("huge") is None  # larger than the whole cache: never kept
+
+
+def test_a_page_rendered_by_another_process_is_served_from_the_shared_cache(
+    client, django_assert_num_queries, monkeypatch
+):
+    monkeypatch.setattr(pagecache, "VERSION_TTL", 0)  # read the version every time: no timing in the test
+    first = client.get("/counties/tx/dallas-county/")
+    pagecache.local.clear()  # as in another worker or on another server
+    with django_assert_num_queries(2):  # the data version, the shared copy: no render
+        again = client.get("/counties/tx/dallas-county/")
+    assert again.content == first.content
+
+
+def test_a_page_that_counts_days_is_rendered_again_the_next_day_and_not_before(client, monkeypatch):
+    rendered = []
+
+    @pagecache.kept_page()
+    def countdown(request):
+        pagecache.valid_for_today()
+        rendered.append(pagecache.today())
+        return HttpResponse(f"<p>{len(rendered)} days</p>" * 30)
+
+    @pagecache.kept_page()
+    def timeless(request):
+        rendered.append("timeless")
+        return HttpResponse("<p>always the same</p>" * 30)
+
+    from django.test import RequestFactory
+
+    factory = RequestFactory()
+    day = datetime.date(2026, 12, 1)
+    monkeypatch.setattr(pagecache, "today", lambda: day)
+    first = countdown(factory.get("/c/"))
+    countdown(factory.get("/c/"))
+    timeless(factory.get("/t/"))
+    assert rendered == [day, "timeless"]
+    day = datetime.date(2026, 12, 2)
+    second = countdown(factory.get("/c/"))
+    timeless(factory.get("/t/"))
+    assert rendered == [datetime.date(2026, 12, 1), "timeless", datetime.date(2026, 12, 2)]
+    assert second["ETag"] != first["ETag"]
+
+
+def test_a_view_must_return_its_template_response_unrendered(rf):
+    @pagecache.kept_page()
+    def rendered_too_early(request):
+        response = TemplateResponse(request, "404.html", {})
+        response.render()
+        return response
+
+    with pytest.raises(TypeError, match="unrendered"):
+        rendered_too_early(rf.get("/x/"))
+
+
+def test_every_model_is_either_watched_or_never_on_a_public_page():
+    """A new model left off both lists would make its pages stale silently."""
+    models = set(apps.get_app_config("counties").get_models(include_auto_created=False))
+    models = {m for m in models if not m.__name__.startswith("Historical")}
+    assert set(PUBLIC_MODELS) & set(NOT_ON_PUBLIC_PAGES) == set()
+    assert models == set(PUBLIC_MODELS) | set(NOT_ON_PUBLIC_PAGES)
 
 
 @pytest.mark.parametrize("url", ["/", "/es/", "/what-is-287g/", "/es/texas-sb8/"])

@@ -1,6 +1,6 @@
 """Every quotation on every explainer page is a source's own words, checked against docs/FACTS.md.
 
-The rule (explainer/content/README.md, "Quotations"):
+The rule (explainer/pages/README.md, "Quotations"):
 - Quotation marks, "…" or “…”, hold only a source's exact words. The quote belongs to the first citation
   after it in the same paragraph, list item or table cell, and must be in that source's fact-sheet quote
   text (whitespace, quotation marks, apostrophes and case aside; [...] or … where words are left out).

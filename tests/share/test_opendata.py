@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def download(client, name, fmt):
-    response = client.get(reverse("data:file", args=[name, fmt]))
+    response = client.get(reverse("share:data_file", args=[name, fmt]))
     assert response.status_code == 200
     assert response.streaming
     assert f'filename="287g-{name}.{fmt}"' in response["Content-Disposition"]

@@ -26,3 +26,4 @@ def _shipped_session(django_db_setup, django_db_blocker):
 def shipped(_shipped_session, django_db_blocker):
     """Every shipped list, committed (a transactional test may have emptied the database since)."""
     _load_all(django_db_blocker)
+    base.forget_shared_pages(django_db_blocker)

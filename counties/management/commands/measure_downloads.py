@@ -36,7 +36,7 @@ class Command(BaseCommand):
         with override_settings(ALLOWED_HOSTS=["testserver"]):
             for name in DATASETS:
                 for fmt in ("csv", "json"):
-                    url = reverse("data:file", args=[name, fmt])
+                    url = reverse("share:data_file", args=[name, fmt])
                     started = time.perf_counter()
                     size, lines = _fetch(client, url)
                     seconds = time.perf_counter() - started
