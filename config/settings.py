@@ -42,6 +42,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The public site address, used for absolute links (feeds, QR codes, link previews, sitemap).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# ICE's 287(g) page, where its two lists (participating and pending agencies) are linked; the scheduled
+# `sync_ice_287g` reads it. Past STALE_AFTER_DAYS since the site last confirmed a list, pages say how old
+# their answer is.
+ICE_PAGE_URL = os.environ.get("ICE_PAGE_URL", "https://www.ice.gov/identify-and-arrest/287g")
+STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", 30))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -199,6 +205,27 @@ CACHES = {
 # Kept public pages: in each process up to this many bytes, and for every server in the database
 # (counties/pagecache.py).
 PAGE_CACHE_BYTES = int(os.environ.get("PAGE_CACHE_BYTES", 96 * 1024 * 1024))
+
+# Email: the scheduled check of ICE's site tells the editors (staff in the Editor group with an address) and
+# ADMINS when a list's state changes. Without EMAIL_HOST the messages are written to the console (cron mails
+# a command's output to its owner).
+ADMINS = [
+    (address.split("<")[0].strip() or address.strip(), address.split("<")[-1].rstrip(">").strip())
+    for address in env_list("ADMINS")
+]  # "Name <name@example.org>, other@example.org"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "287g-site@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGGING = {
     "version": 1,

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from .models import (
     SnapshotData,
     Source,
     State,
+    SyncRun,
     ZipCode,
     ZipCounty,
 )
@@ -279,6 +280,49 @@ class SnapshotAdmin(SnapshotUploadMixin, ReadOnlyAdmin):
             "<tbody>{}</tbody></table>",
             rows,
         )
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(ReadOnlyAdmin):
+    """Every check of ICE's site by the scheduled `sync_ice_287g`: what was fetched and what came of it."""
+
+    list_display = ["finished_at", "item", "result", "http_status", "list_date", "filename", "short_message"]
+    list_filter = ["result", "item"]
+    date_hierarchy = "finished_at"
+    exclude = ["held_file"]
+    readonly_fields = ["held_file_link"]
+
+    @admin.display(description="message")
+    def short_message(self, run):
+        return run.message[:120]
+
+    @admin.display(description="held file")
+    def held_file_link(self, run):
+        if not run.held_file:
+            return "—"
+        url = reverse("admin:counties_syncrun_held_file", args=[run.pk])
+        return format_html('<a href="{}">Download the held workbook ({} bytes)</a>', url, len(run.held_file))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/held-file/",
+                self.admin_site.admin_view(self.held_file_view),
+                name="counties_syncrun_held_file",
+            ),
+            *super().get_urls(),
+        ]
+
+    def held_file_view(self, request, pk):
+        run = get_object_or_404(SyncRun, pk=pk)
+        if not self.has_view_permission(request, run) or not run.held_file:
+            raise PermissionDenied
+        response = HttpResponse(
+            bytes(run.held_file),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="held-{run.filename or "workbook.xlsx"}"'
+        return response
 
 
 @admin.register(Source)

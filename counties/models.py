@@ -813,6 +813,66 @@ class DataVersion(models.Model):
         return f"Data version {self.counter}"
 
 
+class SyncRunQuerySet(models.QuerySet):
+    def last_success(self):
+        return self.filter(result__in=SyncRun.SUCCESSES).order_by("-finished_at").first()
+
+
+class SyncRun(models.Model):
+    """One check of ICE's site by `manage.py sync_ice_287g` (the scheduled job): one row for ICE's page and
+    one for each of its two lists, so editors and readers know when the site last looked."""
+
+    class Item(models.TextChoices):
+        PAGE = "page", _("ICE's 287(g) page")
+        PARTICIPATING = "participating", _("Participating agencies list")
+        PENDING = "pending", _("Pending agencies list")
+
+    class Result(models.TextChoices):
+        UNCHANGED = "unchanged", _("Unchanged: the list we hold is confirmed")
+        IMPORTED = "imported", _("A new list imported")
+        HELD = "held", _("Held for an editor, not imported")
+        FAILED = "failed", _("Failed")
+        FOUND = "found", _("Page read, links found")
+
+    SUCCESSES = (Result.UNCHANGED, Result.IMPORTED, Result.FOUND)
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    item = models.CharField(max_length=16, choices=Item.choices)
+    url = models.URLField(max_length=500, blank=True)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    result = models.CharField(max_length=10, choices=Result.choices)
+    message = models.TextField(
+        blank=True, help_text=_("What happened, in plain words (the error, why a file is held).")
+    )
+    filename = models.CharField(max_length=255, blank=True)
+    list_date = models.DateField(
+        null=True, blank=True, help_text=_("The date of the list, from ICE's file name.")
+    )
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    etag = models.CharField(max_length=200, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    snapshot = models.ForeignKey(Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    held_file = models.BinaryField(
+        null=True, blank=True, help_text=_("A held workbook, for an editor to look at.")
+    )
+
+    objects = SyncRunQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-finished_at", "item"]
+        verbose_name = _("check of ICE's site")
+        verbose_name_plural = _("checks of ICE's site")
+
+    def __str__(self):
+        return f"{self.get_item_display()} {self.finished_at:%Y-%m-%d %H:%M}: {self.get_result_display()}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.result in self.SUCCESSES
+
+
 class SharedPage(models.Model):
     """A rendered public page kept for every process and server (counties/pagecache.py), one row a key."""
 
@@ -834,4 +894,4 @@ PUBLIC_MODELS = (
     State, County, ZipCode, ZipCounty, Place, PlaceCounty, Snapshot, Agency, AgencyName, Agreement, Request,
     Change, Source, Event,
 )  # fmt: skip
-NOT_ON_PUBLIC_PAGES = (SnapshotData, ReferenceLoad, Correction, DataVersion, SharedPage)
+NOT_ON_PUBLIC_PAGES = (SnapshotData, ReferenceLoad, Correction, DataVersion, SharedPage, SyncRun)

@@ -12,6 +12,7 @@ from config.editor_security import client_key
 from . import pagecache
 from .changes import recent_changes
 from .forms import CorrectionForm
+from .freshness import freshness
 from .geo import locator_map, state_map
 from .models import Agency, Agreement, County, Snapshot, State
 from .pagecache import kept_page
@@ -56,6 +57,8 @@ def county_detail(request, state, slug):
             "sb8_deadline": SB8_DEADLINE,
             "sb8_days_left": status.sb8_days_left(today),
             "unplaced_count": unplaced_agency_count(county.state) if status.snapshot else 0,
+            "fresh": freshness(status.snapshot),
+            "fresh_pending": freshness(status.pending_snapshot),
         },
     )
 
@@ -107,6 +110,7 @@ def state_detail(request, state):
         {
             "state": state,
             "snapshot": snapshot,
+            "fresh": freshness(snapshot),
             "statuses": statuses,
             "shown": shown,
             "status_filter": status_filter,
@@ -131,7 +135,13 @@ def national(request):
     return TemplateResponse(
         request,
         "counties/national.html",
-        {"snapshot": snapshot, "states": states, "totals": totals, "models": Agreement.Model.choices},
+        {
+            "snapshot": snapshot,
+            "fresh": freshness(snapshot),
+            "states": states,
+            "totals": totals,
+            "models": Agreement.Model.choices,
+        },
     )
 
 
@@ -213,6 +223,7 @@ def search_results(request):
         "q": query[:MAX_QUERY_LENGTH],
         "outcome": outcome,
         "snapshot": snapshot,
+        "fresh": freshness(snapshot),
         "sheriff_models": {k: sorted_models(v) for k, v in sheriff_models.items()},
     }
     return TemplateResponse(request, template, context, status=400 if outcome.kind == "too-long" else 200)

@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from counties.changes import recent_changes
+from counties.freshness import freshness
 from counties.geo import state_map
 from counties.models import Snapshot, State
 from counties.pagecache import kept_page
@@ -28,6 +29,7 @@ def home(request):
     statuses = state_statuses(texas, snapshot) if texas else []
     context = {
         "snapshot": snapshot,
+        "fresh": freshness(snapshot),
         "stats": stats.compute(),
         "map": state_map(texas, statuses) if texas else None,
         "categories": MapCategory.ALL,

@@ -21,7 +21,7 @@ EDITOR_PERMISSIONS = [
 ]  # fmt: skip
 
 
-def create_editor_group(apps, schema_editor):
+def create_editor_group(apps, schema_editor, permissions=EDITOR_PERMISSIONS):
     # Permissions are normally created after all migrations; make sure they exist now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
@@ -30,9 +30,9 @@ def create_editor_group(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name="Editor")
-    permissions = Permission.objects.filter(content_type__app_label="counties", codename__in=EDITOR_PERMISSIONS)
-    assert permissions.count() == len(EDITOR_PERMISSIONS), "a permission the Editor group needs is missing"
-    group.permissions.set(permissions)
+    found = Permission.objects.filter(content_type__app_label="counties", codename__in=permissions)
+    assert found.count() == len(permissions), "a permission the Editor group needs is missing"
+    group.permissions.set(found)
 
 
 class Migration(migrations.Migration):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 
 from counties import pagecache, wording
 from counties.changes import recent_changes
+from counties.freshness import freshness
 from counties.models import County, Snapshot, State
 from counties.pagecache import kept_page
 from counties.status import county_status, newest_lists
@@ -63,6 +64,7 @@ def data_index(request):
         {
             "datasets": DATASETS.values(),
             "snapshot": Snapshot.objects.newest(),
+            "fresh": freshness(Snapshot.objects.newest()),
             "licence_name": LICENCE_NAME,
             "licence_url": LICENCE_URL,
             "ice_source_url": ICE_SOURCE_URL,
@@ -78,6 +80,8 @@ def data_file(request, name, fmt):
     # Built once per data version (and language, for the JSON's documentation link) into a file on
     # disk, then streamed from it: memory stays flat and 64 readers at once do not rebuild it 64 times.
     version = (pagecache.data_version(), get_language(), EXPORT_FORMAT_VERSION)
+    if fmt == "json":
+        version += (pagecache.today(),)  # its metadata says how many days old the data is
     if fmt == "csv":
         chunks = lambda: csv_chunks(dataset)  # noqa: E731
         content_type = "text/csv; charset=utf-8"
@@ -88,6 +92,9 @@ def data_file(request, name, fmt):
             "data_unchanged_through": snapshot.unchanged_through.isoformat() if snapshot else None,
             "pending_as_of": pending.as_of.isoformat() if pending else None,
             "pending_unchanged_through": pending.unchanged_through.isoformat() if pending else None,
+            "data_age_days": freshness(snapshot).age_days,
+            "data_stale": freshness(snapshot).is_stale,
+            "stale_after_days": settings.STALE_AFTER_DAYS,
             "licence": LICENCE_URL,
             "sources": [ICE_SOURCE_URL, CENSUS_SOURCE_URL],
             "documentation": settings.SITE_URL + request.path.rsplit("/", 1)[0] + "/",
@@ -130,6 +137,7 @@ def changes(request):
             "state": state,
             "items": recent_changes(state=state, limit=100),
             "snapshot": Snapshot.objects.newest(),
+            "fresh": freshness(Snapshot.objects.newest()),
             "states": State.objects.filter(agencies__agreements__isnull=False).distinct().order_by("name"),
         },
     )
@@ -141,12 +149,14 @@ def changes(request):
 def embed_county(request, state, slug):
     """A small county card for other sites' iframes: the only page that may be framed, by anyone."""
     county = County.objects.by_url(state, slug)
+    status = county_status(county)
     response = TemplateResponse(
         request,
         "share/embed_county.html",
         {
             "county": county,
-            "status": county_status(county),
+            "status": status,
+            "fresh": freshness(status.snapshot),
             "county_url": settings.SITE_URL + county.get_absolute_url(),
         },
     )
@@ -162,6 +172,7 @@ def county_print(request, state, slug):
     """A one-page printable flyer: the page's language first, then the other one, and a QR code."""
     county = County.objects.by_url(state, slug)
     county_url = settings.SITE_URL + county.get_absolute_url()
+    status = county_status(county)
     language = get_language()
     other = next(code for code, _name in settings.LANGUAGES if code != language)
     return TemplateResponse(
@@ -169,7 +180,8 @@ def county_print(request, state, slug):
         "share/flyer.html",
         {
             "county": county,
-            "status": county_status(county),
+            "status": status,
+            "fresh": freshness(status.snapshot),
             "county_url": county_url,
             "qr": qr_svg(county_url, title=county_url),
             "languages": [language, other],

@@ -75,7 +75,7 @@ def test_url_of_a_workbook_with_dry_run(site):
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        ("/missing.xlsx", "Could not download"),
+        ("/missing.xlsx", "answered 404"),
         ("/empty.html", "No participating-agencies workbook"),
         ("/notes.txt", "not an Excel workbook"),
     ],

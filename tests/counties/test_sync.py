@@ -1,0 +1,298 @@
+"""sync_ice_287g against a local HTTP server playing ICE's site (never the internet): new lists imported,
+the same list confirmed, 304 handled, every kind of bad answer recorded with nothing changed, and emails
+when a list's state changes."""
+
+import datetime
+import http.server
+import io
+import threading
+import time
+from email.utils import format_datetime
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core import mail
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from counties.importers import sync as sync_module
+from counties.importers.sync import sync
+from counties.models import Agreement, Snapshot, SyncRun
+from tests.counties.workbooks import PENDING, pending_row, tf, workbook
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 12, 1)
+PAGE = '<html><body><a href="/doclib/287g/{participating}">Participating</a> <a href="/doclib/287g/{pending}">Pending</a></body></html>'
+
+
+class ICE:
+    """A tiny ICE site: routes of path -> (status, headers, body); counts requests; can be slow."""
+
+    def __init__(self):
+        self.routes = {}
+        self.requests = []
+        self.delay = 0.0
+
+    def publish(
+        self, path, body, *, status=200, etag="", modified: datetime.date | None = None, content_type=None
+    ):
+        headers = {
+            "Content-Type": content_type
+            or ("text/html" if path.endswith(".html") else "application/octet-stream")
+        }
+        if etag:
+            headers["ETag"] = etag
+        if modified:
+            headers["Last-Modified"] = format_datetime(
+                datetime.datetime.combine(modified, datetime.time(12), tzinfo=datetime.UTC), usegmt=True
+            )
+        self.routes[path] = (status, headers, body)
+
+    def page(self, participating, pending):
+        self.publish("/287g.html", PAGE.format(participating=participating, pending=pending).encode())
+
+
+@pytest.fixture
+def ice():
+    site = ICE()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            site.requests.append((self.path, dict(self.headers)))
+            time.sleep(site.delay)
+            status, headers, body = site.routes.get(self.path, (404, {}, b"not found"))
+            etag = headers.get("ETag")
+            if status == 200 and etag and self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.end_headers()
+                return
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    site.base = f"http://127.0.0.1:{server.server_port}"
+    yield site
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    monkeypatch.setattr(sync_module, "_today", lambda: TODAY)
+
+
+def lists(*names):
+    return [tf(f"{name} Police Department") for name in names]
+
+
+def results(runs):
+    return {run.item: run.result for run in runs}
+
+
+def run_sync(ice, **options):
+    return sync(ice.base + "/287g.html", **options)
+
+
+def test_a_new_list_is_imported_and_the_same_list_later_only_confirms_it(texas, ice):
+    ice.publish(
+        "/doclib/287g/participatingAgencies11302026am.xlsx",
+        workbook(lists("Alpha", "Bravo")),
+        etag='"v1"',
+        modified=datetime.date(2026, 11, 30),
+    )
+    ice.publish(
+        "/doclib/287g/pendingAgencies11302026am.xlsx",
+        workbook([pending_row("Collin County Sheriff's Office", "Collin County")], PENDING),
+        modified=datetime.date(2026, 11, 30),
+    )
+    ice.page("participatingAgencies11302026am.xlsx", "pendingAgencies11302026am.xlsx")
+    runs = run_sync(ice)
+    assert results(runs) == {"page": "found", "participating": "imported", "pending": "imported"}
+    newest = Snapshot.objects.newest()
+    assert (newest.as_of, newest.origin, newest.unchanged_through) == (
+        datetime.date(2026, 11, 30),
+        "sync",
+        TODAY,
+    )
+    assert newest.source_url.endswith("participatingAgencies11302026am.xlsx")
+    assert Agreement.objects.current().count() == 2
+
+    # Six hours later: ICE answers 304 for the participating file (its ETag is sent back); the pending file
+    # comes again, byte for byte: both only confirm what is held. No new list.
+    later = datetime.date(2026, 12, 3)
+    sync_module._today = lambda: later  # noqa: SLF001 - the clock for this second check (undone by monkeypatch)
+    runs = run_sync(ice)
+    assert results(runs) == {"page": "found", "participating": "unchanged", "pending": "unchanged"}
+    participating = [r for r in runs if r.item == "participating"][0]
+    assert participating.http_status == 304
+    assert ice.requests[-2][1].get("If-None-Match") == '"v1"'
+    assert Snapshot.objects.count() == 2
+    assert Snapshot.objects.newest().unchanged_through == later
+    assert Snapshot.objects.newest(Snapshot.Kind.PENDING).unchanged_through == later
+
+
+def test_a_resaved_file_with_the_same_rows_confirms_the_list_and_adds_none(texas, ice):
+    ice.publish("/doclib/287g/participatingAgencies11302026am.xlsx", workbook(lists("Alpha")))
+    ice.publish(
+        "/doclib/287g/pendingAgencies11302026am.xlsx", workbook([pending_row("X Sheriff's Office")], PENDING)
+    )
+    ice.page("participatingAgencies11302026am.xlsx", "pendingAgencies11302026am.xlsx")
+    run_sync(ice)
+    ice.publish(
+        "/doclib/287g/participatingAgencies12012026am.xlsx", workbook(lists("Alpha"), title="Saved again")
+    )
+    ice.page("participatingAgencies12012026am.xlsx", "pendingAgencies11302026am.xlsx")
+    runs = run_sync(ice)
+    assert results(runs)["participating"] == "unchanged"
+    assert Snapshot.objects.participating().count() == 1
+    assert Snapshot.objects.newest().unchanged_through == TODAY
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda ice: ice.publish("/287g.html", b"", status=403), "403"),
+        (lambda ice: ice.publish("/287g.html", b"oops", status=500), "500"),
+        (
+            lambda ice: ice.publish("/287g.html", b"<html><p>We moved things around.</p></html>"),
+            "no link to either list",
+        ),
+    ],
+    ids=["forbidden", "server-error", "no-links"],
+)
+def test_a_bad_page_is_a_recorded_failure_and_changes_nothing(texas, ice, setup, message):
+    setup(ice)
+    runs = run_sync(ice)
+    (page,) = runs
+    assert page.result == "failed" and message in page.message
+    assert not Snapshot.objects.exists()
+
+
+def test_a_timeout_is_a_recorded_failure(texas, ice):
+    ice.page("participatingAgencies11302026am.xlsx", "pendingAgencies11302026am.xlsx")
+    ice.delay = 2
+    (page,) = run_sync(ice, timeout=0.5)
+    assert page.result == "failed" and "timed out" in page.message.lower()
+
+
+def _published(ice, participating_rows, name="participatingAgencies11302026am.xlsx", **options):
+    ice.publish(f"/doclib/287g/{name}", workbook(participating_rows), **options)
+    ice.publish(
+        "/doclib/287g/pendingAgencies11302026am.xlsx", workbook([pending_row("X Sheriff's Office")], PENDING)
+    )
+    ice.page(name, "pendingAgencies11302026am.xlsx")
+
+
+def test_a_workbook_that_fails_the_importers_checks_is_a_failure(texas, ice):
+    ice.publish("/doclib/287g/participatingAgencies11302026am.xlsx", b"this is not a workbook")
+    ice.publish(
+        "/doclib/287g/pendingAgencies11302026am.xlsx", workbook([pending_row("X Sheriff's Office")], PENDING)
+    )
+    ice.page("participatingAgencies11302026am.xlsx", "pendingAgencies11302026am.xlsx")
+    runs = run_sync(ice)
+    assert results(runs)["participating"] == "failed" and "not an Excel workbook" in runs[1].message
+    assert not Snapshot.objects.participating().exists()
+
+
+def test_a_file_far_larger_than_usual_is_a_failure(texas, ice, monkeypatch):
+    monkeypatch.setattr(
+        sync_module, "MAX_GROWTH", 3
+    )  # 100 in production; a small factor keeps the test file small
+    _published(ice, lists("Alpha"))
+    run_sync(ice)
+    padding = [
+        tf(f"Agency {i} with a long made-up name to grow the file Police Department") for i in range(1500)
+    ]
+    _published(ice, padding, name="participatingAgencies12012026am.xlsx")
+    runs = run_sync(ice)
+    assert results(runs)["participating"] == "failed" and "3 times the last one" in runs[1].message
+    assert Snapshot.objects.participating().count() == 1
+
+
+def test_a_file_whose_name_and_server_dates_disagree_is_held(texas, ice):
+    """ICE named its January 2026 files 2025: the server's Last-Modified tells."""
+    _published(
+        ice, lists("Alpha"), name="participatingAgencies11302025am.xlsx", modified=datetime.date(2026, 11, 30)
+    )
+    runs = run_sync(ice)
+    held = [r for r in runs if r.item == "participating"][0]
+    assert held.result == "held" and "2025-11-30" in held.message and "2026-11-30" in held.message
+    assert held.held_file and not Snapshot.objects.participating().exists()
+
+
+def test_an_old_list_served_again_and_the_other_kind_of_list_are_held(texas, ice):
+    _published(ice, lists("Alpha"))
+    run_sync(ice)
+    _published(ice, lists("Alpha", "Bravo"), name="participatingAgencies12012026am.xlsx")
+    run_sync(ice)
+    _published(ice, lists("Alpha"), name="participatingAgencies12022026am.xlsx")  # the rows of 11-30 again
+    runs = run_sync(ice)
+    assert results(runs)["participating"] == "held" and "re-served" in runs[1].message
+    ice.publish(
+        "/doclib/287g/participatingAgencies12032026am.xlsx",
+        workbook([pending_row("X Sheriff's Office")], PENDING),
+    )
+    ice.page("participatingAgencies12032026am.xlsx", "pendingAgencies11302026am.xlsx")
+    runs = run_sync(ice)
+    assert results(runs)["participating"] == "held" and "pending list" in runs[1].message
+    assert Agreement.objects.current().count() == 2
+
+
+def test_a_list_that_drops_an_unusual_share_is_held(texas, ice):
+    _published(ice, lists(*[f"A{i}" for i in range(20)]))
+    run_sync(ice)
+    _published(ice, lists("A0"), name="participatingAgencies12012026am.xlsx")
+    runs = run_sync(ice)
+    assert results(runs)["participating"] == "held" and "drops 19 of the 20" in runs[1].message
+    assert Agreement.objects.current().count() == 20
+
+
+def test_editors_and_admins_are_emailed_when_a_lists_state_changes(texas, ice, settings):
+    settings.ADMINS = [("Site admin", "admin@example.org")]
+    editor = User.objects.create_user("ed", email="ed@example.org", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    User.objects.create_user("gone", email="gone@example.org", is_staff=True, is_active=False).groups.add(
+        Group.objects.get(name="Editor")
+    )
+    _published(ice, lists("Alpha"))
+    run_sync(ice)
+    assert mail.outbox == []  # the first success is no news
+    ice.publish("/287g.html", b"", status=500)
+    run_sync(ice)
+    assert len(mail.outbox) == 1 and sorted(mail.outbox[0].to) == ["admin@example.org", "ed@example.org"]
+    assert "failed" in mail.outbox[0].body and "500" in mail.outbox[0].body
+    run_sync(ice)
+    assert len(mail.outbox) == 1  # still failing: no second email
+    ice.page("participatingAgencies11302026am.xlsx", "pendingAgencies11302026am.xlsx")
+    run_sync(ice)
+    assert len(mail.outbox) == 2 and "working again" in mail.outbox[1].body
+
+
+def test_the_command_says_what_happened_and_fails_loudly_on_a_failure(texas, ice):
+    _published(ice, lists("Alpha"))
+    out = io.StringIO()
+    call_command("sync_ice_287g", "--url", ice.base + "/287g.html", stdout=out)
+    assert "Participating agencies list: A new list imported" in out.getvalue()
+    ice.publish("/287g.html", b"", status=503)
+    with pytest.raises(CommandError, match="failed"):
+        call_command("sync_ice_287g", "--url", ice.base + "/287g.html", stdout=io.StringIO())
+    assert SyncRun.objects.filter(result="failed").count() == 1
+
+
+def test_the_admin_index_shows_the_last_successful_check(texas, ice, admin_client):
+    _published(ice, lists("Alpha"))
+    run_sync(ice)
+    html = admin_client.get("/admin/").content.decode()
+    assert (
+        "ICE&#x27;s site last checked successfully on" in html
+        or "ICE's site last checked successfully on" in html
+    )
