@@ -96,7 +96,6 @@ class Tier:
     EXACT = 0
     PREFIX = 1
     FUZZY = 2
-    AGENCY = 3
 
 
 @dataclass(frozen=True)
@@ -180,6 +179,10 @@ class Outcome:
     @property
     def agencies(self) -> list[Result]:
         return [r for r in self.results if r.entry.kind == "agency"]
+
+    @property
+    def agencies_first(self) -> bool:
+        return bool(self.results) and self.results[0].entry.kind == "agency"
 
     @property
     def destinations(self) -> set[int]:
@@ -543,8 +546,18 @@ class AgencyIndex:
             state = states[state_id]
             refs = tuple(counties[c] for c in places.get(pk, ()) if c in counties)
             detail = "" if refs else ("statewide" if statewide else "unplaced")
+            weight = max((c.population for c in refs), default=0) * (
+                TEXAS_WEIGHT if state.code == HOME_STATE else 1
+            )
             entry = Entry(
-                "agency", name, detail, state.code, state.name, refs, models=tuple(sorted(models.get(pk, ())))
+                "agency",
+                name,
+                detail,
+                state.code,
+                state.name,
+                refs,
+                weight=weight,
+                models=tuple(sorted(models.get(pk, ()))),
             )
             words = frozenset(w for w in _words(name) if w not in _AGENCY_STOPWORDS) | _acronyms(
                 name, state_names
@@ -565,7 +578,7 @@ class AgencyIndex:
             found |= self.by_word[word]
         return found
 
-    def find(self, tokens: tuple[str, ...], state: str = "") -> tuple[list[Entry], bool]:
+    def find(self, tokens: tuple[str, ...], state: str = "") -> tuple[list[Result], bool]:
         """Agencies whose name has every word typed (the last may be unfinished), Texas first."""
         wanted = []
         for token in tokens:
@@ -594,7 +607,11 @@ class AgencyIndex:
                 self.entries[n].name,
             )
         )
-        return [self.entries[n] for n in chosen[:MAX_AGENCIES]], len(chosen) > MAX_AGENCIES
+        found = [
+            Result(self.entries[n], Tier.EXACT if n in exact_last else Tier.PREFIX)
+            for n in chosen[:MAX_AGENCIES]
+        ]
+        return found, len(chosen) > MAX_AGENCIES
 
 
 _index: Index | None = None
@@ -710,7 +727,18 @@ def search(query: str) -> Outcome:
         agencies, more_agencies = index.agencies.find(parsed.agency_tokens, parsed.state)
         if agencies and outcome.fuzzy:
             results, outcome.fuzzy = [], False  # an agency's own name beats a guess at a misspelled place
-        results += [Result(entry, Tier.AGENCY) for entry in agencies]
+        if (
+            agencies
+            and results
+            and (agencies[0].tier, -agencies[0].entry.weight)
+            < (
+                results[0].tier,
+                -results[0].entry.weight,
+            )
+        ):
+            results = agencies + results  # "Keller police": the police department, then the city
+        else:
+            results += agencies
         more = more or more_agencies
     outcome.results, outcome.more = results, more
     return outcome
