@@ -375,6 +375,7 @@ class Index:
             self.state_words[fold(state.code)] = state.code
             self.state_words[" ".join(_words(state.name))] = state.code
         self.states_by_key = {compact_key(" ".join(_words(s.name))): s for s in states.values()}
+        self.states_by_code = {s.code.lower(): s for s in states.values()}  # "TX" alone: the state's page
         self.by_key: dict[str, list[Entry]] = defaultdict(list)
         counties: dict[int, CountyRef] = {}
         for row in County.objects.values("id", "name", "short_name", "slug", "state_id", "population"):
@@ -471,7 +472,7 @@ class Index:
 
     def exact(self, key: str, state: str = "", want: str = "") -> list[Entry]:
         found = [e for e in self.by_key.get(key, ()) if self._keep(e, state, want)]
-        named_state = self.states_by_key.get(key)
+        named_state = self.states_by_key.get(key) or self.states_by_code.get(key)
         if named_state and not want and (not state or state == named_state.code):
             found.append(Entry("state", named_state.name, "", named_state.code, named_state.name, ()))
         return found

@@ -108,6 +108,7 @@ def test_a_state_name_offers_the_state_page_first(client):
     assert names(outcome)[0] == ("state", "Texas", "TX")
     assert ("county", "Texas County", "MO") in names(outcome)
     assert names(search("new mexico")) == [("state", "New Mexico", "NM")]
+    assert names(search("TX")) == [("state", "Texas", "TX")]
     response = client.get(URL, {"q": "New Mexico", "go": "1"})
     assert response.status_code == 200
     assert 'href="/counties/nm/"' in response.content.decode()
