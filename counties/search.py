@@ -57,6 +57,7 @@ CITY_WEIGHT = 4
 # goes through a neighbour's post office), a census-designated place as a quarter of one (most are
 # hamlets and colonias, far smaller than a town).
 NO_ZIP_SHARE = {"CDP": 0.25}
+ENTER_MARGIN = 5  # how far the first result must outweigh the rest for Enter to go straight to it
 
 # Words that say what kind of place it is, not which one (folded). Longest first.
 _COUNTY_WORDS = [
@@ -190,21 +191,30 @@ class Outcome:
 
     @property
     def single_county(self) -> CountyRef | None:
-        """The one county that every best result leads to, if there is exactly one (Enter goes there).
+        """The one county the best results lead to, if there is one (Enter goes there).
 
         The best results are those of the strongest tier found (a name that is exactly what was typed
         beats the names that only start with it); a ZIP code's counties with business addresses only are
-        not where someone lives. Also for a typo with a single candidate ("Tarant"): the county page names
-        the county in its heading.
+        not where someone lives. They lead to one county when every one of them does, or when the first
+        leads to one county and outweighs all those that lead elsewhere ENTER_MARGIN times over ("Denton":
+        the city and the county of Denton, Texas, not the towns of Denton in seven other states). Also for
+        a typo with a single candidate ("Tarant"): the county page names the county in its heading.
         """
         if not self.results:
             return None
         best = min(r.tier for r in self.results)
         chosen = [r for r in self.results if r.tier == best and not r.business_only]
-        if any(r.leads_to_state for r in chosen):
+        if not chosen or any(r.leads_to_state for r in chosen):
             return None
         counties = {c.id: c for r in chosen for c in r.counties}
-        return next(iter(counties.values())) if len(counties) == 1 else None
+        if len(counties) == 1:
+            return next(iter(counties.values()))
+        first = chosen[0]
+        if len(first.counties) != 1 or first.entry.weight <= 0:
+            return None
+        home = first.counties[0].id
+        elsewhere = sum(r.entry.weight for r in chosen if any(c.id != home for c in r.counties))
+        return first.counties[0] if elsewhere * ENTER_MARGIN < first.entry.weight else None
 
 
 def _words(text: str) -> list[str]:

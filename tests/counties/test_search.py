@@ -432,3 +432,26 @@ def test_spanish_results_say_city_and_share(client):
         "cerca del 99% de las direcciones de sus códigos postales" in text
     )
     assert "trabaja en Tarrant County" in page_text(client.get("/es" + URL, {"q": "Keller police"}))
+
+
+@pytest.mark.parametrize(
+    ("query", "location"),
+    [
+        ("denton", "/counties/tx/denton-county/"),  # not the towns of Denton in seven other states
+        ("Keller", "/counties/tx/tarrant-county/"),
+        ("Keller police", "/counties/tx/tarrant-county/"),
+        ("Harris County", "/counties/tx/harris-county/"),  # Harris County, GA is a hundredth of its size
+        ("75261", "/counties/tx/tarrant-county/"),
+        ("Travis County Sheriff", "/counties/tx/travis-county/"),
+        ("Denton TX 76201", "/counties/tx/denton-county/"),
+        ("condado de Harris", "/counties/tx/harris-county/"),
+    ],
+)
+def test_enter_goes_to_a_county_that_far_outweighs_the_rest(client, query, location):
+    response = client.get(URL, {"q": query, "go": "1"})
+    assert (response.status_code, response["Location"]) == (302, location)
+
+
+@pytest.mark.parametrize("query", ["Dallas", "Houston", "Portland", "Lancaster", "DPS", "Washington", "TX"])
+def test_enter_shows_the_choice_when_places_are_alike_or_lead_to_several_counties(client, query):
+    assert client.get(URL, {"q": query, "go": "1"}).status_code == 200
