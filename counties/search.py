@@ -113,13 +113,6 @@ class CountyRef:
         """Reversed when shown, so that it carries the reader's language prefix (/es/...)."""
         return reverse("counties:county", kwargs={"state": self.state_code.lower(), "slug": self.slug})
 
-    @property
-    def short_name(self) -> str:
-        for word in (" County", " Parish"):
-            if self.name.endswith(word):
-                return self.name[: -len(word)]
-        return self.name
-
 
 @dataclass(frozen=True)
 class Entry:
@@ -548,6 +541,10 @@ class AgencyIndex:
         for agency_id, model in Agreement.objects.current().values_list("agency_id", "model"):
             models[agency_id].append(model)
         places = agency_counties()
+        people_in: dict[int, int] = defaultdict(int)
+        codes = {s.code: pk for pk, s in states.items()}
+        for ref in counties.values():
+            people_in[codes[ref.state_code]] += ref.population
         self.entries: list[Entry] = []
         self.words: list[frozenset[str]] = []
         self.by_word: dict[str, set[int]] = defaultdict(set)
@@ -557,9 +554,9 @@ class AgencyIndex:
             state = states[state_id]
             refs = tuple(counties[c] for c in places.get(pk, ()) if c in counties)
             detail = "" if refs else ("statewide" if statewide else "unplaced")
-            weight = max((c.population for c in refs), default=0) * (
-                TEXAS_WEIGHT if state.code == HOME_STATE else 1
-            )
+            # As heavy as its largest county, or its state for a statewide agency ("Texas DPS").
+            people = max((c.population for c in refs), default=0) or (people_in[state_id] if statewide else 0)
+            weight = people * (TEXAS_WEIGHT if state.code == HOME_STATE else 1)
             entry = Entry(
                 "agency",
                 name,

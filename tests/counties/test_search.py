@@ -455,3 +455,11 @@ def test_enter_goes_to_a_county_that_far_outweighs_the_rest(client, query, locat
 @pytest.mark.parametrize("query", ["Dallas", "Houston", "Portland", "Lancaster", "DPS", "Washington", "TX"])
 def test_enter_shows_the_choice_when_places_are_alike_or_lead_to_several_counties(client, query):
     assert client.get(URL, {"q": query, "go": "1"}).status_code == 200
+
+
+def test_a_statewide_agency_named_with_its_state_comes_before_the_state():
+    outcome = search("Texas DPS")
+    assert outcome.agencies_first and outcome.results[0].entry.name.startswith(
+        "Texas Department of Public Safety"
+    )
+    assert ("state", "Texas", "TX") in names(outcome)
