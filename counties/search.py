@@ -625,13 +625,12 @@ class AgencyIndex:
 _index: Index | None = None
 _index_version = None
 _site_version = None
-_checked_at = float("-inf")
 _lock = threading.Lock()
-RECHECK_SECONDS = 60  # how often a process asks the database whether counties, places or ZIP codes changed
 
 
 def _data_version():
-    """Changes whenever counties, places or ZIP codes are added or removed: one query."""
+    """How many counties, places, ZIP links and agencies there are, and their largest ids: one query. Tells
+    whether the places must be indexed again or only the agencies."""
     parts = []
     for model in (County, Place, ZipCounty, Agency):
         table = model._meta.db_table
@@ -656,21 +655,18 @@ def _build() -> Index:
 def get_index(*, fresh: bool = False) -> Index:
     """The process's index, rebuilt when the data behind it changed.
 
-    The site's data version (counties/pagecache.py: imports, editors' saves, reference loads; read at most
-    once a second) says when to look; the counts of the tables say whether the places must be indexed
-    again, or only the agencies (whose counties and agreements an import or an editor changes). Tables
-    that keep no history (places, ZIP codes) are also checked once a minute.
+    The site's one data version (counties/pagecache.py: imports, editors' saves, reference loads; read at
+    most once a second) says when; the counts of the tables say whether the places must be indexed again,
+    or only the agencies (whose counties and agreements an import or an editor changes).
     """
-    global _index, _index_version, _site_version, _checked_at
+    global _index, _index_version, _site_version
     site = pagecache.data_version()
     with _lock:
-        now = time.monotonic()
-        if _index is None or fresh or site != _site_version or now - _checked_at > RECHECK_SECONDS:
+        if _index is None or fresh or site != _site_version:
             version = _data_version()
-            _checked_at = now
             if _index is None or fresh or version[:6] != (_index_version or ())[:6]:
                 _index = _build()
-            elif site != _site_version or version != _index_version:
+            elif version != _index_version or site != _site_version:
                 _index.agencies = AgencyIndex(_index.counties, {s.pk: s for s in State.objects.all()})
             _index_version, _site_version = version, site
         return _index
