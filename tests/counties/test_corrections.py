@@ -1,5 +1,7 @@
 """The public "report a correction" form, and how editors close reports in the admin."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
@@ -137,6 +139,54 @@ def test_rate_limit_per_client_without_storing_the_address(client, county, setti
         cursor.execute("SELECT cache_key FROM shared_cache")
         keys = [row[0] for row in cursor.fetchall()]
     assert keys and not any("192.0.2" in key for key in keys)
+
+
+class Clock:
+    """One clock for the rate limit and the database cache's expiry (set and checked by the cache)."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+    def datetime(self):
+        return datetime.datetime.fromtimestamp(self.now, tz=datetime.UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from django.core.cache.backends import base, db
+
+    from counties import views
+
+    clock = Clock(1_800_000_000 - 1_800_000_000 % 3600)  # the start of an hour
+    monkeypatch.setattr(views, "clock", clock.time)
+    monkeypatch.setattr(db, "tz_now", clock.datetime)
+    monkeypatch.setattr(base, "time", clock)
+    return clock
+
+
+def test_the_limit_counts_in_a_fixed_hour_not_from_the_last_attempt(client, county, settings, clock):
+    """Five per clock hour: attempts spread over the hour do not reset the count (they once did: every
+    attempt restarted a five-minute expiry, so it was five per five minutes), and the next hour starts
+    afresh."""
+    settings.CORRECTIONS_PER_HOUR = 5
+    hour_start = clock.now
+
+    def report(n):
+        return client.post(url(county), {"what_is_wrong": f"Report {n}"}, REMOTE_ADDR="192.0.2.30")
+
+    for n in range(5):
+        clock.now = hour_start + 60 + n * 60
+        assert report(n).status_code == 302
+    for minutes in (7, 13, 31, 59):  # more than five minutes after the last: still the same hour
+        clock.now = hour_start + minutes * 60
+        assert report(f"late {minutes}").status_code == 429
+    assert Correction.objects.filter(county=county).count() == 5
+    clock.now = hour_start + 3600 + 1  # the next hour
+    assert report("next hour").status_code == 302
+    assert Correction.objects.filter(county=county).count() == 6
 
 
 def test_csrf_is_enforced(county):
