@@ -65,9 +65,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.compression.precompressed_page_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.cookies.no_cookie_on_public_pages",  # outside everything that may add a cookie
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.cookies.ignore_malformed_csrf_cookie",  # as no cookie: no new one on pages that never use it
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
