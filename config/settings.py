@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.editor_security.AdminNoStoreMiddleware",
+    "config.unavailable.DatabaseUnavailableMiddleware",  # 503 + Retry-After while the database is away
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -105,6 +106,8 @@ TEMPLATES = [
 # Database: any PostgreSQL server through DATABASE_URL; without it, the embedded PostgreSQL.
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
+    # A server that does not answer makes a page fail in seconds (503, config/unavailable.py), not hang.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 else:
     from config.embedded_pg import database_settings
 

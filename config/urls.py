@@ -8,6 +8,9 @@ from counties.share.urls import data_patterns, embed_patterns, feed_patterns, sh
 from explainer.sitemaps import SITEMAPS
 from explainer.views import healthz
 
+# A page whose database is away answers 503 with Retry-After, not 500 (config/unavailable.py).
+handler500 = "config.unavailable.server_error"
+
 # Outside the language prefix: machine endpoints and the editors' admin.
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
