@@ -43,7 +43,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.EditorsAdminConfig",  # django.contrib.admin, with a second factor at login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "counties",
     "explainer",
 ]
@@ -72,6 +75,7 @@ MIDDLEWARE = [
     "config.cookies.ignore_malformed_csrf_cookie",  # as no cookie: no new one on pages that never use it
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor was given
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -190,6 +194,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_DISABLE_ACCESS_LOG = True
 AXES_CLIENT_IP_CALLABLE = "config.editor_security.client_ip"
+# Second factor for every admin login (config/admin.py, django-otp): a TOTP app or a recovery code.
+OTP_TOTP_ISSUER = "287(g) Explainer"  # the name the editor's authenticator app shows
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key again after it is made
 # History of every editor change (django-simple-history): who, when, what, why.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # ICE workbooks uploaded in the admin wait here between the preview and the editor's confirmation.

@@ -13,6 +13,7 @@ from django.urls import reverse
 from counties import admin_upload
 from counties.importers.ice import import_list
 from counties.models import Agency, Agreement, Snapshot
+from tests.editors import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def upload_dir(settings, tmp_path):
 def editor_client(client):
     user = User.objects.create_user("uploader", is_staff=True)
     user.groups.add(Group.objects.get(name="Editor"))
-    client.force_login(user)
+    login_with_second_factor(client, user)
     client.user = user
     return client
 
@@ -263,7 +264,7 @@ def test_confirm_refuses_another_editors_upload_or_a_changed_file(editor_client,
 
 def test_only_editors_may_upload(client):
     user = User.objects.create_user("viewer", is_staff=True)
-    client.force_login(user)
+    login_with_second_factor(client, user)
     assert client.get(UPLOAD).status_code == 403
     assert client.post(CONFIRM, {"token": "x" * 43}).status_code == 403
 

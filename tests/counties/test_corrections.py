@@ -11,6 +11,7 @@ from django.utils import translation
 
 from counties.models import Correction
 from tests.counties.factories import CountyFactory
+from tests.editors import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -215,7 +216,7 @@ def test_xss_in_a_report_is_escaped_in_the_admin(client, county):
     report = Correction.objects.get(county=county)
     editor = User.objects.create_user("corr-editor", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editor"))
-    client.force_login(editor)
+    login_with_second_factor(client, editor)
     for page in [
         reverse("admin:counties_correction_change", args=[report.pk]),
         reverse("admin:counties_correction_changelist"),
@@ -230,7 +231,7 @@ def test_editor_closes_a_report_with_an_answer(client, county):
     report = Correction.objects.get(county=county)
     editor = User.objects.create_user("closer", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editor"))
-    client.force_login(editor)
+    login_with_second_factor(client, editor)
     change = reverse("admin:counties_correction_change", args=[report.pk])
     page = client.get(change)
     version = page.context["adminform"].form["version"].value()
