@@ -199,8 +199,7 @@ OTP_TOTP_ISSUER = "287(g) Explainer"  # the name the editor's authenticator app 
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key again after it is made
 # History of every editor change (django-simple-history): who, when, what, why.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
-# ICE workbooks uploaded in the admin wait here between the preview and the editor's confirmation.
-ICE_UPLOAD_DIR = Path(os.environ.get("ICE_UPLOAD_DIR", BASE_DIR / ".uploads"))
+# ICE workbooks uploaded in the admin wait in the database (PendingUpload) until confirmed or cancelled.
 ICE_UPLOAD_MAX_BYTES = int(os.environ.get("ICE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 # Public "report a correction" form: at most this many reports per client per hour (keyed on a hash).
 # The counts live in the database ("shared" cache, table made by a migration) so every worker sees them.
