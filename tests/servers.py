@@ -61,7 +61,7 @@ class AppServer:
                 self.process.wait()
 
 
-def start_app_server(folder: Path, *, database_url: str = NO_DATABASE, workers=1, threads=2, env=None):
+def start_app_server(folder: Path, *, database_url: str | None = NO_DATABASE, workers=1, threads=2, env=None):
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -72,9 +72,11 @@ def start_app_server(folder: Path, *, database_url: str = NO_DATABASE, workers=1
         "SECRET_KEY": "app-server-tests-" + "k" * 50,  # one key for every server of a test
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": url,
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": database_url or "",
         **(env or {}),
     }
+    if database_url is None:  # the embedded server (PGDATA_DIR in env)
+        del environ["DATABASE_URL"]
     access_log, error_log = folder / "access.log", folder / "error.log"
     command = [
         *(sys.executable, "-m", "gunicorn", "config.wsgi", "--config", "config/gunicorn.conf.py"),
