@@ -1,8 +1,7 @@
 """Two writers at once: two confirmations of the same upload, two imports of ICE's list.
 
 Each test commits (two threads, each with its own database connection, as two web workers, two servers
-or two commands would), so the database is emptied afterwards and what the migrations made is put back
-(serialized_rollback).
+or two commands would), so the database is emptied afterwards (tests/conftest.py, `committed`).
 """
 
 import io
@@ -23,7 +22,7 @@ from counties.models import PendingUpload, Snapshot
 from tests.counties.workbooks import texas_counties, tf, workbook
 from tests.editors import login_with_second_factor
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.usefixtures("committed")
 
 ROWS = [tf(f"Agency {i} Police Department") for i in range(20)]
 
