@@ -167,6 +167,17 @@ def test_login_is_locked_out_after_repeated_failures(client):
     assert other.status_code == 302
 
 
+def test_failed_logins_are_logged_without_the_address(client, caplog):
+    User.objects.create_user("logged", password="the-right-password-42", is_staff=True)
+    with caplog.at_level("DEBUG", logger="axes"):
+        for _ in range(5):
+            client.post(
+                reverse("admin:login"), {"username": "logged", "password": "x"}, REMOTE_ADDR="203.0.113.61"
+            )
+    assert "logged" in caplog.text and "lock" in caplog.text.lower()
+    assert "203.0.113.61" not in caplog.text
+
+
 def test_a_lockout_does_not_shut_out_the_other_editors_behind_the_same_address(client):
     """An office behind one public address: one editor's failures lock that editor's name only."""
     User.objects.create_user("mistyper", password="the-right-password-42", is_staff=True)
