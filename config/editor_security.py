@@ -5,6 +5,8 @@
 - client_ip(request): the client's address as this server sees it (behind one trusted proxy when
   BEHIND_PROXY is on), used by django-axes for login lockout.
 - client_key(request): a keyed hash of that address for rate limits, so no raw address is ever stored.
+- axes_client_str(...): how django-axes names a client in its log lines: the user name only, never the
+  address (it keeps the address in the database to enforce the lockout, and that is all).
 """
 
 import hashlib
@@ -44,3 +46,7 @@ def client_ip(request) -> str | None:
 def client_key(request, purpose: str) -> str:
     message = f"{purpose}:{client_ip(request) or 'unknown'}".encode()
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def axes_client_str(username, ip_address, user_agent, path_info, request) -> str:
+    return f"{{username: {username!r}, path_info: {path_info!r}}}"

@@ -2,8 +2,23 @@
 on the command line; the number of workers by --workers or WEB_CONCURRENCY).
 
 The access log keeps no personal data: time, method, path WITHOUT the query string (search text stays
-out), status, size and duration. No client address, no referrer, no user agent.
+out), status, size and duration. No client address, no referrer, no user agent. The error log names no
+client address either: gunicorn writes one for every malformed request ("Invalid request from ip=..."),
+so every address in either log is replaced with "[address]" (config/gunicorn_logging.py).
+
+Control socket (gunicorn 25.1+, for `gunicornc`): by default every gunicorn on a machine uses the same
+path ($XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl), so a second server on the same machine
+takes it over from the first. The site does not use it: it is off unless GUNICORN_CONTROL_SOCKET names a
+path for this server alone.
 """
+
+import os
 
 accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+logger_class = "config.gunicorn_logging.PrivateLogger"
+
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True

@@ -49,7 +49,7 @@ ICE_PAGE_URL = os.environ.get("ICE_PAGE_URL", "https://www.ice.gov/identify-and-
 STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", 30))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.EditorsAdminConfig",  # django.contrib.admin, with a second factor at login
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "counties",
     "explainer",
 ]
@@ -70,11 +73,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.cookies.no_cookie_on_public_pages",  # outside everything that may add a cookie
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.cookies.ignore_malformed_csrf_cookie",  # as no cookie: no new one on pages that never use it
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor was given
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -82,6 +88,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.editor_security.AdminNoStoreMiddleware",
+    "config.unavailable.DatabaseUnavailableMiddleware",  # 503 + Retry-After while the database is away
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
@@ -108,6 +115,8 @@ TEMPLATES = [
 # Database: any PostgreSQL server through DATABASE_URL; without it, the embedded PostgreSQL.
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
+    # A server that does not answer makes a page fail in seconds (503, config/unavailable.py), not hang.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 else:
     from config.embedded_pg import database_settings
 
@@ -190,10 +199,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_DISABLE_ACCESS_LOG = True
 AXES_CLIENT_IP_CALLABLE = "config.editor_security.client_ip"
+AXES_CLIENT_STR_CALLABLE = "config.editor_security.axes_client_str"  # its log lines name no address
+# Second factor for every admin login (config/admin.py, django-otp): a TOTP app or a recovery code.
+OTP_TOTP_ISSUER = "287(g) Explainer"  # the name the editor's authenticator app shows
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key again after it is made
 # History of every editor change (django-simple-history): who, when, what, why.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
-# ICE workbooks uploaded in the admin wait here between the preview and the editor's confirmation.
-ICE_UPLOAD_DIR = Path(os.environ.get("ICE_UPLOAD_DIR", BASE_DIR / ".uploads"))
+# ICE workbooks uploaded in the admin wait in the database (PendingUpload) until confirmed or cancelled.
 ICE_UPLOAD_MAX_BYTES = int(os.environ.get("ICE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 # Public "report a correction" form: at most this many reports per client per hour (keyed on a hash).
 # The counts live in the database ("shared" cache, table made by a migration) so every worker sees them.

@@ -4,6 +4,9 @@ from django.urls import include, path
 
 from explainer.views import healthz, sitemap
 
+# A page whose database is away answers 503 with Retry-After, not 500 (config/unavailable.py).
+handler500 = "config.unavailable.server_error"
+
 # Outside the language prefix: machine endpoints and the editors' admin.
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

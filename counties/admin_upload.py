@@ -1,147 +1,185 @@
 """Upload a new ICE workbook in the admin: preview what would change, then confirm or cancel.
 
-The uploaded file waits on the server (ICE_UPLOAD_DIR, mode 0700) under a random token, with a
-metadata file holding its SHA-256, the date, the editor and the time. The confirm form sends only the
-token: the date, name and bytes imported are the ones the server kept and showed in the preview, and
-the file's hash is checked again before the real import. The dry run happens inside a transaction that
-is always rolled back, so a preview cannot change the database even if the importer misbehaved.
+The uploaded file waits in the database (PendingUpload: its bytes, SHA-256, date, kind, editor and
+time) under a random token, so any app server can show the preview, confirm or cancel it. The confirm
+form sends only the token: the date, name and bytes imported are the ones kept and shown in the
+preview, and the hash is checked again before the real import. The file is first read in a child
+process with a memory and time bound (counties/importers/bounded.py), so a hostile workbook is refused
+with a message and never grows the web worker. The dry run happens inside a transaction that is always
+rolled back, so a preview cannot change the database even if the importer misbehaved. Nothing is kept
+for a file that fails any check; a kept upload is removed when it is confirmed, cancelled, or an hour
+old (swept at the next upload).
+
+Confirming runs under the site-wide import lock (counties/importers/ice.py `lock_imports`) and removes
+the upload in the same transaction as the import: of two editors (or two tabs, or two servers)
+confirming the same preview, the second waits, then is told it was already imported.
 """
 
 import datetime
 import hashlib
-import json
+import io
 import logging
-import re
 import secrets
-import time
 import zipfile
-from pathlib import Path
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .history import history_reason
-from .importers.ice import Outcome, WorkbookError, agreements_for, import_list, requests_for
-from .importers.lists import date_from_filename
-from .models import Snapshot
+from .importers.bounded import parse_bounded
+from .importers.ice import Outcome, WorkbookError, agreements_for, import_list, lock_imports, requests_for
+from .importers.lists import date_from_filename, kind_from_filename
+from .models import PendingUpload, Snapshot
 
 log = logging.getLogger(__name__)
 
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
-KEEP_SECONDS = 60 * 60
+EXPIRED = "This preview has expired or is not valid. Please upload the file again."
+GONE = (
+    "This preview is no longer waiting: it was already confirmed or cancelled (in another tab, or by "
+    "someone else), or it expired. Check the list of ICE lists before uploading it again."
+)
 
 
 class UploadError(Exception):
-    """A problem the editor can act on; its text is shown as is."""
+    """A problem the editor can act on; its text is shown as is. `discard`: the kept upload is of no
+    more use (expired, changed, or it cannot be imported) and is removed."""
+
+    def __init__(self, message, *, discard=False):
+        super().__init__(message)
+        self.discard = discard
 
 
-def _upload_dir() -> Path:
-    folder = Path(settings.ICE_UPLOAD_DIR)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
+def sweep(now: datetime.datetime | None = None) -> int:
+    """Remove uploads nobody confirmed or cancelled within PendingUpload.KEEP."""
+    deleted, _ = PendingUpload.objects.expired(now or timezone.now()).delete()
+    return deleted
 
 
-def _paths(token: str) -> tuple[Path, Path]:
-    if not TOKEN_RE.match(token or ""):
-        raise UploadError("This preview has expired or is not valid. Please upload the file again.")
-    folder = _upload_dir()
-    return folder / f"{token}.xlsx", folder / f"{token}.json"
-
-
-def sweep(now: float | None = None) -> None:
-    """Remove uploads nobody confirmed or cancelled within KEEP_SECONDS."""
-    now = now or time.time()
-    for item in _upload_dir().glob("*"):
-        try:
-            if now - item.stat().st_mtime > KEEP_SECONDS:
-                item.unlink()
-        except FileNotFoundError:
-            pass
-
-
-def stash(uploaded, *, as_of: datetime.date, source_url: str, user_id: int) -> tuple[str, dict]:
-    """Store the upload under a new token; refuse files that are too large or are not an .xlsx zip."""
+def read_upload(uploaded) -> bytes:
+    """The upload's bytes; refuse files that are too large, empty, or not an .xlsx (zip) file."""
     limit = settings.ICE_UPLOAD_MAX_BYTES
     if uploaded.size is not None and uploaded.size > limit:
         raise UploadError(
             f"The file is {uploaded.size:,} bytes; the limit is {limit:,}. Is it the right file?"
         )
-    token = secrets.token_urlsafe(32)
-    data_path, meta_path = _paths(token)
-    digest = hashlib.sha256()
-    size = 0
-    with open(data_path, "xb") as out:
-        for chunk in uploaded.chunks():
-            size += len(chunk)
-            if size > limit:
-                out.close()
-                data_path.unlink()
-                raise UploadError(
-                    f"The file is larger than the limit of {limit:,} bytes. Is it the right file?"
-                )
-            digest.update(chunk)
-            out.write(chunk)
-    if size == 0:
-        data_path.unlink()
+    chunks, size = [], 0
+    for chunk in uploaded.chunks():
+        size += len(chunk)
+        if size > limit:
+            raise UploadError(f"The file is larger than the limit of {limit:,} bytes. Is it the right file?")
+        chunks.append(chunk)
+    data = b"".join(chunks)
+    if not data:
         raise UploadError("The file is empty.")
-    if not zipfile.is_zipfile(data_path):
-        data_path.unlink()
+    if not data.startswith(b"PK\x03\x04") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise UploadError(
             "This is not an Excel workbook (.xlsx). Download the file from ICE again and upload it as is."
         )
-    meta = {
-        "sha256": digest.hexdigest(),
-        "filename": Path(uploaded.name).name[:255],
-        "as_of": as_of.isoformat(),
-        "source_url": source_url,
-        "user_id": user_id,
-        "size": size,
+    return data
+
+
+def check_readable(data: bytes) -> None:
+    """Read the file once with a memory and time bound (never in this process): UploadError if it fails."""
+    try:
+        parse_bounded(data)
+    except WorkbookError as error:
+        raise UploadError(str(error)) from error
+
+
+def meta_of(upload: PendingUpload) -> dict:
+    return {
+        "sha256": upload.sha256,
+        "filename": upload.filename,
+        "as_of": upload.as_of.isoformat(),
+        "kind": upload.kind,
+        "source_url": upload.source_url,
+        "user_id": upload.editor_id,
+        "size": upload.size,
     }
-    meta_path.write_text(json.dumps(meta))
-    return token, meta
 
 
-def load(token: str, user_id: int) -> tuple[Path, dict]:
-    data_path, meta_path = _paths(token)
+def keep(data: bytes, *, filename, as_of, kind, source_url, user_id) -> PendingUpload:
+    """Store the upload under a new token. A database that refuses it (a full disk) keeps nothing."""
     try:
-        meta = json.loads(meta_path.read_text())
-        content = data_path.read_bytes()
-    except (FileNotFoundError, ValueError) as error:
+        with transaction.atomic():
+            return PendingUpload.objects.create(
+                token=secrets.token_urlsafe(32),
+                data=data,
+                sha256=hashlib.sha256(data).hexdigest(),
+                size=len(data),
+                filename=filename[:255],
+                as_of=as_of,
+                kind=kind or Snapshot.Kind.PARTICIPATING,
+                source_url=source_url,
+                editor_id=user_id,
+            )
+    except DatabaseError as error:
+        log.error("Could not keep an uploaded ICE workbook for confirmation: %s", error)
         raise UploadError(
-            "This preview has expired or is not valid. Please upload the file again."
+            "The file could not be kept for confirmation: the database refused to store it (it may be "
+            "out of disk space). Nothing was saved. Please try again later, or tell the site's administrator."
         ) from error
-    if meta.get("user_id") != user_id:
+
+
+def stash(uploaded, *, as_of: datetime.date, source_url: str, user_id: int, kind="") -> tuple[str, dict]:
+    """Check and keep an upload (without reading it); its token and what the preview shows."""
+    data = read_upload(uploaded)
+    name = uploaded.name.rsplit("/", 1)[-1]
+    upload = keep(
+        data,
+        filename=name,
+        as_of=as_of,
+        kind=kind or kind_from_filename(name),
+        source_url=source_url,
+        user_id=user_id,
+    )
+    return upload.token, meta_of(upload)
+
+
+def load(token: str, user_id: int, *, for_update: bool = False) -> tuple[bytes, dict]:
+    """The kept bytes and what the preview showed; UploadError if the upload is gone, another editor's,
+    more than an hour old or changed since."""
+    if not token or len(token) > 64:
+        raise UploadError(EXPIRED)
+    uploads = PendingUpload.objects.select_for_update() if for_update else PendingUpload.objects
+    upload = uploads.filter(token=token).first()
+    if upload is None:
+        raise UploadError(GONE)
+    if upload.editor_id != user_id:
         raise UploadError("This preview belongs to another editor. Please upload the file yourself.")
-    if hashlib.sha256(content).hexdigest() != meta.get("sha256"):
-        discard(token)
+    if upload.created_at < timezone.now() - PendingUpload.KEEP:
+        raise UploadError(EXPIRED, discard=True)
+    data = bytes(upload.data)
+    if hashlib.sha256(data).hexdigest() != upload.sha256:
         raise UploadError(
-            "The stored file changed after the preview. Nothing was imported; please upload it again."
+            "The stored file changed after the preview. Nothing was imported; please upload it again.",
+            discard=True,
         )
-    return data_path, meta
+    return data, meta_of(upload)
 
 
-def discard(token: str) -> None:
-    try:
-        for item in _paths(token):
-            item.unlink(missing_ok=True)
-    except UploadError:
-        pass
+def discard(token: str, user_id: int | None = None) -> None:
+    uploads = PendingUpload.objects.filter(token=token or "")
+    if user_id is not None:
+        uploads = uploads.filter(editor_id=user_id)
+    uploads.delete()
 
 
-def run_import(data_path: Path, meta: dict, *, dry_run: bool):
+def run_import(data: bytes, meta: dict, *, dry_run: bool):
     """Run the management command's importer; WorkbookError and unreadable files become UploadError."""
     as_of = datetime.date.fromisoformat(meta["as_of"])
     try:
         with transaction.atomic():
             result = import_list(
-                data_path.read_bytes(),
+                data,
                 as_of=as_of,
                 filename=meta["filename"],
                 source_url=meta["source_url"],
@@ -237,28 +275,37 @@ class SnapshotUploadMixin:
     def upload_view(self, request):
         self._check(request)
         form = UploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST":
             sweep()
-            token = None
+        if request.method == "POST" and form.is_valid():
+            uploaded = form.cleaned_data["workbook"]
+            name = uploaded.name.rsplit("/", 1)[-1]
+            meta = {
+                "filename": name[:255],
+                "as_of": form.cleaned_data["as_of"].isoformat(),
+                "source_url": form.cleaned_data["source_url"],
+            }
             try:
-                token, meta = stash(
-                    form.cleaned_data["workbook"],
+                data = read_upload(uploaded)
+                check_readable(data)  # bounded in memory and time, in a child process
+                result = run_import(data, meta, dry_run=True)
+                upload = keep(
+                    data,
+                    filename=name,
                     as_of=form.cleaned_data["as_of"],
+                    kind=result.kind,
                     source_url=form.cleaned_data["source_url"],
                     user_id=request.user.pk,
                 )
-                result = run_import(*load(token, request.user.pk), dry_run=True)
             except UploadError as error:
-                if token:
-                    discard(token)
                 form.add_error(None, str(error))
             else:
                 return self._render(
                     request,
                     "admin/counties/snapshot/upload_preview.html",
                     {
-                        "token": token,
-                        "meta": meta,
+                        "token": upload.token,
+                        "meta": meta_of(upload),
                         "result": result,
                         "sections": preview_sections(result),
                         "title": "Check the changes, then confirm",
@@ -270,13 +317,22 @@ class SnapshotUploadMixin:
         self._check(request)
         token = request.POST.get("token", "")
         try:
-            data_path, meta = load(token, request.user.pk)
-            with history_reason(f"ICE list of {meta['as_of']} imported in the admin ({meta['filename']})"):
-                result = run_import(data_path, meta, dry_run=False)
+            with transaction.atomic():
+                lock_imports()  # one import at a time, on every server; a second confirm waits here
+                data, meta = load(token, request.user.pk, for_update=True)
+                reason = f"ICE list of {meta['as_of']} imported in the admin ({meta['filename']})"
+                try:
+                    with history_reason(reason):
+                        result = run_import(data, meta, dry_run=False)
+                except UploadError as error:
+                    error.discard = True  # it cannot be imported: not kept (the import is rolled back)
+                    raise
+                discard(token)  # in the same transaction as the import
         except UploadError as error:
+            if error.discard:
+                discard(token, request.user.pk)
             self.message_user(request, f"Nothing was imported: {error}", messages.ERROR)
             return HttpResponseRedirect(reverse("admin:counties_snapshot_upload"))
-        discard(token)
         self.message_user(
             request,
             f"Imported ICE's list of {meta['as_of']}: {summary(result)}.",
@@ -286,7 +342,7 @@ class SnapshotUploadMixin:
 
     def upload_cancel_view(self, request):
         self._check(request)
-        discard(request.POST.get("token", ""))
+        discard(request.POST.get("token", ""), request.user.pk)
         self.message_user(request, "Cancelled. Nothing was imported.", messages.INFO)
         return HttpResponseRedirect(reverse("admin:counties_snapshot_changelist"))
 

@@ -5,6 +5,8 @@ entered through the admin (Event, Source). A county's status is never typed: it 
 (see counties/status.py).
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxLengthValidator, URLValidator
@@ -887,6 +889,42 @@ class SharedPage(models.Model):
         return self.key
 
 
+class PendingUploadQuerySet(models.QuerySet):
+    def expired(self, now: datetime.datetime):
+        return self.filter(created_at__lt=now - PendingUpload.KEEP)
+
+
+class PendingUpload(models.Model):
+    """An ICE workbook uploaded in the admin, waiting for its editor to confirm or cancel the preview.
+
+    Kept in the database, not on one server's disk, so that any app server can confirm or cancel it.
+    At most an hour (KEEP); older ones are swept at the next upload.
+    """
+
+    KEEP = datetime.timedelta(hours=1)
+
+    token = models.CharField(max_length=64, unique=True, help_text="Sent by the confirm and cancel forms.")
+    data = models.BinaryField(help_text="The workbook's bytes, exactly as uploaded.")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    filename = models.CharField(max_length=255)
+    as_of = models.DateField(help_text="The date of ICE's list, as shown in the preview.")
+    kind = models.CharField(max_length=16, choices=Snapshot.Kind.choices)
+    source_url = models.URLField(max_length=500, blank=True)
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PendingUploadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return (
+            f"{self.filename} ({self.as_of}), uploaded by {self.editor} at {self.created_at:%Y-%m-%d %H:%M}"
+        )
+
+
 # What public pages show, and so what a kept page depends on: a save or delete of any of these makes a new
 # data version (counties/apps.py wires the signals; bulk writers call pagecache.data_changed()). Every
 # model of this app is in exactly one of the two tuples (tests/counties/test_pagecache.py checks it).
@@ -894,4 +932,4 @@ PUBLIC_MODELS = (
     State, County, ZipCode, ZipCounty, Place, PlaceCounty, Snapshot, Agency, AgencyName, Agreement, Request,
     Change, Source, Event,
 )  # fmt: skip
-NOT_ON_PUBLIC_PAGES = (SnapshotData, ReferenceLoad, Correction, DataVersion, SharedPage, SyncRun)
+NOT_ON_PUBLIC_PAGES = (SnapshotData, ReferenceLoad, Correction, DataVersion, SharedPage, SyncRun, PendingUpload)

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.core.cache import caches
 from django.shortcuts import get_object_or_404, redirect, render
@@ -145,17 +147,28 @@ def national(request):
     )
 
 
+WINDOW_SECONDS = 60 * 60  # CORRECTIONS_PER_HOUR counts reports in fixed clock hours
+clock = time.time  # tests put their own clock here
+
+
 def _over_correction_limit(request) -> bool:
-    """Count this client's reports in the cache, keyed on a hash of its address (no raw address kept)."""
+    """Count this client's reports in the current clock hour, keyed on a hash of its address.
+
+    Each accepted report takes one of CORRECTIONS_PER_HOUR numbered slots of the hour in the shared
+    (database) cache; `add` succeeds for one request only, so concurrent workers cannot both take a slot.
+    No slot's expiry is ever extended by a later attempt: a new hour has new keys, whatever happened in
+    the last one. No raw address is kept.
+    """
     cache = caches["shared"]
-    key = "corrections:" + client_key(request, "corrections")
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60 * 60)
-        count = 1
-    return count > settings.CORRECTIONS_PER_HOUR
+    now = clock()
+    window = int(now // WINDOW_SECONDS)
+    prefix = f"corrections:{client_key(request, 'corrections')}:{window}"
+    limit = settings.CORRECTIONS_PER_HOUR
+    # Kept a minute past the end of its hour, then swept by the cache.
+    timeout = int((window + 1) * WINDOW_SECONDS - now) + 60
+    if limit <= 0 or cache.get(f"{prefix}:{limit - 1}") is not None:
+        return True  # every slot of this hour is taken: one query for a client that keeps trying
+    return not any(cache.add(f"{prefix}:{slot}", 1, timeout=timeout) for slot in range(limit))
 
 
 @never_cache  # the page holds a CSRF token: no CDN or shared cache may keep it

@@ -49,6 +49,20 @@ def restore_editor_group():
     migration.create_editor_group(MigrationLoader(connection).project_state().apps, None)
 
 
+@pytest.fixture(scope="module")
+def _editor_group_after_the_module(django_db_setup, django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        restore_editor_group()  # the last test's flush removed it; the tests after this module need it
+
+
+@pytest.fixture
+def committed(_editor_group_after_the_module, transactional_db):
+    """For tests that commit (several threads, processes or servers share the data): the database is
+    emptied after each such test, so the Editor group is made again before it and after its module."""
+    restore_editor_group()
+
+
 def _uses_shipped(item) -> bool:
     return "shipped" in item.fixturenames or "site_server" in item.fixturenames
 

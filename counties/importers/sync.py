@@ -32,6 +32,7 @@ from django.db import connection
 from django.utils import timezone
 
 from ..models import Snapshot, SyncRun
+from .bounded import parse_bounded
 from .download import PAGE_MAX_BYTES, DownloadError, get, workbook_links
 from .ice import Outcome, WorkbookError, import_list
 from .lists import date_from_filename, kind_from_filename
@@ -97,6 +98,7 @@ def _check_file(run: SyncRun, kind: str, download, today: date) -> None:
         )
         return
     named_kind = kind_from_filename(download.filename)
+    parse_bounded(data)  # read first in a child with a memory and time bound: a hostile file costs it, not us
     result = import_list(
         data,
         filename=download.filename,

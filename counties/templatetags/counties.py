@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django import template
 
 from ..models import Agreement
@@ -5,6 +7,23 @@ from ..status import MODEL_ANCHOR
 from ..wording import MODEL_MEANS, STATUS_LABELS, model_list
 
 register = template.Library()
+
+
+# ICE's own web host: only links there are labelled "ice.gov" on a page.
+ICE_HOSTS = frozenset({"www.ice.gov", "ice.gov"})
+
+
+@register.filter
+def link_host(url: str) -> str:
+    """The host a reader's browser goes to: 'ice.gov' for ICE's own site, else the host as it is.
+
+    'https://www.ice.gov/doclib/x.pdf' -> 'ice.gov'; 'https://ice.gov.example.net/x' -> 'ice.gov.example.net'.
+    """
+    try:
+        host = (urlsplit(url or "").hostname or "").rstrip(".")
+    except ValueError:  # a malformed address (an unbalanced "[")
+        return ""
+    return "ice.gov" if host in ICE_HOSTS else host
 
 
 @register.filter

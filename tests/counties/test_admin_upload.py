@@ -2,17 +2,22 @@
 
 import datetime
 import io
+import time
 import zipfile
 
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError
 from django.urls import reverse
+from django.utils import timezone
 
 from counties import admin_upload
 from counties.importers.ice import import_list
-from counties.models import Agency, Agreement, Snapshot
+from counties.models import Agency, Agreement, PendingUpload, Snapshot
+from tests.counties import hostile
+from tests.editors import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -60,17 +65,11 @@ SMALL_LIST = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    settings.ICE_UPLOAD_DIR = tmp_path / "uploads"
-    return settings.ICE_UPLOAD_DIR
-
-
 @pytest.fixture
 def editor_client(client):
     user = User.objects.create_user("uploader", is_staff=True)
     user.groups.add(Group.objects.get(name="Editor"))
-    client.force_login(user)
+    login_with_second_factor(client, user)
     client.user = user
     return client
 
@@ -105,7 +104,7 @@ FILLERS = [
 ]
 
 
-def test_preview_changes_nothing_until_confirmed(editor_client, upload_dir, texas):
+def test_preview_changes_nothing_until_confirmed(editor_client, texas):
     baseline = [
         *SMALL_LIST[:1],
         [
@@ -140,7 +139,7 @@ def test_preview_changes_nothing_until_confirmed(editor_client, upload_dir, texa
     assert listed.is_current
     assert not Snapshot.objects.filter(as_of="2099-01-01").exists()
     token = response.context["token"]
-    assert len(list(upload_dir.glob(f"{token}.*"))) == 2
+    assert PendingUpload.objects.filter(token=token).count() == 1
 
     response = editor_client.post(CONFIRM, {"token": token})
     assert response.status_code == 302
@@ -148,7 +147,7 @@ def test_preview_changes_nothing_until_confirmed(editor_client, upload_dir, texa
     assert snapshot.filename == "participating-2099-01-01.xlsx" and snapshot.rows_read == 15
     assert snapshot.origin == Snapshot.Origin.UPLOAD
     assert Agency.objects.filter(name="Testville Police Department").exists()
-    assert not list(upload_dir.iterdir())  # the stored file is gone
+    assert not PendingUpload.objects.exists()  # the stored file is gone
     listed.refresh_from_db()
     assert not listed.is_current
     # A second confirm with the same token imports nothing more.
@@ -168,7 +167,7 @@ def test_preview_changes_nothing_until_confirmed(editor_client, upload_dir, texa
     )
 
 
-def test_cancel_discards_the_file(editor_client, upload_dir):
+def test_cancel_discards_the_file(editor_client):
     token, _meta = admin_upload.stash(
         SimpleUploadedFile("x-2099-02-02.xlsx", workbook(SMALL_LIST)),
         as_of=datetime.date(2099, 2, 2),
@@ -177,7 +176,7 @@ def test_cancel_discards_the_file(editor_client, upload_dir):
     )
     before = state_of_db()
     assert editor_client.post(CANCEL, {"token": token}).status_code == 302
-    assert not list(upload_dir.iterdir())
+    assert not PendingUpload.objects.exists()
     assert editor_client.post(CONFIRM, {"token": token}).status_code == 302
     assert state_of_db() == before
 
@@ -200,7 +199,7 @@ def fake_zip() -> bytes:
         ("header_only", ""),
     ],
 )
-def test_malformed_workbooks_get_a_message_and_change_nothing(editor_client, upload_dir, content, message):
+def test_malformed_workbooks_get_a_message_and_change_nothing(editor_client, content, message):
     if content == "fake_zip":
         content = fake_zip()
     elif content == "no_header":
@@ -214,15 +213,15 @@ def test_malformed_workbooks_get_a_message_and_change_nothing(editor_client, upl
     assert errors, "a malformed file must be explained"
     assert message in errors[0]
     assert state_of_db() == before
-    assert not list(upload_dir.glob("*")) if upload_dir.exists() else True
+    assert not PendingUpload.objects.exists()
 
 
-def test_a_huge_file_is_refused(editor_client, settings, upload_dir):
+def test_a_huge_file_is_refused(editor_client, settings):
     settings.ICE_UPLOAD_MAX_BYTES = 1000
     response = upload(editor_client, workbook(SMALL_LIST * 50))
     assert response.status_code == 200
     assert "limit" in response.context["form"].non_field_errors()[0]
-    assert not list(upload_dir.glob("*"))
+    assert not PendingUpload.objects.exists()
 
 
 def test_a_file_name_without_a_date_needs_the_date(editor_client):
@@ -241,7 +240,7 @@ def test_confirm_refuses_unknown_or_malformed_tokens(editor_client, token):
     assert state_of_db() == before
 
 
-def test_confirm_refuses_another_editors_upload_or_a_changed_file(editor_client, upload_dir):
+def test_confirm_refuses_another_editors_upload_or_a_changed_file(editor_client):
     other = User.objects.create_user("someone-else", is_staff=True)
     upload_file = SimpleUploadedFile("a-2099-04-04.xlsx", workbook(SMALL_LIST))
     token, _ = admin_upload.stash(
@@ -255,7 +254,7 @@ def test_confirm_refuses_another_editors_upload_or_a_changed_file(editor_client,
     token, _ = admin_upload.stash(
         upload_file, as_of=datetime.date(2099, 4, 5), source_url="", user_id=editor_client.user.pk
     )
-    (upload_dir / f"{token}.xlsx").write_bytes(workbook(SMALL_LIST[:1]))
+    PendingUpload.objects.filter(token=token).update(data=workbook(SMALL_LIST[:1]))
     response = editor_client.post(CONFIRM, {"token": token}, follow=True)
     assert "changed after the preview" in response.content.decode()
     assert state_of_db() == before
@@ -263,7 +262,7 @@ def test_confirm_refuses_another_editors_upload_or_a_changed_file(editor_client,
 
 def test_only_editors_may_upload(client):
     user = User.objects.create_user("viewer", is_staff=True)
-    client.force_login(user)
+    login_with_second_factor(client, user)
     assert client.get(UPLOAD).status_code == 403
     assert client.post(CONFIRM, {"token": "x" * 43}).status_code == 403
 
@@ -340,3 +339,80 @@ def test_an_editors_county_choice_survives_later_imports(editor_client, texas):
     agency.refresh_from_db()
     assert agency.county == chosen and agency.county_locked
     assert agency.history.filter(history_change_reason__startswith="Testville is in Dallas").exists()
+
+
+# --- Hostile files, a full disk, expiry ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (hostile.expanding_to, "unreasonable size"),
+        (hostile.many_rows, "more than 20,000 rows"),
+        (hostile.million_shared_strings, "far more memory"),
+    ],
+    ids=["150-MB-when-expanded", "50000-rows", "a-million-shared-strings"],
+)
+def test_a_workbook_bomb_gets_a_clear_message_and_leaves_nothing(editor_client, build, message):
+    before = state_of_db()
+    started = time.monotonic()
+    response = upload(editor_client, build())
+    assert time.monotonic() - started < 10
+    assert response.status_code == 200
+    assert message in response.context["form"].non_field_errors()[0]
+    assert state_of_db() == before
+    assert not PendingUpload.objects.exists()
+
+
+def test_a_database_that_cannot_store_the_upload_gives_a_clear_message(editor_client, monkeypatch):
+    """A full disk: the database refuses the insert; the editor is told, and nothing is kept."""
+
+    def full_disk(*args, **kwargs):
+        raise DatabaseError('could not extend file "base/16384/16999": No space left on device')
+
+    monkeypatch.setattr(PendingUpload.objects, "create", full_disk)
+    before = state_of_db()
+    response = upload(editor_client, workbook(SMALL_LIST))
+    assert response.status_code == 200
+    assert "could not be kept for confirmation" in response.context["form"].non_field_errors()[0]
+    assert state_of_db() == before
+    assert not PendingUpload.objects.exists()
+
+
+def test_an_upload_older_than_an_hour_is_refused_and_swept(editor_client):
+    token, _meta = admin_upload.stash(
+        SimpleUploadedFile("x-2099-02-03.xlsx", workbook(SMALL_LIST)),
+        as_of=datetime.date(2099, 2, 3),
+        source_url="",
+        user_id=editor_client.user.pk,
+    )
+    hour_ago = timezone.now() - datetime.timedelta(minutes=61)
+    PendingUpload.objects.filter(token=token).update(created_at=hour_ago)
+    response = editor_client.post(CONFIRM, {"token": token}, follow=True)
+    assert "This preview has expired" in response.content.decode()
+    assert not PendingUpload.objects.exists()
+    assert not Snapshot.objects.filter(as_of="2099-02-03").exists()
+    # Left alone, an old upload is swept by the next upload.
+    admin_upload.stash(
+        SimpleUploadedFile("y-2099-02-04.xlsx", workbook(SMALL_LIST)),
+        as_of=datetime.date(2099, 2, 4),
+        source_url="",
+        user_id=editor_client.user.pk,
+    )
+    PendingUpload.objects.update(created_at=hour_ago)
+    upload(editor_client, b"")
+    assert not PendingUpload.objects.exists()
+
+
+def test_another_editor_cannot_cancel_an_upload(editor_client, client):
+    other = User.objects.create_user("other-editor", is_staff=True)
+    other.groups.add(Group.objects.get(name="Editor"))
+    token, _meta = admin_upload.stash(
+        SimpleUploadedFile("x-2099-02-05.xlsx", workbook(SMALL_LIST)),
+        as_of=datetime.date(2099, 2, 5),
+        source_url="",
+        user_id=editor_client.user.pk,
+    )
+    login_with_second_factor(client, other)
+    client.post(CANCEL, {"token": token})
+    assert PendingUpload.objects.filter(token=token).exists()

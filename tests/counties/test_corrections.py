@@ -1,5 +1,7 @@
 """The public "report a correction" form, and how editors close reports in the admin."""
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
@@ -9,6 +11,7 @@ from django.utils import translation
 
 from counties.models import Correction
 from tests.counties.factories import CountyFactory
+from tests.editors import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +142,54 @@ def test_rate_limit_per_client_without_storing_the_address(client, county, setti
     assert keys and not any("192.0.2" in key for key in keys)
 
 
+class Clock:
+    """One clock for the rate limit and the database cache's expiry (set and checked by the cache)."""
+
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+    def datetime(self):
+        return datetime.datetime.fromtimestamp(self.now, tz=datetime.UTC)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from django.core.cache.backends import base, db
+
+    from counties import views
+
+    clock = Clock(1_800_000_000 - 1_800_000_000 % 3600)  # the start of an hour
+    monkeypatch.setattr(views, "clock", clock.time)
+    monkeypatch.setattr(db, "tz_now", clock.datetime)
+    monkeypatch.setattr(base, "time", clock)
+    return clock
+
+
+def test_the_limit_counts_in_a_fixed_hour_not_from_the_last_attempt(client, county, settings, clock):
+    """Five per clock hour: attempts spread over the hour do not reset the count (they once did: every
+    attempt restarted a five-minute expiry, so it was five per five minutes), and the next hour starts
+    afresh."""
+    settings.CORRECTIONS_PER_HOUR = 5
+    hour_start = clock.now
+
+    def report(n):
+        return client.post(url(county), {"what_is_wrong": f"Report {n}"}, REMOTE_ADDR="192.0.2.30")
+
+    for n in range(5):
+        clock.now = hour_start + 60 + n * 60
+        assert report(n).status_code == 302
+    for minutes in (7, 13, 31, 59):  # more than five minutes after the last: still the same hour
+        clock.now = hour_start + minutes * 60
+        assert report(f"late {minutes}").status_code == 429
+    assert Correction.objects.filter(county=county).count() == 5
+    clock.now = hour_start + 3600 + 1  # the next hour
+    assert report("next hour").status_code == 302
+    assert Correction.objects.filter(county=county).count() == 6
+
+
 def test_csrf_is_enforced(county):
     from django.test import Client
 
@@ -165,7 +216,7 @@ def test_xss_in_a_report_is_escaped_in_the_admin(client, county):
     report = Correction.objects.get(county=county)
     editor = User.objects.create_user("corr-editor", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editor"))
-    client.force_login(editor)
+    login_with_second_factor(client, editor)
     for page in [
         reverse("admin:counties_correction_change", args=[report.pk]),
         reverse("admin:counties_correction_changelist"),
@@ -180,7 +231,7 @@ def test_editor_closes_a_report_with_an_answer(client, county):
     report = Correction.objects.get(county=county)
     editor = User.objects.create_user("closer", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editor"))
-    client.force_login(editor)
+    login_with_second_factor(client, editor)
     change = reverse("admin:counties_correction_change", args=[report.pk])
     page = client.get(change)
     version = page.context["adminform"].form["version"].value()

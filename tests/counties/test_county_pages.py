@@ -46,6 +46,36 @@ def test_sheriff_with_two_models_named_in_one_sentence(client, newest):
     assert 'href="https://www.ice.gov/doclib/287gMOA/example.pdf"' in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("moa_url", "addendum_url", "english", "spanish"),
+    [
+        (
+            "https://www.ice.gov/doclib/287gMOA/a.pdf",
+            "https://ice.gov/doclib/287gMOA/a_addendum.pdf",
+            ["Read the signed agreement (PDF, ice.gov)", "Addendum (PDF, ice.gov)"],
+            ["Lea el acuerdo firmado (PDF, ice.gov, en inglés)", "Anexo (PDF, ice.gov, en inglés)"],
+        ),
+        (
+            "https://documents.example.org/moa/a.pdf",
+            "http://ice.gov.example.net/addendum",
+            ["Read the signed agreement (documents.example.org)", "Addendum (ice.gov.example.net)"],
+            ["Lea el acuerdo firmado (documents.example.org)", "Anexo (ice.gov.example.net)"],
+        ),
+    ],
+)
+def test_document_links_name_the_host_they_go_to(client, newest, moa_url, addendum_url, english, spanish):
+    """Only a link on ICE's own host is labelled ice.gov; any other link shows its real host."""
+    county = CountyFactory(name="Linkton County")
+    sheriff = AgencyFactory(county=county, state=county.state, name="Linkton County Sheriff's Office")
+    AgreementFactory(agency=sheriff, first_listed=newest, moa_url=moa_url, addendum_url=addendum_url)
+    for url, labels in ((county_url(county), english), ("/es" + county_url(county), spanish)):
+        html = client.get(url).content.decode()
+        for label in labels:
+            assert label in html
+        if "example" in moa_url:
+            assert "ice.gov)" not in html and "ice.gov," not in html
+
+
 def test_no_sheriff_agreement_and_other_agencies_listed_after_the_sheriff(client, newest):
     county = CountyFactory(name="Beta County")
     police = AgencyFactory(

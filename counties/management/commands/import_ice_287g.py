@@ -2,9 +2,11 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
 
+from counties.importers.bounded import parse_bounded
 from counties.importers.download import fetch_workbook
-from counties.importers.ice import Outcome, WorkbookError, import_list
+from counties.importers.ice import IMPORT_LOCK, Outcome, WorkbookError, import_list, lock_imports
 from counties.models import Snapshot
 
 
@@ -13,6 +15,13 @@ def iso_date(text):
         return date.fromisoformat(text)
     except ValueError as exc:
         raise CommandError(f"--as-of must be a date like 2026-05-18, not {text!r}.") from exc
+
+
+def _try_lock_imports() -> bool:
+    """Take the import lock (until this transaction ends) if no other import holds it now."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        return cursor.fetchone()[0]
 
 
 class Command(BaseCommand):
@@ -52,16 +61,25 @@ class Command(BaseCommand):
                 if not path.is_file():
                     raise CommandError(f"No such file: {file}")
                 name, data, source_url = path.name, path.read_bytes(), ""
-            result = import_list(
-                data,
-                filename=name,
-                as_of=as_of,
-                kind=kind,
-                source_url=source_url,
-                origin=Snapshot.Origin.COMMAND,
-                dry_run=dry_run,
-                allow_large_drop=options["allow_large_drop"],
-            )
+            if url:
+                parse_bounded(data)  # a downloaded file is read first with a memory and time bound
+            with transaction.atomic():
+                if not _try_lock_imports():
+                    self.stderr.write(
+                        "Another import of ICE's lists is running (a command, an editor's upload or the "
+                        "scheduled check): waiting for it to finish..."
+                    )
+                    lock_imports()
+                result = import_list(  # under the lock: a list the other import added is found there
+                    data,
+                    filename=name,
+                    as_of=as_of,
+                    kind=kind,
+                    source_url=source_url,
+                    origin=Snapshot.Origin.COMMAND,
+                    dry_run=dry_run,
+                    allow_large_drop=options["allow_large_drop"],
+                )
         except WorkbookError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(result.summary())

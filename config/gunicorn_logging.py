@@ -1,0 +1,57 @@
+"""gunicorn's logs without any reader's address (config/gunicorn.conf.py: logger_class).
+
+gunicorn writes the client's address into its error log for every malformed request ("Invalid request
+from ip=203.0.113.7: ..."), and a malformed PROXY line or header can carry more addresses in the error
+text. PrivateLogger is gunicorn's own logger with a filter on both of its logs that replaces every IPv4
+and IPv6 address in a message (and in a traceback) with "[address]". The one line that names the
+server's own bind address ("Listening at: http://127.0.0.1:8000") is left as it is.
+"""
+
+import ipaddress
+import logging
+import re
+
+from gunicorn.glogging import Logger
+
+HIDDEN = "[address]"
+_IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?!\d|\.\d)")
+# Candidates only: each is checked with ipaddress, so times like 09:51:30 are left alone.
+_IPV6 = re.compile(
+    r"(?<![0-9A-Za-z:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?"
+    r"(?:%[0-9A-Za-z]+)?(?![0-9A-Za-z:]|\.\d)"
+)
+_SERVER_ADDRESS_LINES = ("Listening at: ",)
+
+
+def _hide_ipv6(match: re.Match) -> str:
+    text = match.group(0)
+    try:
+        ipaddress.IPv6Address(text.split("%", 1)[0])
+    except ValueError:
+        return text
+    return HIDDEN
+
+
+def hide_addresses(text: str) -> str:
+    """'Invalid request from ip=203.0.113.7: ...' -> 'Invalid request from ip=[address]: ...'."""
+    return _IPV4.sub(HIDDEN, _IPV6.sub(_hide_ipv6, text))
+
+
+class HideAddresses(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if not message.startswith(_SERVER_ADDRESS_LINES):
+            record.msg, record.args = hide_addresses(message), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = hide_addresses(record.exc_text)
+        return True
+
+
+class PrivateLogger(Logger):
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.error_log, self.access_log):
+            if not any(isinstance(f, HideAddresses) for f in log.filters):
+                log.addFilter(HideAddresses())

@@ -1,0 +1,98 @@
+"""With the database away, pages answer 503 with a short bilingual page and Retry-After (not 500),
+/healthz says 503, and the site recovers by itself when the database returns (config/unavailable.py)."""
+
+import os
+import urllib.error
+import urllib.request
+from unittest import mock
+
+import pytest
+from django.db import InterfaceError, OperationalError, connection
+from django.test import RequestFactory
+
+from config.unavailable import server_error
+from tests.counties.factories import CountyFactory
+from tests.servers import DatabaseProxy, app_server
+
+PAGES = ["/", "/es/", "/counties/?q=travis", "/counties/national/", "/counties/tx/"]
+NEW_PAGES = ["/counties/?q=never+asked", "/es/counties/?q=nunca", "/counties/tx/no-such-county/"]
+
+
+def assert_unavailable(status, headers, body):
+    assert status == 503
+    assert int(headers["Retry-After"]) > 0
+    assert "no-store" in headers["Cache-Control"] or "no-cache" in headers["Cache-Control"]
+    assert "briefly unavailable" in body and "no está disponible" in body  # English and Spanish
+    assert "Set-Cookie" not in headers
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_pages_answer_503_while_the_database_cannot_be_reached(client, error):
+    county = CountyFactory(name="Offline County")
+    unreachable = error('connection to server on socket "/x/.s.PGSQL.5432" failed: No such file')
+    with mock.patch.object(connection, "ensure_connection", side_effect=unreachable):
+        for url in [*PAGES, county.get_absolute_url()]:
+            response = client.get(url)
+            assert_unavailable(response.status_code, response.headers, response.content.decode())
+            assert response["Content-Security-Policy"], "still sent through the security middleware"
+        health = client.get("/healthz")
+        assert health.status_code == 503 and health.json()["database"] == "unreachable"
+        assert int(health["Retry-After"]) > 0
+    assert client.get(county.get_absolute_url()).status_code == 200  # and back, with no restart
+
+
+def test_a_database_error_outside_a_view_is_a_503_too():
+    """handler500 (errors raised by middleware, e.g. saving a session) gives the same page."""
+    request = RequestFactory().get("/")
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        response = server_error(request)
+    assert_unavailable(response.status_code, response.headers, response.content.decode())
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        assert server_error(request).status_code == 500
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=20) as response:  # noqa: S310 - localhost
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def test_a_real_server_answers_503_while_postgresql_is_away_and_recovers_by_itself(
+    django_db_setup, django_db_blocker, tmp_path
+):
+    """gunicorn on the test database through a TCP port the test switches off (connections refused and
+    cut, as when PostgreSQL stops) and on again. The server is never restarted."""
+    with django_db_blocker.unblock():
+        db = connection.settings_dict
+        socket_path = os.path.join(db["HOST"], f".s.PGSQL.{db['PORT'] or 5432}")
+        name = db["NAME"]
+    proxy = DatabaseProxy(socket_path)
+    proxy.start()
+    url = f"postgres://{db['USER']}:@127.0.0.1:{proxy.port}/{name}"
+    try:
+        with app_server(tmp_path, database_url=url, workers=1, threads=2) as server:
+            for page in ["/healthz", *PAGES]:
+                assert fetch(server.url + page)[0] in (200, 404), page
+            proxy.stop()
+            # Pages never rendered need the database; pages already kept may still be served from memory.
+            for page in NEW_PAGES:
+                assert_unavailable(*fetch(server.url + page))
+            for page in PAGES:
+                assert fetch(server.url + page)[0] in (200, 404, 503), page
+            status, _headers, body = fetch(server.url + "/healthz")
+            assert status == 503 and "unreachable" in body
+            proxy.start()
+            assert fetch(server.url + "/healthz")[0] == 200
+            for page in PAGES:
+                assert fetch(server.url + page)[0] in (200, 404), page
+            assert server.process.poll() is None
+        assert "Traceback" not in server.logs()
+    finally:
+        proxy.stop()
