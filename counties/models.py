@@ -932,4 +932,12 @@ PUBLIC_MODELS = (
     State, County, ZipCode, ZipCounty, Place, PlaceCounty, Snapshot, Agency, AgencyName, Agreement, Request,
     Change, Source, Event,
 )  # fmt: skip
-NOT_ON_PUBLIC_PAGES = (SnapshotData, ReferenceLoad, Correction, DataVersion, SharedPage, SyncRun, PendingUpload)
+NOT_ON_PUBLIC_PAGES = (
+    SnapshotData,
+    ReferenceLoad,
+    Correction,
+    DataVersion,
+    SharedPage,
+    SyncRun,
+    PendingUpload,
+)

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.gzip import re_accepts_gzip
@@ -66,14 +66,22 @@ _version: tuple[int | None, float] = (None, float("-inf"))
 
 
 def data_version() -> int:
-    """The counter of changes to what public pages show: one query at most once a second per process."""
+    """The counter of changes to what public pages show: one query at most once a second per process.
+
+    While the database is away, the version this process last read stands (and is asked for again each
+    second): kept pages go on being served, since they need nothing from the database; the rest answer 503.
+    """
     global _version
     version, read_at = _version
     now = time.monotonic()
     if version is None or now - read_at >= VERSION_TTL:
         from .models import DataVersion
 
-        version = DataVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
+        try:
+            version = DataVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
+        except (OperationalError, InterfaceError):
+            if version is None:
+                raise
         _version = (version, now)
     return version
 

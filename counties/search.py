@@ -36,7 +36,6 @@ import bisect
 import gc
 import re
 import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 

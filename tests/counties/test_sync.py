@@ -19,6 +19,7 @@ from counties.importers import sync as sync_module
 from counties.importers.sync import sync
 from counties.models import Agreement, Snapshot, SyncRun
 from tests.counties.workbooks import PENDING, pending_row, tf, workbook
+from tests.editors import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -288,10 +289,11 @@ def test_the_command_says_what_happened_and_fails_loudly_on_a_failure(texas, ice
     assert SyncRun.objects.filter(result="failed").count() == 1
 
 
-def test_the_admin_index_shows_the_last_successful_check(texas, ice, admin_client):
+def test_the_admin_index_shows_the_last_successful_check(texas, ice, client, admin_user):
     _published(ice, lists("Alpha"))
     run_sync(ice)
-    html = admin_client.get("/admin/").content.decode()
+    login_with_second_factor(client, admin_user)
+    html = client.get("/admin/").content.decode()
     assert (
         "ICE&#x27;s site last checked successfully on" in html
         or "ICE's site last checked successfully on" in html
