@@ -456,7 +456,7 @@ class ZipCountyInline(admin.TabularInline):
 
 
 @admin.register(ZipCode)
-class ZipCodeAdmin(admin.ModelAdmin):
+class ZipCodeAdmin(ReadOnlyAdmin):
     """Loaded from HUD's crosswalk by load_reference_data; read-only here."""
 
     list_display = ["code", "city", "state"]
@@ -475,7 +475,7 @@ class PlaceCountyInline(admin.TabularInline):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(ReadOnlyAdmin):
     """Loaded from the Census place file by load_reference_data; read-only here."""
 
     list_display = ["full_name", "state", "kind", "incorporated"]

@@ -132,6 +132,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # the next import would bring the row back; and bulk-owned rows send no signal on delete
+
 
 def mark_counties_checked(queryset, user) -> int:
     now = timezone.now()

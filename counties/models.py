@@ -925,13 +925,16 @@ class PendingUpload(models.Model):
         )
 
 
-# What public pages show, and so what a kept page depends on: a save or delete of any of these makes a new
-# data version (counties/apps.py wires the signals; bulk writers call pagecache.data_changed()). Every
-# model of this app is in exactly one of the two tuples (tests/counties/test_pagecache.py checks it).
-PUBLIC_MODELS = (
-    State, County, ZipCode, ZipCounty, Place, PlaceCounty, Snapshot, Agency, AgencyName, Agreement, Request,
-    Change, Source, Event,
-)  # fmt: skip
+# What public pages show, and so what a kept page depends on. Every model of this app is in exactly one of
+# the three tuples (tests/counties/test_pagecache.py checks it):
+# - PUBLIC_MODELS: saved one by one (an editor in the admin, an import's Snapshot): each save or delete makes
+#   a new data version (signals wired in counties/apps.py);
+# - PUBLIC_BULK_MODELS: written only in bulk, by the reference loader and the importer's rebuild, which
+#   make the new data version themselves (pagecache.data_changed()); no signal per row, so that deleting
+#   50,000 ZIP links stays one query;
+# - NOT_ON_PUBLIC_PAGES: never read by a public page.
+PUBLIC_MODELS = (County, Snapshot, Agency, Agreement, Source, Event)
+PUBLIC_BULK_MODELS = (State, ZipCode, ZipCounty, Place, PlaceCounty, AgencyName, Request, Change)
 NOT_ON_PUBLIC_PAGES = (
     SnapshotData,
     ReferenceLoad,
