@@ -21,7 +21,6 @@ from .pagecache import kept_page
 from .search import MAX_QUERY_LENGTH
 from .search import search as find
 from .status import (
-    SB8_DEADLINE,
     MapCategory,
     county_status,
     sorted_models,
@@ -29,7 +28,7 @@ from .status import (
     unplaced_agency_count,
     unplaced_agreements,
 )
-from .wording import model_list
+from .wording import for_you, model_list, statewide_agencies
 
 TIMELINE_LIMIT = 50
 
@@ -42,9 +41,6 @@ def county_detail(request, state, slug):
         return redirect("counties:county", state=state.lower(), slug=slug.lower(), permanent=True)
     county = County.objects.by_url(state, slug)
     status = county_status(county)
-    today = pagecache.today()
-    if county.state.code == "TX":
-        pagecache.valid_for_today()  # the SB 8 box counts days
     return TemplateResponse(
         request,
         "counties/county_detail.html",
@@ -53,11 +49,11 @@ def county_detail(request, state, slug):
             "status": status,
             "sheriff_models_text": model_list(status.sheriff_models),
             "sheriff_former_models_text": model_list(status.sheriff_former_models),
+            "sb8": status.sb8(pagecache.today()),
+            "statewide_agencies": statewide_agencies(status),
+            "for_you": for_you(status),
             "timeline": recent_changes(county=county, limit=TIMELINE_LIMIT),
             "locator": locator_map(county),
-            "today": today,
-            "sb8_deadline": SB8_DEADLINE,
-            "sb8_days_left": status.sb8_days_left(today),
             "unplaced_count": unplaced_agency_count(county.state) if status.snapshot else 0,
             "fresh": freshness(status.snapshot),
             "fresh_pending": freshness(status.pending_snapshot),
