@@ -196,9 +196,16 @@ class ForYou:
     named: str  # the agencies' names, or (brief, when there are many) how many they are
 
 
+def _named(names: list[str], brief: bool) -> str:
+    if brief and len(names) > STATEWIDE_NAMES_LIMIT:
+        return ngettext("%(count)d agency", "%(count)d agencies", len(names)) % {"count": len(names)}
+    return ", ".join(names)
+
+
 def for_you(status: CountyStatus, *, brief: bool = False) -> list[ForYou]:
     """The models that apply in the county (its own agencies first, then the statewide ones), each with
-    where it matters and the agencies that hold it (`brief`, for the flyer: counted when there are many)."""
+    where it matters and the agencies that hold it. `brief`, for the flyer: one item per model, the county's
+    own agencies and the statewide ones together, counted when there are many."""
     items = []
     for agreements, statewide in ((status.current, False), (status.statewide, True)):
         by_model: dict[str, list[str]] = {}
@@ -210,12 +217,30 @@ def for_you(status: CountyStatus, *, brief: bool = False) -> list[ForYou]:
             where, means = FOR_YOU[model]
             label = Agreement.Model(model).label
             names = by_model[model]
-            if brief and len(names) > STATEWIDE_NAMES_LIMIT:
-                named = ngettext("%(count)d agency", "%(count)d agencies", len(names)) % {"count": len(names)}
-            else:
-                named = ", ".join(names)
-            items.append(ForYou(model, str(label), str(where), str(means), names, statewide, named))
-    return items
+            items.append(
+                ForYou(model, str(label), str(where), str(means), names, statewide, _named(names, brief))
+            )
+    if not brief:
+        return items
+    merged: dict[str, ForYou] = {}
+    state = status.county.state.name
+    for item in items:
+        first = merged.get(item.model)
+        if first is None:
+            if item.statewide:
+                item.named = _("across all of %(state)s, %(agencies)s") % {
+                    "state": state,
+                    "agencies": item.named,
+                }
+            item.statewide = False
+            merged[item.model] = item
+        else:  # the statewide agencies of a model the county's own agencies also hold
+            first.agencies += item.agencies
+            first.named += _(" and, across all of %(state)s, %(agencies)s") % {
+                "state": state,
+                "agencies": item.named,
+            }
+    return [merged[model] for model in sorted_models(merged)]
 
 
 def model_meanings():

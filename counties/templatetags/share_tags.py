@@ -30,7 +30,8 @@ def sb8_sentence(status):
 
 @register.simple_tag
 def sb8_short(status):
-    """The embeddable card's SB 8 line: what the law asks and when, only where the sheriff has no agreement."""
+    """The SB 8 line of the embeddable card and the flyer: what the law asks and when, only where the sheriff
+    has no agreement (the county page says what ICE's two lists show)."""
     return "" if status.code == "sheriff" else wording.sb8_sentence(status, short=True)
 
 
