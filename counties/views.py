@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
@@ -59,6 +60,25 @@ def county_detail(request, state, slug):
             "fresh_pending": freshness(status.pending_snapshot),
         },
     )
+
+
+@require_safe
+def agreement(request, public_id):
+    """An agreement's permanent link (the IDs of the downloads): to where the site shows it.
+
+    An alias (the ID of a history merged into this one, counties/importers/rebuild.py) redirects for good
+    to the agreement's own ID; the ID redirects, for now, to its county's page (or its state's page, for a
+    statewide or unplaced agency), where the agreement has an anchor. An unknown ID is a 404.
+    """
+    found = Agreement.objects.by_public_id(public_id)
+    if found is None:
+        raise Http404("No agreement has that ID.")
+    if found.public_id != public_id:
+        return redirect(found.get_absolute_url(), permanent=True)
+    agency = Agency.objects.select_related("county__state", "state").get(pk=found.agency_id)
+    if agency.county is not None:
+        return redirect(f"{agency.county.get_absolute_url()}#agreement-{found.pk}")
+    return redirect(agency.state.get_absolute_url() + ("#statewide" if agency.statewide else "#unplaced"))
 
 
 STATE_SORTS = {

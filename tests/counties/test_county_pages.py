@@ -227,3 +227,30 @@ def test_an_editors_fix_changes_the_etag(client, newest):
     county.jail_status_note = "Corrected by an editor."
     county.save()
     assert client.get("/counties/zz/", HTTP_IF_NONE_MATCH=state_etag).status_code == 200
+
+
+# --- an agreement's permanent link --------------------------------------------------------------------
+
+
+def test_an_agreements_id_leads_to_it_and_an_alias_to_the_id(client, newest):
+    county = CountyFactory()
+    agreement = AgreementFactory(
+        agency=AgencyFactory(county=county, state=county.state),
+        first_listed=newest,
+        public_id="zz:testville county sheriffs office/jail",
+        aliases=["zz:testville county sheriffs dept/jail"],
+    )
+    response = client.get(agreement.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == f"{county.get_absolute_url()}#agreement-{agreement.pk}"
+    assert f'id="agreement-{agreement.pk}"' in client.get(county.get_absolute_url()).content.decode()
+    alias = client.get("/counties/agreements/zz:testville%20county%20sheriffs%20dept/jail/")
+    assert alias.status_code == 301 and alias["Location"] == agreement.get_absolute_url()
+    assert client.get("/counties/agreements/zz:no%20such%20agency/jail/").status_code == 404
+    statewide = AgreementFactory(
+        agency=AgencyFactory(county=None, state=county.state, statewide=True, kind="state"),
+        first_listed=newest,
+    )
+    assert (
+        client.get(statewide.get_absolute_url())["Location"] == f"{county.state.get_absolute_url()}#statewide"
+    )
