@@ -198,7 +198,7 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_DISABLE_ACCESS_LOG = True
-AXES_CLIENT_IP_CALLABLE = "config.editor_security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "counties.clients.client_ip"
 AXES_CLIENT_STR_CALLABLE = "config.editor_security.axes_client_str"  # its log lines name no address
 # Second factor for every admin login (config/admin.py, django-otp): a TOTP app or a recovery code.
 OTP_TOTP_ISSUER = "287(g) Explainer"  # the name the editor's authenticator app shows

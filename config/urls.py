@@ -2,7 +2,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from explainer.views import healthz, sitemap
+from explainer.views import sitemap
+
+from .views import healthz
 
 # A page whose database is away answers 503 with Retry-After, not 500 (config/unavailable.py).
 handler500 = "config.unavailable.server_error"

@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from config.editor_security import client_key
-
 from . import pagecache
 from .changes import recent_changes
+from .clients import client_key
 from .forms import CorrectionForm
 from .freshness import freshness
 from .geo import locator_map, state_map

@@ -1,12 +1,9 @@
 from django.contrib.sitemaps.views import sitemap as django_sitemap
-from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from config.unavailable import RETRY_AFTER_SECONDS
 from counties.changes import recent_changes
 from counties.freshness import freshness
 from counties.geo import state_map
@@ -60,18 +57,3 @@ def page(request, slug):
 def sitemap(request):
     """Every page in both languages (2.8 MB): built once per data version, not per crawler visit."""
     return django_sitemap(request, sitemaps=SITEMAPS)
-
-
-@require_safe
-@never_cache
-def healthz(request):
-    """Liveness and database check for load balancers and uptime monitors."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-        response = JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    return JsonResponse({"status": "ok", "database": "ok"})

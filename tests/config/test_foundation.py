@@ -175,3 +175,25 @@ def test_static_files_resolve_through_the_manifest(settings):
     hashed = Path(settings.STATIC_ROOT) / url.removeprefix("/static/")
     assert hashed.exists()
     assert hashed.with_name(hashed.name + ".gz").exists()
+
+
+def test_apps_do_not_import_the_project_package():
+    """counties/ and explainer/ are apps; config/ (settings, URLs, the health check) may import them, never
+    the other way round."""
+    import ast
+
+    offenders = []
+    for app in ("counties", "explainer"):
+        for path in (BASE_DIR / app).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                names = (
+                    [alias.name for alias in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom) and node.level == 0
+                    else []
+                )
+                offenders += [
+                    f"{path.relative_to(BASE_DIR)}: {n}" for n in names if n.split(".")[0] == "config"
+                ]
+    assert offenders == []
