@@ -52,8 +52,10 @@ run: setup
 dev: setup
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Two workers (pytest-xdist), one per core, each with its own test database; TEST_WORKERS=0 for one process.
+TEST_WORKERS ?= 2
 test: $(VENV)/.dev-deps .secret_key staticfiles/staticfiles.json
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Checks on the whole archive of ICE's lists (328 lists; a few minutes). CI runs it after `make test`.
 test-slow: $(VENV)/.dev-deps .secret_key staticfiles/staticfiles.json
