@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Window
+from django.db.models.functions import FirstValue
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +29,8 @@ STATS = {
     "ice_list_date": gettext_lazy("date of the newest ICE list loaded"),
     "first_ice_list_date": gettext_lazy("date of the oldest ICE list loaded"),
     "ice_lists": gettext_lazy("number of dated ICE lists loaded"),
+    "first_list_agreements": gettext_lazy("agreements on the oldest ICE list loaded, nationally"),
+    "first_list_tx_agreements": gettext_lazy("agreements on the oldest ICE list loaded, in Texas"),
     "unresolved_rows": gettext_lazy("rows of the newest ICE list whose county could not be resolved"),
     "agreements": gettext_lazy("agreements on ICE's newest list, nationally"),
     "agreements_jail": gettext_lazy("of those, Jail Enforcement"),
@@ -98,7 +101,11 @@ def compute_agreements() -> dict[str, int | date | None]:
     """The stats of the lists of agreements, raw: three queries (newest ICE list, counties, current
     agreements), two with no ICE list."""
     values: dict[str, int | date | None] = dict.fromkeys(STATS.keys() - REQUEST_STATS)
-    snapshot = Snapshot.objects.annotate(lists=Window(Count("id")), oldest=Window(Min("as_of"))).newest()
+    snapshot = Snapshot.objects.annotate(
+        lists=Window(Count("id")),
+        oldest=Window(Min("as_of")),
+        oldest_counts=Window(FirstValue("counts"), order_by="as_of"),
+    ).newest()
     sheriff_current = Agreement.objects.current().filter(
         agency__county=OuterRef("pk"), agency__kind=Agency.Kind.SHERIFF, agency__statewide=False
     )
@@ -144,6 +151,8 @@ def compute_agreements() -> dict[str, int | date | None]:
         ice_list_date=snapshot.as_of,
         ice_lists=snapshot.lists,
         first_ice_list_date=snapshot.oldest,
+        first_list_agreements=_total(snapshot.oldest_counts, "all"),
+        first_list_tx_agreements=_total(snapshot.oldest_counts, "TX"),
         unresolved_rows=snapshot.rows_unresolved,
         counties_with_sheriff_agreement=counties["sheriff"],
         counties_with_any_agreement=counties["any"],
@@ -154,6 +163,11 @@ def compute_agreements() -> dict[str, int | date | None]:
         else None,
     )
     return values
+
+
+def _total(counts: dict | None, scope: str) -> int | None:
+    """Agreements on a list, all models, from its Snapshot.counts ({"all": {"jail": 74, ...}, "TX": ...})."""
+    return None if counts is None else sum((counts.get(scope) or {}).values())
 
 
 def _requests() -> dict:

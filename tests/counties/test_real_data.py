@@ -162,3 +162,22 @@ def test_county_pages_point_to_the_agencies_not_placed_in_their_state(client):
     assert "ICE también muestra 1 agencia de Texas" in spanish
     assert 'href="/es/counties/tx/#unplaced"' in spanish
     assert 'id="unplaced-note"' not in client.get("/counties/ca/los-angeles-county/").content.decode()
+
+
+def test_home_page_numbers_span_the_oldest_and_the_newest_list(client):
+    """The home page's figures are the newest list's, beside the oldest list held (Jan. 13, 2021)."""
+    oldest = Snapshot.objects.participating().order_by("as_of").first()
+    assert oldest.as_of == date(2021, 1, 13)
+    expected = sum(oldest.counts["all"].values()), sum(oldest.counts["TX"].values())
+    text = page_text(client.get("/"))
+    assert "The numbers on ICE's list of May 18, 2026" in text
+    assert (
+        f"On ICE's oldest list this site holds, of Jan. 13, 2021, there were {expected[0]} agreements "
+        f"({expected[1]} in Texas)."
+    ) in text
+    assert expected == (150, 26)  # what the list of Jan. 13, 2021 holds (74 + 76; 23 + 3 in Texas)
+    spanish = page_text(client.get("/es/"))
+    assert (
+        "En la lista de ICE más antigua que tiene este sitio, del 13 de enero de 2021, había 150 acuerdos"
+        in spanish
+    )
