@@ -1,8 +1,11 @@
 from urllib.parse import urlsplit
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 
-from ..models import Agreement
+from .. import wording
+from ..models import Agreement, local_county_name
 from ..status import MODEL_ANCHOR
 from ..wording import MODEL_MEANS, STATUS_LABELS, model_list
 
@@ -66,3 +69,30 @@ def percent(share) -> str:
     """Decimal('0.974212') -> '97%'; a sliver shows as '<1%' rather than '0%'."""
     value = float(share) * 100
     return "<1%" if 0 < value < 1 else f"{value:.0f}%"
+
+
+@register.simple_tag
+def stored_text(text: str, css_class: str = "") -> str:
+    """A text kept in the database in English (a TCJS caveat, a source line), in the reader's language.
+
+    The loader's texts are in the catalogue whole (counties/importers/reference.py marks them); one an
+    editor typed is not, and is shown as it is, marked as English so that a screen reader says it right.
+    """
+    if not text:
+        return ""
+    translated = gettext(text)
+    lang = "en" if translated == text and get_language() != "en" else ""
+    if lang:
+        return format_html('<span class="{}" lang="en">{}</span>', css_class, text)
+    return format_html('<span class="{}">{}</span>', css_class, translated) if css_class else translated
+
+
+@register.simple_tag
+def no_agreement_caveat(status) -> str:
+    return wording.no_agreement_caveat(status)
+
+
+@register.filter
+def local_county(name: str) -> str:
+    """A county's name as running text says it in the active language (County.local_name)."""
+    return local_county_name(name)
