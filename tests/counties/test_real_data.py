@@ -148,6 +148,7 @@ def test_agencies_without_a_county_are_on_their_state_page(client):
     assert "Nixon Police Department" not in texas  # placed in both its counties
     missouri = client.get("/counties/mo/").content.decode().split('id="unplaced"')[1].split("</section>")[0]
     assert "North County Police Cooperative" in missouri and "“North County”" in missouri
+    assert "ICE&#x27;s county matches no county in the state" in missouri  # why, in a few words
     spanish = client.get("/es/counties/mo/").content.decode()
     assert "Agencias de Missouri que aún no ubicamos en un condado" in spanish
 
@@ -165,3 +166,33 @@ def test_county_pages_point_to_the_agencies_not_placed_in_their_state(client):
     assert "ICE también muestra 1 agencia de Texas" in spanish
     assert 'href="/es/counties/tx/#unplaced"' in spanish
     assert 'id="unplaced-note"' not in client.get("/counties/ca/los-angeles-county/").content.decode()
+
+
+def agency_block(page: str, name: str) -> str:
+    return page.split(f">{name} <")[1].split("</article>")[0]
+
+
+def test_county_pages_say_how_each_agency_was_placed(client):
+    """Miami-Dade's page has the City of Miami's police (ICE's COUNTY cell: #NA), with how the site knows;
+    Nixon PD is on both its counties' pages, each marked as serving part of it, with the share."""
+    miami = client.get("/counties/fl/miami-dade-county/").content.decode()
+    for name in ("City of Miami Police Department", "Hialeah Police Department"):
+        assert "of the addresses of the ZIP codes named" in agency_block(miami, name)
+    assert "100% of the addresses of the ZIP codes named Miami are in this county" in miami
+    assert "ICE&#x27;s list gives its county as “Miami-Dade County”." in miami  # the sheriff... or others
+    gonzales = agency_block(
+        client.get("/counties/tx/gonzales-county/").content.decode(), "Nixon Police Department"
+    )
+    assert "serves part of this county" in gonzales
+    assert "about 92% of the addresses of Nixon are here; the city also lies in Wilson County." in gonzales
+    wilson = agency_block(
+        client.get("/counties/tx/wilson-county/").content.decode(), "Nixon Police Department"
+    )
+    assert "about 8% of the addresses of Nixon are here; the city also lies in Gonzales County." in wilson
+    spanish = client.get("/es/counties/tx/wilson-county/").content.decode()
+    assert "atiende parte de este condado" in spanish and "condado de Gonzales" in spanish
+    # A regional agency on the pages of the counties its name names, not on every county page.
+    for slug in ("rappahannock-county", "shenandoah-county", "warren-county"):
+        page = client.get(f"/counties/va/{slug}/").content.decode()
+        assert "Rappahannock, Shenandoah, Warren Regional Jail Authority" in page
+    assert "Shenandoah, Warren Regional" not in client.get("/counties/va/fairfax-county/").content.decode()
