@@ -892,3 +892,41 @@ def test_command_says_when_a_file_is_held(texas, tmp_path):
     path.write_bytes(workbook([pending_row("X County Sheriff's Office")], PENDING))
     with pytest.raises(CommandError, match="held"):
         call_command("import_ice_287g", str(path), stdout=io.StringIO())
+
+
+def test_outside_texas_a_city_goes_to_the_county_with_most_of_its_zip_codes_only(texas):
+    """HUD's USPS city names are postal cities: one Broward ZIP code named MIAMI among nine in Miami-Dade
+    does not put the City of Miami's police on Broward's page; a city whose ZIP codes no county holds 75%
+    of stays unplaced, with the split named."""
+    from decimal import Decimal
+
+    from counties.models import County, State, ZipCode, ZipCounty
+
+    florida = State.objects.create(fips="12", code="FL", name="Florida")
+    dade, broward = (
+        County.objects.create(fips=fips, state=florida, name=name, short_name=name.split()[0], slug=slug)
+        for fips, name, slug in (
+            ("12086", "Miami-Dade County", "miami-dade-county"),
+            ("12011", "Broward County", "broward-county"),
+        )
+    )
+    one = Decimal(1)
+    for n, (city, county) in enumerate([("MIAMI", dade)] * 9 + [("MIAMI", broward)] + [("SPLITVILLE", dade)]):
+        ZipCounty.objects.create(
+            zip_code=ZipCode.objects.create(code=f"331{n:02d}", city=city.title(), state=florida),
+            county=county, share=one, res_ratio=one, tot_ratio=one,
+        )  # fmt: skip
+    split = ZipCode.objects.create(code="33200", city="Splitville", state=florida)
+    ZipCounty.objects.create(zip_code=split, county=broward, share=one, res_ratio=one, tot_ratio=one)
+    rows = [["FLORIDA", name, "Municipality", "#N/A", "Task Force Model", datetime(2026, 1, 1), "link", None]
+            for name in ("City of Miami Police Department", "Splitville Police Department")]  # fmt: skip
+    run(workbook(rows), date(2026, 1, 5))
+    miami = Agency.objects.get(name="City of Miami Police Department")
+    assert [(p.county.name, p.placed_by, p.share) for p in miami.placements.all()] == [
+        ("Miami-Dade County", "zip", Decimal("0.9000"))
+    ]
+    splitville = Agency.objects.get(name="Splitville Police Department")
+    assert splitville.county is None and splitville.unplaced_why == Agency.Unplaced.SPLIT
+    assert "are split (Miami-Dade County 50%, Broward County 50%); no county has 75% of them" in (
+        splitville.unresolved_reason
+    )
