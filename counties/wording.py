@@ -303,4 +303,4 @@ def placement_sentence(where: Where) -> str:
 
 
 def _share_or(where: Where) -> str:
-    return _share(where.share) if where.share is not None else _("Most")
+    return _share(where.share) if where.share is not None else "?"  # a ZIP code placement always has one
