@@ -12,11 +12,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from . import pagecache
 from .admin_upload import SnapshotUploadMixin
 from .editing import EditorAdmin, GuardedForm, ReadOnlyAdmin, mark_counties_checked
 from .history import history_reason
 from .models import (
     Agency,
+    AgencyCounty,
     AgencyName,
     Agreement,
     Change,
@@ -126,6 +128,18 @@ class AgencyNameInline(admin.TabularInline):
         return False
 
 
+class AgencyCountyInline(admin.TabularInline):
+    """Every county the agency works in. The import sets them (with the evidence); an editor may add one
+    or change one, and from then on later imports keep the editor's counties."""
+
+    model = AgencyCounty
+    fields = ["county", "share", "placed_by", "via"]
+    readonly_fields = ["share", "placed_by", "via"]
+    autocomplete_fields = ["county"]
+    extra = 0
+    can_delete = False  # editors delete nothing: a county wrongly given is changed to the right one
+
+
 class AgreementInline(admin.TabularInline):
     model = Agreement
     fields = ["model", "signed", "is_current", "first_listed", "last_listed"]
@@ -163,19 +177,37 @@ class AgencyAdmin(EditorAdmin):
         "first_seen",
     ]
     list_select_related = ["state", "county"]
-    inlines = [AgencyNameInline, AgreementInline]
+    inlines = [AgencyCountyInline, AgencyNameInline, AgreementInline]
     reason_required = True
 
     def has_add_permission(self, request):
         return False  # agencies come from ICE's lists
 
-    def save_model(self, request, obj, form, change):
-        if "county" in form.changed_data:
-            # The editor's choice wins over later imports of the same agency (see the ICE importer).
-            obj.county_locked = obj.county_id is not None
-            obj.placed_by = Agency.Placement.EDITOR if obj.county_id else Agency.Placement.NONE
-            obj.unresolved_reason = ""
-        super().save_model(request, obj, form, change)
+    def save_related(self, request, form, formsets, change):
+        """An editor who changes the main county or the list of counties decides where the agency works:
+        the main county is one of its counties, and later imports keep the editor's choice (county_locked)."""
+        super().save_related(request, form, formsets, change)
+        counties_changed = any(f.has_changed() for f in formsets if f.model is AgencyCounty)
+        if "county" not in form.changed_data and not counties_changed:
+            return
+        agency = form.instance
+        if "county" in form.changed_data:  # the agency moved: from its old main county to the new one
+            if not counties_changed:
+                agency.placements.filter(county_id=form.initial.get("county")).delete()
+            if agency.county_id:
+                AgencyCounty.objects.get_or_create(
+                    agency=agency, county_id=agency.county_id, defaults={"placed_by": Agency.Placement.EDITOR}
+                )
+        placements = agency.placements.all()
+        placements.filter(placed_by="").update(placed_by=Agency.Placement.EDITOR)
+        chosen = list(placements.values_list("county_id", flat=True))
+        if agency.county_id not in chosen:
+            agency.county_id = chosen[0] if chosen else None
+        agency.county_locked = bool(chosen)
+        agency.placed_by = Agency.Placement.EDITOR if chosen else Agency.Placement.NONE
+        agency.unresolved_reason = agency.unplaced_why = ""
+        agency.save()
+        pagecache.data_changed()  # AgencyCounty is written without a signal (models.PUBLIC_BULK_MODELS)
 
 
 @admin.register(Agreement)

@@ -12,7 +12,8 @@ An agreement (or request) already on the oldest list the site holds is marked so
 list is not known, so it is never said to have started that day. Site-wide and state-wide lists leave
 those out (they are not changes); a county's timeline starts with them.
 
-`recent_changes()` runs two queries whatever the size of the data (three when `state` is a code).
+`recent_changes()` runs two queries whatever the size of the data (three when `state` is a code). A county's
+changes are those of every agency that works in it (a city police department in two counties is in both).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import Agency, Agreement, Change, County, Event, Snapshot, Source, State
+from .models import Agency, AgencyCounty, Agreement, Change, County, Event, Snapshot, Source, State
 
 Kind = Change.Kind
 EVENT = "event"
@@ -246,7 +247,7 @@ def _list_changes(state, county, limit, include_oldest) -> list[ChangeItem]:
         "agency__county__state", "agency__state", "snapshot", "previous", "agreement"
     )
     if county is not None:
-        changes = changes.filter(agency__county=county)
+        changes = changes.filter(agency__placements__county=county)  # one row: one placement per county
     elif state is not None:
         changes = changes.filter(agency__state=state)
     if not include_oldest:
@@ -269,7 +270,8 @@ def _event_changes(state, county, limit) -> list[ChangeItem]:
         "county__state", "agency__county__state", "agency__state", "source"
     )
     if county is not None:
-        events = events.filter(Q(county=county) | Q(agency__county=county))
+        working_here = AgencyCounty.objects.filter(county=county).values("agency_id")
+        events = events.filter(Q(county=county) | Q(agency_id__in=working_here))
     elif state is not None:
         events = events.filter(Q(county__state=state) | Q(agency__state=state))
     return [

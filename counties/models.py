@@ -303,6 +303,18 @@ class Agency(models.Model):
         STATEWIDE = "statewide", _("a statewide agency")
         NONE = "", _("not placed")
 
+    class Unplaced(models.TextChoices):
+        """Why an agency is on no county page, in words a reader can take (the state page lists them)."""
+
+        NO_COUNTY = "no-county", _("ICE gives no county, and its name names no county or city we can place")
+        NO_MATCH = "no-match", _("ICE's county matches no county in the state")
+        SPLIT = "split", _("the ZIP codes of its city are split between counties")
+        CONFLICT = "conflict", _("ICE's county is not where the Census places its city")
+        AMBIGUOUS = "ambiguous", _("its name matches more than one place in the state")
+        REGIONAL = "regional", _("it serves part of the state, and our data does not say which counties")
+        CAMPUS = "campus", _("a college or university whose name does not say its campus city")
+        NONE = "", _("placed")
+
     key = models.CharField(
         max_length=255,
         unique=True,
@@ -322,19 +334,38 @@ class Agency(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="agencies",
-        help_text=_("Empty for statewide agencies and for rows whose county could not be resolved."),
+        help_text=_(
+            "The agency's main county (ICE's, or the one with most of its city's addresses): one of its "
+            "counties below. Empty for statewide agencies and for rows whose county could not be resolved."
+        ),
+    )
+    counties = models.ManyToManyField(
+        County,
+        through="AgencyCounty",
+        related_name="placed_agencies",
+        blank=True,
+        help_text=_("Every county the agency works in (a city that lies in several counties is in each)."),
     )
     placed_by = models.CharField(
-        max_length=10, choices=Placement.choices, blank=True, help_text=_("How the county was found.")
+        max_length=10, choices=Placement.choices, blank=True, help_text=_("How the main county was found.")
     )
     county_raw = models.CharField(max_length=120, blank=True, help_text=_("COUNTY as ICE wrote it."))
     county_locked = models.BooleanField(
-        default=False, help_text=_("Set when an editor chose the county: later imports keep that choice.")
+        default=False,
+        help_text=_("Set when an editor chose the counties: later imports keep that choice."),
     )
     statewide = models.BooleanField(
         default=False, help_text=_("A state agency whose agreement covers the state.")
     )
-    unresolved_reason = models.CharField(max_length=255, blank=True)
+    unresolved_reason = models.CharField(
+        max_length=255, blank=True, help_text=_("Why the import could not place it, with the evidence.")
+    )
+    unplaced_why = models.CharField(
+        max_length=10,
+        choices=Unplaced.choices,
+        blank=True,
+        help_text=_("The same reason in a few words, for readers (the state page lists unplaced agencies)."),
+    )
     first_seen = models.ForeignKey(
         Snapshot,
         null=True,
@@ -352,6 +383,45 @@ class Agency(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.state.code})"
+
+
+class AgencyCounty(models.Model):
+    """One county an agency works in, and how the site knows (set by the import's rebuild, or by an editor).
+
+    An agency whose city lies in several counties (the Census place file) has one row for each, with the
+    share of the city's addresses in it where the HUD ZIP code file tells; the agency's main county
+    (Agency.county) is always one of its rows.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="placements")
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="agency_placements")
+    share = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_(
+            "About how much of the agency's city lies in this county: the share of the addresses of the "
+            "city's ZIP codes (HUD). Empty when not known."
+        ),
+    )
+    placed_by = models.CharField(
+        max_length=10, choices=Agency.Placement.choices, help_text=_("How this county was found.")
+    )
+    via = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text=_("The evidence named: ICE's county text, the city or the campus city the name gives."),
+    )
+
+    class Meta:
+        ordering = ["agency", "county__name"]
+        verbose_name = _("county an agency works in")
+        verbose_name_plural = _("counties an agency works in")
+        constraints = [models.UniqueConstraint(fields=["agency", "county"], name="agencycounty_unique")]
+
+    def __str__(self):
+        return f"{self.agency} in {self.county}"
 
 
 class AgencyName(models.Model):
@@ -946,10 +1016,13 @@ class PendingUpload(models.Model):
 #   a new data version (signals wired in counties/apps.py);
 # - PUBLIC_BULK_MODELS: written only in bulk, by the reference loader and the importer's rebuild, which
 #   make the new data version themselves (pagecache.data_changed()); no signal per row, so that deleting
-#   50,000 ZIP links stays one query;
+#   50,000 ZIP links stays one query (an editor's change to an agency's counties, in the agency's admin
+#   page, makes the new data version there too);
 # - NOT_ON_PUBLIC_PAGES: never read by a public page.
 PUBLIC_MODELS = (County, Snapshot, Agency, Agreement, Source, Event)
-PUBLIC_BULK_MODELS = (State, ZipCode, ZipCounty, Place, PlaceCounty, AgencyName, Request, Change)
+PUBLIC_BULK_MODELS = (
+    State, ZipCode, ZipCounty, Place, PlaceCounty, AgencyName, AgencyCounty, Request, Change,
+)  # fmt: skip
 NOT_ON_PUBLIC_PAGES = (
     SnapshotData,
     ReferenceLoad,

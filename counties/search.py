@@ -43,7 +43,7 @@ from django.db import connection
 from django.urls import reverse
 
 from . import pagecache
-from .models import Agency, Agreement, County, Place, PlaceCounty, State, ZipCode, ZipCounty
+from .models import Agency, AgencyCounty, Agreement, County, Place, PlaceCounty, State, ZipCode, ZipCounty
 from .text import edit_distance, fold
 
 MAX_QUERY_LENGTH = 200  # longer than any place name with its state; longer input is refused with a 400
@@ -508,13 +508,17 @@ class Index:
 def agency_counties() -> dict[int, tuple[int, ...]]:
     """The counties each agency works in, by agency id: none for a statewide or an unplaced agency.
 
-    Today an agency has one county (Agency.county). When agencies are placed in several counties, this is
-    the one function to change: search shows every county it returns, in order.
+    From its AgencyCounty rows: its main county (Agency.county) first, then the others by the share of
+    its city's addresses in each (Overton police: Rusk, then Smith). Search shows every county it returns,
+    in order. One query.
     """
-    return {
-        pk: (county_id,) if county_id else ()
-        for pk, county_id in Agency.objects.values_list("id", "county_id")
-    }
+    rows = AgencyCounty.objects.values_list(
+        "agency_id", "county_id", "share", "agency__county_id", "county__name"
+    )
+    found: dict[int, list[tuple]] = defaultdict(list)
+    for agency_id, county_id, share, main, name in rows:
+        found[agency_id].append((county_id != main, -(share or 0), name, county_id))
+    return {pk: tuple(county_id for *_order, county_id in sorted(links)) for pk, links in found.items()}
 
 
 def _acronyms(name: str, state_words: set[str]) -> set[str]:

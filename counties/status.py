@@ -12,11 +12,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, FilteredRelation, OuterRef, Q
 
 from . import pagecache
-from .models import Agency, Agreement, Change, County, Request, Snapshot, State
+from .models import Agency, AgencyCounty, Agreement, Change, County, Request, Snapshot, State
 
 # Texas SB 8's deadline, as reported (FACTS.md c11, c12, h4): the stored copies of the enrolled text stop
 # before the section that sets it, so pages say "as reported".
@@ -75,6 +77,21 @@ MODEL_ANCHOR = {"jail": "jail-enforcement", "warrant": "warrant-service-officer"
 
 def sorted_models(models) -> list[str]:
     return sorted(set(models), key=MODEL_ORDER.index)
+
+
+@dataclass(frozen=True)
+class Where:
+    """How the site knows that an agency works in the county of the page (from its AgencyCounty row)."""
+
+    how: str  # an Agency.Placement value
+    share: Decimal | None = None  # about how much of the agency's city lies in this county, when known
+    via: str = ""  # the evidence named: ICE's county text, the city, the campus city
+    others: tuple[str, ...] = ()  # the other counties it works in, most of its city first
+
+    @property
+    def part(self) -> bool:
+        """It works in part of this county: its city lies in several counties."""
+        return bool(self.others) and self.how in (Agency.Placement.PLACE, Agency.Placement.ICE)
 
 
 @dataclass
@@ -306,8 +323,36 @@ def newest_lists() -> tuple[Snapshot | None, Snapshot | None]:
     return newest.get(Snapshot.Kind.PARTICIPATING), newest.get(Snapshot.Kind.PENDING)
 
 
+def _placed_here(county: County):
+    """Agreements of agencies that work in `county`, each with its AgencyCounty row there (here__...) and
+    the names of the agency's other counties, most of its city first; plus the state's statewide ones."""
+    others = (
+        AgencyCounty.objects.filter(agency_id=OuterRef("agency_id"))
+        .exclude(county=county)
+        .order_by(F("share").desc(nulls_last=True), "county__name")
+        .values("county__name")
+    )
+    return (
+        _agreements()
+        .annotate(here=FilteredRelation("agency__placements", condition=Q(agency__placements__county=county)))
+        .filter(
+            Q(here__id__isnull=False)
+            | Q(agency__statewide=True, agency__state_id=county.state_id, is_current=True)
+        )
+        .annotate(
+            here_how=F("here__placed_by"),
+            here_share=F("here__share"),
+            here_via=F("here__via"),
+            here_others=ArraySubquery(others),
+        )
+    )
+
+
 def county_status(county: County, snapshot: Snapshot | None = None) -> CountyStatus:
-    """The status of one county: three queries (newest lists, agreements, the sheriff's requests)."""
+    """The status of one county: three queries (newest lists, agreements, the sheriff's requests).
+
+    Every agreement of an agency placed in the county carries `where`: how the site knows it works there.
+    """
     pending = None
     if snapshot is None:
         snapshot, pending = newest_lists()
@@ -315,10 +360,11 @@ def county_status(county: County, snapshot: Snapshot | None = None) -> CountySta
     if snapshot is None:
         return status
     status.sheriff_requests = list(_sheriff_requests().filter(agency__county=county))
-    agreements = _agreements().filter(agency__county=county) | _agreements().filter(
-        agency__statewide=True, agency__state_id=county.state_id, is_current=True
-    )
-    for agreement in sorted(agreements, key=_sort_key):
+    for agreement in sorted(_placed_here(county), key=_sort_key):
+        if agreement.here_how is not None:
+            agreement.where = Where(
+                agreement.here_how, agreement.here_share, agreement.here_via, tuple(agreement.here_others)
+            )
         _file(status, agreement)
     return status
 
@@ -340,15 +386,21 @@ def state_statuses(
         if request.agency.county_id in statuses:
             statuses[request.agency.county_id].sheriff_requests.append(request)
     statewide = []
-    for agreement in sorted(_agreements().filter(agency__state=state), key=_sort_key):
+    for agreement in sorted(_by_placement(_agreements().filter(agency__state=state)), key=_sort_key):
         if agreement.agency.statewide:
             if agreement.is_current:
                 statewide.append(agreement)
-        elif agreement.agency.county_id in statuses:
-            _file(statuses[agreement.agency.county_id], agreement)
+        elif agreement.placed_in in statuses:
+            _file(statuses[agreement.placed_in], agreement)
     for status in statuses.values():
         status.statewide = statewide
     return list(statuses.values())
+
+
+def _by_placement(agreements):
+    """One row per agreement and county its agency works in (`placed_in`: the county's id; None for an
+    agency placed nowhere), in the same one query: an agency in three counties counts in each."""
+    return agreements.annotate(placed_in=F("agency__placements__county_id"))
 
 
 def _unplaced(state: State):
@@ -361,8 +413,9 @@ def unplaced_agreements(state: State) -> list[Agreement]:
     """Current agreements of agencies in `state` that are on no county page (statewide agencies aside).
 
     The importer could not place their agency in a county: ICE gave no county or one that matches none,
-    or the city lies in more than one county. An editor can place them; until then the state page lists
-    them, so that nobody's agency is missing from the site. One query.
+    and the agency's name names no county or city the shipped data can place without a guess (its
+    `unplaced_why` says which). An editor can place them; until then the state page lists them, so that
+    nobody's agency is missing from the site. One query.
     """
     return sorted(_unplaced(state).select_related("agency", "first_listed"), key=_sort_key)
 
@@ -377,20 +430,21 @@ def county_statuses(counties: Iterable[County], snapshot: Snapshot | None = None
 
     Two queries before the first county (newest snapshot, every agreement tied to a county or statewide),
     whatever the number of counties; the counties themselves are read as the caller's iterable yields them.
+    An agency that works in several counties counts in each.
     """
     if snapshot is None:
         snapshot = Snapshot.objects.newest()
     by_county: dict[int, list[Agreement]] = defaultdict(list)
     statewide: dict[int, list[Agreement]] = defaultdict(list)
     if snapshot is not None:
-        agreements = _agreements().filter(
+        agreements = _by_placement(_agreements()).filter(
             Q(agency__county__isnull=False) | Q(agency__statewide=True, is_current=True)
         )
         for agreement in sorted(agreements, key=_sort_key):
             if agreement.agency.statewide:
                 statewide[agreement.agency.state_id].append(agreement)
-            else:
-                by_county[agreement.agency.county_id].append(agreement)
+            elif agreement.placed_in is not None:
+                by_county[agreement.placed_in].append(agreement)
     for county in counties:
         status = CountyStatus(county=county, snapshot=snapshot)
         if snapshot is not None:

@@ -109,7 +109,8 @@ def compute_agreements() -> dict[str, int | date | None]:
     sheriff_current = Agreement.objects.current().filter(
         agency__county=OuterRef("pk"), agency__kind=Agency.Kind.SHERIFF, agency__statewide=False
     )
-    any_current = Agreement.objects.current().filter(agency__county=OuterRef("pk"))
+    # Every county an agency works in counts (a city police department in two counties, in both).
+    any_current = Agreement.objects.current().filter(agency__placements__county=OuterRef("pk"))
     counties = County.objects.annotate(
         has_sheriff=Exists(sheriff_current), has_any=Exists(any_current)
     ).aggregate(

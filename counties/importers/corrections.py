@@ -41,8 +41,6 @@ COUNTY_CORRECTIONS = {
     ("TX", "fall county"): "Falls County",  # Marlin PD; Falls is misspelled
     ("TX", "fall"): "Falls County",
     ("TX", "guadalupe conty"): "Guadalupe County",
-    ("TX", "overton county"): "Rusk County",  # no such county: the city of Overton lies mostly in Rusk County
-    ("TX", "overton"): "Rusk County",
     # Typing slips, each confirmed by the agency's own name (a sheriff's office names its county) or by
     # the shipped HUD ZIP-county file (fixtures/zip/): the agency's city has ZIP codes in that county.
     ("TX", "lampass county"): "Lampasas County",  # Lampasas County Sheriff's Office
@@ -91,3 +89,64 @@ RENAMES = [
     # both names; the later row's agreement file is BrookfordPoliceDeptNC_TFM_MOA_09092025.
     ("NC", "brookfield police department", "brookford police department"),
 ]
+
+# --- Agencies that work in part of a state, and colleges -----------------------------------------------
+# ICE types some agencies "State Agency" that serve a part of the state only (a judicial district's task
+# force, a circuit's State Attorney, a state college), and lists colleges' police departments whose
+# names name no city. Each is placed from what the agency's own name or ICE's COUNTY cell says, and nothing
+# else: (state code, the name as ICE writes it) -> one of
+#   (ICE_COUNTY,)                 the county ICE's COUNTY cell names (the agency may serve more);
+#   ("counties", name, ...)       the counties its name names;
+#   (CITY, city)                  the city its name names (a campus, an airport), placed as that city's
+#                                 police department is;
+#   (UNKNOWN, reason, why)        where it works is in neither: it stays unplaced, with the reason.
+# An agency typed "State Agency" that is not here covers its whole state (Agency.statewide).
+ICE_COUNTY, CITY, UNKNOWN = "ice-county", "city", "unknown"
+_CIRCUIT = "a judicial circuit's State Attorney; which counties the circuit covers is not in the data shipped"
+_NO_CAMPUS = "a college or university; its name does not say its campus city, and no campus list is shipped"
+REGIONAL = {
+    # Arkansas: ICE types the 16th Judicial District's drug task force "State Agency"; its COUNTY cell says
+    # Independence County (the district's other counties are not in the data shipped).
+    ("AR", "16th Judicial Distric Drug Task Force"): (ICE_COUNTY,),
+    # Florida: two of the twenty State Attorneys, each of one judicial circuit. ICE's COUNTY cell names Lee
+    # County for the 20th; it gives none (#NA) for the Sixth.
+    ("FL", "Office of the State Attorney, 20th Judicial Circuit"): (ICE_COUNTY,),
+    ("FL", "Office of the State Attorney Sixth Judicial Circuit"): (UNKNOWN, _CIRCUIT, "regional"),
+    # Florida's state colleges and universities (ICE: "State Agency" or "Municipality").
+    # Pensacola State College: ICE's COUNTY cell, Escambia County (where every ZIP code named Pensacola is).
+    ("FL", "District Board of Trustees of Pensacola State College"): (ICE_COUNTY,),
+    # Names that say the city: Florida State College at Jacksonville; Tallahassee State College.
+    ("FL", "Florida State College at Jacksonville Police Department"): (CITY, "Jacksonville"),
+    ("FL", "Tallahassee State College Police Department"): (CITY, "Tallahassee"),
+    # Names that do not.
+    ("FL", "Florida A&M University Board of Trustees"): (UNKNOWN, _NO_CAMPUS, "campus"),
+    ("FL", "Florida Gulf Coast University Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
+    ("FL", "Florida International University Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
+    ("FL", "Florida Polytechnic University Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
+    ("FL", "Florida Southwestern State College Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
+    ("FL", "New College of Florida Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
+    ("FL", "Northwest Florida State College Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
+    ("FL", "University of Central Florida Board of Trustees"): (UNKNOWN, _NO_CAMPUS, "campus"),
+    ("FL", "University of Florida Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
+    ("FL", "University of North Florida Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
+    ("FL", "University of West Florida Board of Trustees"): (UNKNOWN, _NO_CAMPUS, "campus"),
+    ("FL", "University of West Florida Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
+    # Airports' police: the name says the city (Melbourne; Sanford), or the two counties whose airport
+    # authority it is (the Sarasota Manatee Airport Authority: Manatee is the name of a county only).
+    ("FL", "Melbourne International Airport Police Department"): (CITY, "Melbourne"),
+    ("FL", "Sanford Airport Police Department"): (CITY, "Sanford"),
+    ("FL", "Sarasota Manatee Airport Authority Police Department"): (
+        "counties", "Sarasota County", "Manatee County",
+    ),
+    # Maryland: ICE once typed the Wicomico County Corrections Center "State": the county is in its name.
+    ("MD", "Wicomico County Corrections Center"): ("counties", "Wicomico County"),
+    # Michigan: ICE once typed Center Line's Division of Public Safety "State"; COUNTY: Macomb County.
+    ("MI", "Center Line Division of Public Safety and Security"): (ICE_COUNTY,),
+    # Virginia's regional jails: one names its three counties; the other names none.
+    ("VA", "Rappahannock, Shenandoah, Warren Regional Jail Authority"): (
+        "counties", "Rappahannock County", "Shenandoah County", "Warren County",
+    ),
+    ("VA", "Southwest Virginia Regional Jail Authority"): (
+        UNKNOWN, "a regional jail; its name names no county", "regional",
+    ),
+}  # fmt: skip

@@ -6,14 +6,15 @@
 The derived records are a function of the set of lists, never of the order they were imported in:
 importing a window of lists twice, or in a shuffled order, gives the same agencies, agreements, requests,
 changes and per-list counters (each list is compared with its neighbour by date). What editors decide is
-kept across rebuilds: a county an editor chose (Agency.county_locked), an agreement's corrected date or
+kept across rebuilds: the counties an editor chose (Agency.county_locked), an agreement's corrected date or
 links (Agreement.details_locked), and every editor's Event.
 
 Steps, one function each:
 1. `_read_rows`: each row of each list -> an Observation (state, agency key, model, date, links) or a
    problem (no state, no agency, unknown support type);
-2. `_resolve_counties`: the county of each agency key (ICE's COUNTY column, the name, the Census place,
-   or an editor's choice);
+2. `_resolve_counties`: the counties each agency key works in (ICE's COUNTY column, the name, the Census
+   place, the city's ZIP codes, the table of regional agencies; identity.CountyResolver), or an editor's
+   choice;
 3. `_merge_keys`: which keys are one agency (the rules in identity.py and the rename table);
 4. `_agencies`, `_agreements`, `_requests`: the records, with their changes and the per-list counters.
 """
@@ -24,6 +25,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import CharField, Value
@@ -31,10 +33,20 @@ from django.db.models.functions import Cast, Concat
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .. import pagecache
-from ..models import Agency, AgencyName, Agreement, Change, Event, Request, Snapshot, SnapshotData
+from ..models import (
+    Agency,
+    AgencyCounty,
+    AgencyName,
+    Agreement,
+    Change,
+    Event,
+    Request,
+    Snapshot,
+    SnapshotData,
+)
 from ..text import fold
 from .corrections import RENAMES
-from .identity import CountyResolver, StateRef, States, agency_key, agency_kind, is_slip
+from .identity import CountyResolver, Resolution, StateRef, States, agency_key, agency_kind, is_slip
 from .lists import Col, decode_rows, document_key, model_from
 
 PARTICIPATING, PENDING = Snapshot.Kind.PARTICIPATING, Snapshot.Kind.PENDING
@@ -71,14 +83,27 @@ class Observation:
     addendum: str
 
 
+# Where an agency works: (county id, share of its city there or None, how found, the evidence named), the
+# main county first (AgencyCounty rows).
+Placements = tuple[tuple[int, float | None, str, str], ...]
+
+
 @dataclass
 class KeyInfo:
     key: str
     state: StateRef
     observations: list[Observation] = field(default_factory=list)
-    county_id: int | None = None
-    placed_by: str = ""
-    problem: str = ""
+    resolution: Resolution = Resolution()
+    merge_county: int | None = None  # what the rules joining names compare (CountyResolver.merge_county)
+
+    @property
+    def county_id(self) -> int | None:
+        county = self.resolution.county
+        return county.id if county else None
+
+    @property
+    def placements(self) -> Placements:
+        return tuple((p.county.id, p.share, p.how, p.via[:120]) for p in self.resolution.placed)
 
     @property
     def newest(self) -> Observation:
@@ -112,7 +137,9 @@ class PlannedAgency:
     county_raw: str
     county_locked: bool
     unresolved_reason: str
+    unplaced_why: str
     first_seen_id: int
+    placements: Placements
     key_names: dict[str, tuple[str, int, int]]  # key -> (newest spelling, first list id, last list id)
 
 
@@ -230,16 +257,15 @@ def _read_rows(lists, states: States, counters: dict[int, Counters]) -> dict[str
 
 def _resolve_counties(keys: dict[str, KeyInfo], resolver: CountyResolver) -> None:
     for info in keys.values():
-        if info.kind == Agency.Kind.STATE:
-            info.placed_by = Agency.Placement.STATEWIDE
-            continue
         ordered = sorted(
             info.observations, key=lambda o: (o.list.as_of, o.list.kind == PARTICIPATING), reverse=True
         )
         texts = list(dict.fromkeys(o.county_text for o in ordered))
-        county, how, problem = resolver.resolve(info.state, info.newest.name, texts)
-        info.county_id = county.id if county else None
-        info.placed_by, info.problem = how, problem
+        state_agency = info.kind == Agency.Kind.STATE
+        info.resolution = resolver.resolve(info.state, info.newest.name, texts, state_agency=state_agency)
+        info.merge_county = resolver.merge_county(
+            info.state, info.newest.name, texts, state_agency=state_agency
+        )
 
 
 # --- 3. which keys are one agency ------------------------------------------------------------------------
@@ -278,7 +304,7 @@ def _never_together(a: KeyInfo, b: KeyInfo) -> bool:
 
 
 def _same_place(a: KeyInfo, b: KeyInfo) -> bool:
-    return a.state == b.state and a.county_id == b.county_id
+    return a.state == b.state and a.merge_county == b.merge_county
 
 
 def _merge_keys(keys: dict[str, KeyInfo]) -> _Components:
@@ -287,8 +313,8 @@ def _merge_keys(keys: dict[str, KeyInfo]) -> _Components:
     # "Sheriff's Department", a typo in the county's name that the county column corrects).
     sheriffs: dict[tuple[int, int], list[str]] = defaultdict(list)
     for info in keys.values():
-        if info.kind == Agency.Kind.SHERIFF and info.county_id is not None:
-            sheriffs[(info.state.id, info.county_id)].append(info.key)
+        if info.kind == Agency.Kind.SHERIFF and info.merge_county is not None:
+            sheriffs[(info.state.id, info.merge_county)].append(info.key)
     for group in sheriffs.values():
         for other in sorted(group)[1:]:
             components.union(sorted(group)[0], other, AgencyName.Why.SHERIFF)
@@ -315,7 +341,7 @@ def _merge_keys(keys: dict[str, KeyInfo]) -> _Components:
     by_place: dict[tuple[int, int | None, str], list[str]] = defaultdict(list)
     for info in keys.values():
         for model in {o.model for o in info.observations}:
-            by_place[(info.state.id, info.county_id, model)].append(info.key)
+            by_place[(info.state.id, info.merge_county, model)].append(info.key)
     for (_state, _county, model), group in by_place.items():
         if len(group) > SLIP_GROUP_LIMIT:  # pairwise comparison: bounded, whatever a hostile file holds
             continue
@@ -350,18 +376,20 @@ def _agencies(keys, components, locks, counters) -> dict[str, PlannedAgency]:
         )
         newest = newest_info.newest
         kind = agency_kind(newest.name, newest.ice_type)
-        placed = [i for i in sorted(group, key=lambda i: i.newest.list.as_of, reverse=True) if i.county_id]
-        county_id = newest_info.county_id or (placed[0].county_id if placed else None)
-        placed_by = (
-            newest_info.placed_by if newest_info.county_id else (placed[0].placed_by if placed else "")
-        )
-        problem = "" if county_id or kind == Agency.Kind.STATE else newest_info.problem
+        # Where the newest name says it works; else where the newest name that places it says.
+        placed = [i for i in sorted(group, key=lambda i: i.newest.list.as_of, reverse=True) if i.placements]
+        found = newest_info
+        if not (found.placements or found.resolution.statewide) and placed:
+            found = placed[0]
+        placements, statewide = found.placements, found.resolution.statewide
+        problem, unplaced_why = found.resolution.problem, found.resolution.why
+        placed_by = placements[0][2] if placements else Agency.Placement.STATEWIDE if statewide else ""
         lock = next((locks[i.key] for i in group if i.key in locks), None)
-        if lock is not None:
-            county_id, placed_by, problem = lock, Agency.Placement.EDITOR, ""
-        statewide = kind == Agency.Kind.STATE
-        if statewide:
-            county_id, placed_by, problem = None, Agency.Placement.STATEWIDE, ""
+        if lock is not None:  # an editor's choice stands, whatever the lists say
+            placements, placed_by, statewide = lock, Agency.Placement.EDITOR, False
+        if placements or statewide:
+            problem = unplaced_why = ""
+        county_id = placements[0][0] if placements else None
         ice_types = [
             o.ice_type
             for o in sorted(newest_info.observations, key=lambda o: o.list.as_of, reverse=True)
@@ -392,7 +420,9 @@ def _agencies(keys, components, locks, counters) -> dict[str, PlannedAgency]:
             )[:120],
             county_locked=lock is not None,
             unresolved_reason=problem[:255],
+            unplaced_why=unplaced_why,
             first_seen_id=first_obs.list.id,
+            placements=placements,
             key_names={i.key: (i.newest.name[:255], i.first.list.id, i.newest.list.id) for i in group},
         )
         agencies[primary.key] = agency
@@ -657,16 +687,22 @@ def _count_models(agreements, requests, lists, agencies, counters) -> None:
                     bucket[record.model] = bucket.get(record.model, 0) + 1
 
 
-def _editor_locks() -> dict[str, int]:
-    """Agency key (every name ICE used) -> the county an editor chose."""
-    locks = {}
+def _editor_locks() -> dict[str, Placements]:
+    """Agency key (every name ICE used) -> the counties an editor chose (their AgencyCounty rows)."""
     locked = Agency.objects.filter(county_locked=True, county__isnull=False)
-    for key, county_id in locked.values_list("key", "county_id"):
-        locks[key] = county_id
-    for key, county_id in AgencyName.objects.filter(agency__in=locked).values_list(
-        "key", "agency__county_id"
+    rows: dict[int, list] = defaultdict(list)
+    for agency_id, county_id, share, how, via in AgencyCounty.objects.filter(agency__in=locked).values_list(
+        "agency_id", "county_id", "share", "placed_by", "via"
     ):
-        locks.setdefault(key, county_id)
+        rows[agency_id].append((county_id, float(share) if share is not None else None, how, via))
+    by_agency: dict[int, Placements] = {}
+    for pk, county_id in locked.values_list("pk", "county_id"):
+        chosen = rows.get(pk) or [(county_id, None, Agency.Placement.EDITOR, "")]
+        chosen.sort(key=lambda row: (row[0] != county_id, -(row[1] or 0), row[0]))  # the main county first
+        by_agency[pk] = tuple(chosen)
+    locks = {key: by_agency[pk] for key, pk in locked.values_list("key", "pk")}
+    for key, pk in AgencyName.objects.filter(agency__in=locked).values_list("key", "agency_id"):
+        locks.setdefault(key, by_agency[pk])
     return locks
 
 
@@ -738,7 +774,7 @@ class WriteStats:
 
 AGENCY_FIELDS = [
     "name", "kind", "ice_type", "state_id", "statewide", "county_id", "placed_by", "county_raw",
-    "county_locked", "unresolved_reason", "first_seen_id",
+    "county_locked", "unresolved_reason", "unplaced_why", "first_seen_id",
 ]  # fmt: skip
 AGREEMENT_DETAILS = ["signed", "signed_raw", "moa_url", "addendum_url"]
 AGREEMENT_FIELDS = [
@@ -775,6 +811,7 @@ def write_plan(plan: Plan, *, reason: str = "") -> WriteStats:
     stats = WriteStats()
     agency_ids = _write_agencies(plan, stats, reason)
     _write_names(plan, agency_ids, stats)
+    _write_placements(plan, agency_ids, stats)
     agreement_ids = _write_agreements(plan, agency_ids, stats, reason)
     request_ids = _write_requests(plan, agency_ids, agreement_ids, stats)
     _write_changes(plan, agency_ids, agreement_ids, request_ids, stats)
@@ -812,7 +849,7 @@ def _write_agencies(plan: Plan, stats: WriteStats, reason: str) -> dict[str, int
             "state_id": planned.state_id, "statewide": planned.statewide, "county_id": planned.county_id,
             "placed_by": planned.placed_by, "county_raw": planned.county_raw,
             "county_locked": planned.county_locked, "unresolved_reason": planned.unresolved_reason,
-            "first_seen_id": planned.first_seen_id,
+            "unplaced_why": planned.unplaced_why, "first_seen_id": planned.first_seen_id,
         }  # fmt: skip
         if not matches:
             agency = Agency(key=primary, **values)
@@ -884,6 +921,37 @@ def _write_names(plan: Plan, agency_ids: dict[str, int], stats: WriteStats) -> N
         stats,
         "names",
     )
+
+
+def _share(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 4)))
+
+
+def _write_placements(plan: Plan, agency_ids: dict[str, int], stats: WriteStats) -> None:
+    """The counties each agency works in (AgencyCounty), keyed on (agency, county)."""
+    existing = {(row.agency_id, row.county_id): row for row in AgencyCounty.objects.all()}
+    wanted = {}
+    for primary, planned in plan.agencies.items():
+        for county_id, share, how, via in planned.placements:
+            wanted[(agency_ids[primary], county_id)] = {"share": _share(share), "placed_by": how, "via": via}
+    to_create, to_update = [], []
+    for (agency_id, county_id), values in wanted.items():
+        row = existing.get((agency_id, county_id))
+        if row is None:
+            to_create.append(AgencyCounty(agency_id=agency_id, county_id=county_id, **values))
+        elif _differs(row, values):
+            _set(row, values)
+            to_update.append(row)
+    stale = [row.pk for key, row in existing.items() if key not in wanted]
+    if stale:
+        AgencyCounty.objects.filter(pk__in=stale).delete()
+        stats.deleted["counties of agencies"] += len(stale)
+    if to_update:
+        AgencyCounty.objects.bulk_update(to_update, ["share", "placed_by", "via"], batch_size=1000)
+        stats.updated["counties of agencies"] += len(to_update)
+    if to_create:
+        AgencyCounty.objects.bulk_create(to_create, batch_size=2000)
+        stats.created["counties of agencies"] += len(to_create)
 
 
 def _sync(

@@ -21,10 +21,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from counties.models import Agreement, County, Request, Snapshot
+from counties.models import Agency, AgencyCounty, Agreement, County, Request, Snapshot
 from counties.status import county_statuses
 
 log = logging.getLogger(__name__)
@@ -96,77 +97,105 @@ def _county_rows() -> Iterator[tuple]:
         )
 
 
+# How each county of an agency was found, in plain words for the downloads' `placed_how` column.
+PLACED_HOW = {
+    Agency.Placement.ICE: "ICE's county column: {via}",
+    Agency.Placement.NAME: "the county in the agency's name: {via}",
+    Agency.Placement.PLACE: "the Census place of the city in its name: {via}",
+    Agency.Placement.ZIP: "the ZIP codes named {via} (HUD), {share} of their addresses in this county",
+    Agency.Placement.TABLE: "a hand-checked table (fixtures/SOURCES.md){via}",
+    Agency.Placement.EDITOR: "an editor",
+}
+
+
+def _placements(agency: Agency) -> list[tuple]:
+    """(county_fips, county_share, placed_by, placed_how) for each county the agency works in, the main
+    county first; one row of empty cells for a statewide or an unplaced agency (its placed_by as it is)."""
+    rows = sorted(agency.placements.all(), key=lambda p: (p.county_id != agency.county_id, -(p.share or 0)))
+    if not rows:
+        return [(None, None, agency.placed_by, "")]
+    found = []
+    for row in rows:
+        share = f"{float(row.share):.0%}" if row.share is not None else ""
+        via = f": {row.via}" if row.placed_by == Agency.Placement.TABLE and row.via else row.via
+        how = PLACED_HOW.get(row.placed_by, "").format(via=via, share=share)
+        found.append(
+            (row.county.fips, float(row.share) if row.share is not None else None, row.placed_by, how)
+        )
+    return found
+
+
+def _with_placements(queryset):
+    return queryset.prefetch_related(
+        Prefetch("agency__placements", queryset=AgencyCounty.objects.select_related("county").order_by("pk"))
+    )
+
+
 def agreement_id(agreement: Agreement) -> str:
     """Stable across imports: the normalized key (state + name) of the agency's earliest name, and the model."""
     return agreement.public_id
 
 
 def _agreement_rows() -> Iterator[tuple]:
-    agreements = (
-        Agreement.objects.select_related(
-            "agency__state", "agency__county", "first_listed", "last_listed", "dropped_on"
-        )
-        .order_by("public_id")
-        .iterator(chunk_size=1000)
+    agreements = _with_placements(
+        Agreement.objects.select_related("agency__state", "first_listed", "last_listed", "dropped_on")
     )
-    for agreement in agreements:
+    for agreement in agreements.order_by("public_id").iterator(chunk_size=1000):
         agency = agreement.agency
-        yield (
-            agreement.public_id,
-            ";".join(agreement.aliases),
-            agency.name,
-            agency.kind,
-            agency.state.code,
-            agency.county.fips if agency.county else None,
-            agency.placed_by,
-            agency.statewide,
-            agreement.model,
-            _iso(agreement.signed),
-            agreement.signed_raw,
-            agreement.moa_url,
-            agreement.addendum_url,
-            _iso(agreement.first_listed.as_of),
-            agreement.first_listed_is_oldest,
-            _iso(agreement.last_listed.as_of),
-            _iso(agreement.last_listed.unchanged_through),
-            _iso(agreement.dropped_on.as_of) if agreement.dropped_on_id else None,
-            agreement.is_current,
-        )
+        for fips, share, placed_by, placed_how in _placements(agency):
+            yield (
+                agreement.public_id,
+                ";".join(agreement.aliases),
+                agency.name,
+                agency.kind,
+                agency.state.code,
+                fips,
+                placed_by,
+                agency.statewide,
+                agreement.model,
+                _iso(agreement.signed),
+                agreement.signed_raw,
+                agreement.moa_url,
+                agreement.addendum_url,
+                _iso(agreement.first_listed.as_of),
+                agreement.first_listed_is_oldest,
+                _iso(agreement.last_listed.as_of),
+                _iso(agreement.last_listed.unchanged_through),
+                _iso(agreement.dropped_on.as_of) if agreement.dropped_on_id else None,
+                agreement.is_current,
+                share,
+                placed_how,
+            )
 
 
 def _request_rows() -> Iterator[tuple]:
-    requests = (
+    requests = _with_placements(
         Request.objects.select_related(
-            "agency__state",
-            "agency__county",
-            "first_pending",
-            "last_pending",
-            "gone_on",
-            "signed_on",
-            "agreement",
+            "agency__state", "first_pending", "last_pending", "gone_on", "signed_on", "agreement"
         )
-        .order_by("public_id")
-        .iterator(chunk_size=1000)
     )
-    for request in requests:
+    for request in requests.order_by("public_id").iterator(chunk_size=1000):
         agency = request.agency
-        yield (
-            request.public_id,
-            agency.name,
-            agency.kind,
-            agency.state.code,
-            agency.county.fips if agency.county else None,
-            request.model,
-            _iso(request.first_pending.as_of),
-            request.first_pending_is_oldest,
-            _iso(request.last_pending.as_of),
-            _iso(request.last_pending.unchanged_through),
-            _iso(request.gone_on.as_of) if request.gone_on_id else None,
-            request.outcome,
-            request.agreement.public_id if request.agreement_id else None,
-            _iso(request.signed_on.as_of) if request.signed_on_id else None,
-            request.days_to_sign,
-        )
+        for fips, share, _placed_by, placed_how in _placements(agency):
+            yield (
+                request.public_id,
+                agency.name,
+                agency.kind,
+                agency.state.code,
+                fips,
+                request.model,
+                _iso(request.first_pending.as_of),
+                request.first_pending_is_oldest,
+                _iso(request.last_pending.as_of),
+                _iso(request.last_pending.unchanged_through),
+                _iso(request.gone_on.as_of) if request.gone_on_id else None,
+                request.outcome,
+                request.agreement.public_id if request.agreement_id else None,
+                _iso(request.signed_on.as_of) if request.signed_on_id else None,
+                request.days_to_sign,
+                share,
+                placed_how,
+            )
 
 
 def _snapshot_rows() -> Iterator[tuple]:
@@ -233,8 +262,9 @@ DATASETS = {
         name="agreements",
         title=_("Agreements"),
         description=_(
-            "One row per agreement ICE has listed, including those it no longer lists. An agreement is an "
-            "agency and a model."
+            "One row per agreement ICE has listed, including those it no longer lists, and county its agency "
+            "works in. An agreement is an agency and a model; an agency that works in several counties (a city "
+            "that lies in more than one) has one row per county, so an id and a county_fips may repeat."
         ),
         columns=(
             Column(
@@ -256,7 +286,11 @@ DATASETS = {
             Column("agency_kind", _("sheriff, police, constable, marshal, da, state or other.")),
             Column("state", _("Two-letter postal code of the state.")),
             Column(
-                "county_fips", _("FIPS code of the agency's county; empty when not resolved or statewide.")
+                "county_fips",
+                _(
+                    "FIPS code of a county the agency works in (one row for each); empty when not resolved or "
+                    "statewide."
+                ),
             ),
             Column(
                 "placed_by",
@@ -291,6 +325,17 @@ DATASETS = {
             ),
             Column("gone_on", _("Date of the first ICE list without it (empty while it is listed).")),
             Column("is_current", _("true if ICE's newest list shows it.")),
+            Column(
+                "county_share",
+                _(
+                    "About how much of the agency's city lies in this county (0 to 1): the share of the "
+                    "addresses of the city's ZIP codes (HUD). Empty when not known or not a city's agency."
+                ),
+            ),
+            Column(
+                "placed_how",
+                _("How the site knows the agency works in this county, in words, with the evidence named."),
+            ),
         ),
         rows=_agreement_rows,
     ),
@@ -299,7 +344,8 @@ DATASETS = {
         title=_("Requests"),
         description=_(
             "One row per agreement requested on ICE's list of pending agencies (requests ICE had not yet "
-            "signed), and what became of it. An agency and a model."
+            "signed), and what became of it. An agency and a model; one row per county the agency works in, "
+            "as in the agreements file."
         ),
         columns=(
             Column(
@@ -310,7 +356,11 @@ DATASETS = {
             Column("agency_kind", _("sheriff, police, constable, marshal, da, state or other.")),
             Column("state", _("Two-letter postal code of the state.")),
             Column(
-                "county_fips", _("FIPS code of the agency's county; empty when not resolved or statewide.")
+                "county_fips",
+                _(
+                    "FIPS code of a county the agency works in (one row for each); empty when not resolved or "
+                    "statewide."
+                ),
             ),
             Column("model", _("jail (Jail Enforcement), warrant (Warrant Service Officer) or task-force.")),
             Column(
@@ -337,6 +387,8 @@ DATASETS = {
                 _("Date of the first ICE list, on or after the request, that shows the agreement."),
             ),
             Column("days_to_sign", _("Days from first_pending to signed_on.")),
+            Column("county_share", _("As in the agreements file.")),
+            Column("placed_how", _("As in the agreements file.")),
         ),
         rows=_request_rows,
     ),

@@ -93,6 +93,12 @@ def no_agreement_caveat(status) -> str:
 
 
 @register.filter
+def placement_sentence(where) -> str:
+    """How the site knows an agency works in the county of the page (status.Where), in plain words."""
+    return wording.placement_sentence(where)
+
+
+@register.filter
 def local_county(name: str) -> str:
     """A county's name as running text says it in the active language (County.local_name)."""
     return local_county_name(name)

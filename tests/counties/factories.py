@@ -6,7 +6,7 @@ import datetime
 import factory
 from django.utils.text import slugify
 
-from counties.models import Agency, Agreement, County, Event, Snapshot, Source, State
+from counties.models import Agency, AgencyCounty, Agreement, County, Event, Snapshot, Source, State
 from counties.text import fold
 
 
@@ -48,6 +48,7 @@ class SnapshotFactory(factory.django.DjangoModelFactory):
 class AgencyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agency
+        skip_postgeneration_save = True
 
     state = factory.SubFactory(StateFactory)
     county = factory.SubFactory(CountyFactory, state=factory.SelfAttribute("..state"))
@@ -57,6 +58,24 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     key = factory.Sequence(lambda n: f"agency-{n}")
     kind = Agency.Kind.SHERIFF
     ice_type = "County"
+    placed_by = factory.LazyAttribute(lambda o: Agency.Placement.ICE if o.county else "")
+
+    @factory.post_generation
+    def placements(self, create, extracted, **kwargs):
+        """The agency works in its county (an AgencyCounty row), as the import records it."""
+        if create and self.county_id:
+            AgencyCounty.objects.create(agency=self, county=self.county, placed_by=self.placed_by or "ice")
+
+
+def place(agency: Agency, *counties: County, placed_by=Agency.Placement.EDITOR) -> Agency:
+    """Put an agency in these counties (the first its main one), as an editor does in the admin."""
+    AgencyCounty.objects.filter(agency=agency).delete()
+    for county in counties:
+        AgencyCounty.objects.create(agency=agency, county=county, placed_by=placed_by)
+    agency.county = counties[0] if counties else None
+    agency.placed_by = placed_by if counties else ""
+    agency.save()
+    return agency
 
 
 class AgreementFactory(factory.django.DjangoModelFactory):

@@ -71,6 +71,7 @@ def test_editor_group_has_exactly_the_editing_permissions():
     codenames = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
     assert "change_county" in codenames and "add_event" in codenames and "add_snapshot" in codenames
     assert "view_referenceload" in codenames and "add_referenceload" not in codenames
+    assert {"add_agencycounty", "change_agencycounty"} <= codenames  # the counties an agency works in
     assert not {c for c in codenames if c.startswith("delete_")}
     assert not {c for c in codenames if c.endswith(("_user", "_group", "_permission"))}
 
@@ -339,6 +340,36 @@ def test_choosing_a_county_for_an_unresolved_agency_locks_it(editor_client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     agency.refresh_from_db()
     assert agency.county == county and agency.county_locked and agency.unresolved_reason == ""
+
+
+def test_an_editor_adds_a_county_an_agency_works_in(editor_client):
+    """The agency's counties are an inline: an editor adds one; the page of each county shows the agency,
+    the main county stays, later imports keep the choice, and a new data version is made."""
+    from counties.models import AgencyCounty, DataVersion
+
+    first = CountyFactory()
+    agency = AgencyFactory(county=first, state=first.state, name="Twocounty Police", kind="police")
+    second = CountyFactory(state=first.state)
+    row = agency.placements.get()
+    version = DataVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
+    data = form_data(editor_client, agency, change_reason="The city lies in both counties")
+    data.update(
+        {
+            "placements-TOTAL_FORMS": "2",
+            "placements-0-id": str(row.pk),
+            "placements-0-agency": str(agency.pk),
+            "placements-0-county": str(first.pk),
+            "placements-1-agency": str(agency.pk),
+            "placements-1-county": str(second.pk),
+        }
+    )
+    response = editor_client.post(change_url(agency), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    agency.refresh_from_db()
+    rows = sorted((p.county_id, p.placed_by) for p in AgencyCounty.objects.filter(agency=agency))
+    assert rows == sorted([(first.pk, "ice"), (second.pk, "editor")])
+    assert (agency.county, agency.county_locked, agency.placed_by) == (first, True, "editor")
+    assert DataVersion.objects.get(pk=1).counter > version
 
 
 # --- Events ------------------------------------------------------------------------------------------

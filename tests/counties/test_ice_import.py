@@ -76,17 +76,22 @@ def test_dallas_sheriff_has_none_and_denton_sheriff_has_two(shipped):
 
 def test_real_county_mistakes_resolve_or_stay_visible(shipped):
     assert Agency.objects.get(name="Marlin Police Department").county.name == "Falls County"  # 'Fall County'
-    assert (
-        Agency.objects.get(name="Overton Police Department").county.name == "Rusk County"
-    )  # 'Overton County'
+    overton = Agency.objects.get(name="Overton Police Department")  # 'Overton County': the city's counties
+    assert placements(overton) == [("Rusk County", "place", 91), ("Smith County", "place", 9)]
     assert Agency.objects.get(name="Splendora Police Department").county.name == "Montgomery County"  # '#N/A'
-    nixon = Agency.objects.get(name="Nixon Police Department")
-    assert nixon.county is None
-    assert "Gonzales County and Wilson County" in nixon.unresolved_reason
+    nixon = Agency.objects.get(name="Nixon Police Department")  # '#N/A': the city's two counties
+    assert placements(nixon) == [("Gonzales County", "place", 92), ("Wilson County", "place", 8)]
+    # ICE's 'Galveston County' for the Tye Police Department: the Census puts the city of Tye in Taylor
+    # County. The two disagree: it stays unplaced, listed with the reason.
+    tye = Agency.objects.get(name="Tye Police Department")
+    assert tye.county is None and tye.unplaced_why == Agency.Unplaced.CONFLICT
+    assert "ICE's county (Galveston County) is not where the Census puts Tye city (Taylor County)" in (
+        tye.unresolved_reason
+    )
     newest = SnapshotData.objects.get(snapshot=Snapshot.objects.newest())
-    assert [row for row in newest.unresolved if row[2] == "Nixon Police Department"][0][
-        4
-    ] == nixon.unresolved_reason
+    assert [row[4] for row in newest.unresolved if row[2] == "Tye Police Department"] == [
+        tye.unresolved_reason
+    ]
     texas_state = Agency.objects.filter(state__code="TX", statewide=True)
     assert texas_state.exists() and not texas_state.exclude(county=None).exists()
 
@@ -241,7 +246,6 @@ def test_march_2025_generation_finds_the_county_in_the_agency_name(texas):
     [
         ("Testville Police Department", "Fall County", "Falls County"),
         ("Testville Police Department", "Guadalupe Conty", "Guadalupe County"),
-        ("Testville Police Department", "Overton County", "Rusk County"),
         ("Testville Police Department", "De Witt County", "DeWitt County"),
         ("Testville Police Department", "La Salle", "La Salle County"),
         ("Testville Police Department", "Lampass County", "Lampasas County"),  # a checked slip
@@ -275,10 +279,54 @@ def test_unresolvable_county_is_kept_with_its_reason(texas):
     assert "Nowhere Police Department" in result.summary()
 
 
-def test_nixon_lies_in_two_counties_and_stays_unplaced_with_both_named(texas):
+def placements(agency):
+    """(county, how, share as a percentage or None) of each county the agency works in, main one first."""
+    rows = agency.placements.select_related("county")
+    ordered = sorted(rows, key=lambda r: (r.county_id != agency.county_id, -(r.share or 0), r.county.name))
+    return [(r.county.name, r.placed_by, None if r.share is None else round(r.share * 100)) for r in ordered]
+
+
+def test_a_city_in_two_counties_is_placed_in_both_with_the_share_of_its_zip_code(texas):
+    """Nixon: the Census place lies in Gonzales and Wilson counties; ZIP code 78140 (NIXON), within those
+    two, has 88.1% of its addresses in Gonzales and 7.9% in Wilson (4.0% in Guadalupe, where the Census
+    does not put the city): 92% and 8% of the city's."""
+    result = run(workbook([tf("Nixon Police Department", "#N/A")]), date(2026, 1, 5))
+    nixon = Agency.objects.get(name="Nixon Police Department")
+    assert placements(nixon) == [("Gonzales County", "place", 92), ("Wilson County", "place", 8)]
+    assert (nixon.county.name, nixon.placed_by, nixon.unresolved_reason) == ("Gonzales County", "place", "")
+    assert result.unresolved == 0
+
+
+def test_ice_writing_the_city_for_the_county_places_it_in_every_county_of_the_city(texas):
+    """ICE gives 'Overton County' for the Overton Police Department: no such county; the city of Overton
+    lies in Rusk and Smith counties, none chosen by hand."""
+    run(workbook([tf("Overton Police Department", "Overton County")]), date(2026, 1, 5))
+    overton = Agency.objects.get(name="Overton Police Department")
+    assert placements(overton) == [("Rusk County", "place", 91), ("Smith County", "place", 9)]
+    # The same text for another agency names no county: it stays unplaced, with the reason.
+    rows = [
+        tf("Overton Police Department", "Overton County"),
+        tf("Testville Police Department", "Overton County"),
+    ]
+    run(workbook(rows), date(2026, 1, 6))
+    testville = Agency.objects.get(name="Testville Police Department")
+    assert testville.county is None and not testville.placements.exists()
+    assert "matches ICE's 'Overton County'" in testville.unresolved_reason
+    assert testville.unplaced_why == Agency.Unplaced.NO_MATCH
+
+
+def test_an_editors_counties_survive_the_next_import(texas):
+    """An editor's choice is kept (county_locked): every county chosen, the main one first."""
     run(workbook([tf("Nixon Police Department", "#N/A")]), date(2026, 1, 5))
     nixon = Agency.objects.get(name="Nixon Police Department")
-    assert nixon.county is None and "Gonzales County and Wilson County" in nixon.unresolved_reason
+    nixon.placements.exclude(county__name="Wilson County").delete()
+    nixon.placements.update(placed_by=Agency.Placement.EDITOR, share=None)
+    nixon.county, nixon.county_locked = texas["Wilson County"], True
+    nixon.save()
+    run(workbook([tf("Nixon Police Department", "#N/A"), tf("Other PD")]), date(2026, 1, 6))
+    nixon.refresh_from_db()
+    assert placements(nixon) == [("Wilson County", "editor", None)]
+    assert (nixon.county.name, nixon.placed_by, nixon.county_locked) == ("Wilson County", "editor", True)
 
 
 def test_rows_without_a_model_or_state_are_kept_with_a_problem(texas):
@@ -844,3 +892,41 @@ def test_command_says_when_a_file_is_held(texas, tmp_path):
     path.write_bytes(workbook([pending_row("X County Sheriff's Office")], PENDING))
     with pytest.raises(CommandError, match="held"):
         call_command("import_ice_287g", str(path), stdout=io.StringIO())
+
+
+def test_outside_texas_a_city_goes_to_the_county_with_most_of_its_zip_codes_only(texas):
+    """HUD's USPS city names are postal cities: one Broward ZIP code named MIAMI among nine in Miami-Dade
+    does not put the City of Miami's police on Broward's page; a city whose ZIP codes no county holds 75%
+    of stays unplaced, with the split named."""
+    from decimal import Decimal
+
+    from counties.models import County, State, ZipCode, ZipCounty
+
+    florida = State.objects.create(fips="12", code="FL", name="Florida")
+    dade, broward = (
+        County.objects.create(fips=fips, state=florida, name=name, short_name=name.split()[0], slug=slug)
+        for fips, name, slug in (
+            ("12086", "Miami-Dade County", "miami-dade-county"),
+            ("12011", "Broward County", "broward-county"),
+        )
+    )
+    one = Decimal(1)
+    for n, (city, county) in enumerate([("MIAMI", dade)] * 9 + [("MIAMI", broward)] + [("SPLITVILLE", dade)]):
+        ZipCounty.objects.create(
+            zip_code=ZipCode.objects.create(code=f"331{n:02d}", city=city.title(), state=florida),
+            county=county, share=one, res_ratio=one, tot_ratio=one,
+        )  # fmt: skip
+    split = ZipCode.objects.create(code="33200", city="Splitville", state=florida)
+    ZipCounty.objects.create(zip_code=split, county=broward, share=one, res_ratio=one, tot_ratio=one)
+    rows = [["FLORIDA", name, "Municipality", "#N/A", "Task Force Model", datetime(2026, 1, 1), "link", None]
+            for name in ("City of Miami Police Department", "Splitville Police Department")]  # fmt: skip
+    run(workbook(rows), date(2026, 1, 5))
+    miami = Agency.objects.get(name="City of Miami Police Department")
+    assert [(p.county.name, p.placed_by, p.share) for p in miami.placements.all()] == [
+        ("Miami-Dade County", "zip", Decimal("0.9000"))
+    ]
+    splitville = Agency.objects.get(name="Splitville Police Department")
+    assert splitville.county is None and splitville.unplaced_why == Agency.Unplaced.SPLIT
+    assert "are split (Miami-Dade County 50%, Broward County 50%); no county has 75% of them" in (
+        splitville.unresolved_reason
+    )

@@ -124,3 +124,33 @@ def test_a_database_of_the_old_17_lists_moves_to_the_archive(at_0007):
     denton = Agreement.objects.get(agency__key="tx:denton county sheriffs office", model="jail")
     assert denton.pk == agreement_pk and denton.first_listed.as_of == date(2025, 8, 1)
     assert Agency.objects.filter(key="tx:denton county sheriffs office").count() == 1
+
+
+@pytest.fixture
+def at_0014():
+    apps = state_at("0014_pending_upload")
+    yield apps
+    call_command("migrate", verbosity=0)
+
+
+def test_0015_keeps_every_agency_in_its_county_and_an_editors_choice_the_editors(at_0014):
+    apps = at_0014
+    State, County = apps.get_model("counties", "State"), apps.get_model("counties", "County")
+    Agency_ = apps.get_model("counties", "Agency")
+    texas = State.objects.create(fips="48", code="TX", name="Texas")
+    denton = County.objects.create(
+        fips="48121", state=texas, name="Denton County", short_name="Denton", slug="denton-county"
+    )
+    made = {
+        "sheriff": Agency_.objects.create(key="tx:a", name="A", state=texas, county=denton, placed_by="name"),
+        "editor": Agency_.objects.create(
+            key="tx:b", name="B", state=texas, county=denton, placed_by="editor", county_locked=True
+        ),
+        "nowhere": Agency_.objects.create(key="tx:c", name="C", state=texas),
+    }
+    call_command("migrate", verbosity=0)
+    rows = {
+        agency.key: [(p.county.fips, p.placed_by, p.share) for p in agency.placements.all()]
+        for agency in Agency.objects.filter(pk__in=[a.pk for a in made.values()])
+    }
+    assert rows == {"tx:a": [("48121", "name", None)], "tx:b": [("48121", "editor", None)], "tx:c": []}

@@ -12,7 +12,7 @@ from counties import search as search_module
 from counties.models import County
 from counties.search import char_mask, get_index, normalize, parse, search
 from counties.text import edit_distance
-from tests.counties.factories import AgencyFactory, AgreementFactory, SnapshotFactory
+from tests.counties.factories import AgencyFactory, AgreementFactory, SnapshotFactory, place
 from tests.pages import page_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped")]
@@ -381,6 +381,24 @@ def test_agencies_are_found_by_name_and_lead_to_their_county(client):
     assert "Keller Police Department, Texas" in text and "works in Tarrant County" in text
 
 
+def test_agencies_placed_by_their_city_lead_to_each_of_their_counties(client):
+    """The City of Miami's police (ICE: #NA) lead to Miami-Dade; Nixon's to both its counties, most of the
+    city first; a regional jail to the three counties its name names."""
+    miami = search("City of Miami police").agencies[0].entry
+    assert (miami.name, [c.name for c in miami.counties]) == (
+        "City of Miami Police Department",
+        ["Miami-Dade County"],
+    )
+    nixon = search("Nixon police").agencies[0].entry
+    assert [c.name for c in nixon.counties] == ["Gonzales County", "Wilson County"]
+    jail = search("Rappahannock Shenandoah Warren Regional Jail").agencies[0].entry
+    assert sorted(c.name for c in jail.counties) == [
+        "Rappahannock County",
+        "Shenandoah County",
+        "Warren County",
+    ]
+
+
 def test_statewide_agencies_lead_to_their_state_page(client):
     outcome = search("DPS")
     assert not outcome.places
@@ -420,8 +438,7 @@ def test_an_agency_added_or_moved_is_found_at_once():
     county = County.objects.get(fips="48301")
     agency = AgencyFactory(name="Zyzzyva Marshal's Office", county=county, state=county.state)
     assert search("Zyzzyva marshal").agencies[0].counties[0].name == "Loving County"
-    agency.county = County.objects.get(fips="48113")
-    agency.save()
+    place(agency, County.objects.get(fips="48113"))  # an editor moves it
     assert search("Zyzzyva marshal").agencies[0].counties[0].name == "Dallas County"
 
 

@@ -12,6 +12,7 @@ from tests.counties.factories import (
     CountyFactory,
     SnapshotFactory,
     StateFactory,
+    place,
 )
 from tests.pages import page_text
 
@@ -128,11 +129,11 @@ def test_agencies_not_placed_in_a_county_are_listed_on_the_state_page(client, te
     assert "Testland Patrol" not in section  # statewide: on every county page already
     # An editor placing the agency (a save, recorded by django-simple-history) changes the page and its ETag.
     etag = response["ETag"]
-    lost.county = testland.counties.get(name="Ash County")
-    lost.save()
+    place(lost, testland.counties.get(name="Ash County"))
     again = client.get("/counties/zz/")
     assert again["ETag"] != etag
     assert 'id="unplaced"' not in again.content.decode()
+    assert "Lost Creek PD" in client.get("/counties/zz/ash-county/").content.decode()
 
 
 def test_state_page_cache_headers(client, testland):

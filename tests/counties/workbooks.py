@@ -2,12 +2,15 @@
 few real counties for the importer to resolve to, so that importer tests run on an otherwise empty
 database."""
 
+import csv
 import io
 from datetime import date, datetime
+from decimal import Decimal
 
 import openpyxl
 
-from counties.models import County, Place, PlaceCounty, State
+from counties.importers.reference import ZIPS_CSV
+from counties.models import County, Place, PlaceCounty, State, ZipCode, ZipCounty
 
 PARTICIPATING = [
     "STATE",
@@ -28,12 +31,15 @@ TEXAS_COUNTIES = {
     "48187": "Guadalupe County", "48401": "Rusk County", "48123": "DeWitt County", "48283": "La Salle County",
     "48281": "Lampasas County", "48339": "Montgomery County", "48397": "Rockwall County",
     "48085": "Collin County", "48177": "Gonzales County", "48493": "Wilson County", "48139": "Ellis County",
-    "48257": "Kaufman County", "48251": "Johnson County", "48367": "Parker County",
+    "48257": "Kaufman County", "48251": "Johnson County", "48367": "Parker County", "48423": "Smith County",
 }  # fmt: skip
+# Their ZIP codes, as the shipped HUD file has them (fixtures/zip/): Nixon's and Overton's.
+TEXAS_ZIPS = ("78140", "75684")
 
 
 def texas_counties() -> dict[str, County]:
-    """Texas, its counties above, and the Census places the tests use (Splendora, Nixon)."""
+    """Texas, its counties above, the Census places the tests use (Splendora, Nixon, Overton) and the
+    rows of the shipped HUD ZIP file for TEXAS_ZIPS within those counties."""
     texas, _ = State.objects.get_or_create(code="TX", defaults={"fips": "48", "name": "Texas"})
     State.objects.get_or_create(code="OK", defaults={"fips": "40", "name": "Oklahoma"})
     counties = {}
@@ -50,13 +56,27 @@ def texas_counties() -> dict[str, County]:
         )
     for geoid, name, in_counties in (
         ("4869620", "Splendora", ["Montgomery County"]),
-        ("4851384", "Nixon", ["Gonzales County", "Wilson County"]),
+        ("4851588", "Nixon", ["Gonzales County", "Wilson County"]),
+        ("4854432", "Overton", ["Rusk County", "Smith County"]),
     ):
         place, _ = Place.objects.get_or_create(
             geoid=geoid, defaults={"state": texas, "name": name, "full_name": f"{name} city", "kind": "city"}
         )
         for county in in_counties:
             PlaceCounty.objects.get_or_create(place=place, county=counties[county])
+    by_fips = {county.fips: county for county in counties.values()}
+    with ZIPS_CSV.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["zip"] in TEXAS_ZIPS and row["geoid"] in by_fips:
+                code, _ = ZipCode.objects.get_or_create(
+                    code=row["zip"], defaults={"city": row["city"].title(), "state": texas}
+                )
+                res, tot = Decimal(row["res_ratio"]), Decimal(row["tot_ratio"])
+                ZipCounty.objects.get_or_create(
+                    zip_code=code,
+                    county=by_fips[row["geoid"]],
+                    defaults={"share": res, "res_ratio": res, "tot_ratio": tot},
+                )
     return counties
 
 

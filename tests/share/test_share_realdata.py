@@ -41,8 +41,10 @@ def test_counties_csv_has_every_county_once_with_real_statuses(client, shipped):
 
 def test_agreements_files_list_every_agreement_with_its_listing_dates(client, shipped):
     rows = list(csv.DictReader(io.StringIO(body(client.get("/data/agreements.csv")))))
-    assert len(rows) == Agreement.objects.count()
-    assert len({row["id"] for row in rows}) == len(rows), "ids must be unique"
+    # One row per agreement and county its agency works in (a city in two counties: two rows).
+    assert len({row["id"] for row in rows}) == Agreement.objects.count()
+    pairs = [(row["id"], row["county_fips"]) for row in rows]
+    assert len(set(pairs)) == len(pairs), "an id is unique within each county"
     denton = {
         row["model"]: row for row in rows if row["county_fips"] == "48121" and row["agency_kind"] == "sheriff"
     }
@@ -100,3 +102,21 @@ def test_recent_changes_in_fixed_queries_over_all_the_data(shipped, django_asser
         and item.date.isoformat() == "2026-01-26"
         for item in denton
     )
+
+
+def test_an_agency_in_two_counties_has_a_row_in_each_with_the_share(client, shipped):
+    """Nixon PD (Gonzales and Wilson counties, TX): one row per county, with the share and the evidence;
+    the City of Miami's police: one row, placed by its ZIP codes, said in words."""
+    rows = list(csv.DictReader(io.StringIO(body(client.get("/data/agreements.csv")))))
+    nixon = [
+        (r["county_fips"], r["county_share"], r["placed_by"])
+        for r in rows
+        if r["agency"] == "Nixon Police Department" and r["is_current"] == "True"
+    ]
+    assert sorted(set(nixon)) == [("48177", "0.9177", "place"), ("48493", "0.0823", "place")]
+    miami = [r for r in rows if r["agency"] == "City of Miami Police Department"]
+    assert [(r["county_fips"], r["placed_by"]) for r in miami] == [("12086", "zip")]
+    assert miami[0]["placed_how"] == "the ZIP codes named Miami (HUD), 100% of their addresses in this county"
+    assert len({r["id"] for r in rows}) < len(rows)  # an id repeats, once per county
+    data = json.loads(body(client.get("/data/agreements.json")))
+    assert data["columns"][-2:] == ["county_share", "placed_how"]
