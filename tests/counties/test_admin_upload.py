@@ -308,26 +308,20 @@ def test_an_editors_county_choice_survives_later_imports(editor_client, texas):
 
     chosen = County.objects.get(state__code="TX", name="Dallas County")
     change = reverse("admin:counties_agency_change", args=[agency.pk])
-    form = editor_client.get(change).context["adminform"].form
+    page = editor_client.get(change).context
+    form = page["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, False)}
     data = {k: ("on" if v is True else v) for k, v in data.items()}
     data.update({"county": chosen.pk, "change_reason": "Testville is in Dallas County (city website)"})
-    data.update(
-        {
-            "agreements-TOTAL_FORMS": "1",
-            "agreements-INITIAL_FORMS": "1",
-            "agreements-MIN_NUM_FORMS": "0",
-            "agreements-MAX_NUM_FORMS": "1000",
-            "agreements-0-id": agency.agreements.get().pk,
-            "agreements-0-agency": agency.pk,
-            "names-TOTAL_FORMS": "1",
-            "names-INITIAL_FORMS": "1",
-            "names-MIN_NUM_FORMS": "0",
-            "names-MAX_NUM_FORMS": "1000",
-            "names-0-id": agency.names.get().pk,
-            "names-0-agency": agency.pk,
-        }
-    )
+    for inline in page["inline_admin_formsets"]:  # every inline as the page shows it, unchanged
+        formset = inline.formset
+        management = formset.management_form
+        data.update({management.add_prefix(name): management[name].value() for name in management.fields})
+        for inline_form in formset.initial_forms:
+            for name in inline_form.fields:
+                value = inline_form[name].value()
+                if value not in (None, False):
+                    data[inline_form.add_prefix(name)] = "on" if value is True else value
     response = editor_client.post(change, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     agency.refresh_from_db()
