@@ -243,20 +243,22 @@ def _without_date(kind: str, v: dict) -> str:
 
 
 def _list_changes(state, county, limit, include_oldest) -> list[ChangeItem]:
-    changes = Change.objects.select_related(
-        "agency__county__state", "agency__state", "snapshot", "previous", "agreement"
-    )
+    # A county's own page knows its county: joining each agency's county and state again cost about 10 ms
+    # of a first render (bench/run.py, cold rows).
+    changes = Change.objects.select_related("agency", "snapshot", "previous", "agreement")
     if county is not None:
         changes = changes.filter(agency__placements__county=county)  # one row: one placement per county
-    elif state is not None:
-        changes = changes.filter(agency__state=state)
+    else:
+        changes = changes.select_related("agency__county__state", "agency__state")
+        if state is not None:
+            changes = changes.filter(agency__state=state)
     if not include_oldest:
         changes = changes.exclude(kind__in=OLDEST_KINDS)
     return [
         ChangeItem(
             date=change.date,
             kind=change.kind,
-            county=change.agency.county,
+            county=county or change.agency.county,
             agency=change.agency,
             model=change.model,
             change=change,
@@ -266,19 +268,19 @@ def _list_changes(state, county, limit, include_oldest) -> list[ChangeItem]:
 
 
 def _event_changes(state, county, limit) -> list[ChangeItem]:
-    events = Event.objects.published().select_related(
-        "county__state", "agency__county__state", "agency__state", "source"
-    )
+    events = Event.objects.published().select_related("agency", "source")
     if county is not None:
         working_here = AgencyCounty.objects.filter(county=county).values("agency_id")
         events = events.filter(Q(county=county) | Q(agency_id__in=working_here))
-    elif state is not None:
-        events = events.filter(Q(county__state=state) | Q(agency__state=state))
+    else:
+        events = events.select_related("county__state", "agency__county__state", "agency__state")
+        if state is not None:
+            events = events.filter(Q(county__state=state) | Q(agency__state=state))
     return [
         ChangeItem(
             date=event.date,
             kind=EVENT,
-            county=event.county or (event.agency.county if event.agency else None),
+            county=county or event.county or (event.agency.county if event.agency else None),
             agency=event.agency,
             event=event,
             source=event.source,
