@@ -141,13 +141,26 @@ class CountyStatus:
 
     @property
     def agencies_by_kind(self) -> list[tuple[str, int]]:
-        """(kind label, count) of agencies with a current agreement, in the usual order."""
+        """(kind, count) of agencies with a current agreement, in the usual order (words: wording.py)."""
         counts = Counter(agency.kind for agency in self.agencies_current)
-        return [(Agency.Kind(kind).label, counts[kind]) for kind in Agency.Kind.values if counts[kind]]
+        return [(kind, counts[kind]) for kind in Agency.Kind.values if counts[kind]]
 
     @property
     def sb8_applies(self) -> bool | None:
         return self.county.sb8_applies
+
+    @property
+    def sb8_without_agreement(self) -> bool:
+        """SB 8 applies and the sheriff has no agreement on ICE's newest list (a request is not one)."""
+        return self.snapshot is not None and self.sb8_applies is True and not self.sheriff_current
+
+    @property
+    def sheriff_request(self) -> Request | None:
+        """The sheriff's newest request on ICE's pending lists, when the sheriff has no current agreement
+        (what became of it: `outcome`), else None."""
+        if self.sheriff_current or not self.sheriff_requests:
+            return None
+        return max(self.sheriff_requests, key=lambda r: r.first_pending.as_of)
 
     def sb8_days_left(self, today: date) -> int:
         """Days from today until SB 8's deadline (negative once it has passed)."""

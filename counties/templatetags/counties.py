@@ -4,7 +4,7 @@ from django import template
 
 from ..models import Agreement
 from ..status import MODEL_ANCHOR
-from ..wording import MODEL_MEANS, STATUS_LABELS, model_list
+from ..wording import MODEL_MEANS, STATUS_LABELS, agency_counts, model_list
 
 register = template.Library()
 
@@ -66,3 +66,9 @@ def percent(share) -> str:
     """Decimal('0.974212') -> '97%'; a sliver shows as '<1%' rather than '0%'."""
     value = float(share) * 100
     return "<1%" if 0 < value < 1 else f"{value:.0f}%"
+
+
+@register.filter(name="agency_counts")
+def agency_counts_filter(by_kind) -> str:
+    """CountyStatus.agencies_by_kind -> '1 sheriff's office, 3 police departments'."""
+    return agency_counts(by_kind)
