@@ -252,8 +252,9 @@ def test_texas_filter_sb8_applies_and_no_sheriff_agreement(client, texas_sample)
     # Andrews (a request is not an agreement), Angelina (no longer listed), Archer (police only), Atascosa.
     assert "SB 8 applies and the sheriff has no agreement on ICE's newest list (4)" in text
     assert 'href="?sb8=no-agreement#counties"' in page.content.decode()
-    # The count the home page gives for the same counties.
+    # The count the home page gives for the same counties, and the home page links to them.
     assert stats.compute()["tx_sb8_counties_without_sheriff_agreement"] == 4
+    assert 'href="/counties/tx/?sb8=no-agreement#counties"' in client.get("/").content.decode()
 
     response = client.get("/counties/tx/?sb8=no-agreement")
     assert rows(response) == ["Andrews County", "Angelina County", "Archer County", "Atascosa County"]
