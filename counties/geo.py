@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
+from django.utils.text import capfirst
 
 from .status import MapCategory
 
@@ -99,7 +100,7 @@ def state_map(state, statuses) -> dict | None:
     counties = [
         {
             "fips": status.county.fips,
-            "name": status.county.name,
+            "name": capfirst(status.county.local_name),
             "url": status.county.get_absolute_url(),
             "category": status.category,
             "path": shapes.counties[status.county.fips],

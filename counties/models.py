@@ -12,6 +12,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -121,8 +122,15 @@ class County(models.Model):
         return reverse("counties:county", kwargs={"state": self.state.slug, "slug": self.slug})
 
     @property
+    def local_name(self) -> str:
+        """The name as running text says it in the active language: "Dallas County" in English, "condado de
+        Dallas" in Spanish (docs/glossary-es.toml). Other kinds of county (a parish, a borough, a Virginia
+        city) keep their official English name, which Spanish text uses as a proper noun."""
+        return local_county_name(self.name, self.short_name)
+
+    @property
     def sb8_applies(self):
-        """Whether Texas SB 8 requires this county's sheriff to seek an agreement (None: not known)."""
+        """Whether Texas SB 8 binds this county's sheriff (None: not known)."""
         if self.state.code != "TX":
             return False
         if self.jail_status in (self.JailStatus.JAIL, self.JailStatus.PRIVATE):
@@ -130,6 +138,13 @@ class County(models.Model):
         if self.jail_status == self.JailStatus.NO_JAIL:
             return False
         return None
+
+
+def local_county_name(name: str, short_name: str = "") -> str:
+    """See County.local_name."""
+    if get_language() == "es" and name.endswith(" County"):
+        return "condado de " + (short_name or name.removesuffix(" County"))
+    return name
 
 
 class ReferenceLoad(models.Model):

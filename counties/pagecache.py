@@ -12,10 +12,10 @@ page, keeps it and serves it. It sets ETag, Vary and Cache-Control, and sends th
 that accept it (the page is compressed once, when it is kept).
 
 What a kept page is keyed on, and nothing else (so that `?u=1`, `?u=2`... cannot fill the cache):
-the view, its URL arguments, the query parameters the view declares (normalized: an unknown value of an
-enumerated parameter counts as none), the language, the htmx flag, the language a "Ver en español"
-notice offers (config/languages.py: on English pages, from Accept-Language; `Vary: Accept-Language`),
-and the data version.
+the release (a hash of the templates, code and catalogues), the view, its URL arguments, the query parameters
+the view declares (normalized: an unknown value of an enumerated parameter counts as none), the language,
+the htmx flag, the language a "Ver en español" notice offers (config/languages.py: on English pages, from
+Accept-Language; `Vary: Accept-Language`), and the data version.
 
 - The data version (`data_version()`) is one counter (DataVersion) that every change to what public
   pages show bumps: saves and deletes of the models in WATCHED (signals wired in CountiesConfig.ready)
@@ -265,9 +265,28 @@ def _param_values(request, params: dict) -> tuple:
     return tuple(values)
 
 
+# What a page is made from besides the data: a new release (templates, code, words, translations) must not
+# be served pages kept by the old one, which the shared store still holds. Hashed from the files' contents,
+# so every server of one release agrees without being told.
+RELEASE_SOURCES = ("templates", "counties", "explainer", "config", "locale")
+RELEASE_SUFFIXES = frozenset({".html", ".py", ".md", ".toml", ".mo", ".txt", ".xml"})
+
+
+@functools.cache
+def release() -> str:
+    digest = hashlib.sha256()
+    for folder in RELEASE_SOURCES:
+        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
+            if path.suffix in RELEASE_SUFFIXES and "migrations" not in path.parts and path.is_file():
+                digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _key(request, view_name: str, kwargs: dict, params: dict, htmx: bool, notice: bool, version: int) -> str:
     fragment = bool(htmx and getattr(request, "htmx", False))
     parts = (
+        release(),
         view_name,
         tuple(sorted((k, str(v)) for k, v in kwargs.items())),
         _param_values(request, params),

@@ -11,13 +11,39 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q
 
-from .models import Agency, Agreement, County, Request, Snapshot, State
+from . import pagecache
+from .models import Agency, Agreement, Change, County, Request, Snapshot, State
 
+# Texas SB 8's deadline, as reported (FACTS.md c11, c12, h4): the stored copies of the enrolled text stop
+# before the section that sets it, so pages say "as reported".
 SB8_DEADLINE = date(2026, 12, 1)
+
+
+class Phase:
+    """Where a day stands against SB 8's deadline; words that depend on the date are chosen by it."""
+
+    BEFORE = "before-deadline"
+    ON = "on-deadline"
+    AFTER = "after-deadline"
+
+    ALL = [BEFORE, ON, AFTER]
+
+
+def sb8_phase(day: date) -> str:
+    if day < SB8_DEADLINE:
+        return Phase.BEFORE
+    return Phase.ON if day == SB8_DEADLINE else Phase.AFTER
+
+
+def sb8_valid_until(day: date) -> date | None:
+    """The first day on which words chosen by sb8_phase(day) may change (None: they never change again)."""
+    if day < SB8_DEADLINE:
+        return SB8_DEADLINE
+    return SB8_DEADLINE + timedelta(days=1) if day == SB8_DEADLINE else None
 
 
 class Status:
@@ -112,11 +138,26 @@ class CountyStatus:
         return min(dates) if dates else None
 
     @property
+    def sheriff_request(self) -> Request | None:
+        """The sheriff's newest request on ICE's pending lists, if any."""
+        if not self.sheriff_requests:
+            return None
+        return max(self.sheriff_requests, key=lambda r: (r.first_pending.as_of, r.last_pending.as_of))
+
+    @property
     def request_outcome(self) -> str:
         """For the SB 8 box: 'signed', 'pending', 'dropped', 'already' (the newest request), or 'none'."""
-        if not self.sheriff_requests:
-            return "none"
-        return max(self.sheriff_requests, key=lambda r: r.first_pending.as_of).outcome
+        request = self.sheriff_request
+        return request.outcome if request else "none"
+
+    @property
+    def texas_pending_requests(self) -> int | None:
+        """Requests from Texas agencies on ICE's newest pending list (None: no pending list, or not Texas).
+
+        From the list's own counters (the rebuild keeps them for Texas and the nation), so no query."""
+        if self.pending_snapshot is None or self.county.state.code != "TX":
+            return None
+        return sum((self.pending_snapshot.counts or {}).get("TX", {}).values())
 
     @property
     def current(self) -> list[Agreement]:
@@ -154,22 +195,87 @@ class CountyStatus:
         """SB 8 applies and the sheriff has no agreement on ICE's newest list (a request is not one)."""
         return self.snapshot is not None and self.sb8_applies is True and not self.sheriff_current
 
-    @property
-    def sheriff_request(self) -> Request | None:
-        """The sheriff's newest request on ICE's pending lists, when the sheriff has no current agreement
-        (what became of it: `outcome`), else None."""
-        if self.sheriff_current or not self.sheriff_requests:
-            return None
-        return max(self.sheriff_requests, key=lambda r: r.first_pending.as_of)
-
-    def sb8_days_left(self, today: date) -> int:
-        """Days from today until SB 8's deadline (negative once it has passed)."""
-        return (SB8_DEADLINE - today).days
+    def sb8(self, today: date) -> Sb8 | None:
+        """What SB 8 asks of the sheriff on `today` (Texas only), worked out once per status and day."""
+        cached = self.__dict__.get("_sb8")
+        if cached is None or cached[0] != today:
+            cached = self.__dict__["_sb8"] = (today, sb8(self, today))
+        return cached[1]
 
     @property
     def newest_signed(self) -> date | None:
         dates = [a.signed for a in self.current if a.signed]
         return max(dates) if dates else None
+
+
+@dataclass
+class DeadlineList:
+    """ICE's last participating list dated on or before SB 8's deadline, and the sheriff's models on it."""
+
+    snapshot: Snapshot
+    sheriff_models: list[str]
+
+
+def deadline_list(status: CountyStatus) -> DeadlineList | None:
+    """Once the site holds a list newer than SB 8's deadline, what the last list on or before it showed.
+
+    None while the newest list is itself on or before the deadline (it answers both questions at once).
+    Then two queries: that list, and the listing changes of the sheriff's agreements up to it (an agreement
+    can leave ICE's list and come back, so its first and last lists alone cannot say).
+    """
+    if status.snapshot is None or status.snapshot.as_of <= SB8_DEADLINE:
+        return None
+    snapshot = (
+        Snapshot.objects.filter(kind=Snapshot.Kind.PARTICIPATING, as_of__lte=SB8_DEADLINE)
+        .order_by("-as_of")
+        .first()
+    )
+    if snapshot is None:
+        return None
+    agreements = status.sheriff_current + status.sheriff_former
+    listed: dict[int, bool] = {}
+    if agreements:
+        changes = Change.objects.filter(
+            agreement__in=agreements,
+            kind__in=[Change.Kind.LISTED, Change.Kind.ON_OLDEST, Change.Kind.RELISTED, Change.Kind.DELISTED],
+            date__lte=snapshot.as_of,
+        ).order_by("date")
+        for agreement_id, kind in changes.values_list("agreement_id", "kind"):
+            listed[agreement_id] = kind != Change.Kind.DELISTED
+    return DeadlineList(snapshot, sorted_models(a.model for a in agreements if listed.get(a.pk)))
+
+
+@dataclass
+class Sb8:
+    """What Texas SB 8 asks of a county's sheriff, as a page shows it on a given day."""
+
+    applies: bool | None  # None: not known whether the county runs or contracts for a jail
+    phase: str  # Phase.BEFORE, ON or AFTER
+    days_left: int
+    deadline: date
+    at_deadline: DeadlineList | None  # only once a list newer than the deadline is held
+
+
+def sb8(status: CountyStatus, today: date) -> Sb8 | None:
+    """SB 8 for a Texas county on `today` (None elsewhere). No query while the newest list predates the
+    deadline; tells the page cache until when the words hold (the count of days changes daily)."""
+    if status.county.state.code != "TX":
+        return None
+    phase = sb8_phase(today)
+    applies = status.sb8_applies
+    if phase == Phase.BEFORE and applies:
+        pagecache.valid_for_today()  # "N days left"
+    else:
+        until = sb8_valid_until(today)
+        if until:
+            pagecache.valid_until(until)
+    return Sb8(
+        applies=applies,
+        phase=phase,
+        days_left=(SB8_DEADLINE - today).days,
+        deadline=SB8_DEADLINE,
+        at_deadline=deadline_list(status) if applies is not False else None,
+    )
 
 
 def _agreements():

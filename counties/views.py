@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language, gettext_lazy
@@ -21,7 +22,6 @@ from .pagecache import kept_page
 from .search import MAX_QUERY_LENGTH
 from .search import search as find
 from .status import (
-    SB8_DEADLINE,
     MapCategory,
     county_status,
     newest_lists,
@@ -30,7 +30,7 @@ from .status import (
     unplaced_agency_count,
     unplaced_agreements,
 )
-from .wording import model_list
+from .wording import for_you, model_list, statewide_agencies
 
 TIMELINE_LIMIT = 50
 
@@ -43,9 +43,6 @@ def county_detail(request, state, slug):
         return redirect("counties:county", state=state.lower(), slug=slug.lower(), permanent=True)
     county = County.objects.by_url(state, slug)
     status = county_status(county)
-    today = pagecache.today()
-    if county.state.code == "TX":
-        pagecache.valid_for_today()  # the SB 8 box counts days
     return TemplateResponse(
         request,
         "counties/county_detail.html",
@@ -54,16 +51,35 @@ def county_detail(request, state, slug):
             "status": status,
             "sheriff_models_text": model_list(status.sheriff_models),
             "sheriff_former_models_text": model_list(status.sheriff_former_models),
+            "sb8": status.sb8(pagecache.today()),
+            "statewide_agencies": statewide_agencies(status),
+            "for_you": for_you(status),
             "timeline": recent_changes(county=county, limit=TIMELINE_LIMIT),
             "locator": locator_map(county),
-            "today": today,
-            "sb8_deadline": SB8_DEADLINE,
-            "sb8_days_left": status.sb8_days_left(today),
             "unplaced_count": unplaced_agency_count(county.state) if status.snapshot else 0,
             "fresh": freshness(status.snapshot),
             "fresh_pending": freshness(status.pending_snapshot),
         },
     )
+
+
+@require_safe
+def agreement(request, public_id):
+    """An agreement's permanent link (the IDs of the downloads): to where the site shows it.
+
+    An alias (the ID of a history merged into this one, counties/importers/rebuild.py) redirects for good
+    to the agreement's own ID; the ID redirects, for now, to its county's page (or its state's page, for a
+    statewide or unplaced agency), where the agreement has an anchor. An unknown ID is a 404.
+    """
+    found = Agreement.objects.by_public_id(public_id)
+    if found is None:
+        raise Http404("No agreement has that ID.")
+    if found.public_id != public_id:
+        return redirect(found.get_absolute_url(), permanent=True)
+    agency = Agency.objects.select_related("county__state", "state").get(pk=found.agency_id)
+    if agency.county is not None:
+        return redirect(f"{agency.county.get_absolute_url()}#agreement-{found.pk}")
+    return redirect(agency.state.get_absolute_url() + ("#statewide" if agency.statewide else "#unplaced"))
 
 
 STATE_SORTS = {

@@ -7,16 +7,17 @@ one page with `{% language %}`). Every sentence carries the date of the data.
 """
 
 import html
+from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
+from . import pagecache
 from .models import Agency, Agreement
-from .status import SB8_DEADLINE, CountyStatus, Status
+from .status import CountyStatus, Status, sorted_models
 
 # Plain words for each model, from ICE's own descriptions (FACTS.md b2-b4).
 MODEL_MEANS = {
@@ -31,6 +32,32 @@ MODEL_MEANS = {
     Agreement.Model.TASK_FORCE: gettext_lazy(
         "Officers may use limited immigration powers during their routine police work in the community, "
         "under ICE oversight."
+    ),
+}
+
+# What each model can mean for a resident, and where (FACTS.md b2, b7: jail; b4, b8: warrants in jail;
+# b3, b14, b15: task force in routine police work). The county page's "What this means for you".
+FOR_YOU = {
+    Agreement.Model.JAIL: (
+        gettext_lazy("In jail"),
+        gettext_lazy(
+            "If you are booked into this agency's jail on a criminal charge, trained officers may ask about your "
+            "immigration status and start ICE's paperwork."
+        ),
+    ),
+    Agreement.Model.WARRANT: (
+        gettext_lazy("In jail"),
+        gettext_lazy(
+            "Officers may serve ICE's warrants on people already held in this agency's jail, so that ICE can "
+            "take them. They do not ask people about their immigration status."
+        ),
+    ),
+    Agreement.Model.TASK_FORCE: (
+        gettext_lazy("At a traffic stop, or anywhere these officers work"),
+        gettext_lazy(
+            "Trained officers may question people they think are in the U.S. unlawfully, and in some cases arrest "
+            "them without a warrant."
+        ),
     ),
 }
 
@@ -84,8 +111,10 @@ def status_headline(status: CountyStatus) -> str:
     }[status.code]
 
 
-def status_sentence(status: CountyStatus) -> str:
-    """The county page's answer sentence, plus how many agreements other agencies hold, as plain text."""
+def status_sentence(status: CountyStatus, *, statewide: bool = True, caveat: bool = True) -> str:
+    """The county page's answer sentence, plus how many agreements other agencies hold, the statewide
+    agreements that cover the county (from the data's statewide flag), and, where the sheriff has none,
+    what a jail shares with ICE without one; as plain text."""
     text = plain(
         render_to_string(
             "counties/_county_answer.html",
@@ -97,30 +126,142 @@ def status_sentence(status: CountyStatus) -> str:
             },
         )
     )
+    if status.code == Status.UNKNOWN:
+        return text
     others = len(status.others_current)
-    if others and status.code != Status.UNKNOWN:
+    if others:
         text += " " + ngettext(
             "Another agency in the county has %(count)d agreement.",
             "Other agencies in the county have %(count)d agreements.",
             others,
         ) % {"count": others}
+    if statewide and status.statewide:
+        text += " " + statewide_sentence(status)
+    if caveat and status.code != Status.SHERIFF:
+        text += " " + no_agreement_caveat(status)
     return text
 
 
-def sb8_sentence(status: CountyStatus) -> str:
-    """Texas only: what SB 8 asks of this sheriff, or '' when it asks nothing here."""
-    if status.county.state.code != "TX" or status.code in (Status.SHERIFF, Status.UNKNOWN):
+def statewide_agencies(status: CountyStatus) -> list[tuple[str, str]]:
+    """[(agency name, its models)] of the statewide agencies whose agreements cover the county."""
+    by_agency: dict[int, tuple[str, list[str]]] = {}
+    for agreement in status.statewide:
+        by_agency.setdefault(agreement.agency_id, (agreement.agency.name, []))[1].append(agreement.model)
+    return [(name, model_list(models)) for name, models in by_agency.values()]
+
+
+STATEWIDE_NAMES_LIMIT = 4  # more than this many statewide agencies are counted, not named, in one sentence
+
+
+def statewide_sentence(status: CountyStatus) -> str:
+    """'4 statewide Texas agencies also have agreements that cover this county: A (Task Force); …'."""
+    agencies = statewide_agencies(status)
+    if not agencies:
         return ""
-    if status.sb8_applies is True:
+    if len(agencies) > STATEWIDE_NAMES_LIMIT:
+        return ngettext(
+            "%(count)d statewide %(state)s agency also has an agreement that covers this county (the county's "
+            "page lists it).",
+            "%(count)d statewide %(state)s agencies also have agreements that cover this county (the county's "
+            "page lists them).",
+            len(agencies),
+        ) % {"count": len(agencies), "state": status.county.state.name}
+    names = "; ".join(f"{name} ({models})" for name, models in agencies)
+    return ngettext(
+        "%(count)d statewide %(state)s agency also has an agreement that covers this county: %(names)s.",
+        "%(count)d statewide %(state)s agencies also have agreements that cover this county: %(names)s.",
+        len(agencies),
+    ) % {"count": len(agencies), "state": status.county.state.name, "names": names}
+
+
+def no_agreement_caveat(status: CountyStatus) -> str:
+    """No agreement is not no cooperation (FACTS.md b20, b27: detainers; b29: Texas fingerprints)."""
+    if status.county.state.code == "TX":
         return _(
-            "Texas Senate Bill 8 requires this county's sheriff to request or enter into a 287(g) agreement "
-            "with ICE by %(date)s."
-        ) % {"date": date_format(SB8_DEADLINE)}
-    if status.sb8_applies is None:
-        return _(
-            "Whether Texas Senate Bill 8 requires this county's sheriff to seek an agreement is not known."
+            "Even without an agreement, ICE can send a jail a detainer (a request to hold someone for ICE), "
+            "and every Texas county jail checks the fingerprints of the people it books against federal "
+            "databases, immigration ones included."
         )
-    return ""
+    return _("Even without an agreement, ICE can send a jail a detainer (a request to hold someone for ICE).")
+
+
+def sb8_sentence(status: CountyStatus, *, brief: bool = True, short: bool = False) -> str:
+    """Texas only: what SB 8 asks of this sheriff on today's date and what ICE's lists show, as plain text
+    (the county page's SB 8 box says the same, templates/counties/_sb8_answer.html); '' elsewhere."""
+    if status.county.state.code != "TX" or status.code == Status.UNKNOWN:
+        return ""
+    return plain(
+        render_to_string(
+            "counties/_sb8_answer.html",
+            {
+                "county": status.county,
+                "status": status,
+                "sb8": status.sb8(pagecache.today()),
+                "brief": brief,
+                "short": short,
+            },
+        )
+    )
+
+
+@dataclass
+class ForYou:
+    """One model that applies in a county, for "What this means for you"."""
+
+    model: str
+    label: str
+    where: str
+    means: str
+    agencies: list[str]
+    statewide: bool
+    named: str  # the agencies' names, or (brief, when there are many) how many they are
+
+
+def _named(names: list[str], brief: bool) -> str:
+    if brief and len(names) > STATEWIDE_NAMES_LIMIT:
+        return ngettext("%(count)d agency", "%(count)d agencies", len(names)) % {"count": len(names)}
+    return ", ".join(names)
+
+
+def for_you(status: CountyStatus, *, brief: bool = False) -> list[ForYou]:
+    """The models that apply in the county (its own agencies first, then the statewide ones), each with
+    where it matters and the agencies that hold it. `brief`, for the flyer: one item per model, the county's
+    own agencies and the statewide ones together, counted when there are many."""
+    items = []
+    for agreements, statewide in ((status.current, False), (status.statewide, True)):
+        by_model: dict[str, list[str]] = {}
+        for agreement in agreements:
+            names = by_model.setdefault(agreement.model, [])
+            if agreement.agency.name not in names:
+                names.append(agreement.agency.name)
+        for model in sorted_models(by_model):
+            where, means = FOR_YOU[model]
+            label = Agreement.Model(model).label
+            names = by_model[model]
+            items.append(
+                ForYou(model, str(label), str(where), str(means), names, statewide, _named(names, brief))
+            )
+    if not brief:
+        return items
+    merged: dict[str, ForYou] = {}
+    state = status.county.state.name
+    for item in items:
+        first = merged.get(item.model)
+        if first is None:
+            if item.statewide:
+                item.named = _("across all of %(state)s, %(agencies)s") % {
+                    "state": state,
+                    "agencies": item.named,
+                }
+            item.statewide = False
+            merged[item.model] = item
+        else:  # the statewide agencies of a model the county's own agencies also hold
+            first.agencies += item.agencies
+            first.named += _(" and, across all of %(state)s, %(agencies)s") % {
+                "state": state,
+                "agencies": item.named,
+            }
+    return [merged[model] for model in sorted_models(merged)]
 
 
 def model_meanings():

@@ -276,24 +276,19 @@ def sources_by_page(lang: str) -> list[tuple[Source, list[Page]]]:
 
 def deadline_case(day: date | None = None) -> str:
     """Where `day` (default today) stands against SB 8's deadline: before-deadline, on-deadline or after-deadline."""
-    from counties.status import SB8_DEADLINE  # not at import time: counties.status needs the models
+    from counties.status import sb8_phase  # not at import time: counties.status needs the models
 
-    day = day or timezone.localdate()
-    if day < SB8_DEADLINE:
-        return "before-deadline"
-    return "on-deadline" if day == SB8_DEADLINE else "after-deadline"
+    return sb8_phase(day or timezone.localdate())
 
 
 def _kept_until_the_case_changes() -> None:
     """A kept page with words chosen by today's date holds until the next day the choice can change."""
     from counties import pagecache
-    from counties.status import SB8_DEADLINE
+    from counties.status import sb8_valid_until
 
-    today = timezone.localdate()
-    if today < SB8_DEADLINE:
-        pagecache.valid_until(SB8_DEADLINE)
-    elif today == SB8_DEADLINE:
-        pagecache.valid_until(SB8_DEADLINE + timedelta(days=1))
+    until = sb8_valid_until(timezone.localdate())
+    if until:
+        pagecache.valid_until(until)
 
 
 def deadline_days() -> dict[str, date]:

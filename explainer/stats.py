@@ -1,7 +1,8 @@
 """Numbers and dates that explainer pages quote from the database: `[[stat:name]]` in a content file.
 
-All of them come from three queries at most (the newest ICE list, one aggregate over current agreements,
-one aggregate over counties), whatever the page, and only when a page uses a stat. Anything that depends
+All of them come from five queries at most, whatever the page, and only when a page uses a stat: three for
+the lists of agreements (the newest ICE list, one aggregate over current agreements, one over counties), two
+for the requests (one over ICE's pending lists, one over the requests on them). Anything that depends
 on ICE's lists is None, shown as "not known", while no ICE list has been imported: never a made-up 0.
 
 A county "has a sheriff agreement" exactly when counties.status.county_status() says Status.SHERIFF: an
@@ -12,12 +13,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, Window
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Window
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from counties.models import Agency, Agreement, County, Snapshot
+from counties.models import Agency, Agreement, County, Request, Snapshot
 
 TX = Q(agency__state__code="TX")
 SB8_JAIL = [County.JailStatus.JAIL, County.JailStatus.PRIVATE]
@@ -52,6 +53,17 @@ STATS = {
     "tx_sb8_counties_without_sheriff_agreement": gettext_lazy(
         "of those, counties whose sheriff has no agreement on ICE's newest list"
     ),
+    "pending_lists": gettext_lazy("number of dated ICE lists of pending requests loaded"),
+    "first_pending_list_date": gettext_lazy("date of the oldest pending list loaded"),
+    "pending_list_date": gettext_lazy("date of the newest pending list loaded"),
+    "requests": gettext_lazy("requests on any pending list loaded"),
+    "requests_signed": gettext_lazy("of those, requests that became an agreement on ICE's lists"),
+    "requests_dropped": gettext_lazy("of those, requests gone from the pending list without an agreement"),
+    "requests_pending": gettext_lazy(
+        "requests still pending: on the newest pending list, with no agreement since"
+    ),
+    "tx_requests": gettext_lazy("requests from Texas agencies on any pending list loaded"),
+    "tx_requests_pending": gettext_lazy("requests from Texas agencies still pending"),
 }
 
 MODEL_SUFFIX = {
@@ -61,10 +73,32 @@ MODEL_SUFFIX = {
 }
 
 
+REQUEST_STATS = frozenset(
+    {
+        "pending_lists",
+        "first_pending_list_date",
+        "pending_list_date",
+        "requests",
+        "requests_signed",
+        "requests_dropped",
+        "requests_pending",
+        "tx_requests",
+        "tx_requests_pending",
+    }
+)
+
+
 def compute() -> dict[str, int | date | None]:
-    """Every stat, raw: three queries (newest ICE list, counties, current agreements), two with no ICE list."""
-    values: dict[str, int | date | None] = dict.fromkeys(STATS)
-    snapshot = Snapshot.objects.annotate(lists=Window(Count("id"))).newest()
+    """Every stat, raw: five queries (newest ICE list, counties, current agreements, pending lists,
+    requests), four with no ICE list."""
+    return compute_agreements() | _requests()
+
+
+def compute_agreements() -> dict[str, int | date | None]:
+    """The stats of the lists of agreements, raw: three queries (newest ICE list, counties, current
+    agreements), two with no ICE list."""
+    values: dict[str, int | date | None] = dict.fromkeys(STATS.keys() - REQUEST_STATS)
+    snapshot = Snapshot.objects.annotate(lists=Window(Count("id")), oldest=Window(Min("as_of"))).newest()
     sheriff_current = Agreement.objects.current().filter(
         agency__county=OuterRef("pk"), agency__kind=Agency.Kind.SHERIFF, agency__statewide=False
     )
@@ -96,7 +130,6 @@ def compute() -> dict[str, int | date | None]:
         police_agencies=Count("agency", distinct=True, filter=Q(agency__kind=Agency.Kind.POLICE)),
         tx_agreements=Count("id", filter=TX),
         tx_agencies=Count("agency", distinct=True, filter=TX),
-        first_ice_list_date=Min("first_listed__as_of"),
         **{
             f"agreements_{suffix}": Count("id", filter=Q(model=model))
             for model, suffix in MODEL_SUFFIX.items()
@@ -110,6 +143,7 @@ def compute() -> dict[str, int | date | None]:
     values.update(
         ice_list_date=snapshot.as_of,
         ice_lists=snapshot.lists,
+        first_ice_list_date=snapshot.oldest,
         unresolved_rows=snapshot.rows_unresolved,
         counties_with_sheriff_agreement=counties["sheriff"],
         counties_with_any_agreement=counties["any"],
@@ -122,19 +156,42 @@ def compute() -> dict[str, int | date | None]:
     return values
 
 
+def _requests() -> dict:
+    """ICE's pending lists and the requests on them: two queries. Not known (None) with no pending list."""
+    lists = Snapshot.objects.filter(kind=Snapshot.Kind.PENDING).aggregate(
+        pending_lists=Count("id"), first_pending_list_date=Min("as_of"), pending_list_date=Max("as_of")
+    )
+    outcome = Request.Outcome
+    requests = Request.objects.aggregate(
+        requests=Count("id"),
+        requests_signed=Count("id", filter=Q(outcome=outcome.SIGNED)),
+        requests_dropped=Count("id", filter=Q(outcome=outcome.DROPPED)),
+        requests_pending=Count("id", filter=Q(outcome=outcome.PENDING)),
+        tx_requests=Count("id", filter=TX),
+        tx_requests_pending=Count("id", filter=TX & Q(outcome=outcome.PENDING)),
+    )
+    found = lists | requests
+    return found if lists["pending_lists"] else dict.fromkeys(found)
+
+
 class SiteStats:
     """The stats for one request, computed on first use and shown in the active language."""
 
     def __init__(self):
-        self._values = None
+        self._agreements = None
+        self._requests = None
 
     def names(self):
         return STATS.keys()
 
     def raw(self, name):
-        if self._values is None:
-            self._values = compute()
-        return self._values[name]
+        if name in REQUEST_STATS:
+            if self._requests is None:
+                self._requests = _requests()
+            return self._requests[name]
+        if self._agreements is None:
+            self._agreements = compute_agreements()
+        return self._agreements[name]
 
     def display(self, name) -> str:
         value = self.raw(name)

@@ -31,7 +31,7 @@ def home(request):
     context = {
         "snapshot": snapshot,
         "fresh": freshness(snapshot),
-        "stats": stats.compute(),
+        "stats": stats.compute_agreements(),
         "map": state_map(texas, statuses) if texas else None,
         "categories": MapCategory.ALL,
         "changes": recent_changes(state=texas, limit=HOME_CHANGES) if texas else [],

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 
 from .. import pagecache
 from ..models import County, Place, PlaceCounty, ReferenceLoad, State, ZipCode, ZipCounty
@@ -29,7 +30,11 @@ ZIPS_CSV = FIXTURES / "zip" / "hud-zip-county-2026Q1.csv"
 PLACES_TXT = FIXTURES / "places" / "st48_tx_place2020.txt"
 
 POPULATION_YEAR = 2023
-POPULATION_SOURCE = "U.S. Census Bureau, Vintage 2023 county population estimates (July 1, 2023)"
+# Texts stored in the database in English, marked so that pages show them in the reader's language
+# (the `stored_text` template filter looks each one up in the catalogue as a whole).
+POPULATION_SOURCE = gettext_noop(
+    "U.S. Census Bureau, Vintage 2023 county population estimates (July 1, 2023)"
+)
 
 # USPS codes of the 50 states and DC by Census state FIPS code (the Census county file names states only).
 STATE_CODES = {
@@ -53,21 +58,26 @@ COUNTY_SUFFIXES = (" City and Borough", " Census Area", " Municipality", " Borou
 PLACE_SUFFIXES = {"city", "town", "village", "CDP"}
 
 # Caveats carried from fixtures/SOURCES.md (TCJS, July 2026) into County.jail_status_note.
-NOTE_NO_JAIL = (
+NOTE_NO_JAIL = gettext_noop(
     "TCJS lists this county as having no jail: it houses its inmates in another county. Texas SB 8 "
     "binds only sheriffs who run a jail or whose county contracts with a private vendor to run one."
 )
-NOTE_ALSO_PRIVATE = (
+NOTE_ALSO_PRIVATE = gettext_noop(
     "TCJS also lists a privately operated facility (P) in this county. Such a facility may hold contract or "
     "federal detainees; it does not change that the county runs its own jail."
 )
-NOTE_ONLY_PRIVATE = (
+NOTE_ONLY_PRIVATE = gettext_noop(
     "TCJS lists only a privately operated facility (P) for this county. That alone does not prove that "
     "the county contracts out its own jail, but Texas SB 8 covers a sheriff whose county contracts with a "
     "private vendor to operate a jail, so it is counted as bound."
 )
-NOTE_PARKER = " In September 2021 TCJS still listed Parker's jail as an ordinary county-run jail."
-NOTE_YOAKUM = (
+NOTE_ONLY_PRIVATE_PARKER = gettext_noop(
+    "TCJS lists only a privately operated facility (P) for this county. That alone does not prove that "
+    "the county contracts out its own jail, but Texas SB 8 covers a sheriff whose county contracts with a "
+    "private vendor to operate a jail, so it is counted as bound. In September 2021 TCJS still listed "
+    "Parker's jail as an ordinary county-run jail."
+)
+NOTE_YOAKUM = gettext_noop(
     "TCJS's July 2026 report has no Yoakum row (it lists Young twice, almost certainly a label typo where "
     "Yoakum belongs). In September 2021 Yoakum ran its own 48-bed jail. Not confirmed for 2026."
 )
@@ -196,8 +206,8 @@ def _load_texas_jails(counties, result):
             county.jail_status_note = NOTE_ALSO_PRIVATE if "PRIVATE_FACILITY" in kinds else ""
         elif "PRIVATE_FACILITY" in kinds:
             county.jail_status = County.JailStatus.PRIVATE
-            county.jail_status_note = NOTE_ONLY_PRIVATE + (
-                NOTE_PARKER if county.short_name == "Parker" else ""
+            county.jail_status_note = (
+                NOTE_ONLY_PRIVATE_PARKER if county.short_name == "Parker" else NOTE_ONLY_PRIVATE
             )
         elif "NO_JAIL" in kinds:
             county.jail_status = County.JailStatus.NO_JAIL

@@ -10,6 +10,7 @@ out again from the archive: lists the archive replaces are removed first.
 from __future__ import annotations
 
 import csv
+import hashlib
 import time
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -132,7 +133,10 @@ def load_shipped_data(*, force: bool = False, lists: list[ShippedList] | None = 
 
 
 def _keep(entry: ShippedList) -> Snapshot:
-    parsed = read(entry.path.read_bytes())
+    data = entry.path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != entry.sha256:
+        raise ValueError(f"{entry.path} is not the file of the manifest (its SHA-256 differs): not loaded")
+    parsed = read(data)
     snapshot = Snapshot.objects.create(
         kind=entry.kind,
         as_of=entry.as_of,

@@ -13,6 +13,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from counties.changes import recent_changes
@@ -39,7 +40,7 @@ class ChangesFeed(Feed):
     def title(self, obj):
         if isinstance(obj, County):
             return _("287(g) changes in %(county)s, %(state)s") % {
-                "county": obj.name,
+                "county": obj.local_name,
                 "state": obj.state.name,
             }
         if isinstance(obj, State):
@@ -76,7 +77,7 @@ class ChangesFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        place = f"{item.county.name}, {item.county.state.code}. " if item.county else ""
+        place = f"{capfirst(item.county.local_name)}, {item.county.state.code}. " if item.county else ""
         return place + _("Source: %(source)s") % {"source": item.source_title}
 
     def item_link(self, item):

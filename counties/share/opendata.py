@@ -241,14 +241,15 @@ DATASETS = {
                 "id",
                 _(
                     "Stable identifier: the normalized state and name of the agency's earliest name on ICE's "
-                    "lists, and the model. It never changes."
+                    "lists, and the model. It never changes. /counties/agreements/ID/ on this site leads to it."
                 ),
             ),
             Column(
                 "aliases",
                 _(
                     "Other identifiers of the same agreement, separated by ';': ICE listed it under other names "
-                    "(the same signed agreement, or a hand-checked rename). They stay valid."
+                    "(the same signed agreement, or a hand-checked rename). They stay valid: their links on this "
+                    "site redirect to the id."
                 ),
             ),
             Column("agency", _("Agency name as ICE's newest list spells it.")),

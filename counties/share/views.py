@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
+from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
@@ -195,10 +196,10 @@ def share_image(request, state, slug):
     """The county's link-preview image (1200x630 PNG) in the page's language."""
     county = County.objects.by_url(state, slug)
     status = county_status(county)
-    sentence = " ".join(filter(None, [wording.status_sentence(status), wording.sb8_sentence(status)]))
+    sentence = wording.status_sentence(status, statewide=False, caveat=False)  # the page has the rest
     png = share_png(
         site=gettext("287(g) Explainer"),
-        title=f"{county.name}, {county.state.name}",
+        title=f"{capfirst(county.local_name)}, {county.state.name}",
         headline=wording.status_headline(status),
         sentence=sentence,
         code=status.code,

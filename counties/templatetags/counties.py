@@ -1,8 +1,11 @@
 from urllib.parse import urlsplit
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext
 
-from ..models import Agreement
+from .. import wording
+from ..models import Agreement, local_county_name
 from ..status import MODEL_ANCHOR
 from ..wording import MODEL_MEANS, STATUS_LABELS, agency_counts, model_list
 
@@ -72,3 +75,30 @@ def percent(share) -> str:
 def agency_counts_filter(by_kind) -> str:
     """CountyStatus.agencies_by_kind -> '1 sheriff's office, 3 police departments'."""
     return agency_counts(by_kind)
+
+
+@register.simple_tag
+def stored_text(text: str, css_class: str = "") -> str:
+    """A text kept in the database in English (a TCJS caveat, a source line), in the reader's language.
+
+    The loader's texts are in the catalogue whole (counties/importers/reference.py marks them); one an
+    editor typed is not, and is shown as it is, marked as English so that a screen reader says it right.
+    """
+    if not text:
+        return ""
+    translated = gettext(text)
+    lang = "en" if translated == text and get_language() != "en" else ""
+    if lang:
+        return format_html('<span class="{}" lang="en">{}</span>', css_class, text)
+    return format_html('<span class="{}">{}</span>', css_class, translated) if css_class else translated
+
+
+@register.simple_tag
+def no_agreement_caveat(status) -> str:
+    return wording.no_agreement_caveat(status)
+
+
+@register.filter
+def local_county(name: str) -> str:
+    """A county's name as running text says it in the active language (County.local_name)."""
+    return local_county_name(name)

@@ -14,8 +14,8 @@ OG_LOCALES = {"en": "en_US", "es": "es_US"}
 
 
 @register.simple_tag
-def status_sentence(status):
-    return wording.status_sentence(status)
+def status_sentence(status, statewide=True, caveat=True):
+    return wording.status_sentence(status, statewide=statewide, caveat=caveat)
 
 
 @register.simple_tag
@@ -26,6 +26,18 @@ def status_headline(status):
 @register.simple_tag
 def sb8_sentence(status):
     return wording.sb8_sentence(status)
+
+
+@register.simple_tag
+def sb8_short(status):
+    """The SB 8 line of the embeddable card and the flyer: what the law asks and when, only where the sheriff
+    has no agreement (the county page says what ICE's two lists show)."""
+    return "" if status.code == "sheriff" else wording.sb8_sentence(status, short=True)
+
+
+@register.simple_tag
+def for_you(status):
+    return wording.for_you(status, brief=True)
 
 
 @register.simple_tag

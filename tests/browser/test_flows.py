@@ -76,7 +76,9 @@ def test_language_switch_keeps_the_page(page, site_server, start, link, expected
     assert page.url == site_server.url + expected
     assert page.locator("html").get_attribute("lang") == ("es" if expected.startswith("/es/") else "en")
     if "dallas-county" in expected:
-        assert "Dallas County" in heading and "Dallas County" in page.locator("h1").inner_text()
+        names = {"en": "Dallas County", "es": "Condado de Dallas"}
+        before, after = ("es", "en") if start.startswith("/es/") else ("en", "es")
+        assert names[before] in heading and names[after] in page.locator("h1").inner_text()
 
 
 @pytest.mark.parametrize("start", ["/counties/tx/", "/"])
@@ -98,10 +100,25 @@ def test_print_view_from_the_county_page(page, site_server):
     page.emulate_media(media="print")
     assert page.locator("nav.screen-only").evaluate("el => getComputedStyle(el).display") == "none"
     assert page.locator(".qr-box svg").is_visible(), "the QR code prints"
+    assert _printed_pages(page) == 1
+
+
+def _printed_pages(page) -> int:
     pdf = page.pdf(format="Letter")
     assert pdf.startswith(b"%PDF")
-    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
-    assert pages == 1, f"the flyer prints on one page, not {pages}"
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+# The longest flyers of the shipped data (most models, the county's own and statewide): Stone County,
+# Mississippi, three models and six statewide agencies; Jim Wells County, Texas, in Spanish.
+@pytest.mark.parametrize(
+    "path", ["/counties/ms/stone-county/print/", "/es/counties/tx/jim-wells-county/print/"]
+)
+def test_the_longest_flyers_print_on_one_page(page, site_server, path):
+    page.goto(path)
+    page.emulate_media(media="print")
+    assert page.locator(".for-you li").count() >= 2
+    assert _printed_pages(page) == 1, "the flyer prints on one US Letter page"
 
 
 def test_keyboard_only_search(page, site_server):

@@ -195,36 +195,21 @@ def texas_county():
 @pytest.mark.parametrize(
     ("jail_status", "expected"),
     [
-        ("jail", "requires its sheriff to request or enter into a 287(g) agreement with ICE by Dec. 1, 2026"),
-        (
-            "private",
-            "requires its sheriff to request or enter into a 287(g) agreement with ICE by Dec. 1, 2026",
-        ),
-        ("none", "it does not require this sheriff"),
-        ("unknown", "we cannot say whether Texas Senate Bill 8 requires"),
+        ("jail", "Sample County runs a county jail."),
+        ("private", "Sample County has a jail run by a private company under contract."),
+        ("none", "Texas Senate Bill 8 does not bind this sheriff."),
+        ("unknown", "We cannot say whether Texas Senate Bill 8 binds this sheriff."),
     ],
 )
 def test_sb8_box_follows_the_jail_status(client, texas_county, jail_status, expected):
+    """The wording by day and by what ICE's lists show is in test_sb8_box.py."""
     texas_county.jail_status = jail_status
     texas_county.jail_status_note = "Checked against the commission's report."
     texas_county.save()
     text = page_text(client.get(county_url(texas_county)))
     assert expected in text.replace("\n", " ")
     assert "Checked against the commission's report." in text
-
-
-@pytest.mark.parametrize(
-    ("today", "expected"),
-    [
-        (datetime.date(2026, 11, 23), "8 days left until the SB 8 deadline of Dec. 1, 2026."),
-        (datetime.date(2026, 11, 30), "1 day left until the SB 8 deadline"),
-        (datetime.date(2026, 12, 1), "The SB 8 deadline is today."),
-        (datetime.date(2027, 1, 5), "The SB 8 deadline of Dec. 1, 2026 has passed."),
-    ],
-)
-def test_sb8_days_left_counts_from_today(client, texas_county, monkeypatch, today, expected):
-    monkeypatch.setattr("counties.pagecache.today", lambda: today)
-    assert expected in page_text(client.get(county_url(texas_county)))
+    assert ("shall request and enter into" in text) == (jail_status in ("jail", "private"))
 
 
 def test_no_sb8_box_outside_texas(client, newest):
@@ -242,3 +227,30 @@ def test_an_editors_fix_changes_the_etag(client, newest):
     county.jail_status_note = "Corrected by an editor."
     county.save()
     assert client.get("/counties/zz/", HTTP_IF_NONE_MATCH=state_etag).status_code == 200
+
+
+# --- an agreement's permanent link --------------------------------------------------------------------
+
+
+def test_an_agreements_id_leads_to_it_and_an_alias_to_the_id(client, newest):
+    county = CountyFactory()
+    agreement = AgreementFactory(
+        agency=AgencyFactory(county=county, state=county.state),
+        first_listed=newest,
+        public_id="zz:testville county sheriffs office/jail",
+        aliases=["zz:testville county sheriffs dept/jail"],
+    )
+    response = client.get(agreement.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == f"{county.get_absolute_url()}#agreement-{agreement.pk}"
+    assert f'id="agreement-{agreement.pk}"' in client.get(county.get_absolute_url()).content.decode()
+    alias = client.get("/counties/agreements/zz:testville%20county%20sheriffs%20dept/jail/")
+    assert alias.status_code == 301 and alias["Location"] == agreement.get_absolute_url()
+    assert client.get("/counties/agreements/zz:no%20such%20agency/jail/").status_code == 404
+    statewide = AgreementFactory(
+        agency=AgencyFactory(county=None, state=county.state, statewide=True, kind="state"),
+        first_listed=newest,
+    )
+    assert (
+        client.get(statewide.get_absolute_url())["Location"] == f"{county.state.get_absolute_url()}#statewide"
+    )

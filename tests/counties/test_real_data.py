@@ -22,7 +22,18 @@ def test_dallas_sheriff_has_no_agreement_on_the_may_18_2026_list(client):
         in text
     )
     assert "Dallas County runs a county jail." in text
-    assert "requires its sheriff to request or enter into a 287(g) agreement with ICE by Dec. 1, 2026" in text
+    assert (
+        "“shall request and enter into” an agreement with ICE: asking alone is not what the law says." in text
+    )
+    assert (
+        "Neither of ICE's lists shows this sheriff: not its list of agreements of May 18, 2026, nor its list of "
+        "pending requests of Feb. 27, 2026."
+    ) in text
+    assert "ICE's pending list of Feb. 27, 2026 has no request from any Texas agency." in text
+    assert (
+        "No local agency in Dallas County has an agreement on ICE's list, but 4 statewide Texas agencies have "
+        "agreements that cover this county too (see below)."
+    ) in text
     assert "Population: 2,606,358 (2023)" in text
 
 
@@ -61,7 +72,12 @@ def test_loving_has_no_jail_so_sb8_does_not_bind_its_sheriff(client):
     text = page_text(client.get("/counties/tx/loving-county/"))
     assert "the Loving County Sheriff's Office has no 287(g) agreement" in text
     assert "Loving County does not run or contract for a county jail." in text
-    assert "so it does not require this sheriff to seek a 287(g) agreement" in text
+    assert "Texas Senate Bill 8 does not bind this sheriff." in text
+    assert "the Texas Commission on Jail Standards lists no jail in Loving County" in text
+    assert (
+        "deadline"
+        not in text.split("Texas SB 8: what it asks of this sheriff")[1].split("What SB 8 requires")[0]
+    )
 
 
 def test_statewide_texas_agencies_on_every_texas_county_page(client):

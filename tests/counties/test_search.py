@@ -360,7 +360,7 @@ def test_a_zip_codes_county_with_business_addresses_only_is_not_where_someone_li
     assert response["Location"] == "/counties/tx/tarrant-county/"
     assert "Dallas County, Texas business addresses only" in page_text(client.get(URL, {"q": "75261"}))
     spanish = page_text(client.get("/es" + URL, {"q": "75261"}))
-    assert "Dallas County, Texas solo direcciones de negocios" in spanish
+    assert "Condado de Dallas, Texas solo direcciones de negocios" in spanish
 
 
 def test_a_zip_code_with_no_residential_address_says_so(client):
@@ -431,7 +431,7 @@ def test_spanish_results_say_city_and_share(client):
     assert "cerca del 99 % de las direcciones de sus códigos postales" in text or (
         "cerca del 99% de las direcciones de sus códigos postales" in text
     )
-    assert "trabaja en Tarrant County" in page_text(client.get("/es" + URL, {"q": "Keller police"}))
+    assert "trabaja en condado de Tarrant" in page_text(client.get("/es" + URL, {"q": "Keller police"}))
 
 
 @pytest.mark.parametrize(

@@ -108,7 +108,7 @@ def test_changes_page_in_both_languages(client, sample, prefix):
     assert 'type="application/atom+xml"' in html and f'href="{prefix}/feeds/tx.atom"' in html
     item = recent_changes(county=sample)[0]
     assert f'id="{item.anchor}"' in html
-    assert "Rockwall County, TX" in html
+    assert ("Condado de Rockwall, TX" if prefix else "Rockwall County, TX") in html
     assert not response.cookies
 
 

@@ -59,7 +59,9 @@ def test_flyer_has_both_languages_page_language_first(client, sample, prefix, fi
     assert "March 1, 2093" in html  # the date of the data, in English
     assert "El alguacil (sheriff) tiene un acuerdo 287(g) con ICE" in html
     assert "1 de marzo de 2093" in html  # ... and in Spanish
-    assert "Task Force" in html and "this sheriff has it" in html and "este alguacil lo tiene" in html
+    assert "What this means for you" in html and "Qué significa esto para usted" in html
+    assert "At a traffic stop, or anywhere these officers work" in html  # the sheriff's Task Force model
+    assert "Where to find legal help" in html and "Dónde encontrar ayuda legal" in html
     assert "Another agency in the county has 1 agreement." in html
     assert not re.search(r"\(?\d{3}\)?[ .-]\d{3}-\d{4}", html), "no phone number may appear"
     assert 'href="/static/css/flyer.css"' in html
@@ -137,13 +139,13 @@ def test_county_page_has_link_preview_tags_in_its_language(client, sample, prefi
     html = client.get(f"{prefix}/counties/zz/flyer-county/").content.decode()
     title = re.search(r'<meta property="og:title" content="([^"]*)">', html).group(1)
     description = re.search(r'<meta property="og:description" content="([^"]*)">', html).group(1)
-    assert "Flyer County" in title
+    assert ("condado de Flyer" if prefix else "Flyer County") in title
     image = f"{settings.SITE_URL}{prefix}/counties/zz/flyer-county/share.png"
     assert f'<meta property="og:image" content="{image}">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     assert f'<meta property="og:url" content="{settings.SITE_URL}{prefix}/counties/zz/flyer-county/">' in html
     if prefix:
-        assert "287(g) en Flyer County" in title and "Según la lista de ICE" in description
+        assert "287(g) en el condado de Flyer" in title and "Según la lista de ICE" in description
         assert '<meta property="og:locale" content="es_US">' in html
     else:
         assert "As of ICE" in description

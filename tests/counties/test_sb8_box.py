@@ -1,0 +1,237 @@
+"""The SB 8 box, the county's sentence on the flyer and the card, and "What this means for you": what the law
+says ("shall request and enter into", FACTS.md h1), chosen by the day against the reported deadline, with
+what both of ICE's lists (agreements and pending requests) show for the sheriff, each with its date."""
+
+from datetime import date, datetime
+
+import pytest
+from django.utils import timezone
+
+from counties.importers.ice import import_list
+from counties.models import County
+from tests.counties.workbooks import PENDING, name, pending_row, tf, workbook
+from tests.pages import page_text
+
+pytestmark = pytest.mark.django_db
+
+STATE_AGENCY = [
+    "TEXAS",
+    "Texas Department of Testing",
+    "State Agency",
+    "#N/A",
+    "Task Force Model",
+    None,
+    "link",
+]
+OKLAHOMA_REQUEST = pending_row(
+    "Testville Police Department", "Tulsa County", "Municipality", state="OKLAHOMA"
+)
+
+
+def run(rows, as_of, kind="participating"):
+    headers = PENDING if kind == "pending" else None
+    data = workbook(rows, headers) if headers else workbook(rows)
+    return import_list(data, filename=name(kind, as_of))
+
+
+def sheriff(county, model="Jail Enforcement Model", signed=datetime(2025, 6, 1)):
+    return tf(f"{county} Sheriff's Office", county, signed=signed, kind="County", model=model)
+
+
+@pytest.fixture
+def on_day(monkeypatch):
+    def set_day(day):
+        monkeypatch.setattr(timezone, "localdate", lambda *args: day)
+
+    return set_day
+
+
+@pytest.fixture
+def lists(texas):
+    """ICE's two newest lists as the site holds them: agreements of May 18, 2026 (Tarrant's sheriff and a
+    statewide agency), requests of Feb. 27, 2026 (none from Texas)."""
+    run([OKLAHOMA_REQUEST], date(2026, 2, 27), "pending")
+    run([sheriff("Tarrant County"), STATE_AGENCY], date(2026, 5, 18))
+    County.objects.filter(state__code="TX").update(jail_status=County.JailStatus.JAIL)
+    return texas
+
+
+def county_page(client, county_name, lang=""):
+    county = County.objects.get(name=county_name, state__code="TX")
+    return page_text(client.get(f"{lang}/counties/tx/{county.slug}/"))
+
+
+def sb8_box(text: str) -> str:
+    return text[text.index("Texas SB 8: what it asks of this sheriff") : text.index("What SB 8 requires")]
+
+
+# --- the law's words, chosen by the day ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 11, 23), "The deadline is reported as Dec. 1, 2026: 8 days from today."),
+        (date(2026, 11, 30), "The deadline is reported as Dec. 1, 2026: 1 day from today."),
+        (date(2026, 12, 1), "The deadline is reported as Dec. 1, 2026: that is today."),
+        (date(2027, 1, 5), "The reported deadline, Dec. 1, 2026, has passed."),
+    ],
+)
+def test_the_law_says_request_and_enter_into_and_the_deadline_follows_the_day(
+    client, lists, on_day, day, expected
+):
+    on_day(day)
+    box = sb8_box(county_page(client, "Dallas County"))
+    assert (
+        "“shall request and enter into” an agreement with ICE: asking alone is not what the law says." in box
+    )
+    assert expected in box
+    assert "request or enter" not in box and "seek" not in box
+    if day < date(2026, 12, 1):
+        assert "older than the deadline" not in box
+    else:
+        assert "ICE's newest list we hold, of May 18, 2026, is older than the deadline" in box
+
+
+def test_a_county_without_a_jail_is_not_bound_and_is_not_told_the_deadline_is_today(client, lists, on_day):
+    on_day(date(2026, 12, 1))
+    County.objects.filter(name="Falls County").update(jail_status=County.JailStatus.NO_JAIL)
+    box = sb8_box(county_page(client, "Falls County"))
+    assert "Texas Senate Bill 8 does not bind this sheriff." in box
+    assert "the Texas Commission on Jail Standards lists no jail in Falls County" in box
+    assert "The Texas Commission on Jail Standards (TCJS) is the state agency" in box
+    assert "today" not in box and "deadline" not in box
+
+
+def test_unknown_jail_status_says_so(client, lists):
+    County.objects.filter(name="Falls County").update(jail_status=County.JailStatus.UNKNOWN)
+    box = sb8_box(county_page(client, "Falls County"))
+    assert "We cannot say whether Texas Senate Bill 8 binds this sheriff" in box
+
+
+# --- both of ICE's lists, with their dates ---------------------------------------------------------------
+
+
+def test_a_sheriff_on_neither_list_says_both_dates_and_that_no_texas_request_is_pending(client, lists):
+    text = county_page(client, "Dallas County")
+    box = sb8_box(text)
+    assert (
+        "Neither of ICE's lists shows this sheriff: not its list of agreements of May 18, 2026, nor its list of "
+        "pending requests of Feb. 27, 2026."
+    ) in box
+    assert "ICE's pending list of Feb. 27, 2026 has no request from any Texas agency." in box
+    # One consistent sentence about the statewide agency (not "no other agency", then a statewide list).
+    assert (
+        "No local agency in Dallas County has an agreement on ICE's list, but 1 statewide Texas agency has one "
+        "that covers this county too (see below)."
+    ) in text
+    assert "No other agency in Dallas County" not in text
+
+
+def test_a_request_that_became_an_agreement_says_when_and_how_long_it_took(client, texas):
+    run([pending_row("Collin County Sheriff's Office", "Collin County")], date(2026, 1, 8), "pending")
+    run([OKLAHOMA_REQUEST], date(2026, 2, 27), "pending")
+    run([sheriff("Collin County", signed=datetime(2026, 1, 20))], date(2026, 1, 26))
+    box = sb8_box(county_page(client, "Collin County"))
+    assert "ICE's list of Jan. 26, 2026 shows an agreement for this sheriff: Jail Enforcement." in box
+    assert (
+        "The sheriff asked first: the request (Jail Enforcement) was on ICE's pending list of Jan. 8, 2026, and "
+        "the agreement on its list of Jan. 26, 2026, 18 days later."
+    ) in box
+
+
+def test_a_pending_request_is_not_an_agreement(client, texas):
+    run([pending_row("Denton County Sheriff's Office", "Denton County")], date(2026, 2, 27), "pending")
+    run([sheriff("Tarrant County")], date(2026, 5, 18))
+    box = sb8_box(county_page(client, "Denton County"))
+    assert (
+        "The sheriff has asked for an agreement (Jail Enforcement): the request is on ICE's pending list of "
+        "Feb. 27, 2026. ICE's list of May 18, 2026 does not show an agreement yet, and a request alone is not one."
+    ) in box
+    assert "no request from any Texas agency" not in box
+
+
+def test_a_request_gone_without_an_agreement_is_told_as_such(client, texas):
+    run([pending_row("Ellis County Sheriff's Office", "Ellis County")], date(2025, 8, 28), "pending")
+    run([OKLAHOMA_REQUEST], date(2025, 9, 3), "pending")
+    run([sheriff("Tarrant County")], date(2025, 10, 1))
+    box = sb8_box(county_page(client, "Ellis County"))
+    assert (
+        "The sheriff asked for an agreement (Jail Enforcement): the request was on ICE's pending lists from "
+        "Aug. 28, 2025 to Aug. 28, 2025, and was gone from its list of Sept. 3, 2025 without an agreement."
+    ) in box
+    assert "ICE's list of Oct. 1, 2025 shows no agreement for this sheriff." in box
+
+
+def test_after_the_deadline_the_last_list_before_it_is_told_apart_from_the_newest(
+    client, lists, on_day, django_assert_max_num_queries
+):
+    on_day(date(2026, 12, 20))
+    run(
+        [sheriff("Tarrant County"), STATE_AGENCY, sheriff("Dallas County", "Task Force Model")],
+        date(2026, 12, 15),
+    )
+    text = county_page(client, "Dallas County")
+    assert (
+        "As of ICE's list of Dec. 15, 2026, the Dallas County Sheriff's Office has a 287(g) agreement" in text
+    )
+    box = sb8_box(text)
+    assert (
+        "On ICE's last list dated on or before the deadline, of May 18, 2026, this sheriff had no agreement."
+    ) in box
+    assert "What follows is from ICE's newest lists." in box
+    tarrant = sb8_box(county_page(client, "Tarrant County"))
+    assert (
+        "On ICE's last list dated on or before the deadline, of May 18, 2026, this sheriff had an agreement: "
+        "Jail Enforcement."
+    ) in tarrant
+
+
+# --- the same words on the flyer and the embeddable card ----------------------------------------------
+
+
+def test_flyer_and_card_say_the_law_the_statewide_agreements_and_what_a_jail_shares_anyway(
+    client, lists, on_day
+):
+    on_day(date(2026, 12, 1))
+    for url in ("/counties/tx/dallas-county/print/", "/es/counties/tx/dallas-county/print/"):
+        flyer = page_text(client.get(url))
+        assert "“shall request and enter into”" in flyer
+        assert "that is today" in flyer
+        # the statewide agreement, said once per language in "What this means for you"
+        assert "work: across all of Texas, Texas Department of Testing (Task Force)." in flyer
+        assert "trabajen estos agentes: en todo Texas, Texas Department of Testing (Fuerza de tarea" in flyer
+        assert "Even without an agreement, ICE can send a jail a detainer" in flyer
+        assert "Where to find legal help" in flyer and "/your-rights/#legal-help" in flyer
+    card = page_text(client.get("/embed/counties/tx/dallas-county/"))
+    assert "“shall request and enter into”" in card and "that is today" in card
+    assert "Texas Department of Testing (Task Force)" in card
+    assert "every Texas county jail checks the fingerprints" in card
+    assert "request or enter" not in card
+
+
+def test_what_this_means_for_you_names_the_models_where_they_apply_and_where_help_is(client, lists):
+    text = county_page(client, "Tarrant County")
+    part = text[text.index("What this means for you") : text.index("Share, print or correct")]
+    assert "In jail: Tarrant County Sheriff's Office (Jail Enforcement)." in part
+    assert (
+        "At a traffic stop, or anywhere these officers work: Texas Department of Testing (Task Force, statewide): "
+        "their agreements cover all of Texas, this county included."
+    ) in part
+    assert "Even without an agreement" not in part  # the sheriff has one
+    assert "Where to find legal help" in part and "accredited representatives" in part
+    assert "This page gives general information, not legal advice." in part
+    dallas = county_page(client, "Dallas County")
+    assert "Even without an agreement, ICE can send a jail a detainer" in dallas
+
+
+def test_every_source_a_county_page_cites_is_on_the_sources_page(client, lists):
+    """County pages cite FACTS.md sources by number (#fact-source-N on /sources/): each must be there."""
+    import re
+
+    body = client.get("/counties/tx/dallas-county/").content.decode()
+    cited = set(re.findall(r'/sources/#fact-source-(\d+)"', body))
+    assert {"35", "19", "27", "30", "60", "84", "96"} <= cited
+    sources = client.get("/sources/").content.decode()
+    missing = [n for n in cited if f'id="fact-source-{n}"' not in sources]
+    assert missing == []
