@@ -44,6 +44,8 @@ GOAL_URLS = (
     "CSV download (counties)",
 )
 GOALS = {"cold_p99_ms": 300, "p99_ms": 100, "county_kb_gz": 30, "css_js_kb_gz": 50, "share_of_ceiling": 1 / 3}
+# Compressed HTML budgets of issue 16 (also checked by tests/counties/test_page_weight.py), both languages.
+WEIGHT_BUDGETS_KB_GZ = {"/": 30, "/es/": 30, "/counties/tx/": 40, "/es/counties/tx/": 40}
 
 
 def free_port() -> int:
@@ -135,7 +137,14 @@ def page_weight(base: str) -> dict:
         served, headers = fetch(base + asset, {"Accept-Encoding": BROWSER_ACCEPT_ENCODING})
         css_js_raw += len(raw)
         css_js_gz += len(served) if headers.get("Content-Encoding") == "gzip" else len(gzip.compress(raw, 9))
+    pages_gz = {}
+    for path in WEIGHT_BUDGETS_KB_GZ:
+        served, headers = fetch(base + path, {"Accept-Encoding": BROWSER_ACCEPT_ENCODING})
+        if headers.get("Content-Encoding") != "gzip":
+            raise SystemExit(f"{path} was not served gzip-compressed")
+        pages_gz[path] = len(served)
     return {
+        "pages_gzip_bytes": pages_gz,
         "county_html_bytes": len(html),
         "county_html_gzip_bytes": len(html_gz),
         "assets": assets,
@@ -314,7 +323,15 @@ def main() -> None:
         f"Page cache for all {cache['pages']} county pages in both languages: {cache['bytes'] / 2**20:.1f} MB "
         f"(gzip, as kept); keep_pages rendered them in {cache['keep_pages_s']:.0f} s."
     )
+    print(
+        "Compressed pages: "
+        + ", ".join(f"{path} {size / 1024:.1f} KB" for path, size in weight["pages_gzip_bytes"].items())
+        + "."
+    )
     missed = []
+    for path, size in weight["pages_gzip_bytes"].items():
+        if size > WEIGHT_BUDGETS_KB_GZ[path] * 1024:
+            missed.append(f"{path} over {WEIGHT_BUDGETS_KB_GZ[path]} KB gzip")
     for name, r in results.items():
         if r["errors"]:
             missed.append(f"{name}: {r['errors']} errors")

@@ -2,9 +2,12 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
+from .languages import suggested_language
+
 
 def site(request):
-    """Values every page template needs: the site address and this page in each language."""
+    """Values every page template needs: the site address, this page in each language, and the link to
+    this page in the language the reader's browser prefers, when that is not the page's."""
     kept_query = getattr(request, "kept_query", None)  # a kept page: only the parameters it reads
     if kept_query is None:
         path = request.get_full_path()
@@ -15,4 +18,10 @@ def site(request):
     for code, _name in settings.LANGUAGES:
         url = translate_url(path, code) if code != current else path
         alternates.append({"code": code, "url": url, "absolute": settings.SITE_URL + url})
-    return {"SITE_URL": settings.SITE_URL, "alternate_languages": alternates}
+    # "Ver en español" on an English page for a browser that prefers Spanish (config/languages.py).
+    # Not on a kept page keyed without it (kept_page(language_notice=False) says so on the request).
+    offered = getattr(request, "offers_language_notice", True)
+    suggested = suggested_language(request) if offered else None
+    # Only when the page has an address in that language (a 404's has none: translate_url gives it back).
+    notice = next((a for a in alternates if a["code"] == suggested and a["url"] != path), None)
+    return {"SITE_URL": settings.SITE_URL, "alternate_languages": alternates, "language_notice": notice}

@@ -15,6 +15,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.text import capfirst
 
+from .status import MapCategory
+
 GEO_FILE = settings.BASE_DIR / "fixtures" / "geo" / "counties-albers-10m.json"
 PADDING = 2.0  # around the state, in map units
 
@@ -106,7 +108,12 @@ def state_map(state, statuses) -> dict | None:
         for status in statuses
         if status.county.fips in shapes.counties
     ]
-    return {"state": state, "view_box": shapes.view_box, "counties": counties}
+    groups = []  # the same counties as a list by status, for fingers and for reading names (_map.html)
+    for category in MapCategory.ALL:
+        members = sorted((c for c in counties if c["category"] == category), key=lambda c: c["name"])
+        if members:
+            groups.append({"category": category, "counties": members})
+    return {"state": state, "view_box": shapes.view_box, "counties": counties, "groups": groups}
 
 
 def locator_map(county) -> dict | None:

@@ -14,7 +14,8 @@ that accept it (the page is compressed once, when it is kept).
 What a kept page is keyed on, and nothing else (so that `?u=1`, `?u=2`... cannot fill the cache):
 the release (a hash of the templates, code and catalogues), the view, its URL arguments, the query parameters
 the view declares (normalized: an unknown value of an enumerated parameter counts as none), the language,
-the htmx flag, and the data version.
+the htmx flag, the language a "Ver en español" notice offers (config/languages.py: on English pages, from
+Accept-Language; `Vary: Accept-Language`), and the data version.
 
 - The data version (`data_version()`) is one counter (DataVersion) that every change to what public
   pages show bumps: saves and deletes of the models in WATCHED (signals wired in CountiesConfig.ready)
@@ -52,6 +53,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag, urlencode
 from django.utils.translation import get_language
+
+from config.languages import suggested_language
 
 VERSION_TTL = 1.0  # seconds a process trusts the data version it last read
 PUBLIC_MAX_AGE = 300  # kept public pages may be kept by browsers and CDNs this long
@@ -280,14 +283,17 @@ def release() -> str:
     return digest.hexdigest()[:16]
 
 
-def _key(request, view_name: str, kwargs: dict, params: dict, htmx: bool, version: int) -> str:
+def _key(request, view_name: str, kwargs: dict, params: dict, htmx: bool, notice: bool, version: int) -> str:
+    fragment = bool(htmx and getattr(request, "htmx", False))
     parts = (
         release(),
         view_name,
         tuple(sorted((k, str(v)) for k, v in kwargs.items())),
         _param_values(request, params),
         get_language(),
-        bool(htmx and getattr(request, "htmx", False)),
+        fragment,
+        # The "Ver en español" notice of a whole page (config/languages.py): one copy per language offered.
+        suggested_language(request) if notice and not fragment else None,
         version,
     )
     return "kept:" + hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -345,7 +351,12 @@ def _matches(request, page: KeptPage) -> bool:
 
 
 def kept_page(
-    *, params: dict | None = None, htmx: bool = False, max_age: int = PUBLIC_MAX_AGE, share: bool = True
+    *,
+    params: dict | None = None,
+    htmx: bool = False,
+    max_age: int = PUBLIC_MAX_AGE,
+    share: bool = True,
+    language_notice: bool = True,
 ) -> Callable:
     """Keep the page this view returns (see the module's docstring).
 
@@ -353,9 +364,12 @@ def kept_page(
     function that normalizes it, or to None (free text, normalized for spaces). `htmx` says the view
     answers HX-Request with a fragment (kept apart, and `Vary: HX-Request`). `share=False` keeps the page
     in this process only (search results: any text makes a page, cheap to render, not worth a row each).
+    `language_notice=False` for what is not a page of the site's own (a feed, an image, the embed card,
+    the bilingual flyer): it never shows the "Ver en español" notice, so it is kept once, not once per
+    language a browser prefers. Pages with it vary on Accept-Language (English pages only).
     """
     params = params or {}
-    vary = ["HX-Request"] if htmx else []
+    base_vary = ["HX-Request"] if htmx else []
 
     def decorator(view):
         view_name = f"{view.__module__}.{view.__qualname__}"
@@ -364,7 +378,9 @@ def kept_page(
         def wrapper(request, *args, **kwargs):
             if args:
                 raise TypeError("kept_page views take keyword URL arguments only")
-            key = _key(request, view_name, kwargs, params, htmx, data_version())
+            key = _key(request, view_name, kwargs, params, htmx, language_notice, data_version())
+            noticed = language_notice and get_language() == settings.LANGUAGE_CODE
+            vary = [*base_vary, "Accept-Language"] if noticed else base_vary
             page = local.get(key)
             if page is None or not page.fresh():
                 page = shared.get(key) if share else None
@@ -380,6 +396,9 @@ def kept_page(
                     return response
                 return _serve(request, page, max_age, vary)
             _rendering.until = None
+            # Whether the page may show the notice (the context processor asks): never on a page kept once
+            # for every language a browser prefers.
+            request.offers_language_notice = language_notice
             # What the page may say about its own address (its link in the other language): the declared
             # parameters only, since every other query string gets this same kept page.
             request.kept_query = urlencode(

@@ -199,13 +199,18 @@ class CountyStatus:
 
     @property
     def agencies_by_kind(self) -> list[tuple[str, int]]:
-        """(kind label, count) of agencies with a current agreement, in the usual order."""
+        """(kind, count) of agencies with a current agreement, in the usual order (words: wording.py)."""
         counts = Counter(agency.kind for agency in self.agencies_current)
-        return [(Agency.Kind(kind).label, counts[kind]) for kind in Agency.Kind.values if counts[kind]]
+        return [(kind, counts[kind]) for kind in Agency.Kind.values if counts[kind]]
 
     @property
     def sb8_applies(self) -> bool | None:
         return self.county.sb8_applies
+
+    @property
+    def sb8_without_agreement(self) -> bool:
+        """SB 8 applies and the sheriff has no agreement on ICE's newest list (a request is not one)."""
+        return self.snapshot is not None and self.sb8_applies is True and not self.sheriff_current
 
     def sb8(self, today: date) -> Sb8 | None:
         """What SB 8 asks of the sheriff on `today` (Texas only), worked out once per status and day."""

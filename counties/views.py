@@ -5,7 +5,7 @@ from django.core.cache import caches
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -16,13 +16,14 @@ from .clients import client_key
 from .forms import CorrectionForm
 from .freshness import freshness
 from .geo import locator_map, state_map
-from .models import Agency, Agreement, County, Snapshot, State
+from .models import Agency, Agreement, County, Request, Snapshot, State
 from .pagecache import kept_page
 from .search import MAX_QUERY_LENGTH
 from .search import search as find
 from .status import (
     MapCategory,
     county_status,
+    newest_lists,
     sorted_models,
     state_statuses,
     unplaced_agency_count,
@@ -86,39 +87,63 @@ STATE_SORTS = {
     "status": lambda s: (MapCategory.ALL.index(s.category), s.county.name),
     "agreements": lambda s: (-len(s.current), s.county.name),
 }
+# The same sorts as links above the table, for narrow screens where the table's header row is not shown.
+STATE_SORT_LABELS = [
+    ("name", gettext_lazy("county name")),
+    ("status", gettext_lazy("sheriff's status")),
+    ("agreements", gettext_lazy("agencies with agreements")),
+    ("population", gettext_lazy("population")),
+]
+
+
+# ?sb8=no-agreement (Texas): SB 8 applies and the sheriff has no agreement on ICE's newest list.
+SB8_FILTERS = ["no-agreement"]
 
 
 @require_safe
-@kept_page(params={"status": MapCategory.ALL, "model": Agreement.Model.values, "sort": list(STATE_SORTS)})
+@kept_page(
+    params={
+        "status": MapCategory.ALL,
+        "model": Agreement.Model.values,
+        "sb8": SB8_FILTERS,
+        "sort": list(STATE_SORTS),
+    }
+)
 def state_detail(request, state):
     if state != state.lower():
         return redirect("counties:state", state=state.lower(), permanent=True)
     state = get_object_or_404(State, code=state.upper())
-    snapshot = Snapshot.objects.newest()
-    statuses = state_statuses(state, snapshot)
+    snapshot, pending = newest_lists()
+    statuses = state_statuses(state, snapshot, pending=pending)
 
     status_filter = request.GET.get("status", "")
     model_filter = request.GET.get("model", "")
+    sb8_filter = request.GET.get("sb8", "")
     sort = request.GET.get("sort", "name")
     if status_filter not in MapCategory.ALL:
         status_filter = ""
     if model_filter not in Agreement.Model.values:
         model_filter = ""
+    if sb8_filter not in SB8_FILTERS or state.code != "TX":
+        sb8_filter = ""
     if sort not in STATE_SORTS:
         sort = "name"
 
     category_counts = dict.fromkeys(MapCategory.ALL, 0)
     model_counts = dict.fromkeys(Agreement.Model.values, 0)
+    sb8_count = 0
     for status in statuses:
         category_counts[status.category] += 1
         for model in status.models:
             model_counts[model] += 1
+        sb8_count += status.sb8_without_agreement
 
     shown = [
         s
         for s in statuses
         if (not status_filter or s.category == status_filter)
         and (not model_filter or model_filter in s.models)
+        and (not sb8_filter or s.sb8_without_agreement)
     ]
     shown.sort(key=STATE_SORTS[sort])
     return TemplateResponse(
@@ -132,9 +157,15 @@ def state_detail(request, state):
             "shown": shown,
             "status_filter": status_filter,
             "model_filter": model_filter,
+            "sb8_filter": sb8_filter,
             "sort": sort,
+            "sorts": STATE_SORT_LABELS,
             "category_counts": category_counts,
             "model_counts": model_counts,
+            "sb8_count": sb8_count if state.code == "TX" and snapshot else None,
+            "shown_requested": sum(
+                1 for s in shown if s.sheriff_request and s.sheriff_request.outcome == Request.Outcome.PENDING
+            ),
             "categories": MapCategory.ALL,
             "models": Agreement.Model.choices,
             "statewide": statuses[0].statewide if statuses else [],
@@ -149,6 +180,9 @@ def state_detail(request, state):
 def national(request):
     snapshot = Snapshot.objects.newest()
     states, totals = Agreement.objects.current().counts_by_state()
+    labels = Agreement.Model.labels
+    for row in [*states, totals]:  # each count with its model's name, for the cells' labels on phones
+        row["model_cells"] = list(zip(labels, row["model_counts"], strict=True))
     return TemplateResponse(
         request,
         "counties/national.html",

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from . import pagecache
 from .models import Agency, Agreement, local_county_name
@@ -69,6 +69,27 @@ STATUS_LABELS = {
     "none": gettext_lazy("No agreement listed"),
     "unknown": gettext_lazy("Not known"),
 }
+
+
+# "3 police departments": a count of agencies of one kind, in each language's plural forms.
+AGENCY_COUNTS = {
+    Agency.Kind.SHERIFF: ngettext_lazy("%(count)d sheriff's office", "%(count)d sheriff's offices", "count"),
+    Agency.Kind.POLICE: ngettext_lazy("%(count)d police department", "%(count)d police departments", "count"),
+    Agency.Kind.CONSTABLE: ngettext_lazy(
+        "%(count)d constable's office", "%(count)d constable's offices", "count"
+    ),
+    Agency.Kind.MARSHAL: ngettext_lazy("%(count)d marshal's office", "%(count)d marshal's offices", "count"),
+    Agency.Kind.DISTRICT_ATTORNEY: ngettext_lazy(
+        "%(count)d district attorney's office", "%(count)d district attorney's offices", "count"
+    ),
+    Agency.Kind.STATE: ngettext_lazy("%(count)d state agency", "%(count)d state agencies", "count"),
+    Agency.Kind.OTHER: ngettext_lazy("%(count)d other agency", "%(count)d other agencies", "count"),
+}
+
+
+def agency_counts(by_kind) -> str:
+    """[('sheriff', 1), ('police', 3)] -> '1 sheriff's office, 3 police departments' (CountyStatus.agencies_by_kind)."""
+    return ", ".join(AGENCY_COUNTS[Agency.Kind(kind)] % {"count": count} for kind, count in by_kind)
 
 
 def model_list(models) -> str:

@@ -400,6 +400,69 @@ def _figure_blocks(state):
                     child.meta["inline"] = True
 
 
+STACKED_TABLE_COLUMNS = 3  # a table this wide or wider becomes a list on a phone (site.css, table.stack)
+
+
+def _plain_text(inline) -> str:
+    """The words of an inline token (a table header), links and site references included."""
+    words = []
+    for child in inline.children or []:
+        if child.type in ("text", "code_inline"):
+            words.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            words.append(" ")
+        elif child.meta and child.meta.get("text"):
+            words.append(child.meta["text"])
+    return " ".join("".join(words).split())
+
+
+def _table_labels(state):
+    """Tables of three columns or more read as a list on narrow screens: the first cell of each body row
+    becomes its row header, every other cell is labelled with its column's header (data-label), and the
+    table keeps its roles for screen readers whatever its CSS display. Every table may scroll sideways."""
+    tokens = state.tokens
+    i = 0
+    while i < len(tokens):
+        if tokens[i].type != "table_open":
+            i += 1
+            continue
+        end = next(j for j in range(i, len(tokens)) if tokens[j].type == "table_close")
+        table = tokens[i : end + 1]
+        header_end = next(k for k, token in enumerate(table) if token.type == "thead_close")
+        headers = [_plain_text(table[k + 1]) for k in range(header_end) if table[k].type == "th_open"]
+        if len(headers) >= STACKED_TABLE_COLUMNS:
+            table[0].attrSet("class", "stack")
+            roles = {"table_open": "table", "thead_open": "rowgroup", "tbody_open": "rowgroup"}
+            roles.update(tr_open="row", th_open="columnheader")
+            column = 0
+            for token in table:
+                if token.type == "tr_open":
+                    column = 0
+                if token.type in roles:
+                    token.attrSet("role", roles[token.type])
+                elif token.type == "td_open" and column == 0:
+                    token.tag = "th"  # the first cell of a body row names the row
+                    token.attrSet("scope", "row")
+                    token.attrSet("role", "rowheader")
+                elif token.type == "td_open":
+                    token.attrSet("role", "cell")
+                    if column < len(headers) and headers[column]:
+                        token.attrSet("data-label", headers[column])
+                elif token.type == "td_close":
+                    if column == 0:
+                        token.tag = "th"
+                    column += 1
+        i = end + 1
+
+
+def _render_table_open(self, tokens, idx, options, env):
+    return '<div class="table-scroll">' + self.renderToken(tokens, idx, options, env)
+
+
+def _render_table_close(self, tokens, idx, options, env):
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
 def _heading_ids(state):
     """`## Title {#anchor}` gives the heading a fixed id (before inline parsing, so the text is clean)."""
     tokens = state.tokens
@@ -504,6 +567,9 @@ def markdown() -> MarkdownIt:
     md.inline.ruler.before("link", "site_refs", _site_refs)
     md.core.ruler.before("inline", "heading_ids", _heading_ids)
     md.core.ruler.after("inline", "figure_blocks", _figure_blocks)
+    md.core.ruler.after("figure_blocks", "table_labels", _table_labels)
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
     md.add_render_rule("cite", _render_cite)
     md.add_render_rule("ref_stat", _render_stat)
     md.add_render_rule("ref_term", _render_term)

@@ -132,6 +132,13 @@ class Bar:
     def shown_counts(self) -> list[str]:
         return [_number(count) for count in self.counts]
 
+    @property
+    def labelled_counts(self) -> list[tuple[str, str]]:
+        """(model, count) for each model: the table's cells, labelled for narrow screens."""
+        return [
+            (str(model.label), _number(count)) for (model, _s), count in zip(MODELS, self.counts, strict=True)
+        ]
+
 
 def _chart(series: list[dict], scope: str) -> dict:
     labels = {suffix: model.label for model, suffix in MODELS}

@@ -53,7 +53,7 @@ def page(request, slug):
 
 
 @require_safe
-@kept_page()
+@kept_page(language_notice=False)
 def sitemap(request):
     """Every page in both languages (2.8 MB): built once per data version, not per crawler visit."""
     return django_sitemap(request, sitemaps=SITEMAPS)

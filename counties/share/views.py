@@ -113,7 +113,7 @@ def data_file(request, name, fmt):
 
 
 @require_safe
-@kept_page()
+@kept_page(language_notice=False)
 def feed(request, state=None, slug=None):
     """Atom feed of the site's, a state's or a county's changes."""
     return ChangesFeed()(request, state=state, slug=slug)
@@ -146,7 +146,7 @@ def changes(request):
 
 @require_safe
 @framable
-@kept_page(max_age=EMBED_MAX_AGE)
+@kept_page(max_age=EMBED_MAX_AGE, language_notice=False)
 def embed_county(request, state, slug):
     """A small county card for other sites' iframes: the only page that may be framed, by anyone."""
     county = County.objects.by_url(state, slug)
@@ -168,7 +168,7 @@ def embed_county(request, state, slug):
 
 
 @require_safe
-@kept_page(max_age=EMBED_MAX_AGE)
+@kept_page(max_age=EMBED_MAX_AGE, language_notice=False)
 def county_print(request, state, slug):
     """A one-page printable flyer: the page's language first, then the other one, and a QR code."""
     county = County.objects.by_url(state, slug)
@@ -191,7 +191,7 @@ def county_print(request, state, slug):
 
 
 @require_safe
-@kept_page(max_age=EMBED_MAX_AGE)
+@kept_page(max_age=EMBED_MAX_AGE, language_notice=False)
 def share_image(request, state, slug):
     """The county's link-preview image (1200x630 PNG) in the page's language."""
     county = County.objects.by_url(state, slug)

@@ -7,7 +7,7 @@ from django.utils.translation import get_language, gettext
 from .. import wording
 from ..models import Agreement, local_county_name
 from ..status import MODEL_ANCHOR
-from ..wording import MODEL_MEANS, STATUS_LABELS, model_list
+from ..wording import MODEL_MEANS, STATUS_LABELS, agency_counts, model_list
 
 register = template.Library()
 
@@ -69,6 +69,12 @@ def percent(share) -> str:
     """Decimal('0.974212') -> '97%'; a sliver shows as '<1%' rather than '0%'."""
     value = float(share) * 100
     return "<1%" if 0 < value < 1 else f"{value:.0f}%"
+
+
+@register.filter(name="agency_counts")
+def agency_counts_filter(by_kind) -> str:
+    """CountyStatus.agencies_by_kind -> '1 sheriff's office, 3 police departments'."""
+    return agency_counts(by_kind)
 
 
 @register.simple_tag

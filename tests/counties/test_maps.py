@@ -7,6 +7,7 @@ import pytest
 
 from counties.geo import state_shapes
 from counties.models import County
+from counties.status import MapCategory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped")]
 
@@ -43,6 +44,32 @@ def test_state_page_map_links_every_county_with_a_name_and_a_pattern(client):
     assert 'class="legend"' in html
     assert 'href="#counties"' in html  # skip the map, to its accessible twin
     assert 'id="counties"' in html
+
+
+@pytest.mark.parametrize("path", ["/counties/tx/", "/", "/es/"])
+def test_under_the_map_every_county_is_listed_by_status_with_its_name(client, path):
+    """On a phone most counties are too small to tap on the map: each is in a list grouped by status."""
+    response = client.get(path)
+    html = response.content.decode()
+    map_link = r'<a href="(/(?:es/)?counties/tx/[^"]+/)" aria-label="[^"]+"><path class="m m-(\w+)"'
+    on_map = dict(re.findall(map_link, html))
+    assert len(on_map) == 254
+    listed = html.split('<div class="map-list" id="map-list">')[1].split("</div>")[0]
+    groups = re.findall(
+        r'<summary><span class="swatch swatch-(\w+)" aria-hidden="true"></span>[^<]+\((\d+)\)</summary>\s*'
+        r'<ul class="county-links">(.*?)</ul>',
+        listed,
+        flags=re.S,
+    )
+    assert groups, "no group of counties under the map"
+    seen = {}
+    for category, count, links in groups:
+        found = re.findall(r'<li><a href="([^"]+)">([^<]+ County)</a></li>', links)
+        assert len(found) == int(count)
+        assert [name for _url, name in found] == sorted(name for _url, name in found)
+        seen.update((url, category) for url, _name in found)
+    assert seen == on_map  # every county once, in the group of its colour on the map
+    assert [c for c, _n, _l in groups] == [c for c in MapCategory.ALL if c in set(on_map.values())]
 
 
 def test_other_states_get_their_map(client):

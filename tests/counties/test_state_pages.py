@@ -1,6 +1,8 @@
 """State table with plain-link filters and sorting, and the national page; fixed query counts."""
 
 import datetime
+import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -43,6 +45,12 @@ def testland():
 def rows(response):
     """County names in the table, in order."""
     return [s.county.name for s in response.context["shown"]]
+
+
+def row_text(response, fips) -> str:
+    """The words of one county's row in the table."""
+    row = response.content.decode().split(f'id="fips-{fips}"')[1].split("</tr>")[0]
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", "", row.partition(">")[2])).split())
 
 
 def test_every_county_with_counts(client, testland):
@@ -157,3 +165,129 @@ def test_national_page_counts_current_agreements_by_state_and_model(
     assert row["agencies"] == 2
     assert row["sheriffs"] == 1
     assert "Feb. 1, 2030" in page_text(response)
+    # The total (what the rows are sorted by) comes first, and on phones every cell says what it counts.
+    row_html = response.content.decode().split('href="/counties/zz/">Testland</a></th>')[1].split("</tr>")[0]
+    labelled = re.findall(r'data-label="([^"]+)">(\d+)</td>', row_html)
+    assert [(html.unescape(label), n) for label, n in labelled] == [
+        ("All agreements", "2"),
+        ("Jail Enforcement", "1"),
+        ("Warrant Service Officer", "0"),
+        ("Task Force", "1"),
+        ("Agencies", "2"),
+        ("Sheriff's offices", "1"),
+    ]
+
+
+def test_agency_counts_use_each_languages_plural_forms(client, testland):
+    """'3 police department' was wrong: each kind is counted with Django's plural forms, in both languages."""
+    newest = Snapshot.objects.newest()
+    ash = testland.counties.get(name="Ash County")
+    for n in range(3):
+        police = AgencyFactory(county=ash, state=testland, name=f"Ashton {n} PD", kind=Agency.Kind.POLICE)
+        AgreementFactory(agency=police, model="task-force", first_listed=newest)
+    constable = AgencyFactory(county=ash, state=testland, name="Ash Pct. 1", kind=Agency.Kind.CONSTABLE)
+    AgreementFactory(agency=constable, model="warrant", first_listed=newest)
+
+    def cell(path, fips):
+        return row_text(client.get(path), fips)
+
+    english = cell("/counties/zz/", ash.fips)
+    assert "1 sheriff's office, 3 police departments, 1 constable's office" in english
+    birch = testland.counties.get(name="Birch County")
+    assert "1 police department" in cell("/counties/zz/", birch.fips)
+    spanish = cell("/es/counties/zz/", ash.fips)
+    assert "1 oficina del alguacil, 3 departamentos de policía, 1 oficina del condestable" in spanish
+    assert "1 departamento de policía" in cell("/es/counties/zz/", birch.fips)
+
+
+@pytest.fixture
+def texas_sample():
+    """Six Texas counties, one for each case of SB 8's gap (the jail status decides whether SB 8 applies)."""
+    from counties.models import County, Request
+
+    newest = SnapshotFactory(as_of=datetime.date(2030, 2, 1))
+    old = SnapshotFactory(as_of=datetime.date(2029, 1, 1))
+    pending_old = SnapshotFactory(kind=Snapshot.Kind.PENDING, as_of=datetime.date(2029, 6, 1))
+    pending = SnapshotFactory(kind=Snapshot.Kind.PENDING, as_of=datetime.date(2030, 1, 15))
+    texas = StateFactory(code="TX", fips="48", name="Texas")
+    jail, private, no_jail = County.JailStatus.JAIL, County.JailStatus.PRIVATE, County.JailStatus.NO_JAIL
+    rows = [
+        ("48001", "Anderson County", jail),  # sheriff has an agreement: SB 8 is met
+        ("48003", "Andrews County", jail),  # nothing, but a request on ICE's pending list
+        ("48005", "Angelina County", private),  # the sheriff's agreement is no longer listed
+        ("48007", "Aransas County", no_jail),  # no jail: SB 8 does not apply
+        ("48009", "Archer County", jail),  # only a police department has one
+        ("48011", "Armstrong County", ""),  # jail status not known
+        ("48013", "Atascosa County", jail),  # a request that went away without an agreement
+    ]
+    counties = {
+        name.split()[0]: CountyFactory(state=texas, fips=fips, name=name, jail_status=status)
+        for fips, name, status in rows
+    }
+    sheriff = AgencyFactory(county=counties["Anderson"], state=texas)
+    AgreementFactory(agency=sheriff, model="jail", first_listed=newest)
+    requester = AgencyFactory(county=counties["Andrews"], state=texas)
+    Request.objects.create(
+        public_id="andrews/request", agency=requester, model="task-force", first_pending=pending,
+        last_pending=pending, outcome=Request.Outcome.PENDING,
+    )  # fmt: skip
+    former = AgencyFactory(county=counties["Angelina"], state=texas)
+    AgreementFactory(agency=former, model="warrant", first_listed=old, last_listed=old, is_current=False)
+    police = AgencyFactory(
+        county=counties["Archer"], state=texas, name="Archer City PD", kind=Agency.Kind.POLICE
+    )
+    AgreementFactory(agency=police, model="task-force", first_listed=newest)
+    dropped = AgencyFactory(county=counties["Atascosa"], state=texas)
+    Request.objects.create(
+        public_id="atascosa/request", agency=dropped, model="warrant", first_pending=pending_old,
+        last_pending=pending_old, gone_on=pending, outcome=Request.Outcome.DROPPED,
+    )  # fmt: skip
+    return texas
+
+
+def test_texas_filter_sb8_applies_and_no_sheriff_agreement(client, texas_sample):
+    from explainer import stats
+
+    page = client.get("/counties/tx/")
+    text = page_text(page)
+    # Andrews (a request is not an agreement), Angelina (no longer listed), Archer (police only), Atascosa.
+    assert "SB 8 applies and the sheriff has no agreement on ICE's newest list (4)" in text
+    assert 'href="?sb8=no-agreement#counties"' in page.content.decode()
+    # The count the home page gives for the same counties, and the home page links to them.
+    assert stats.compute()["tx_sb8_counties_without_sheriff_agreement"] == 4
+    assert 'href="/counties/tx/?sb8=no-agreement#counties"' in client.get("/").content.decode()
+
+    response = client.get("/counties/tx/?sb8=no-agreement")
+    assert rows(response) == ["Andrews County", "Angelina County", "Archer County", "Atascosa County"]
+    assert "None listed Requested: on ICE's pending list of Jan. 15, 2030" in row_text(response, "48003")
+    assert "Request gone without an agreement (ICE's pending list of Jan. 15, 2030)" in row_text(
+        response, "48013"
+    )
+    assert "Requested" not in row_text(response, "48005")
+    filtered = page_text(response)
+    assert "A request on ICE's pending list is not an agreement" in filtered
+    assert "1 of these sheriffs has a request on ICE's pending list." in filtered
+    # Filters combine, as plain links that keep one another.
+    both = client.get("/counties/tx/?sb8=no-agreement&status=others")
+    assert rows(both) == ["Archer County"]
+    assert "1 of these sheriffs" not in page_text(both)
+
+    spanish = page_text(client.get("/es/counties/tx/?sb8=no-agreement"))
+    assert "Se aplica la SB 8 y el alguacil no tiene acuerdo en la lista más reciente de ICE (4)" in spanish
+    assert "1 de estos alguaciles tiene una solicitud en la lista de pendientes de ICE." in spanish
+
+
+def test_the_sb8_filter_is_texas_only(client, testland):
+    response = client.get("/counties/zz/?sb8=no-agreement")
+    assert rows(response) == ["Ash County", "Birch County", "Cedar County", "Dogwood County"]
+    assert "Texas SB 8:" not in page_text(response)
+    assert "SB 8 applies and the sheriff" not in page_text(response)
+
+
+def test_texas_page_with_the_sb8_filter_is_the_same_handful_of_queries(
+    client, texas_sample, django_assert_num_queries
+):
+    with django_assert_num_queries(9):
+        assert client.get("/counties/tx/?sb8=no-agreement").status_code == 200
+    with django_assert_num_queries(1):
+        assert client.get("/counties/tx/?sb8=no-agreement&u=1").status_code == 200  # kept; ?u is not read

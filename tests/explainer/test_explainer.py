@@ -197,6 +197,22 @@ def test_heading_anchor_syntax_sets_a_fixed_id():
     assert '<h2 id="task-force">Task Force</h2>' in html
 
 
+def test_tables_of_three_columns_read_as_a_list_on_phones_and_every_table_may_scroll(db):
+    body = (
+        "| Model | [[page:models#task-force\\|Task Force]] `n` | In Texas |\n|---|---|---|\n| One | 1 | 2 |\n\n"
+        "| a | b |\n|---|---|\n| x | y |\n"
+    )
+    html = str(render_page(make_page(body), SiteStats()).html)
+    wide, narrow = html.split("</table>")[:2]
+    assert wide.startswith('<div class="table-scroll"><table class="stack" role="table">')
+    assert '<th scope="row" role="rowheader">One</th>' in wide  # the first cell names its row
+    assert '<td role="cell" data-label="Task Force n">1</td>' in wide  # header words, link and code
+    assert '<td role="cell" data-label="In Texas">2</td>' in wide
+    assert '<div class="table-scroll"><table>' in narrow and "data-label" not in narrow
+    assert "<td>x</td>" in narrow
+    assert html.count('<div class="table-scroll">') == html.count("</table>\n</div>") == 2
+
+
 def test_references_work_inside_table_cells_and_broken_ones_are_reported(db):
     body = "| a | b |\n|---|---|\n| [[page:glossary#detainer\\|Detainer]] | [[stat:agreements]] |\n\n[[stat:agreements"
     rendered = render_page(make_page(body), SiteStats())
@@ -559,7 +575,11 @@ def test_models_page_has_the_three_fixed_anchors_and_a_comparison_table(client, 
     doc = parsed(client.get(url_of(lang, "models")).content.decode())
     assert {"jail-enforcement", "warrant-service-officer", "task-force"} <= doc.ids
     html = client.get(url_of(lang, "models")).content.decode()
-    assert html.count("<th>") >= 4 and "<table>" in html
+    table = html.split('<table class="stack" role="table">')[1].split("</table>")[0]
+    assert table.count('role="columnheader"') == 4  # a blank corner, then the three models
+    # A list on phones: each row named by its first cell, each other cell labelled with its model.
+    assert table.count('<th scope="row" role="rowheader">') >= 5
+    assert table.count('data-label="') == 3 * table.count('<th scope="row"')
 
 
 @pytest.mark.django_db

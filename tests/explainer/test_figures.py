@@ -96,6 +96,13 @@ def test_growth_series_is_one_query(two_lists, django_assert_num_queries):
         figures.growth_series()
 
 
+def cells(total, jail, warrant, task_force) -> str:
+    """A row's cells in the chart's table: the total first, then each model, each labelled."""
+    labelled = [("Total", total), ("Jail Enforcement", jail), ("Warrant Service Officer", warrant)]
+    labelled.append(("Task Force", task_force))
+    return "".join(f'<td role="cell" data-label="{label}">{n}</td>' for label, n in labelled)
+
+
 def test_growth_figure_draws_every_list_with_its_numbers(two_lists):
     first, second = two_lists
     with translation.override("en"):
@@ -105,7 +112,7 @@ def test_growth_figure_draws_every_list_with_its_numbers(two_lists):
     assert html.count('<svg class="chart-svg"') == 2
     assert html.count('role="img"') == 2
     assert html.count("<title id=") == 2 and html.count("<desc id=") == 2
-    assert html.count('<th scope="row">') == 2 * len(series)
+    assert html.count('<th scope="row" role="rowheader">') == 2 * len(series)
     for svg in re.findall(r"<svg class=\"chart-svg\".*?</svg>", html, flags=re.S):
         svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
         tree = ElementTree.fromstring(svg)  # noqa: S314 - our own server-rendered markup
@@ -126,9 +133,9 @@ def test_growth_figure_draws_every_list_with_its_numbers(two_lists):
     label = second.as_of.strftime("%m/%d/%Y")
     # Nationwide second list: 1 jail, 1 warrant, 2 task force, total 4.
     row_start = f'<time datetime="{second.as_of.isoformat()}">{label}</time></th>'
-    assert row_start + "<td>1</td><td>1</td><td>2</td><td>4</td>" in nationwide
+    assert row_start + cells(4, 1, 1, 2) in nationwide
     # Texas second list: 0 jail, 1 warrant, 1 task force, total 2.
-    assert row_start + "<td>0</td><td>1</td><td>1</td><td>2</td>" in texas_chart
+    assert row_start + cells(2, 0, 1, 1) in texas_chart
     assert f"{label}: Task Force 2</title>" in nationwide
 
 
@@ -195,7 +202,7 @@ def test_dallas_area_table_shows_each_county_from_the_newest_list(django_assert_
     ):  # counties, newest list, agreements, requests
         html = str(figures.render_figure("dallas-area"))
     assert "What ICE's list of Jan. 1, 2027 shows for the Dallas area</figcaption>" in html
-    rows = html.split('<th scope="row">')[1:]
+    rows = html.split('<th scope="row" role="rowheader">')[1:]
     assert len(rows) == len(figures.DALLAS_AREA)
     for slug, table_row in zip(figures.DALLAS_AREA, rows, strict=True):
         assert f'href="/counties/tx/{slug}/"' in table_row
@@ -257,15 +264,18 @@ def test_history_page_draws_the_chart_with_the_database_numbers(
         html = page_html(client, lang, "history")
     assert "<p><figure" not in html and html.count('<figure class="chart"') == 2
     series = figures.growth_series()
-    tables = re.findall(r"<tbody>(.*?)</tbody>", html, flags=re.S)
+    tables = re.findall(r'<tbody role="rowgroup">(.*?)</tbody>', html, flags=re.S)
     assert len(tables) == 2
+    cell = r'<td role="cell" data-label="([^"]+)">([\d,]+)</td>'
     for scope, table in zip(figures.SCOPES, tables, strict=True):
-        cells = re.findall(r'<time datetime="([\d-]+)">[^<]*</time></th>((?:<td>[\d,]+</td>)+)', table)
-        assert [iso for iso, _cells in cells] == [point["as_of"].isoformat() for point in series]
-        for (_iso, row_cells), point in zip(cells, series, strict=True):
-            counts = [int(c.replace(",", "")) for c in re.findall(r"<td>([\d,]+)</td>", row_cells)]
+        cells = re.findall(rf'<time datetime="([\d-]+)">[^<]*</time></th>((?:{cell})+)', table)
+        assert [iso for iso, *_cells in cells] == [point["as_of"].isoformat() for point in series]
+        for (_iso, row_cells, *_), point in zip(cells, series, strict=True):
+            labelled = re.findall(cell, row_cells)
+            counts = [int(c.replace(",", "")) for _label, c in labelled]
             expected = [point[f"{scope}_{suffix}"] for suffix in SUFFIXES]
-            assert counts == [*expected, sum(expected)]
+            assert counts == [sum(expected), *expected]  # the total first, then each model
+            assert len({label for label, _c in labelled}) == 4  # each cell says what it counts
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
