@@ -2,7 +2,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language
 
-from .languages import suggested_language
+from counties.languages import suggested_language
 
 
 def site(request):
@@ -18,7 +18,7 @@ def site(request):
     for code, _name in settings.LANGUAGES:
         url = translate_url(path, code) if code != current else path
         alternates.append({"code": code, "url": url, "absolute": settings.SITE_URL + url})
-    # "Ver en español" on an English page for a browser that prefers Spanish (config/languages.py).
+    # "Ver en español" on an English page for a browser that prefers Spanish (counties/languages.py).
     # Not on a kept page keyed without it (kept_page(language_notice=False) says so on the request).
     offered = getattr(request, "offers_language_notice", True)
     suggested = suggested_language(request) if offered else None

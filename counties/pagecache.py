@@ -14,7 +14,7 @@ that accept it (the page is compressed once, when it is kept).
 What a kept page is keyed on, and nothing else (so that `?u=1`, `?u=2`... cannot fill the cache):
 the release (a hash of the templates, code and catalogues), the view, its URL arguments, the query parameters
 the view declares (normalized: an unknown value of an enumerated parameter counts as none), the language,
-the htmx flag, the language a "Ver en español" notice offers (config/languages.py: on English pages, from
+the htmx flag, the language a "Ver en español" notice offers (counties/languages.py: on English pages, from
 Accept-Language; `Vary: Accept-Language`), and the data version.
 
 - The data version (`data_version()`) is one counter (DataVersion) that every change to what public
@@ -54,7 +54,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag, urlencode
 from django.utils.translation import get_language
 
-from config.languages import suggested_language
+from counties.languages import suggested_language
 
 VERSION_TTL = 1.0  # seconds a process trusts the data version it last read
 PUBLIC_MAX_AGE = 300  # kept public pages may be kept by browsers and CDNs this long
@@ -292,7 +292,7 @@ def _key(request, view_name: str, kwargs: dict, params: dict, htmx: bool, notice
         _param_values(request, params),
         get_language(),
         fragment,
-        # The "Ver en español" notice of a whole page (config/languages.py): one copy per language offered.
+        # The "Ver en español" notice of a whole page (counties/languages.py): one copy per language offered.
         suggested_language(request) if notice and not fragment else None,
         version,
     )

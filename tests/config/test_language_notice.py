@@ -1,12 +1,12 @@
 """A browser that prefers Spanish is offered the Spanish page on an English one: a "Ver en español" notice
-decided on the server from Accept-Language (config/languages.py), no redirect, no cookie, and never the
+decided on the server from Accept-Language (counties/languages.py), no redirect, no cookie, and never the
 wrong notice from a kept page (counties/pagecache.py keys on it and sends Vary: Accept-Language)."""
 
 import datetime
 
 import pytest
 
-from config.languages import preferred_language
+from counties.languages import preferred_language
 from counties import pagecache
 from tests.counties.factories import (
     AgencyFactory,
