@@ -225,6 +225,8 @@ def test_the_embed_card_fits_the_suggested_iframe_from_280_to_600_px(
                 frame = page.frame_locator("iframe").first
                 frame.locator(".by").wait_for()
                 card = next(f for f in page.frames if f.url == src)
+                # The frame lays out again after the host's viewport changes: wait for its new width.
+                card.wait_for_function("w => window.innerWidth === w", arg=min(width, 512))
                 fit = card.evaluate(CARD_FIT_JS)
                 where = f"{src} at {width} px, iframe height {frame_height}: {fit}"
                 assert fit["frame"] == [min(width, 512), frame_height], where
