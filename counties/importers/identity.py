@@ -356,8 +356,12 @@ class CountyResolver:
             )
         if kind == "counties":
             found = [self.from_text(state, name) for name in args]
-            if None in found:
-                raise ValueError(f"REGIONAL names a county {state.name} does not have: {args}")
+            if None in found:  # the reference data lacks a county the table names: left for an editor
+                return Resolution(
+                    problem=f"a regional agency whose counties ({', '.join(args)}) are not all in the "
+                    f"reference data of {state.name}",
+                    why=Agency.Unplaced.REGIONAL,
+                )
             return Resolution(tuple(Placed(c, Agency.Placement.TABLE) for c in found))
         if kind == CITY:
             resolution = self._by_city(state, fold(args[0]), Agency.Placement.TABLE)

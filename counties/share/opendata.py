@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -97,6 +98,8 @@ def _county_rows() -> Iterator[tuple]:
         )
 
 
+PLACE_KIND = re.compile(r"\s(city|town|village|CDP|borough)$")  # a Census place's name, not ICE's text
+
 # How each county of an agency was found, in plain words for the downloads' `placed_how` column.
 PLACED_HOW = {
     Agency.Placement.ICE: "ICE's county column: {via}",
@@ -118,7 +121,11 @@ def _placements(agency: Agency) -> list[tuple]:
     for row in rows:
         share = f"{float(row.share):.0%}" if row.share is not None else ""
         via = f": {row.via}" if row.placed_by == Agency.Placement.TABLE and row.via else row.via
-        how = PLACED_HOW.get(row.placed_by, "").format(via=via, share=share)
+        if row.placed_by == Agency.Placement.ICE and PLACE_KIND.search(row.via):
+            # ICE's county, checked against the Census place of the agency's city (its name is kept)
+            how = f"ICE's county column, where the Census puts {row.via}"
+        else:
+            how = PLACED_HOW.get(row.placed_by, "").format(via=via, share=share)
         found.append(
             (row.county.fips, float(row.share) if row.share is not None else None, row.placed_by, how)
         )

@@ -215,3 +215,13 @@ def test_county_pages_say_how_each_agency_was_placed(client):
         page = client.get(f"/counties/va/{slug}/").content.decode()
         assert "Rappahannock, Shenandoah, Warren Regional Jail Authority" in page
     assert "Shenandoah, Warren Regional" not in client.get("/counties/va/fairfax-county/").content.decode()
+
+
+def test_a_city_police_department_placed_by_ice_and_the_census_says_both_not_a_place_name_as_ice_text(client):
+    """ICE's county for Alice PD is Jim Wells, where the Census puts Alice: the page says both, and never
+    that ICE's county column reads "Alice city" (the Census place's name)."""
+    text = page_text(client.get("/counties/tx/jim-wells-county/"))
+    assert "ICE's list gives its county, and the Census Bureau's list of places puts Alice in it." in text
+    assert "Alice city" not in text
+    spanish = page_text(client.get("/es/counties/tx/jim-wells-county/"))
+    assert "la lista de lugares de la Oficina del Censo pone a Alice en él" in spanish
