@@ -314,7 +314,9 @@ def _file(status: CountyStatus, agreement: Agreement) -> None:
     if agency.statewide:
         if agreement.is_current:
             status.statewide.append(agreement)
-    elif agency.kind == Agency.Kind.SHERIFF:
+    elif agency.kind == Agency.Kind.SHERIFF and agency.county_id == status.county.pk:
+        # the county's own sheriff (a sheriff's office placed in another county too counts there as another
+        # agency: it is not that county's sheriff)
         (status.sheriff_current if agreement.is_current else status.sheriff_former).append(agreement)
     else:
         (status.others_current if agreement.is_current else status.others_former).append(agreement)

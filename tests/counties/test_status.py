@@ -65,3 +65,19 @@ def test_none_when_only_police_have_agreements():
     police = AgencyFactory(county=county, state=county.state, kind=Agency.Kind.POLICE)
     AgreementFactory(agency=police, first_listed=snapshot)
     assert county_status(county).code == Status.NONE
+
+
+def test_a_sheriffs_office_working_in_a_second_county_is_not_that_countys_sheriff():
+    """A sheriff's office placed in two counties (a regional table, an editor) is the sheriff of its own
+    county only: in the other it is another agency with an agreement, and that county's sheriff has none."""
+    from tests.counties.factories import place
+
+    agreement = AgreementFactory()
+    home = agreement.agency.county
+    other = CountyFactory(state=home.state)
+    place(agreement.agency, home, other)
+    snapshot = agreement.last_listed
+    assert county_status(home, snapshot).code == Status.SHERIFF
+    elsewhere = county_status(other, snapshot)
+    assert elsewhere.code != Status.SHERIFF
+    assert [a.agency for a in elsewhere.others_current] == [agreement.agency]
