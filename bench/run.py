@@ -230,13 +230,17 @@ def cold_rows(port: int) -> tuple[dict, dict]:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    size = manage(
-        "shell",
-        "-c",
-        "from django.db.models import Sum\nfrom django.db.models.functions import Length\n"
-        "from counties.models import SharedPage\n"
-        "print(SharedPage.objects.count(), SharedPage.objects.aggregate(b=Sum(Length('page')))['b'])",
-    ).splitlines()[-1].split()  # (the shell's first line says what it imported)
+    size = (
+        manage(
+            "shell",
+            "-c",
+            "from django.db.models import Sum\nfrom django.db.models.functions import Length\n"
+            "from counties.models import SharedPage\n"
+            "print(SharedPage.objects.count(), SharedPage.objects.aggregate(b=Sum(Length('page')))['b'])",
+        )
+        .splitlines()[-1]
+        .split()
+    )  # (the shell's first line says what it imported)
     manage("shell", "-c", "from counties.models import SharedPage; SharedPage.objects.all().delete()")
     started = time.perf_counter()
     manage("keep_pages")  # every page rendered again, as after a change of the data

@@ -140,10 +140,11 @@ class County(models.Model):
         return None
 
 
-def local_county_name(name: str, short_name: str = "") -> str:
-    """See County.local_name."""
+def local_county_name(name: str, short_name: str = "", *, article: bool = False) -> str:
+    """See County.local_name. `article`: as it follows a preposition mid-sentence ("está en el condado de
+    Dallas"); only Spanish "condado de" takes one (other names stay as written)."""
     if get_language() == "es" and name.endswith(" County"):
-        return "condado de " + (short_name or name.removesuffix(" County"))
+        return ("el " if article else "") + "condado de " + (short_name or name.removesuffix(" County"))
     return name
 
 

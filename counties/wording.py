@@ -288,7 +288,7 @@ def placement_sentence(where: Where) -> str:
     """How the site knows that the agency works in the county of the page, in plain words: ICE's county,
     the agency's name, the city's Census place or ZIP codes, the hand-checked table or an editor; and, for a
     city in several counties, that it serves part of this one, with the share of the city's addresses."""
-    others = get_text_list([local_county_name(name) for name in where.others], _("and"))
+    others = get_text_list([local_county_name(name, article=True) for name in where.others], _("and"))
     city = _city(where.via)
     how = {
         Agency.Placement.ICE: _("ICE's list gives its county as “%(via)s”."),
@@ -301,6 +301,9 @@ def placement_sentence(where: Where) -> str:
         Agency.Placement.TABLE: _("Its name or ICE's county column, read and checked by hand."),
         Agency.Placement.EDITOR: _("One of our editors placed it here."),
     }.get(where.how, "")
+    if where.how == Agency.Placement.ICE and _PLACE_KIND.search(where.via):
+        # ICE's county, checked against the Census place of the city (the place's name is what is kept)
+        how = _("ICE's list gives its county, and the Census Bureau's list of places puts %(city)s in it.")
     words = [
         _("How we know it works here:"),
         how % {"via": where.via, "city": city, "share": _share_or(where)},

@@ -105,6 +105,7 @@ def placement_sentence(where) -> str:
 
 
 @register.filter
-def local_county(name: str) -> str:
-    """A county's name as running text says it in the active language (County.local_name)."""
-    return local_county_name(name)
+def local_county(name: str, article: str = "") -> str:
+    """A county's name as running text says it in the active language (County.local_name);
+    `|local_county:"el"` after a preposition mid-sentence ("trabaja en el condado de Tarrant")."""
+    return local_county_name(name, article=bool(article))

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from counties.languages import preferred_language
 from counties import pagecache
+from counties.languages import preferred_language
 from tests.counties.factories import (
     AgencyFactory,
     AgreementFactory,

@@ -448,7 +448,7 @@ def test_spanish_results_say_city_and_share(client):
     assert "cerca del 99 % de las direcciones de sus códigos postales" in text or (
         "cerca del 99% de las direcciones de sus códigos postales" in text
     )
-    assert "trabaja en condado de Tarrant" in page_text(client.get("/es" + URL, {"q": "Keller police"}))
+    assert "trabaja en el condado de Tarrant" in page_text(client.get("/es" + URL, {"q": "Keller police"}))
 
 
 @pytest.mark.parametrize(
