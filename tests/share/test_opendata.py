@@ -165,3 +165,32 @@ def test_county_statuses_match_county_status_in_fixed_queries(sample, django_ass
         one = county_status(status.county)
         assert (status.code, status.sheriff_models, status.as_of) == (one.code, one.sheriff_models, one.as_of)
     assert {s.county: s.code for s in bulk}[sample] == "sheriff"
+
+
+def test_a_full_disk_streams_the_download_and_leaves_nothing_behind(client, sample, settings, monkeypatch):
+    """The disk fills while the download is written to its file: the reader still gets the whole file
+    (streamed as it is built), and no partial or temporary file is left in the export folder."""
+    import errno
+    import tempfile
+
+    from counties.share import opendata
+
+    real = tempfile.NamedTemporaryFile
+
+    def filling_up(*args, **kwargs):
+        handle = real(*args, **kwargs)
+
+        def write(text):  # half of the first chunk fits, then the disk is full
+            handle.file.write(text[: len(text) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        handle.write = write
+        return handle
+
+    monkeypatch.setattr(opendata.tempfile, "NamedTemporaryFile", filling_up)
+    url = reverse("share:data_file", kwargs={"name": "counties", "fmt": "csv"})
+    response = client.get(url)
+    assert response.status_code == 200 and response.streaming
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == County.objects.count() and rows
+    assert list(settings.DATA_EXPORT_DIR.iterdir()) == []
