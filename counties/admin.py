@@ -203,6 +203,12 @@ class AgencyAdmin(EditorAdmin):
         chosen = list(placements.values_list("county_id", flat=True))
         if agency.county_id not in chosen:
             agency.county_id = chosen[0] if chosen else None
+            if agency.county_id and "county" in form.changed_data:
+                messages.warning(
+                    request,
+                    "The main county is one of the counties the agency works in, so it is now "
+                    f"{agency.county}. To take the agency out of a county, ask the site's administrator.",
+                )
         agency.county_locked = bool(chosen)
         agency.placed_by = Agency.Placement.EDITOR if chosen else Agency.Placement.NONE
         agency.unresolved_reason = agency.unplaced_why = ""
