@@ -225,6 +225,7 @@ def test_the_embed_card_fits_the_suggested_iframe_from_280_to_600_px(
                 frame = page.frame_locator("iframe").first
                 frame.locator(".by").wait_for()
                 card = next(f for f in page.frames if f.url == src)
+                card.wait_for_load_state("load")  # its stylesheet applied
                 # The frame lays out again after the host's viewport changes: wait for its new width.
                 card.wait_for_function("w => window.innerWidth === w", arg=min(width, 512))
                 fit = card.evaluate(CARD_FIT_JS)
@@ -248,6 +249,8 @@ def test_a_short_card_needs_no_scrolling_in_the_suggested_iframe(page, host_site
         page.set_viewport_size({"width": width, "height": 900})
         page.frame_locator("iframe").first.locator(".by").wait_for()
         card = next(f for f in page.frames if "/embed/" in f.url)
+        card.wait_for_load_state("load")  # its stylesheet applied (the check of .by does not wait for it)
+        card.wait_for_function("w => window.innerWidth === w", arg=min(width, 512))  # the snippet's 32rem
         fit = card.evaluate(CARD_FIT_JS)
         assert fit["link"] and fit["by"] and fit["detailsScroll"] <= fit["details"] + 1, fit
 
