@@ -132,8 +132,9 @@ def test_keyboard_only_search(page, site_server):
             break
     else:
         pytest.fail("the search box is not among the first tab stops of the main content")
+    page.wait_for_function("() => window.htmx !== undefined")  # live search ready before the keys
     page.keyboard.type("75201", delay=30)
-    page.locator("#results a.result-link").first.wait_for()
+    page.locator("#results a.result-link").first.wait_for(timeout=30_000)
     for _ in range(10):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('result-link')"):
