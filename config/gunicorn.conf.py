@@ -22,3 +22,10 @@ if os.environ.get("GUNICORN_CONTROL_SOCKET"):
     control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
 else:
     control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Each worker builds its search index as it starts, in the background (counties/search.py)."""
+    from counties.search import warm_up
+
+    warm_up()

@@ -34,17 +34,20 @@ from __future__ import annotations
 
 import bisect
 import gc
+import logging
 import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import DatabaseError, InterfaceError, connection, connections
 from django.urls import reverse
 
 from . import pagecache
 from .models import Agency, AgencyCounty, Agreement, County, Place, PlaceCounty, State, ZipCode, ZipCounty
 from .text import edit_distance, fold
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY_LENGTH = 200  # longer than any place name with its state; longer input is refused with a 400
 MAX_RESULTS = 25
@@ -673,6 +676,24 @@ def get_index(*, fresh: bool = False) -> Index:
                 _index.agencies = AgencyIndex(_index.counties, {s.pk: s for s in State.objects.all()})
             _index_version, _site_version = version, site
         return _index
+
+
+def warm_up() -> threading.Thread:
+    """Build the index in the background as a server process starts (config/gunicorn.conf.py), so that
+    no reader's first search waits for it: a search that comes in while it is being built waits for this
+    build (the lock), not for another. If the database is away, the first search builds it later."""
+
+    def build() -> None:
+        try:
+            get_index()
+        except (DatabaseError, InterfaceError):
+            log.warning("search index not built at start: the database did not answer")
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=build, name="search-index-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _zip_lookup(outcome: Outcome, index: Index, code: str) -> bool:

@@ -54,6 +54,19 @@ class SiteServer:
         return self.access_log.read_text().splitlines()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test shows the last lines of its server's logs (each request's path, status and
+    time): a page that timed out says whether the server was slow, stuck or never asked."""
+    report = yield
+    server = item.funcargs.get("site_server") if hasattr(item, "funcargs") else None
+    if report.failed and isinstance(server, SiteServer):
+        for title, log in (("access log", server.access_log), ("error log", server.error_log)):
+            lines = log.read_text(errors="replace").splitlines()[-40:] if log.exists() else []
+            report.sections.append((f"site server's {title} (last {len(lines)} lines)", "\n".join(lines)))
+    return report
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -105,6 +118,10 @@ def site_server(_shipped_session, django_db_blocker, tmp_path_factory):
                 log = server.error_log.read_text() if server.error_log.exists() else ""
                 pytest.fail(f"the site server did not start:\n{log}")
             time.sleep(0.2)
+        # The worker builds its search index as it starts; a search waits for that build. Waiting here,
+        # with time to spare, keeps the build out of the first search test's navigation timeout.
+        with urllib.request.urlopen(url + "/counties/?q=server-warm-up", timeout=180) as response:  # noqa: S310
+            assert response.status == 200
         yield server
     finally:
         process.terminate()
@@ -159,6 +176,9 @@ class Watcher:
 def _open_page(browser, site_server, *, javascript=True, axe=False, **context_options):
     context = browser.new_context(base_url=site_server.url, java_script_enabled=javascript, **context_options)
     context.set_default_timeout(15_000)
+    # A page's first render on a busy machine (two test workers, their servers and browsers on two cores)
+    # can take several seconds: navigations get more time than clicks and waits.
+    context.set_default_navigation_timeout(45_000)
     if javascript:
         context.add_init_script(WATCH_PAGE_JS)
         if axe:

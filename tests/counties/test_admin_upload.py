@@ -2,7 +2,6 @@
 
 import datetime
 import io
-import time
 import zipfile
 
 import openpyxl
@@ -349,9 +348,9 @@ def test_an_editors_county_choice_survives_later_imports(editor_client, texas):
 )
 def test_a_workbook_bomb_gets_a_clear_message_and_leaves_nothing(editor_client, build, message):
     before = state_of_db()
-    started = time.monotonic()
+    started = hostile.children_cpu_seconds()
     response = upload(editor_client, build())
-    assert time.monotonic() - started < 10
+    assert hostile.children_cpu_seconds() - started < 10  # refused by a check, not by the parse's time limit
     assert response.status_code == 200
     assert message in response.context["form"].non_field_errors()[0]
     assert state_of_db() == before

@@ -6,6 +6,7 @@ The ranking of 430 queries made from data is tested in test_search_ranking.py.
 import datetime
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 
 from counties import search as search_module
@@ -480,3 +481,26 @@ def test_a_statewide_agency_named_with_its_state_comes_before_the_state():
         "Texas Department of Public Safety"
     )
     assert ("state", "Texas", "TX") in names(outcome)
+
+
+def test_a_server_process_builds_its_index_before_the_first_search(monkeypatch, django_assert_num_queries):
+    """config/gunicorn.conf.py starts this as each worker starts: no reader waits for the build."""
+    monkeypatch.setattr(search_module, "_index", None)
+    search_module.warm_up().join(timeout=120)
+    assert search_module._index is not None
+    with django_assert_num_queries(1):  # the data version only: the index is there
+        assert first_county("75201") == "Dallas County, TX"
+
+
+def test_a_warm_up_without_the_database_leaves_the_build_to_the_first_search(monkeypatch, caplog):
+    def unreachable():
+        raise OperationalError("connection refused")
+
+    build = search_module._build
+    monkeypatch.setattr(search_module, "_index", None)
+    monkeypatch.setattr(search_module, "_build", unreachable)
+    search_module.warm_up().join(timeout=120)
+    assert search_module._index is None
+    assert "search index not built at start" in caplog.text
+    monkeypatch.setattr(search_module, "_build", build)
+    assert first_county("75201") == "Dallas County, TX"  # the first search builds it
