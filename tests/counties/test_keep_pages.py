@@ -32,3 +32,53 @@ def test_pages_it_could_not_keep_make_it_fail(two_counties, settings):
     with pytest.raises(CommandError, match="10 pages were not kept"):
         call_command("keep_pages")
     assert SharedPage.objects.count() == 0
+
+
+def test_a_run_after_a_complete_one_ends_at_once_until_the_data_changes(
+    two_counties, settings, capsys, django_assert_max_num_queries
+):
+    settings.SITE_URL = "http://testserver"
+    call_command("keep_pages")
+    capsys.readouterr()
+    pagecache.local.clear()
+    with django_assert_max_num_queries(4):  # the lock, the data version, the mark, the unlock
+        call_command("keep_pages")
+    assert capsys.readouterr().out == ""  # a cron job every few minutes mails nothing
+    call_command("keep_pages", verbosity=2)
+    assert "already kept for this data version and day" in capsys.readouterr().out
+
+    two_counties[0].population = 12_345  # an editor's save: a new data version
+    two_counties[0].save()
+    call_command("keep_pages")
+    assert "10 of 10 pages kept" in capsys.readouterr().out
+    call_command("keep_pages", "--force")
+    assert "10 of 10 pages kept" in capsys.readouterr().out
+
+
+def test_a_run_that_failed_is_not_marked_done(two_counties, settings, capsys):
+    settings.SITE_URL = "https://not-an-allowed-host.example"
+    with pytest.raises(CommandError):
+        call_command("keep_pages")
+    settings.SITE_URL = "http://testserver"
+    call_command("keep_pages")
+    assert "10 of 10 pages kept" in capsys.readouterr().out
+
+
+def test_one_run_at_a_time(two_counties, settings, capsys):
+    """A second run while the first holds the lock (another connection: another process) does nothing."""
+    from django.db import connections
+
+    from counties.management.commands.keep_pages import KEEP_LOCK
+
+    settings.SITE_URL = "http://testserver"
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [KEEP_LOCK])
+        call_command("keep_pages", verbosity=2)
+        assert "Another keep_pages is running" in capsys.readouterr().out
+        assert SharedPage.objects.count() == 0
+    finally:
+        other.close()
+    call_command("keep_pages")
+    assert SharedPage.objects.count() == 10

@@ -4,18 +4,35 @@ A kept page is rendered by the first reader who asks for it after the data chang
 count days, after midnight): about 20 ms each, and 6,288 county pages at once (a crawler, an outreach
 link sent to many people) queue behind each other. Run after the data changes and just after midnight
 (the README's schedule); pages already kept for this version and day cost one query each.
+
+A run that kept every page marks the release, data version and day it kept them for (in the shared
+cache): the next run for the same ones ends after two queries, so the scheduler can run it every few
+minutes and pages are kept again soon after an editor's save, not hours later. One run at a time, site-wide
+(an advisory lock): a run started while another works ends at once.
 """
 
 import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from counties import pagecache
 from counties.models import County, State
+
+KEEP_LOCK = 287_002  # PostgreSQL advisory lock key: one keep_pages at a time, site-wide
+DONE_TIMEOUT = int(timedelta(days=2).total_seconds())
+
+
+def done_key(version: int) -> str:
+    """The shared cache's mark of a run that kept every page of this release, data version and day."""
+    return f"keep_pages:done:{pagecache.release()}:{version}:{pagecache.today().isoformat()}"
 
 
 def kept_paths() -> list[str]:
@@ -34,10 +51,39 @@ def kept_paths() -> list[str]:
 class Command(BaseCommand):
     help = (
         "Render the home, national, state and county pages in both languages into the page cache every "
-        "server shares. Run it after the data changes and just after midnight, on the scheduler's server."
+        "server shares. Run it every few minutes on the scheduler's server: when every page is kept for "
+        "this data version and day, it ends at once."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Ask for every page even if a run already kept them all."
+        )
+
     def handle(self, *args, **options):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [KEEP_LOCK])
+            if not cursor.fetchone()[0]:
+                self._say(options, "Another keep_pages is running: nothing to do.")
+                return
+        try:
+            self._keep(options)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [KEEP_LOCK])
+
+    def _say(self, options, line: str) -> None:
+        """What a run that did nothing says: only when asked (-v 2), so a frequent cron job mails nothing."""
+        if options["verbosity"] >= 2:
+            self.stdout.write(line)
+
+    def _keep(self, options):
+        pagecache.forget_data_version()
+        version = pagecache.data_version()
+        done, key = caches["shared"], done_key(version)
+        if not options["force"] and done.get(key):
+            self._say(options, "Every page is already kept for this data version and day: nothing to do.")
+            return
         site = urlsplit(settings.SITE_URL)
         client = Client(HTTP_HOST=site.netloc, raise_request_exception=False)  # a failing page is counted
         started = time.monotonic()
@@ -56,3 +102,6 @@ class Command(BaseCommand):
                 f"{len(failed)} pages were not kept (is the host of SITE_URL in ALLOWED_HOSTS?); they are "
                 "rendered when a reader first asks for them."
             )
+        pagecache.forget_data_version()
+        if pagecache.data_version() == version:  # nothing changed while the pages were rendered
+            done.set(key, True, timeout=DONE_TIMEOUT)
