@@ -1,40 +1,14 @@
-"""Privacy for a reader: no request leaves the site, no cookie is set, the log keeps no IP or search."""
+"""Privacy for a reader: the server's log keeps no IP address and no search. (That no page makes a request
+off the site or sets a cookie is checked on every page in test_every_page.py.)"""
 
 import re
 import time
 import urllib.request
-from urllib.parse import urlsplit
 
 import pytest
 
-from .pages import FORM_PAGES, both_languages
-
 # django_db: the session test database (with the shipped data) must exist for the site server to read.
 pytestmark = pytest.mark.django_db
-
-PAGE_CASES = [pytest.param(path, status, id=name) for name, path, status in both_languages()]
-
-
-@pytest.mark.browser
-@pytest.mark.parametrize(("path", "status"), PAGE_CASES)
-def test_reading_a_page_stays_on_the_site_and_sets_no_cookie(page, site_server, path, status):
-    response = page.goto(path)
-    assert response.status == status
-    page.wait_for_load_state("networkidle")
-    own_origin = urlsplit(site_server.url)
-    assert len(page.watcher.requests) > 1, "the page, its CSS and its JS are all requested"
-    for url in page.watcher.requests:
-        parts = urlsplit(url)
-        if parts.scheme == "data":
-            continue
-        assert (parts.scheme, parts.netloc) == (own_origin.scheme, own_origin.netloc), (
-            f"third-party request: {url}"
-        )
-    cookies = page.context.cookies()
-    if path.removeprefix("/es") in FORM_PAGES:
-        assert [(c["name"], c["httpOnly"], c["sameSite"]) for c in cookies] == [("csrftoken", True, "Lax")]
-    else:
-        assert cookies == []
 
 
 def test_access_log_keeps_no_ip_address_and_no_query_string(site_server):
