@@ -8,6 +8,7 @@ off while the browser package runs (no ORM call here runs concurrently with it).
 """
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -80,6 +81,40 @@ def _test_database_url() -> str:
     return f"postgres://{credentials}@{quote(db['HOST'] or '', safe='')}{port}/{quote(db['NAME'], safe='')}"
 
 
+def _stacks(process, logs: Path) -> str:
+    """Every thread's stack in the server's workers (config/gunicorn.conf.py: SIGUSR2)."""
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    for pid in children.read_text().split() if children.exists() else []:
+        os.kill(int(pid), signal.SIGUSR2)
+    time.sleep(1)
+    return (logs / "stderr.log").read_text(errors="replace")[-20_000:]
+
+
+def _database_activity() -> str:
+    """Every session on the test database and what it waits for, and the locks not granted."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, state, wait_event_type, wait_event, xact_start, left(query, 300) FROM pg_stat_activity "
+            "WHERE datname = current_database()"
+        )
+        sessions = cursor.fetchall()
+        cursor.execute(
+            "SELECT l.pid, l.locktype, l.mode, l.relation::regclass::text, pg_blocking_pids(l.pid) "
+            "FROM pg_locks l WHERE NOT l.granted"
+        )
+        waiting = cursor.fetchall()
+        cursor.execute(
+            "SELECT pid, locktype, mode, relation::regclass::text FROM pg_locks "
+            "WHERE mode = 'AccessExclusiveLock' AND granted"
+        )
+        exclusive = cursor.fetchall()
+    lines = [f"this test process: pid {connection.connection.info.backend_pid}"]
+    lines += [f"session {row}" for row in sessions]
+    lines += [f"waiting {row}" for row in waiting]
+    lines += [f"exclusive {row}" for row in exclusive]
+    return "\n".join(lines)
+
+
 @pytest.fixture(scope="session")
 def site_server(_shipped_session, django_db_blocker, tmp_path_factory):
     """The production server (gunicorn, DEBUG off, static files by WhiteNoise) on the test database."""
@@ -104,7 +139,8 @@ def site_server(_shipped_session, django_db_blocker, tmp_path_factory):
         *("--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"),
         *("--access-logfile", str(server.access_log), "--error-logfile", str(server.error_log)),
     ]
-    process = subprocess.Popen(command, cwd=BASE_DIR, env=env)  # noqa: S603 - our own fixed command
+    stderr = (logs / "stderr.log").open("wb")
+    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stderr=stderr)  # noqa: S603 - our own command
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -120,8 +156,15 @@ def site_server(_shipped_session, django_db_blocker, tmp_path_factory):
             time.sleep(0.2)
         # The worker builds its search index as it starts; a search waits for that build. Waiting here,
         # with time to spare, keeps the build out of the first search test's navigation timeout.
-        with urllib.request.urlopen(url + "/counties/?q=server-warm-up", timeout=180) as response:  # noqa: S310
-            assert response.status == 200
+        try:
+            with urllib.request.urlopen(url + "/counties/?q=server-warm-up", timeout=120) as response:  # noqa: S310
+                assert response.status == 200
+        except TimeoutError:
+            with django_db_blocker.unblock():
+                activity = _database_activity()
+            pytest.fail(
+                f"the site server's first search did not answer:\n{activity}\n{_stacks(process, logs)}"
+            )
         yield server
     finally:
         process.terminate()
@@ -130,6 +173,7 @@ def site_server(_shipped_session, django_db_blocker, tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        stderr.close()
 
 
 @pytest.fixture(scope="package")
