@@ -262,14 +262,17 @@ def _title(city: str) -> str:
     return re.sub(r"\bMc([a-z])", lambda m: "Mc" + m.group(1).upper(), city) if "Mc" in city else city
 
 
+ZIP_ROWS_SQL = (
+    f"SELECT z.code, z.city, z.state_id, l.county_id, l.res_ratio::float8, l.tot_ratio::float8 "  # noqa: S608
+    f"FROM {ZipCounty._meta.db_table} l JOIN {ZipCode._meta.db_table} z ON z.id = l.zip_code_id "
+    f"ORDER BY z.code, l.id"
+)
+
+
 def _zip_rows():
     """Every ZIP code's counties with their residential and total shares, as floats, in one query."""
-    zip_code, link = ZipCode._meta.db_table, ZipCounty._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT z.code, z.city, z.state_id, l.county_id, l.res_ratio::float8, l.tot_ratio::float8 "  # noqa: S608
-            f"FROM {link} l JOIN {zip_code} z ON z.id = l.zip_code_id ORDER BY z.code, l.id"
-        )
+        cursor.execute(ZIP_ROWS_SQL)
         return cursor.fetchall()
 
 

@@ -22,7 +22,7 @@ from ..models import County, Snapshot, SnapshotData
 from .ice import ICE_PAGE_URL, lock_imports, read
 from .lists import encode_rows
 from .rebuild import build_plan, write_plan
-from .reference import FIXTURES, load_reference_data
+from .reference import FIXTURES, analyze, load_reference_data
 
 ICE_DIR = FIXTURES / "ice287g"
 MANIFEST = ICE_DIR / "manifest.csv"
@@ -128,6 +128,8 @@ def load_shipped_data(*, force: bool = False, lists: list[ShippedList] | None = 
         if superseded:
             Snapshot.objects.filter(pk__in=superseded).delete()
             report.lists_removed = len(superseded)
+    if report.reference or report.lists_added or superseded or force:
+        analyze()  # the planner's statistics for what was just written (see analyze)
     report.seconds = time.monotonic() - started
     return report
 

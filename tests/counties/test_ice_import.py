@@ -167,6 +167,29 @@ def test_loading_the_shipped_data_again_is_a_no_op(shipped, django_assert_max_nu
         assert str(load_shipped_data(lists=shipped_window())) == ""
 
 
+def test_a_load_leaves_the_planner_statistics_of_what_it_wrote(shipped):
+    """Without them a new database's first search planned its ZIP code join as a nested loop and ran for
+    minutes (counties/importers/reference.py, analyze)."""
+    from django.db import connection
+
+    from counties.search import ZIP_ROWS_SQL
+
+    tables = [
+        "counties_zipcode",
+        "counties_zipcounty",
+        "counties_place",
+        "counties_agency",
+        "counties_agreement",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")
+        analyzed = {row[0] for row in cursor.fetchall()}
+        cursor.execute("EXPLAIN " + ZIP_ROWS_SQL)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert set(tables) <= analyzed
+    assert "Nested Loop" not in plan, plan
+
+
 def test_rebuilding_from_the_lists_held_changes_nothing(shipped):
     _plan, stats = rebuild_history()
     assert not stats.changed, str(stats)
