@@ -1,7 +1,7 @@
 """Render the pages readers open most, once, into the page cache every server shares (SharedPage).
 
 A kept page is rendered by the first reader who asks for it after the data changes (or, for pages that
-count days, after midnight): about 20 ms each, and 6,288 county pages at once (a crawler, an outreach
+count days, after midnight): about 45 ms each, and 6,288 county pages at once (a crawler, an outreach
 link sent to many people) queue behind each other. Run after the data changes and just after midnight
 (the README's schedule); pages already kept for this version and day cost one query each.
 
