@@ -16,7 +16,7 @@ export HTTPS ?= 0
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run dev test test-slow bench bench-load setup lint format lock clean reading-level
+.PHONY: run dev test test-slow bench bench-load bench-render setup lint format lock clean reading-level
 .DEFAULT_GOAL := run
 
 $(BIN)/python:
@@ -60,6 +60,10 @@ test: $(VENV)/.dev-deps .secret_key staticfiles/staticfiles.json
 # Checks on the whole archive of ICE's lists (328 lists; a few minutes). CI runs it after `make test`.
 test-slow: $(VENV)/.dev-deps .secret_key staticfiles/staticfiles.json
 	$(BIN)/python -m pytest tests/slow -p no:cacheprovider $(PYTEST_ARGS)
+
+# A county page's first render, in-process, with nothing kept (bench/render.py).
+bench-render: setup
+	$(BIN)/python bench/render.py --rounds 2
 
 # Migrating and loading all the shipped data on a new, empty embedded database (bench/load.py).
 bench-load: $(VENV)/.run-deps
