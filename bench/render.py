@@ -28,20 +28,12 @@ joins); the rest is Python (the ORM building the queries, the templates).
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["DEBUG"] = "0"
-os.environ["HTTPS"] = "0"
-os.environ["ALLOWED_HOSTS"] = "testserver"
-if not os.environ.get("SECRET_KEY"):
-    os.environ["SECRET_KEY"] = (BASE_DIR / ".secret_key").read_text().strip()
+from in_process import configure  # bench/in_process.py (this script's folder is on the import path)
+
+configure()
 
 
 def walk(client, paths: list[str]) -> tuple[list[float], list[float]]:

@@ -34,20 +34,12 @@ index now also holds every USPS city, ZIP code and agency: 0.5 s once per proces
 by the first search a worker answers.
 """
 
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ["DEBUG"] = "0"
-os.environ["HTTPS"] = "0"
-os.environ["ALLOWED_HOSTS"] = "testserver"
-if not os.environ.get("SECRET_KEY"):
-    os.environ["SECRET_KEY"] = (BASE_DIR / ".secret_key").read_text().strip()
+from in_process import configure  # bench/in_process.py (this script's folder is on the import path)
+
+configure()
 
 
 def queries() -> list[str]:
@@ -89,9 +81,9 @@ def main():
     import django
 
     django.setup()
-    from django.core.cache import caches
     from django.test import Client
 
+    from counties import pagecache
     from counties import search as search_module
 
     qs = queries()
@@ -111,7 +103,7 @@ def main():
 
     client = Client()
     for label, headers in (("page", {}), ("htmx fragment", {"HX-Request": "true"})):
-        caches["pages"].clear()
+        pagecache.clear()  # search results are kept in this process only
         durations = []
         for q in qs:
             started = time.perf_counter()
