@@ -227,8 +227,9 @@ class SharedStore:
         if connection.in_atomic_block:  # another transaction's writes: committed as it says
             self._write(row)
             return
-        # A copy of a page, not data: its commit need not wait for the disk (about 10 ms of a first render
-        # here). A crash may lose the last few copies; a reader then gets the page rendered again.
+        # A copy of a page, not data: its commit need not wait for the disk's flush (9.8 ms a page in one
+        # profile taken while the disk was busy; within the noise on an idle one, bench/render.py). A crash
+        # may lose the last few copies; a reader then gets the page rendered again.
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")

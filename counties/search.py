@@ -683,7 +683,7 @@ def get_index(*, fresh: bool = False) -> Index:
 
 def warm_up() -> threading.Thread:
     """Build the index in the background as a server process starts (config/gunicorn.conf.py), so that
-    no reader's first search waits for it: a search that comes in while it is being built waits for this
+    no reader's first search pays for it: a search that comes in while it is being built waits for this
     build (the lock), not for another. If the database is away, the first search builds it later."""
 
     def build() -> None:

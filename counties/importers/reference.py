@@ -130,13 +130,16 @@ def load_reference_data() -> ReferenceResult:
     _load_places(states, counties, result)
     ReferenceLoad.objects.create(summary=str(result))
     pagecache.data_changed()  # bulk writes send no signals: a new data version for kept pages
-    analyze([State, County, ZipCode, ZipCounty, Place, PlaceCounty])
     return result
 
 
+REFERENCE_MODELS = (State, County, ZipCode, ZipCounty, Place, PlaceCounty)
+
+
 def analyze(models=None) -> None:
-    """Give PostgreSQL's planner the tables' statistics now, after a bulk load (default: every table of
-    the app; a quarter of a second for all of them).
+    """Give PostgreSQL's planner the tables' statistics now, after a bulk load has committed (default: every
+    table of the app; a quarter of a second for all of them). load_shipped_data and the load_reference_data
+    command call it.
 
     Until autovacuum gets to a table it has filled, the planner takes a freshly loaded table for an empty
     one: the search index's join of 54,000 ZIP-county rows was then planned as a nested loop and ran for

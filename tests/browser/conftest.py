@@ -62,7 +62,12 @@ def pytest_runtest_makereport(item, call):
     report = yield
     server = item.funcargs.get("site_server") if hasattr(item, "funcargs") else None
     if report.failed and isinstance(server, SiteServer):
-        for title, log in (("access log", server.access_log), ("error log", server.error_log)):
+        stderr = server.error_log.with_name("stderr.log")
+        for title, log in (
+            ("access log", server.access_log),
+            ("error log", server.error_log),
+            ("stderr", stderr),
+        ):
             lines = log.read_text(errors="replace").splitlines()[-40:] if log.exists() else []
             report.sections.append((f"site server's {title} (last {len(lines)} lines)", "\n".join(lines)))
     return report
@@ -151,7 +156,11 @@ def site_server(_shipped_session, django_db_blocker, tmp_path_factory):
             except (urllib.error.URLError, ConnectionError):
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                log = server.error_log.read_text() if server.error_log.exists() else ""
+                log = "\n".join(
+                    p.read_text(errors="replace")
+                    for p in (server.error_log, logs / "stderr.log")
+                    if p.exists()
+                )
                 pytest.fail(f"the site server did not start:\n{log}")
             time.sleep(0.2)
         # The worker builds its search index as it starts; a search waits for that build. Waiting here,

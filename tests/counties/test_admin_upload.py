@@ -350,7 +350,7 @@ def test_a_workbook_bomb_gets_a_clear_message_and_leaves_nothing(editor_client, 
     before = state_of_db()
     started = hostile.children_cpu_seconds()
     response = upload(editor_client, build())
-    assert hostile.children_cpu_seconds() - started < 10  # refused by a check, not by the parse's time limit
+    assert hostile.children_cpu_seconds() - started < 5  # a check refused it, long before the 10 s limit
     assert response.status_code == 200
     assert message in response.context["form"].non_field_errors()[0]
     assert state_of_db() == before

@@ -11,6 +11,11 @@ from tests.counties.factories import CountyFactory
 pytestmark = pytest.mark.django_db
 
 
+def kept_count() -> int:
+    """Kept pages in the shared cache (not keep_pages's own mark, which lives among them)."""
+    return SharedPage.objects.filter(key__startswith="kept:").count()
+
+
 @pytest.fixture
 def two_counties():
     return [CountyFactory(), CountyFactory()]
@@ -21,17 +26,17 @@ def test_every_page_is_kept_for_every_server(two_counties, settings, capsys):
     call_command("keep_pages")
     # en and es: home, national, the one state, the two counties
     assert "10 of 10 pages kept" in capsys.readouterr().out
-    assert SharedPage.objects.count() == 10
+    assert kept_count() == 10
     pagecache.local.clear()
     call_command("keep_pages")  # all kept: nothing rendered again
-    assert SharedPage.objects.count() == 10
+    assert kept_count() == 10
 
 
 def test_pages_it_could_not_keep_make_it_fail(two_counties, settings):
     settings.SITE_URL = "https://not-an-allowed-host.example"
     with pytest.raises(CommandError, match="10 pages were not kept"):
         call_command("keep_pages")
-    assert SharedPage.objects.count() == 0
+    assert kept_count() == 0
 
 
 def test_a_run_after_a_complete_one_ends_at_once_until_the_data_changes(
@@ -53,6 +58,16 @@ def test_a_run_after_a_complete_one_ends_at_once_until_the_data_changes(
     assert "10 of 10 pages kept" in capsys.readouterr().out
     call_command("keep_pages", "--force")
     assert "10 of 10 pages kept" in capsys.readouterr().out
+
+
+def test_the_mark_goes_with_the_pages_when_the_shared_cache_is_emptied(two_counties, settings, capsys):
+    settings.SITE_URL = "http://testserver"
+    call_command("keep_pages")
+    pagecache.clear()  # here and shared: the pages and the mark
+    assert kept_count() == 0
+    call_command("keep_pages")
+    assert "10 of 10 pages kept" in capsys.readouterr().out.splitlines()[-1]
+    assert kept_count() == 10
 
 
 def test_a_run_that_failed_is_not_marked_done(two_counties, settings, capsys):
@@ -77,8 +92,8 @@ def test_one_run_at_a_time(two_counties, settings, capsys):
             cursor.execute("SELECT pg_advisory_lock(%s)", [KEEP_LOCK])
         call_command("keep_pages", verbosity=2)
         assert "Another keep_pages is running" in capsys.readouterr().out
-        assert SharedPage.objects.count() == 0
+        assert kept_count() == 0
     finally:
         other.close()
     call_command("keep_pages")
-    assert SharedPage.objects.count() == 10
+    assert kept_count() == 10

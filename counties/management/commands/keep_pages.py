@@ -2,13 +2,14 @@
 
 A kept page is rendered by the first reader who asks for it after the data changes (or, for pages that
 count days, after midnight): about 45 ms each, and 6,288 county pages at once (a crawler, an outreach
-link sent to many people) queue behind each other. Run after the data changes and just after midnight
-(the README's schedule); pages already kept for this version and day cost one query each.
+link sent to many people) queue behind each other. The README's schedule runs this every 5 minutes;
+pages already kept for this version and day cost one query each.
 
-A run that kept every page marks the release, data version and day it kept them for (in the shared
-cache): the next run for the same ones ends after two queries, so the scheduler can run it every few
-minutes and pages are kept again soon after an editor's save, not hours later. One run at a time, site-wide
-(an advisory lock): a run started while another works ends at once.
+A run that kept every page marks the release, data version and day it kept them for, with a row among
+the kept pages themselves (so that whatever empties the shared cache takes the mark with it): the next run
+for the same ones ends after four statements (the lock, the data version, the mark, the unlock), so the
+scheduler can run it every few minutes and pages are kept again soon after an editor's save, not hours
+later. One run at a time, site-wide (an advisory lock): a run started while another works ends at once.
 """
 
 import time
@@ -16,23 +17,31 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from counties import pagecache
-from counties.models import County, State
+from counties.models import County, SharedPage, State
 
 KEEP_LOCK = 287_002  # PostgreSQL advisory lock key: one keep_pages at a time, site-wide
 DONE_TIMEOUT = int(timedelta(days=2).total_seconds())
 
 
 def done_key(version: int) -> str:
-    """The shared cache's mark of a run that kept every page of this release, data version and day."""
+    """The key of the mark of a run that kept every page of this release, data version and day."""
     return f"keep_pages:done:{pagecache.release()}:{version}:{pagecache.today().isoformat()}"
+
+
+def is_done(key: str) -> bool:
+    return SharedPage.objects.filter(key=key, expires__gt=timezone.now()).exists()
+
+
+def mark_done(key: str) -> None:
+    expires = timezone.now() + timedelta(seconds=DONE_TIMEOUT)
+    SharedPage.objects.update_or_create(key=key, defaults={"page": b"", "expires": expires})
 
 
 def kept_paths() -> list[str]:
@@ -80,8 +89,8 @@ class Command(BaseCommand):
     def _keep(self, options):
         pagecache.forget_data_version()
         version = pagecache.data_version()
-        done, key = caches["shared"], done_key(version)
-        if not options["force"] and done.get(key):
+        key = done_key(version)
+        if not options["force"] and is_done(key):
             self._say(options, "Every page is already kept for this data version and day: nothing to do.")
             return
         site = urlsplit(settings.SITE_URL)
@@ -104,4 +113,4 @@ class Command(BaseCommand):
             )
         pagecache.forget_data_version()
         if pagecache.data_version() == version:  # nothing changed while the pages were rendered
-            done.set(key, True, timeout=DONE_TIMEOUT)
+            mark_done(key)

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from counties.importers.reference import load_reference_data
+from counties.importers.reference import REFERENCE_MODELS, analyze, load_reference_data
 
 
 class Command(BaseCommand):
@@ -11,5 +11,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.monotonic()
         result = load_reference_data()
+        analyze(REFERENCE_MODELS)  # the planner's statistics for what was just written
         if options["verbosity"]:
             self.stdout.write(f"Loaded {result} in {time.monotonic() - started:.1f} s.")
