@@ -13,18 +13,18 @@ the time spent in statements (planning and running them, and their round trips) 
 shared copy's write is committed in its own transaction). The rest is Python: the ORM building the queries and the templates.
 
 Measured on this project's machine (2 cores, shared), 254 Texas county pages, 2026-12-01, two rounds a
-run, runs interleaved (after, before, after, before):
+run, runs interleaved (after, before, after, before), commits counted:
 
 | figure | before | after: the shared copy's commit does not wait for the disk |
 |---|---:|---:|
-| median, ms | 46.5, 51.5, 51.8, 51.1 | 42.7, 49.7, 50.8, 46.6 |
-| p95, ms | 60.5, 62.5, 61.3, 63.8 | 57.3, 64.6, 65.2, 60.0 |
-| in queries, ms a page (mean) | 15.8 to 17.5 | 16.0 to 18.0 |
+| median, ms | 41.0, 49.8, 36.7, 43.7 | 42.8, 40.2, 39.9, 34.4 |
+| p95, ms | 53.1, 63.7, 54.1, 55.9 | 58.2, 57.4, 55.1, 47.6 |
+| in the database, ms a page (mean) | 14.3 to 18.0 | 12.6 to 15.3 |
 
 On an idle disk the difference is within the noise. It matters when the disk is busy: in a profile taken
 while another job wrote to the same disk, the write of a page's shared copy waited 9.8 ms a page for the
-flush (0.7 ms after). About a third of a first render is the database (12 queries, mostly planning the
-joins); the rest is Python (the ORM building the queries, the templates).
+flush (0.7 ms after). About a third of a first render is the database (12 statements, mostly planning
+the joins); the rest is Python (the ORM building the queries, the templates).
 """
 
 import argparse
