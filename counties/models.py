@@ -517,7 +517,11 @@ class Agreement(models.Model):
     model = models.CharField(max_length=12, choices=Model.choices)
     signed = models.DateField(null=True, blank=True)
     signed_raw = models.CharField(
-        max_length=60, blank=True, help_text=_("SIGNED as ICE wrote it, if not a clean date.")
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "SIGNED as ICE wrote it, if not a clean date. Beside a signed date: the typo that date was read from."
+        ),
     )
     moa_url = models.URLField(
         max_length=500,
@@ -921,6 +925,7 @@ class SyncRun(models.Model):
         HELD = "held", _("Held for an editor, not imported")
         FAILED = "failed", _("Failed")
         FOUND = "found", _("Page read, links found")
+        ABSENT = "absent", _("ICE's page links no such list")
 
     SUCCESSES = (Result.UNCHANGED, Result.IMPORTED, Result.FOUND)
 
@@ -933,9 +938,25 @@ class SyncRun(models.Model):
     message = models.TextField(
         blank=True, help_text=_("What happened, in plain words (the error, why a file is held).")
     )
-    filename = models.CharField(max_length=255, blank=True)
+    filename = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text=_("ICE's name for the file (its Content-Disposition, else its address)."),
+    )
+    link_text = models.CharField(max_length=200, blank=True, help_text=_("The link's text on ICE's page."))
+    kind_from = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text=_("What told which list this is: its file name, the link's text, or its columns."),
+    )
     list_date = models.DateField(
-        null=True, blank=True, help_text=_("The date of the list, from ICE's file name.")
+        null=True, blank=True, help_text=_("The date of the list, from ICE's file name (see dated by).")
+    )
+    date_from = models.CharField(
+        max_length=16,
+        blank=True,
+        verbose_name=_("dated by"),
+        help_text=_("What the list's date came from: its file name, or the server's Last-Modified."),
     )
     sha256 = models.CharField(max_length=64, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)

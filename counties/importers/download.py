@@ -1,28 +1,46 @@
-"""Fetch ICE's 287(g) page and its two workbooks (participating and pending agencies).
+"""Fetch ICE's 287(g) page and the workbooks it links, as ICE serves them today.
 
-Used by `sync_ice_287g` (the scheduled check) and `import_ice_287g --url`. Only http(s), a timeout, a size
-limit and a conditional GET (If-None-Match / If-Modified-Since from the last answer); an HTML page is
-searched for the newest link of each kind of list (`participatingAgencies<MMDDYYYY>.xlsx`,
-`pendingAgencies<MMDDYYYY>.xlsx`). Every failure is a DownloadError with a message an editor can read.
+Used by `sync_ice_287g` (the scheduled check, through counties/importers/discover.py) and
+`import_ice_287g --url`. What ICE serves (shared/data/ice287g/ICE-PAGE-2026.md, fixtures/SOURCES.md): since
+April 2026 the workbook links point to ICE's file service, `/file-download/download/public/<number>`, with no
+name and no `.xlsx` in the address; the file's name, and so ICE's date for the list, is only in the answer's
+`Content-Disposition`. The page itself moved in March 2026 (`/287g` -> `/identify-and-arrest/287g`).
+
+So: only http(s), redirects followed to http(s) only (at most MAX_REDIRECTS), a size limit, a conditional GET
+(If-None-Match / If-Modified-Since from the last answer), and a deadline for the whole answer, not only for
+each read: a server that sends one byte every two seconds is cut off when the deadline passes. Every
+failure is a DownloadError with a message an editor can read.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+import socket
+import threading
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from email.message import Message
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
+from http import client
 from urllib.parse import unquote, urljoin, urlsplit
 
-from .lists import date_from_filename, kind_from_filename
 from .workbook import MAX_BYTES, WorkbookError
 
-TIMEOUT_SECONDS = 30
+TIMEOUT_SECONDS = 60  # for a whole answer: connecting, the headers and the body (ICE's list is ~0.3 MB)
 PAGE_MAX_BYTES = 2 * 1024 * 1024
+MAX_REDIRECTS = 5
+MAX_CANDIDATES = 12  # links tried on one page; ICE's page has had one to three
 USER_AGENT = "287g-explainer workbook refresh (+https://www.ice.gov/identify-and-arrest/287g reader)"
-_WORKBOOK_LINK = re.compile(r"(participating|pending).*\.xlsx$", re.I)
+
+# A link is a candidate by its text or by its address (the same tests as the public scrapers that read ICE's
+# page every day): its text names a list, or its address is a workbook or ICE's file service.
+_CANDIDATE_TEXT = re.compile(r"participating\s+agenc|pending\s+agenc|view\s+287\s*\(?g\)?", re.I)
+_CANDIDATE_HREF = re.compile(r"\.xlsx($|\?)|/file-download/download/public/", re.I)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class DownloadError(WorkbookError):
@@ -33,19 +51,31 @@ class DownloadError(WorkbookError):
         self.status = status
 
 
+@dataclass(frozen=True)
+class Link:
+    url: str
+    text: str  # the link's text on the page, spaces folded
+
+
 @dataclass
 class Download:
-    url: str
-    filename: str
+    url: str  # where the answer came from, after redirects
+    filename: str  # from Content-Disposition, else the address's last part ("" when neither has one)
     data: bytes = b""
     status: int = 200
     etag: str = ""
     last_modified: str = ""  # the header as sent
     headers: dict = field(default_factory=dict)
+    name_from: str = ""  # "Content-Disposition", "URL" or ""
+    requested_url: str = ""
 
     @property
     def not_modified(self) -> bool:
         return self.status == 304
+
+    @property
+    def content_type(self) -> str:
+        return next((v for k, v in self.headers.items() if k.lower() == "content-type"), "")
 
     @property
     def last_modified_date(self):
@@ -56,15 +86,114 @@ class Download:
         except (TypeError, ValueError, IndexError):
             return None
 
+    @property
+    def is_zip(self) -> bool:
+        return self.data[:4] == b"PK\x03\x04"
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.hrefs: list[str] = []
+    @property
+    def looks_like_html(self) -> bool:
+        return "html" in self.content_type.lower() or self.data.lstrip()[:1] == b"<"
 
-    def handle_starttag(self, tag, attrs):
-        if tag == "a":
-            self.hrefs += [value for name, value in attrs if name == "href" and value]
+
+def filename_from(content_disposition: str) -> str:
+    """The file name in a Content-Disposition header (filename*= of RFC 6266 first), as a bare name."""
+    if not content_disposition:
+        return ""
+    message = Message()
+    message["Content-Disposition"] = content_disposition
+    name = message.get_filename() or ""
+    name = _CONTROL.sub("", name).replace("\\", "/").rsplit("/", 1)[-1].strip().strip("\"'")
+    return name[:255]
+
+
+class _Deadline:
+    """Shuts the sockets of one answer down when its time is up, wherever the reading is blocked."""
+
+    def __init__(self, seconds: float):
+        self.ends = time.monotonic() + seconds
+        self.passed = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        return max(0.01, self.ends - time.monotonic())
+
+    def watch(self, sock) -> None:
+        with self._lock:
+            self._sockets.append(sock)
+            if self.passed:
+                self._shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.passed = True
+            for sock in self._sockets:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock) -> None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
+    """urllib with connections that report their socket to `deadline`, and redirects to http(s) only."""
+
+    def connect(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):  # noqa: SLF001
+        if not isinstance(timeout, (int, float)):
+            timeout = deadline.remaining()
+        sock = socket.create_connection(address, min(timeout, deadline.remaining()), source_address)
+        deadline.watch(sock)  # the raw socket: a TLS handshake that drips is cut off too
+        return sock
+
+    class Watched:
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = connect
+
+    class HTTP(Watched, client.HTTPConnection):
+        pass
+
+    class HTTPS(Watched, client.HTTPSConnection):
+        pass
+
+    class HTTPHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(HTTP, req)
+
+    class HTTPSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(HTTPS, req, context=self._context)
+
+    class Redirects(urllib.request.HTTPRedirectHandler):
+        max_redirections = MAX_REDIRECTS
+
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            target = urljoin(req.full_url, newurl)
+            if urlsplit(target).scheme not in ("http", "https"):
+                raise DownloadError(
+                    f"{req.full_url} redirects to {target!r}: only http and https are followed."
+                )
+            return super().redirect_request(req, fp, code, msg, headers, target)
+
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.UnknownHandler(),
+        HTTPHandler(),
+        HTTPSHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        Redirects(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
+        opener.add_handler(handler)
+    return opener
 
 
 def get(
@@ -75,7 +204,10 @@ def get(
     last_modified: str = "",
     timeout: float = TIMEOUT_SECONDS,
 ) -> Download:
-    """One GET, conditional when `etag` or `last_modified` is given; a 304 comes back as status 304."""
+    """One GET, conditional when `etag` or `last_modified` is given; a 304 comes back as status 304.
+
+    `timeout` bounds the whole answer (redirects, headers and body), not each read.
+    """
     if urlsplit(url).scheme not in ("http", "https"):
         raise DownloadError(f"Only http and https addresses can be downloaded, not {url!r}.")
     headers = {"User-Agent": USER_AGENT}
@@ -84,71 +216,134 @@ def get(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 - scheme checked
-    filename = unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or "workbook.xlsx"
+    deadline = _Deadline(timeout)
+    too_slow = DownloadError(
+        f"{url} did not arrive in {timeout:g} seconds (timed out): ICE's site is too slow."
+    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with _opener(deadline).open(request, timeout=timeout) as response:
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise DownloadError(
                     f"{url} is {int(declared):,} bytes, more than {limit:,}: it is not ICE's file."
                 )
-            data = response.read(limit + 1)
+            chunks, size = [], 0
+            while size <= limit:
+                chunk = response.read1(64 * 1024)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+                if deadline.passed:
+                    raise too_slow
+            if deadline.passed:
+                raise too_slow
+            if declared and declared.isdigit() and size < int(declared):
+                raise DownloadError(f"{url} ended after {size:,} of its {int(declared):,} bytes.")
+            disposition = filename_from(response.headers.get("Content-Disposition", ""))
+            from_url = unquote(urlsplit(response.geturl()).path.rsplit("/", 1)[-1])
             answer = Download(
                 url=response.geturl(),
-                filename=filename,
-                data=data,
+                filename=disposition or from_url,
+                data=b"".join(chunks),
                 status=response.status,
                 etag=response.headers.get("ETag", ""),
                 last_modified=response.headers.get("Last-Modified", ""),
                 headers=dict(response.headers),
+                name_from="Content-Disposition" if disposition else ("URL" if from_url else ""),
+                requested_url=url,
             )
+    except DownloadError:
+        raise
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
-            return Download(url=url, filename=filename, status=304, etag=etag, last_modified=last_modified)
+            return Download(
+                url=url, filename="", status=304, etag=etag, last_modified=last_modified, requested_url=url
+            )
         raise DownloadError(
             f"ICE's site answered {exc.code} {exc.reason} for {url}.", status=exc.code
         ) from exc
-    except (urllib.error.URLError, OSError, ValueError) as exc:  # refused, timeout, DNS, TLS, bad URL
+    except (urllib.error.URLError, OSError, ValueError, client.HTTPException) as exc:
+        # refused, timeout, DNS, TLS, a bad URL, or the deadline shutting the connection down
+        if deadline.passed:
+            raise too_slow from exc
         raise DownloadError(f"Could not download {url}: {getattr(exc, 'reason', exc)}") from exc
+    finally:
+        deadline.cancel()
     if len(answer.data) > limit:
         raise DownloadError(f"{url} is larger than {limit:,} bytes: it is not ICE's file.")
     return answer
 
 
-def workbook_links(html: str, base_url: str) -> dict[str, str]:
-    """{kind: URL} of the newest workbook of each kind linked from ICE's page (by the date in its name)."""
-    parser = _Links()
+class _Anchors(HTMLParser):
+    """Every <a href> with its text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []
+        self._open: list[list] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            href = next((value for name, value in attrs if name == "href" and value), None)
+            if self._open:  # an <a> never closed: end it here
+                self.handle_endtag("a")
+            if href is not None:
+                self._open.append([href, []])
+        elif tag == "img" and self._open:
+            self._open[-1][1] += [value for name, value in attrs if name in ("alt", "title") and value]
+
+    def handle_data(self, data):
+        if self._open:
+            self._open[-1][1].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._open:
+            href, text = self._open.pop()
+            self.links.append((href, " ".join(" ".join(text).split())))
+
+    def close(self):
+        super().close()
+        while self._open:
+            self.handle_endtag("a")
+
+
+def candidate_links(html: str, base_url: str) -> list[Link]:
+    """The links on ICE's page that may be one of its lists, in page order, each once (MAX_CANDIDATES)."""
+    parser = _Anchors()
     parser.feed(html)
-    found: dict[str, list] = {}
-    for i, href in enumerate(parser.hrefs):
-        link = urljoin(base_url, href)
-        path = unquote(urlsplit(link).path)
-        if not _WORKBOOK_LINK.search(path):
+    parser.close()
+    found: dict[str, Link] = {}
+    for href, text in parser.links:
+        url = urljoin(base_url, href.strip())
+        if urlsplit(url).scheme not in ("http", "https"):
             continue
-        kind = kind_from_filename(path.rsplit("/", 1)[-1])
-        if kind is None:
+        if not (_CANDIDATE_TEXT.search(text) or _CANDIDATE_HREF.search(url)):
             continue
-        found.setdefault(kind, []).append(
-            (date_from_filename(path) is not None, date_from_filename(path), i, link)
-        )
-    return {
-        kind: max(items, key=lambda item: (item[0], item[1] or 0, item[2]))[3]
-        for kind, items in found.items()
-    }
+        url = url.split("#", 1)[0]
+        if url not in found or (text and not found[url].text):
+            found[url] = Link(url=url, text=text[:200])
+    return list(found.values())[:MAX_CANDIDATES]
 
 
-def newest_workbook_link(html: str, base_url: str, kind: str = "participating") -> str:
-    links = workbook_links(html, base_url)
-    if kind not in links:
-        raise DownloadError(f"No {kind}-agencies workbook (.xlsx) link was found on {base_url}.")
-    return links[kind]
+def kind_from_text(text: str) -> str | None:
+    """A link's text that names one list ('View 287(g) participating agencies') -> its kind."""
+    folded = (text or "").lower()
+    participating, pending = "participating" in folded, "pending" in folded
+    if participating == pending:
+        return None
+    return "participating" if participating else "pending"
 
 
-def fetch_workbook(url: str) -> Download:
-    """The workbook at `url`, or, when `url` is ICE's 287(g) page, its newest participating workbook."""
-    answer = get(url)
-    content_type = answer.headers.get("Content-Type", "")
-    if "html" in content_type.lower() or answer.data.lstrip()[:1] == b"<":
-        link = newest_workbook_link(answer.data.decode("utf-8", errors="replace"), answer.url)
-        answer = get(link)
-    return answer
+__all__ = [
+    "MAX_CANDIDATES",
+    "PAGE_MAX_BYTES",
+    "TIMEOUT_SECONDS",
+    "Download",
+    "DownloadError",
+    "Link",
+    "candidate_links",
+    "filename_from",
+    "get",
+    "kind_from_text",
+]

@@ -24,20 +24,27 @@ from .workbook import Kind, SheetRow, WorkbookError, clean, excel_date, read_wor
 
 _ICE_URL = re.compile(r"https?:/+(?:www\.)?ice\.gov/", re.I)
 _TEXT_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%m-%d-%Y", "%B %d, %Y", "%b %d, %Y")
+# ICE's date for a list, from the file's name, in every scheme seen (evidence: shared/data/ice287g/
+# ICE-PAGE-2026.md, from public scrapers that read ICE's page daily, and the archive's own names). Each is
+# (pattern, order of the numbers); a part of day (am, mid, pm) follows when ICE posts more than one a day.
+_LIST_WORD = r"(?:287g)?(?:participating|pending)(?:agenc(?:y|ies)|entities)"
 _FILENAME_DATES = (
-    (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), ("y", "m", "d")),  # participating-2026-05-18.xlsx
-    # The archive's own names: ParticipatingEntities-20250104041613.xlsx (a date and a time)
+    # The archive's and this site's own names: participating-2026-05-18.xlsx
+    (re.compile(r"(\d{4})-(\d{2})-(\d{2})"), ("y", "m", "d")),
+    # The archive's capture names, a date and a time: ParticipatingEntities-20250104041613.xlsx
+    (re.compile(_LIST_WORD + r"-(\d{4})(\d{2})(\d{2})(?:\d{6})?(?!\d)", re.I), ("y", "m", "d")),
+    # participatingAgencies_20260518.xlsx
+    (re.compile(_LIST_WORD + r"_(\d{4})(\d{2})(\d{2})(?!\d)", re.I), ("y", "m", "d")),
+    # participatingAgencies05182026am.xlsx (to mid-2026); 287gParticipatingAgencies091526pm.xlsx (two-digit
+    # year, since 2026-09-15); ParticipatingAgency091826.xlsx (since 2026-09-18). A four-digit year may run
+    # into a stray digit before the part of day ("041720263pm" is 2026-04-17); a two-digit year never does.
     (
-        re.compile(
-            r"(?:participating|pending)(?:entities|agencies)-(\d{4})(\d{2})(\d{2})(?:\d{6})?(?!\d)", re.I
-        ),
-        ("y", "m", "d"),
-    ),
-    (
-        re.compile(r"(?:participating|pending)agencies(\d{2})(\d{2})(\d{4})(?!\d)", re.I),
+        re.compile(_LIST_WORD + r"(\d{2})(\d{2})(\d{4}(?=\d?(?:am|mid|pm)?(?:\D|$))|\d{2}(?!\d))", re.I),
         ("m", "d", "y"),
-    ),  # ICE's
+    ),
 )
+_PART_OF_DAY = re.compile(_LIST_WORD + r"_?\d{6,9}(am|mid|pm)", re.I)
+EARLIEST_LIST = date(2005, 1, 1)  # no list of ICE's predates this: a name that says so is a typo
 _KIND_IN_NAME = re.compile(r"(participating|pending)", re.I)
 
 
@@ -98,7 +105,8 @@ def document_key(url: str) -> str:
 
 
 def parse_signed(value) -> tuple[str | None, str]:
-    """(ISO date, raw text): the raw text is kept only when the cell is not a clean, plausible date."""
+    """(ISO date, raw text): the raw text is kept when the cell is not a clean, plausible date: alone when it
+    cannot be read, beside the date when a typo of an unambiguous shape was repaired (repair_signed)."""
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
@@ -115,14 +123,51 @@ def parse_signed(value) -> tuple[str | None, str]:
     text = clean(value)
     if not text:
         return None, ""
+    parsed = _text_date(text)
+    if parsed is not None:
+        return parsed.isoformat(), ""
+    repaired = repair_signed(text)
+    if repaired is not None:
+        # A repaired date keeps ICE's text beside it: a date with a raw text is a repair (Col.SIGNED_RAW).
+        return repaired.isoformat(), text[:60]
+    return None, text[:60]
+
+
+def _text_date(text: str) -> date | None:
     for fmt in _TEXT_DATE_FORMATS:
         try:
             parsed = datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
         except ValueError:
             continue
         if 1950 < parsed.year < 2100:
-            return parsed.isoformat(), ""
-    return None, text[:60]
+            return parsed
+    return None
+
+
+# ICE's SIGNED typos with one reading only (shared/data/ice287g/ICE-PAGE-2026.md; in the shipped archive:
+# '7/72025' on 10 rows from 2025-07-08, '05/082025' on 27 from 2025-05-12, '8/282025' on 2 from 2025-09-03;
+# '5/31/20026' on ICE's 2026 lists). Anything else ('5025-07-07': 2025 or 2052?) stays as ICE wrote it.
+_SIGNED_REPAIRS = (
+    # a dropped slash before a four-digit year: 7/72025 -> 7/7/2025, 05/082025 -> 05/08/2025
+    (re.compile(r"^(\d{1,2})/(\d{1,2})(20\d{2})$"), r"\1/\2/\3"),
+    # a five-digit year with a doubled zero: 5/31/20026 -> 5/31/2026
+    (re.compile(r"^(\d{1,2})/(\d{1,2})/200(\d{2})$"), r"\1/\2/20\3"),
+)
+
+
+def repair_signed(text: str) -> date | None:
+    """The date a SIGNED typo of an unambiguous shape stands for (see _SIGNED_REPAIRS), else None."""
+    for pattern, replacement in _SIGNED_REPAIRS:
+        if pattern.match(text):
+            found = _text_date(pattern.sub(replacement, text))
+            if found is not None and found >= EARLIEST_LIST:
+                return found
+    return None
+
+
+def signed_was_repaired(signed, signed_raw: str) -> bool:
+    """A stored SIGNED date with ICE's own text beside it was read from a typo (parse_signed)."""
+    return bool(signed) and bool(signed_raw)
 
 
 def _link(row: SheetRow, header: str) -> str:
@@ -194,17 +239,52 @@ def decode_rows(data) -> list[list]:
     return json.loads(zlib.decompress(bytes(data)))
 
 
-def date_from_filename(name: str) -> date | None:
-    """'participating-2026-05-18.xlsx' or ICE's 'participatingAgencies05182026am.xlsx' -> 2026-05-18."""
+@dataclass(frozen=True)
+class ListName:
+    """What a file's name says of ICE's list: its kind, its date, the part of day, and why a date-like part
+    of the name is not a date (``problem``)."""
+
+    name: str
+    kind: str | None = None
+    date: date | None = None
+    part: str = ""  # "am", "mid", "pm" or ""
+    problem: str = ""
+
+
+def read_name(name: str, *, today: date | None = None) -> ListName:
+    """ICE's file names, every scheme (see _FILENAME_DATES): 'participatingAgencies05182026am.xlsx',
+    '287gParticipatingAgencies091526pm.xlsx', 'ParticipatingAgency091826.xlsx',
+    'participatingAgencies_20260518.xlsx', 'participating-2026-05-18.xlsx'.
+
+    A date that cannot be (day 00), one after `today` (ICE's typo '03113025am' is the year 3025) or before
+    2005 is no date (a day after `today` is allowed: ICE's clock runs ahead of Texas's): `problem` says why, and the caller dates the list another way or asks an editor.
+    """
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    kind = kind_from_filename(name)
+    part_match = _PART_OF_DAY.search(name)
+    part = part_match.group(1).lower() if part_match else ""
     for pattern, order in _FILENAME_DATES:
-        match = pattern.search(name or "")
-        if match:
-            parts = dict(zip(order, map(int, match.groups()), strict=True))
-            try:
-                return date(parts["y"], parts["m"], parts["d"])
-            except ValueError:
-                return None
-    return None
+        match = pattern.search(name)
+        if not match:
+            continue
+        parts = dict(zip(order, match.groups(), strict=True))
+        year = int(parts["y"]) + (2000 if len(parts["y"]) == 2 else 0)
+        try:
+            found = date(year, int(parts["m"]), int(parts["d"]))
+        except ValueError:
+            problem = f"the name's date ({parts['m']}/{parts['d']}/{parts['y']}) is not a real date"
+            return ListName(name, kind, None, part, problem)
+        if found < EARLIEST_LIST:
+            return ListName(name, kind, None, part, f"the name's date ({found}) is before 2005")
+        if today is not None and found > today + timedelta(days=1):  # a day's slack: ICE's clock is Eastern
+            return ListName(name, kind, None, part, f"the name's date ({found}) is in the future")
+        return ListName(name, kind, found, part)
+    return ListName(name, kind, None, part, "the name has no date")
+
+
+def date_from_filename(name: str, *, today: date | None = None) -> date | None:
+    """ICE's date for the list named `name` (read_name), or None."""
+    return read_name(name, today=today or date.today()).date  # noqa: DTZ011 - a calendar bound with a day's slack
 
 
 def kind_from_filename(name: str) -> str | None:
@@ -223,11 +303,15 @@ __all__ = [
     "content_key",
     "date_from_filename",
     "decode_rows",
+    "ListName",
+    "read_name",
     "document_key",
     "encode_rows",
     "kind_from_filename",
     "model_from",
     "parse_list",
     "parse_signed",
+    "repair_signed",
+    "signed_was_repaired",
     "unwrap_url",
 ]

@@ -2,19 +2,28 @@
 
     runs = sync()     # -> [SyncRun for the page, one for each list]
 
-1. Read ICE's 287(g) page (settings.ICE_PAGE_URL) and find the newest link of each list (participating and
-   pending agencies).
-2. Download each with a conditional GET (the ETag and Last-Modified of the last answer). A 304, or a file
-   whose SHA-256 is the newest list's, confirms that list through today: no new list. (ICE re-saves the
-   same content often: the archive holds 1,127 saved files for 158 distinct lists.)
-3. Import a new file through the same importer and checks as an editor's upload (counties/importers/ice.py).
-   A file is held for an editor, with the reason, not imported, when its name has no date, when the date
-   in its name and the server's Last-Modified disagree (ICE named January 2026 files "2025"), when it is the
-   other kind of list, when its rows are an older list's (a re-served old file), or when it drops an unusual
-   share of agreements. A timeout, an error status, a page without links, a file that fails the importer's
-   checks or is 100 times larger than usual is a recorded failure: nothing changes, the next run tries again.
-4. Record every step (SyncRun, shown in the admin), and email the editors and ADMINS when the state of a list
-   changes: its first failure after a success, a newly held file, and the recovery.
+1. Read ICE's 287(g) page (settings.ICE_PAGE_URL, redirects followed) and every link on it that may be a
+   list: by its text or its address (`.xlsx`, ICE's file service `/file-download/download/public/<n>`).
+   Each answer says what it is: a workbook with ICE's columns, its kind from its file name (ICE's
+   `Content-Disposition`), the link's text or its columns, its date from the name in every scheme ICE has
+   used, else from the server's Last-Modified (counties/importers/discover.py). The newest of each kind is
+   the one checked.
+2. Each is downloaded with a conditional GET (the ETag and Last-Modified of the last answer from that
+   address). A 304, or a file whose SHA-256 is the newest list's, confirms that list through today: no new
+   list. (ICE re-saves the same content often: the archive holds 1,127 saved files for 158 distinct lists.)
+3. A new file goes through the same importer and checks as an editor's upload (counties/importers/ice.py).
+   It is held for an editor, with the reason, not imported, when its date cannot be told, when the date in
+   its name and the server's Last-Modified disagree (ICE named January 2026 files "2025"), when it is the
+   other kind of list, when its rows are an older list's (a re-served old file), when ICE posted a second,
+   different list on a date already held, or when it drops an unusual share of agreements. A timeout, an
+   error status, a page without lists, a file that fails the importer's checks or is 100 times larger
+   than usual is a recorded failure: nothing changes, the next run tries again.
+4. A page that links no pending list (ICE's page since spring 2026) is a state, not a failure: the run
+   records it (ABSENT), editors hear of it once when it starts and once when it ends, and the pages go on
+   naming the last pending list ICE published.
+5. Every step is recorded (SyncRun, shown in the admin), and the editors and ADMINS are emailed when the
+   state of a list changes: its first failure after a success, a newly held file, a list ICE stops or
+   starts linking, and the recovery.
 
 Two runs at once are safe: the second finds the first's lock and stops; imports take the importer's lock.
 """
@@ -32,16 +41,16 @@ from django.db import connection
 from django.utils import timezone
 
 from ..models import Snapshot, SyncRun
-from .bounded import parse_bounded
-from .download import PAGE_MAX_BYTES, DownloadError, get, workbook_links
+from .discover import DateFrom, Discovery, Found, discover
+from .download import DownloadError
 from .ice import Outcome, WorkbookError, import_list
-from .lists import date_from_filename, kind_from_filename
 
 log = logging.getLogger(__name__)
 
 SYNC_LOCK = 287_001  # PostgreSQL advisory lock key: one sync at a time, site-wide
 NAME_DATE_SLACK_DAYS = 3  # ICE saves a file the day it names, or a day or two later
 MAX_GROWTH = 100  # a file this many times larger than the last one is not ICE's list
+KINDS = (Snapshot.Kind.PARTICIPATING, Snapshot.Kind.PENDING)
 
 
 class AlreadyRunning(Exception):
@@ -66,9 +75,24 @@ def _usual_size(kind: str) -> int | None:
     return last.size if last else None
 
 
-def _check_file(run: SyncRun, kind: str, download, today: date) -> None:
+def _validators() -> dict[str, SyncRun]:
+    """{address: the last check that got a file we hold from it} (never a held or failed one: a 304 must
+    mean "still the list we have")."""
+    runs = (
+        SyncRun.objects.filter(result__in=[SyncRun.Result.UNCHANGED, SyncRun.Result.IMPORTED])
+        .exclude(item=SyncRun.Item.PAGE)
+        .exclude(etag="", last_modified="")
+        .order_by("-finished_at")[:50]
+    )
+    found: dict[str, SyncRun] = {}
+    for run in runs:
+        found.setdefault(run.url, run)
+    return found
+
+
+def _check_file(run: SyncRun, found: Found, today: date) -> None:
     """Decide and do what this downloaded workbook means; fills `run`."""
-    data = download.data
+    kind, data = found.kind, found.download.data
     run.sha256 = hashlib.sha256(data).hexdigest()
     run.size = len(data)
     usual = _usual_size(kind)
@@ -83,34 +107,53 @@ def _check_file(run: SyncRun, kind: str, download, today: date) -> None:
         run.result, run.snapshot, run.list_date = SyncRun.Result.UNCHANGED, held, held.as_of
         run.message = f"The same file as ICE's list of {held.as_of}: confirmed through {today}."
         return
-    name_date = date_from_filename(download.filename)
-    run.list_date = name_date
-    if name_date is None:
-        _hold(run, data, f"ICE's file name {download.filename!r} has no date the site can read.")
-        return
-    modified = download.last_modified_date
-    if modified is not None and abs((modified - name_date).days) > NAME_DATE_SLACK_DAYS:
+    as_of = found.list_date
+    if as_of is None:
         _hold(
             run,
             data,
-            f"The file's name says {name_date}, but ICE's server says it was last changed on {modified}: "
-            "check the date before importing it (ICE once named January 2026 files 2025).",
+            f"ICE's date for this list cannot be told: {found.date_note}, and the server gave no usable Last-Modified date.",
         )
         return
-    named_kind = kind_from_filename(download.filename)
-    parse_bounded(data)  # read first in a child with a memory and time bound: a hostile file costs it, not us
+    dated = ""
+    if found.date_from == DateFrom.LAST_MODIFIED:
+        dated = f"Dated {as_of} by the server's Last-Modified, because {found.date_note}. "
+    else:
+        modified = found.download.last_modified_date
+        if modified is not None and abs((modified - as_of).days) > NAME_DATE_SLACK_DAYS:
+            _hold(
+                run,
+                data,
+                f"The file's name says {as_of}, but ICE's server says it was last changed on {modified}: "
+                "check the date before importing it (ICE once named January 2026 files 2025).",
+            )
+            return
+    same_day = Snapshot.objects.filter(kind=kind, as_of=as_of).first()
+    if (
+        same_day is not None
+        and same_day.sha256 != run.sha256
+        and same_day.content_key != found.parsed.content_key
+    ):
+        part = f" (its name says {found.name.part})" if found.name.part else ""
+        _hold(
+            run,
+            data,
+            f"ICE posted a second, different list dated {as_of}{part}; the site keeps one list a date and holds "
+            f"{same_day.filename}. ICE's next list will carry the change; or an editor can import this one.",
+        )
+        return
     result = import_list(
         data,
-        filename=download.filename,
-        as_of=name_date,
-        kind=named_kind or kind,
-        source_url=download.url,
+        filename=found.download.filename or f"{kind}-{as_of}.xlsx",
+        as_of=as_of,
+        kind=kind,
+        source_url=found.download.url,
         origin=Snapshot.Origin.SYNC,
-        unchanged_through=today if name_date <= today else name_date,
+        unchanged_through=today if as_of <= today else as_of,
     )
     if result.outcome == Outcome.IMPORTED:
         run.result, run.snapshot = SyncRun.Result.IMPORTED, result.snapshot
-        run.message = result.summary()
+        run.message = dated + result.summary()
     elif result.outcome in (Outcome.CONFIRMED, Outcome.ALREADY):
         matched = result.matched
         if newest is not None and matched.pk == newest.pk:
@@ -146,63 +189,89 @@ def sync(url: str | None = None, *, timeout: float | None = None) -> list[SyncRu
             cursor.execute("SELECT pg_advisory_unlock(%s)", [SYNC_LOCK])
 
 
+def _page_problem(page_url: str, found: Discovery) -> str:
+    """Why the page gave no list at all ('' when it gave one)."""
+    if found.lists:
+        return ""
+    if not found.links:
+        return (
+            f"ICE's page {page_url} has no link to any list (no link named for one, to an .xlsx file or to "
+            "ICE's file service): did the page change?"
+        )
+    reasons = [f"{link.url}: {why}" for link, why in found.rejected]
+    reasons += [f"{link.url}: {error}" for link, error in found.failed]
+    return f"None of the {len(found.links)} links to lists on ICE's page {page_url} gave one: " + "; ".join(
+        reasons
+    )
+
+
+def _missing(kind: str, found: Discovery) -> tuple[str, str]:
+    """(result, message) for a kind of list the page gave none of."""
+    if found.failed:
+        return SyncRun.Result.FAILED, (
+            f"No {kind} list: {len(found.failed)} link(s) on ICE's page gave no answer, and may be it: "
+            + "; ".join(str(error) for _link, error in found.failed)
+        )
+    if kind == Snapshot.Kind.PENDING:
+        last = Snapshot.objects.newest(kind)
+        held = f"the newest we hold is of {last.as_of}" if last else "the site holds none"
+        return SyncRun.Result.ABSENT, (
+            f"ICE's page links no pending list ({held}; ICE has published none since that we know of). "
+            "Not a failure: the pages go on naming ICE's last pending list."
+        )
+    rejected = "; ".join(f"{link.url}: {why}" for link, why in found.rejected)
+    return (
+        SyncRun.Result.FAILED,
+        f"ICE's page links no participating list that could be read. {rejected}".strip(),
+    )
+
+
 def _sync(page_url: str, *, timeout: float | None) -> list[SyncRun]:
     today = _today()
-    options = {"timeout": timeout} if timeout else {}
     runs = []
     page = SyncRun(item=SyncRun.Item.PAGE, url=page_url, started_at=timezone.now())
     try:
-        answer = get(page_url, limit=PAGE_MAX_BYTES, **options)
-        page.http_status = answer.status
-        if answer.data.lstrip()[:1] != b"<" and answer.data[:4] == b"PK\x03\x04":
-            links = {kind_from_filename(answer.filename) or Snapshot.Kind.PARTICIPATING: answer.url}
-        else:
-            links = workbook_links(answer.data.decode("utf-8", errors="replace"), answer.url)
-        if not links:
-            raise DownloadError(
-                f"ICE's page {page_url} has no link to either list (.xlsx): did the page change?"
-            )
-        page.result = SyncRun.Result.FOUND
-        page.message = "Links found: " + ", ".join(f"{kind}: {link}" for kind, link in sorted(links.items()))
+        found = discover(page_url, today=today, validators=_validators(), timeout=timeout)
+        page.http_status = found.page.status
+        problem = _page_problem(page_url, found)
+        if problem:
+            raise DownloadError(problem)
+        page.result, page.message = SyncRun.Result.FOUND, found.summary()
     except DownloadError as error:
         page.result, page.message, page.http_status = SyncRun.Result.FAILED, str(error), error.status
         runs.append(_finish(page))
         notify(runs)
         return runs
     runs.append(_finish(page))
-    for kind in (Snapshot.Kind.PARTICIPATING, Snapshot.Kind.PENDING):
-        link = links.get(kind)
-        run = SyncRun(item=kind, url=link or "", started_at=timezone.now())
-        if link is None:
-            run.result, run.message = SyncRun.Result.FAILED, f"ICE's page links no {kind} list."
+    for kind in KINDS:
+        item = found.newest(kind)
+        run = SyncRun(item=kind, url=item.link.url if item else "", started_at=timezone.now())
+        if item is None:
+            run.result, run.message = _missing(kind, found)
             runs.append(_finish(run))
             continue
-        # The validators of the last file we hold from this link (never of a held or failed one: a 304 must
-        # mean "still the list we have").
-        last = (
-            SyncRun.objects.filter(
-                item=kind, url=link, result__in=[SyncRun.Result.UNCHANGED, SyncRun.Result.IMPORTED]
-            )
-            .exclude(etag="", last_modified="")
-            .first()
-        )
+        download = item.download
+        run.http_status, run.link_text = download.status, item.link.text
+        run.kind_from, run.date_from, run.list_date = item.kind_from, item.date_from, item.list_date
+        run.filename = (download.filename or (item.previous.filename if item.previous else ""))[:255]
+        run.etag, run.last_modified = download.etag, download.last_modified
         try:
-            download = get(
-                link,
-                etag=last.etag if last else "",
-                last_modified=last.last_modified if last else "",
-                **options,
-            )
-            run.http_status, run.filename = download.status, download.filename
-            run.etag, run.last_modified = download.etag, download.last_modified
             if download.not_modified:
-                newest = _confirm_newest(kind, today)
-                run.result, run.snapshot = SyncRun.Result.UNCHANGED, newest
-                run.list_date = newest.as_of if newest else None
-                run.size = last.size if last else None
-                run.message = f"Not modified since the last check: confirmed through {today}."
+                newest = Snapshot.objects.newest(kind)
+                previous = item.previous
+                run.size = previous.size if previous else None
+                if previous is not None and newest is not None and previous.snapshot_id == newest.pk:
+                    _confirm_newest(kind, today)
+                    run.result, run.snapshot, run.list_date = SyncRun.Result.UNCHANGED, newest, newest.as_of
+                    run.message = f"Not modified since the last check: confirmed through {today}."
+                else:
+                    run.result, run.snapshot = (
+                        SyncRun.Result.UNCHANGED,
+                        previous.snapshot if previous else None,
+                    )
+                    run.message = "Not modified since the last check, which was not the newest list we hold."
             else:
-                _check_file(run, kind, download, today)
+                _check_file(run, item, today)
         except DownloadError as error:
             run.result, run.message, run.http_status = SyncRun.Result.FAILED, str(error), error.status
         except WorkbookError as error:  # the importer's checks: nothing was written
@@ -226,6 +295,10 @@ def _news(run: SyncRun) -> str:
     before = SyncRun.objects.filter(item=run.item, finished_at__lt=run.finished_at).exclude(pk=run.pk).first()
     was, now = _state(before), _state(run)
     label = run.get_item_display()
+    if now == "absent" and was != "absent":
+        return f"{label}: ICE's page no longer links one. {run.message} You will be told when it links one again."
+    if was == "absent" and now != "absent":
+        return f"{label}: ICE's page links one again ({run.get_result_display()}). {run.message}"
     if now == "failed" and was != "failed":
         return f"{label}: the check failed ({run.message})"
     if now == "held" and not (was == "held" and before.sha256 == run.sha256):

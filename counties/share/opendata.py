@@ -312,7 +312,13 @@ DATASETS = {
             Column(
                 "signed", _("Date signed, as ICE lists it (YYYY-MM-DD); empty if ICE gave no clean date.")
             ),
-            Column("signed_raw", _("The SIGNED cell as ICE wrote it, when it was not a clean date.")),
+            Column(
+                "signed_raw",
+                _(
+                    "The SIGNED cell as ICE wrote it, when it was not a clean date. With a signed date beside "
+                    "it, the date was read from a typo of one possible reading (7/72025, 5/31/20026)."
+                ),
+            ),
             Column("moa_url", _("Link to the signed agreement on ice.gov.")),
             Column("addendum_url", _("Link to the addendum on ice.gov, if any.")),
             Column("first_listed", _("Date of the first ICE list this site holds that shows the agreement.")),

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from counties.importers.download import newest_workbook_link
+from counties.importers.discover import discover
 from counties.models import Agreement, Snapshot
 from tests.counties.workbooks import tf, workbook
 
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 ICE_PAGE = """<html><body><h1>287(g)</h1>
 <a href="/doclib/287gMOA/x.pdf">an agreement</a>
-<a href="/doclib/about/offices/ero/287g/participatingAgencies05012030am.xlsx">older list</a>
-<a href="doclib/about/offices/ero/287g/participatingAgencies05182030am.xlsx">Participating agencies</a>
+<a href="/doclib/about/offices/ero/287g/participatingAgencies05012026am.xlsx">older list</a>
+<a href="doclib/about/offices/ero/287g/participatingAgencies05182026am.xlsx">Participating agencies</a>
 </body></html>"""
 
 
@@ -50,33 +50,33 @@ def publish(directory, name, data):
 
 def test_url_of_ice_page_finds_and_imports_the_newest_workbook(site, texas):
     directory, base = site
-    publish(directory, "participatingAgencies05012030am.xlsx", workbook([tf("Older Police Department")]))
-    publish(directory, "participatingAgencies05182030am.xlsx", workbook([tf("Newer Police Department")]))
+    publish(directory, "participatingAgencies05012026am.xlsx", workbook([tf("Older Police Department")]))
+    publish(directory, "participatingAgencies05182026am.xlsx", workbook([tf("Newer Police Department")]))
     (directory / "287g.html").write_text(ICE_PAGE)
     out = io.StringIO()
     call_command("import_ice_287g", "--url", f"{base}/287g.html", stdout=out)
-    snapshot = Snapshot.objects.get(as_of=date(2030, 5, 18))
-    assert snapshot.filename == "participatingAgencies05182030am.xlsx"
-    assert snapshot.source_url == f"{base}/doclib/about/offices/ero/287g/participatingAgencies05182030am.xlsx"
+    snapshot = Snapshot.objects.get(as_of=date(2026, 5, 18))
+    assert snapshot.filename == "participatingAgencies05182026am.xlsx"
+    assert snapshot.source_url == f"{base}/doclib/about/offices/ero/287g/participatingAgencies05182026am.xlsx"
     assert Agreement.objects.get().agency.name == "Newer Police Department"
     assert "rows read: 1" in out.getvalue()
 
 
 def test_url_of_a_workbook_with_dry_run(site):
     directory, base = site
-    publish(directory, "participatingAgencies06012030pm.xlsx", workbook([tf("Testville Police Department")]))
+    publish(directory, "participatingAgencies06012026pm.xlsx", workbook([tf("Testville Police Department")]))
     out = io.StringIO()
-    url = f"{base}/doclib/about/offices/ero/287g/participatingAgencies06012030pm.xlsx"
+    url = f"{base}/doclib/about/offices/ero/287g/participatingAgencies06012026pm.xlsx"
     call_command("import_ice_287g", "--url", url, "--dry-run", stdout=out)
-    assert "ICE list of 2030-06-01" in out.getvalue() and "dry run" in out.getvalue()
-    assert not Snapshot.objects.filter(as_of=date(2030, 6, 1)).exists()
+    assert "ICE list of 2026-06-01" in out.getvalue() and "dry run" in out.getvalue()
+    assert not Snapshot.objects.filter(as_of=date(2026, 6, 1)).exists()
 
 
 @pytest.mark.parametrize(
     ("path", "message"),
     [
         ("/missing.xlsx", "answered 404"),
-        ("/empty.html", "No participating-agencies workbook"),
+        ("/empty.html", "No list of ICE's"),
         ("/notes.txt", "not an Excel workbook"),
     ],
 )
@@ -85,18 +85,31 @@ def test_url_errors_are_clear(site, path, message):
     (directory / "empty.html").write_text("<html><body><a href='/a.pdf'>pdf</a></body></html>")
     (directory / "notes.txt").write_text("participating agencies")
     with pytest.raises(CommandError, match=message):
-        call_command("import_ice_287g", "--url", base + path, "--as-of", "2030-07-01")
+        call_command("import_ice_287g", "--url", base + path, "--as-of", "2026-07-01")
 
 
 def test_only_http_urls_and_not_both_a_file_and_a_url():
     with pytest.raises(CommandError, match="Only http and https"):
-        call_command("import_ice_287g", "--url", "file:///etc/passwd", "--as-of", "2030-07-01")
+        call_command("import_ice_287g", "--url", "file:///etc/passwd", "--as-of", "2026-07-01")
     with pytest.raises(CommandError, match="either a FILE or --url"):
         call_command("import_ice_287g", "x.xlsx", "--url", "http://127.0.0.1:9/x.xlsx")
 
 
-def test_newest_link_without_dates_is_the_last_one():
-    html = '<a href="participating-a.xlsx">a</a><a href="https://www.ice.gov/participating-b.xlsx">b</a>'
-    assert (
-        newest_workbook_link(html, "https://www.ice.gov/287g") == "https://www.ice.gov/participating-b.xlsx"
+def test_newest_link_without_dates_in_names_or_on_the_server_is_the_last_one(site, texas):
+    """Two links to participating lists whose names carry no date and no Last-Modified (SimpleHTTPRequestHandler
+    sends one: a directory listing is not ICE's site, so the files are served from one handler that does not)."""
+    directory, base = site
+    publish(directory, "participating-a.xlsx", workbook([tf("Alpha Police Department")]))
+    publish(directory, "participating-b.xlsx", workbook([tf("Bravo Police Department")]))
+    (directory / "page.html").write_text(
+        '<a href="/doclib/about/offices/ero/287g/participating-a.xlsx">a</a>'
+        '<a href="/doclib/about/offices/ero/287g/participating-b.xlsx">b</a>'
     )
+    found = discover(f"{base}/page.html", today=date(2026, 12, 6))
+    newest = found.newest("participating")
+    # Both are dated by the server's Last-Modified (the same day): the later link wins the tie.
+    assert newest.download.filename == "participating-b.xlsx" and newest.date_from == "Last-Modified"
+    assert [item.download.filename for item in found.lists["participating"]] == [
+        "participating-b.xlsx",
+        "participating-a.xlsx",
+    ]

@@ -1,4 +1,6 @@
-"""sync_ice_287g against a local HTTP server playing ICE's site (never the internet): new lists imported,
+"""sync_ice_287g against a local HTTP server playing ICE's site as it served its lists until spring 2026
+(links to participatingAgenciesMMDDYYYY.xlsx and pendingAgencies...xlsx under /doclib/), which the sync still
+reads (ICE's site as it is today: tests/counties/test_sync_today.py): new lists imported,
 the same list confirmed, 304 handled, every kind of bad answer recorded with nothing changed, and emails
 when a list's state changes."""
 
@@ -165,7 +167,7 @@ def test_a_resaved_file_with_the_same_rows_confirms_the_list_and_adds_none(texas
         (lambda ice: ice.publish("/287g.html", b"oops", status=500), "500"),
         (
             lambda ice: ice.publish("/287g.html", b"<html><p>We moved things around.</p></html>"),
-            "no link to either list",
+            "has no link to any list",
         ),
     ],
     ids=["forbidden", "server-error", "no-links"],
@@ -239,10 +241,10 @@ def test_an_old_list_served_again_and_the_other_kind_of_list_are_held(texas, ice
     runs = run_sync(ice)
     assert results(runs)["participating"] == "held" and "re-served" in runs[1].message
     ice.publish(
-        "/doclib/287g/participatingAgencies12032026am.xlsx",
+        "/doclib/287g/participatingAgencies12022026pm.xlsx",
         workbook([pending_row("X Sheriff's Office")], PENDING),
     )
-    ice.page("participatingAgencies12032026am.xlsx", "pendingAgencies11302026am.xlsx")
+    ice.page("participatingAgencies12022026pm.xlsx", "pendingAgencies11302026am.xlsx")
     runs = run_sync(ice)
     assert results(runs)["participating"] == "held" and "pending list" in runs[1].message
     assert Agreement.objects.current().count() == 2

@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 
-from counties.importers.bounded import parse_bounded
-from counties.importers.download import fetch_workbook
+from counties.importers.discover import fetch_list
 from counties.importers.ice import IMPORT_LOCK, Outcome, WorkbookError, import_list, lock_imports
 from counties.models import Snapshot
 
@@ -54,15 +54,22 @@ class Command(BaseCommand):
             raise CommandError("Give either a FILE or --url URL.")
         try:
             if url:
-                download = fetch_workbook(url)
+                # Found as the scheduled check finds it: read in a bounded child, its kind and ICE's date
+                # from the name in Content-Disposition (else the address), else Last-Modified.
+                found = fetch_list(url, today=timezone.localdate())
+                download = found.download
                 name, data, source_url = download.filename, download.data, download.url
+                kind = kind or found.kind
+                if as_of is None and found.list_date is not None:
+                    as_of = found.list_date
+                    if found.date_note:
+                        self.stdout.write(f"Dated {as_of} by the server's Last-Modified: {found.date_note}.")
+                name = name or f"{found.kind}-{as_of or 'undated'}.xlsx"
             else:
                 path = Path(file)
                 if not path.is_file():
                     raise CommandError(f"No such file: {file}")
                 name, data, source_url = path.name, path.read_bytes(), ""
-            if url:
-                parse_bounded(data)  # a downloaded file is read first with a memory and time bound
             with transaction.atomic():
                 if not _try_lock_imports():
                     self.stderr.write(
