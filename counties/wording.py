@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
@@ -18,7 +19,16 @@ from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from . import pagecache
 from .models import Agency, Agreement, local_county_name
-from .status import CountyStatus, Status, Where, sorted_models
+from .status import (
+    SB8_DEADLINE,
+    CountyStatus,
+    Phase,
+    Status,
+    Where,
+    sb8_phase,
+    sb8_valid_until,
+    sorted_models,
+)
 
 # Plain words for each model, from ICE's own descriptions (FACTS.md b2-b4).
 MODEL_MEANS = {
@@ -110,6 +120,55 @@ def status_headline(status: CountyStatus) -> str:
         Status.NONE: _("No sheriff's 287(g) agreement on ICE's list"),
         Status.UNKNOWN: _("287(g) status not known yet"),
     }[status.code]
+
+
+def list_checked(status: CountyStatus) -> str:
+    """How current ICE's list behind a status is, in one sentence ('' when there is nothing to add): when a
+    check (the site's own, or the archive's last sighting) found ICE still serving it as its newest after its
+    own date, that date; and for a Texas county after SB 8's deadline, that the list predates the deadline,
+    or that a check after the deadline still found it ICE's newest. Every surface that states a status
+    says it (the county page, the flyer, the embed, the link preview, through _county_answer.html)."""
+    snapshot = status.snapshot
+    if snapshot is None:
+        return ""
+    today = pagecache.today()
+    checked = snapshot.unchanged_through if snapshot.unchanged_through > snapshot.as_of else None
+    texas_after = status.county.state.code == "TX" and sb8_phase(today) != Phase.BEFORE
+    until = sb8_valid_until(today)
+    if until:
+        pagecache.valid_until(until)
+    values = {
+        "date": date_format(snapshot.as_of),
+        "checked": date_format(checked) if checked else "",
+        "deadline": date_format(SB8_DEADLINE),
+    }
+    if texas_after and snapshot.as_of < SB8_DEADLINE:
+        if checked and checked >= SB8_DEADLINE:
+            return (
+                _(
+                    "ICE's list of %(date)s was still its newest when last checked, on %(checked)s, after SB 8's "
+                    "deadline of %(deadline)s; an agreement signed since may not be on it yet."
+                )
+                % values
+            )
+        if checked:
+            return (
+                _(
+                    "ICE's list of %(date)s, last confirmed as its newest on %(checked)s, predates SB 8's "
+                    "deadline of %(deadline)s: it cannot show what the sheriff has done since."
+                )
+                % values
+            )
+        return (
+            _(
+                "ICE's list of %(date)s predates SB 8's deadline of %(deadline)s: it cannot show what the "
+                "sheriff has done since."
+            )
+            % values
+        )
+    if checked:
+        return _("ICE's list of %(date)s was still its newest when last checked, on %(checked)s.") % values
+    return ""
 
 
 def status_sentence(status: CountyStatus, *, statewide: bool = True, caveat: bool = True) -> str:

@@ -110,7 +110,11 @@ def list_date(download: Download, name: ListName, today: date) -> tuple[date | N
 def identify(link: Link, download: Download, today: date) -> Found:
     """What this answer is; WorkbookError (the reason, for the record) when it is not one of ICE's lists."""
     if not download.is_zip:
-        what = "an HTML page, not an Excel workbook" if download.looks_like_html else "not an Excel workbook (.xlsx)"
+        what = (
+            "an HTML page, not an Excel workbook"
+            if download.looks_like_html
+            else "not an Excel workbook (.xlsx)"
+        )
         raise WorkbookError(f"the answer is {what} ({download.content_type or 'no Content-Type'})")
     parsed = parse_bounded(download.data)  # WorkbookError: a zip that is not ICE's workbook
     name = read_name(download.filename, today=today)

@@ -284,7 +284,11 @@ def read_name(name: str, *, today: date | None = None) -> ListName:
 
 def date_from_filename(name: str, *, today: date | None = None) -> date | None:
     """ICE's date for the list named `name` (read_name), or None."""
-    return read_name(name, today=today or date.today()).date  # noqa: DTZ011 - a calendar bound with a day's slack
+    if today is None:
+        from django.utils import timezone  # here: the bounded child that reads workbooks imports no Django
+
+        today = timezone.localdate()
+    return read_name(name, today=today).date
 
 
 def kind_from_filename(name: str) -> str | None:

@@ -94,6 +94,11 @@ def stored_text(text: str, css_class: str = "") -> str:
 
 
 @register.simple_tag
+def list_checked(status) -> str:
+    return wording.list_checked(status)
+
+
+@register.simple_tag
 def no_agreement_caveat(status) -> str:
     return wording.no_agreement_caveat(status)
 

@@ -84,7 +84,7 @@ def state_of_db():
     )
 
 
-def upload(client, content: bytes, name="participating-2099-01-01.xlsx", **fields):
+def upload(client, content: bytes, name="participating-2026-11-02.xlsx", **fields):
     return client.post(UPLOAD, {"workbook": SimpleUploadedFile(name, content), **fields})
 
 
@@ -118,7 +118,7 @@ def test_preview_changes_nothing_until_confirmed(editor_client, texas):
         ],
         *FILLERS,
     ]
-    import_list(workbook(baseline), filename="participating-2098-12-01.xlsx")
+    import_list(workbook(baseline), filename="participating-2026-11-01.xlsx")
     listed = Agreement.objects.get(agency__name="Listed Police Department")
     before = state_of_db()
     content = workbook(SMALL_LIST + FILLERS)
@@ -126,7 +126,7 @@ def test_preview_changes_nothing_until_confirmed(editor_client, texas):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Nothing has been saved yet" in html
-    assert "2099-01-01" in html  # the date came from the file name
+    assert "2026-11-02" in html  # the date came from the file name
     result = response.context["result"]
     assert result.rows_read == 15
     assert result.added == ["tx:testville police department/task-force"]
@@ -136,14 +136,14 @@ def test_preview_changes_nothing_until_confirmed(editor_client, texas):
     assert state_of_db() == before
     listed.refresh_from_db()
     assert listed.is_current
-    assert not Snapshot.objects.filter(as_of="2099-01-01").exists()
+    assert not Snapshot.objects.filter(as_of="2026-11-02").exists()
     token = response.context["token"]
     assert PendingUpload.objects.filter(token=token).count() == 1
 
     response = editor_client.post(CONFIRM, {"token": token})
     assert response.status_code == 302
-    snapshot = Snapshot.objects.get(as_of="2099-01-01")
-    assert snapshot.filename == "participating-2099-01-01.xlsx" and snapshot.rows_read == 15
+    snapshot = Snapshot.objects.get(as_of="2026-11-02")
+    assert snapshot.filename == "participating-2026-11-02.xlsx" and snapshot.rows_read == 15
     assert snapshot.origin == Snapshot.Origin.UPLOAD
     assert Agency.objects.filter(name="Testville Police Department").exists()
     assert not PendingUpload.objects.exists()  # the stored file is gone
@@ -151,15 +151,15 @@ def test_preview_changes_nothing_until_confirmed(editor_client, texas):
     assert not listed.is_current
     # A second confirm with the same token imports nothing more.
     editor_client.post(CONFIRM, {"token": token})
-    assert Snapshot.objects.filter(as_of="2099-01-01").count() == 1
+    assert Snapshot.objects.filter(as_of="2026-11-02").count() == 1
     # The same file again, for the next day: no new list, it would only confirm that list through that day.
     after = state_of_db()
-    response = upload(editor_client, content, name="copy-2099-01-02.xlsx")
+    response = upload(editor_client, content, name="copy-2026-11-03.xlsx")
     html = response.content.decode()
-    assert "confirms that list through 2099-01-02" in html and "Confirm: import this list" not in html
+    assert "confirms that list through 2026-11-03" in html and "Confirm: import this list" not in html
     assert state_of_db() == after
     # ... and for its own day: already imported, nothing to confirm.
-    response = upload(editor_client, content, name="copy-2099-01-01.xlsx")
+    response = upload(editor_client, content, name="copy-2026-11-02.xlsx")
     html = response.content.decode()
     assert (
         "already imported" in html and "Confirm" not in html.split('class="submit-row"')[1].split("Cancel")[0]
@@ -298,7 +298,7 @@ def test_an_editors_county_choice_survives_later_imports(editor_client, texas):
         "",
         "",
     ]
-    first = upload(editor_client, workbook([row]), name="first-2099-05-01.xlsx")
+    first = upload(editor_client, workbook([row]), name="first-2026-11-04.xlsx")
     editor_client.post(CONFIRM, {"token": first.context["token"]})
     agency = Agency.objects.get(name="Testville Police Department")
     assert agency.county is None and agency.unresolved_reason
@@ -327,7 +327,7 @@ def test_an_editors_county_choice_survives_later_imports(editor_client, texas):
     assert agency.county == chosen and agency.county_locked
 
     row_again = [*row[:3], "Tarrant County", *row[4:]]  # ICE now names another county
-    second = upload(editor_client, workbook([row_again]), name="second-2099-06-01.xlsx")
+    second = upload(editor_client, workbook([row_again]), name="second-2026-11-05.xlsx")
     editor_client.post(CONFIRM, {"token": second.context["token"]})
     agency.refresh_from_db()
     assert agency.county == chosen and agency.county_locked

@@ -86,7 +86,7 @@ def test_two_confirmations_of_one_upload_import_it_once_and_tell_the_second(tmp_
         login_with_second_factor(client, editor)
     preview = first.post(
         reverse("admin:counties_snapshot_upload"),
-        {"workbook": SimpleUploadedFile("participating-2099-07-01.xlsx", workbook(ROWS))},
+        {"workbook": SimpleUploadedFile("participating-2026-11-11.xlsx", workbook(ROWS))},
     )
     token = preview.context["token"]
 
@@ -103,16 +103,16 @@ def test_two_confirmations_of_one_upload_import_it_once_and_tell_the_second(tmp_
         reverse("admin:counties_snapshot_changelist"),
         reverse("admin:counties_snapshot_upload"),
     ]
-    assert "Imported ICE&#x27;s list of 2099-07-01" in landed[0][1]
+    assert "Imported ICE&#x27;s list of 2026-11-11" in landed[0][1]
     assert "Nothing was imported: This preview is no longer waiting" in landed[1][1]
-    assert Snapshot.objects.filter(as_of="2099-07-01").count() == 1
+    assert Snapshot.objects.filter(as_of="2026-11-11").count() == 1
     assert not PendingUpload.objects.exists()
 
 
 def test_two_imports_of_the_same_list_at_once(tmp_path):
     """Two import_ice_287g runs at once: one waits for the other, is told so, then finds it done."""
     texas_counties()
-    path = tmp_path / "participating-2099-07-01.xlsx"
+    path = tmp_path / "participating-2026-11-11.xlsx"
     path.write_bytes(workbook(ROWS))
 
     def command():
@@ -129,7 +129,7 @@ def test_two_imports_of_the_same_list_at_once(tmp_path):
     outputs = sorted(results, key=lambda r: "already imported" in r[1][0])
     (imported, _), (already, waited) = (value for _kind, value in outputs)
     assert "rows read: 20" in imported
-    assert "already imported as the ICE list of 2099-07-01; nothing changed" in already
+    assert "already imported as the ICE list of 2026-11-11; nothing changed" in already
     assert "Another import of ICE's lists is running" in waited
     assert all("waiting for it to finish" in err for _kind, (_out, err) in results)
     assert Snapshot.objects.count() == 1
@@ -138,8 +138,8 @@ def test_two_imports_of_the_same_list_at_once(tmp_path):
 def test_two_imports_of_two_lists_of_the_same_day_at_once(tmp_path):
     """The loser's message says what to do, as a command error (no traceback)."""
     texas_counties()
-    one = tmp_path / "participating-2099-07-01.xlsx"
-    other = tmp_path / "copy-participating-2099-07-01.xlsx"
+    one = tmp_path / "participating-2026-11-11.xlsx"
+    other = tmp_path / "copy-participating-2026-11-11.xlsx"
     one.write_bytes(workbook(ROWS))
     other.write_bytes(workbook([*ROWS, tf("One More Police Department")]))
 
@@ -149,5 +149,5 @@ def test_two_imports_of_two_lists_of_the_same_day_at_once(tmp_path):
     results = run_together(lambda: command(one), lambda: command(other))
     errors = [value for kind, value in results if kind == "error"]
     assert len(errors) == 1 and isinstance(errors[0], CommandError), results
-    assert "A different ICE list dated 2099-07-01 is already imported" in str(errors[0])
+    assert "A different ICE list dated 2026-11-11 is already imported" in str(errors[0])
     assert Snapshot.objects.count() == 1

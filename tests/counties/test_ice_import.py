@@ -235,9 +235,10 @@ def test_modern_workbook_with_trailing_spaces_links_and_shuffled_columns(texas):
     assert (task_force.agency.kind, task_force.agency.ice_type) == (Agency.Kind.POLICE, "Municipality")
     assert (task_force.signed, task_force.moa_url) == (date(2026, 1, 2), MOA)
     warrant = agreement("Testville Police Department", "warrant")
-    assert (warrant.signed, warrant.signed_raw) == (None, "05/082025")
+    # ICE's dropped slash has one reading: the date is read, ICE's text kept beside it (marked as repaired)
+    assert (warrant.signed, warrant.signed_raw) == (date(2025, 5, 8), "05/082025")
     assert (warrant.moa_url, warrant.addendum_url) == ("", "https://www.ice.gov/doclib/287gMOA/Add.pdf")
-    assert result.snapshot.rows()[1][7] == "05/082025"  # kept as read
+    assert result.snapshot.rows()[1][6:8] == ["2025-05-08", "05/082025"]  # kept as read
 
 
 def test_january_2025_generation_named_sheet_no_type_no_county_archive_urls(texas):
@@ -763,7 +764,7 @@ def test_a_wrong_state_in_a_pending_row_is_corrected_from_the_table(texas):
             [Change.Kind.DATE_CHANGED],
         ),
         ({}, {"link": "https://www.ice.gov/doclib/287gMOA/Other.pdf"}, [Change.Kind.PDF_REPLACED]),
-        ({"signed": "05/082025"}, {"signed": datetime(2025, 5, 8)}, [Change.Kind.DATE_CORRECTED]),
+        ({"signed": "5025-05-08"}, {"signed": datetime(2025, 5, 8)}, [Change.Kind.DATE_CORRECTED]),
     ],
     ids=["published", "re-signed", "date-fixed", "year-fixed", "date-changed", "replaced", "raw-fixed"],
 )

@@ -29,7 +29,7 @@ def test_dallas_sheriff_has_no_agreement_on_the_may_18_2026_list(client):
         "Neither of ICE's lists shows this sheriff: not its list of agreements of May 18, 2026, nor its list of "
         "pending requests of Feb. 27, 2026."
     ) in text
-    assert "ICE's pending list of Feb. 27, 2026 has no request from any Texas agency." in text
+    assert "ICE's last pending list, of Feb. 27, 2026, had no request from any Texas agency." in text
     assert (
         "No local agency in Dallas County has an agreement on ICE's list, but 4 statewide Texas agencies have "
         "agreements that cover this county too (see below)."

@@ -7,8 +7,11 @@ from datetime import date, datetime
 import pytest
 from django.utils import timezone
 
+from counties import wording
 from counties.importers.ice import import_list
-from counties.models import County
+from counties.importers.sync import _confirm_newest as confirm_newest
+from counties.models import County, Snapshot
+from counties.status import county_status
 from tests.counties.workbooks import PENDING, name, pending_row, tf, workbook
 from tests.pages import page_text
 
@@ -88,9 +91,12 @@ def test_the_law_says_request_and_enter_into_and_the_deadline_follows_the_day(
     assert expected in box
     assert "request or enter" not in box and "seek" not in box
     if day < date(2026, 12, 1):
-        assert "older than the deadline" not in box
+        assert "predates" not in box
     else:
-        assert "ICE's newest list we hold, of May 18, 2026, is older than the deadline" in box
+        assert (
+            "ICE's list of May 18, 2026 predates SB 8's deadline of Dec. 1, 2026: it cannot show what the sheriff "
+            "has done since."
+        ) in box
 
 
 def test_a_county_without_a_jail_is_not_bound_and_is_not_told_the_deadline_is_today(client, lists, on_day):
@@ -119,7 +125,12 @@ def test_a_sheriff_on_neither_list_says_both_dates_and_that_no_texas_request_is_
         "Neither of ICE's lists shows this sheriff: not its list of agreements of May 18, 2026, nor its list of "
         "pending requests of Feb. 27, 2026."
     ) in box
-    assert "ICE's pending list of Feb. 27, 2026 has no request from any Texas agency." in box
+    # ICE has published participating lists since its last pending list: the sentence is not today's news.
+    assert (
+        "ICE's last pending list, of Feb. 27, 2026, had no request from any Texas agency. ICE has published no "
+        "pending list since that we know of, so it cannot show who has asked since."
+    ) in box
+    assert "ICE's pending list of Feb. 27, 2026 has no request" not in box
     # One consistent sentence about the statewide agency (not "no other agency", then a statewide list).
     assert (
         "No local agency in Dallas County has an agreement on ICE's list, but 1 statewide Texas agency has one "
@@ -185,6 +196,47 @@ def test_after_the_deadline_the_last_list_before_it_is_told_apart_from_the_newes
         "On ICE's last list dated on or before the deadline, of May 18, 2026, this sheriff had an agreement: "
         "Jail Enforcement."
     ) in tarrant
+
+
+def test_a_list_confirmed_after_the_deadline_says_so_on_every_surface(client, lists, on_day):
+    """After Dec. 1, 2026 every surface that states a Texas status says how current ICE's list is: that it
+    predates the deadline, or, once a check found ICE still serving it, the date of that check."""
+    on_day(date(2026, 12, 6))
+    predates = "ICE's list of May 18, 2026 predates SB 8's deadline of Dec. 1, 2026"
+    confirmed = (
+        "ICE's list of May 18, 2026 was still its newest when last checked, on Dec. 6, 2026, after SB 8's "
+        "deadline of Dec. 1, 2026; an agreement signed since may not be on it yet."
+    )
+    surfaces = {
+        "county page": "/counties/tx/dallas-county/",
+        "flyer": "/counties/tx/dallas-county/print/",
+        "embed": "/embed/counties/tx/dallas-county/",
+    }
+    for url in surfaces.values():
+        text = page_text(client.get(url))
+        assert predates in text and confirmed not in text, url
+    status = county_status(County.objects.get(name="Dallas County"))
+    assert predates in wording.status_sentence(status, statewide=False, caveat=False)  # the share image's
+
+    confirm_newest(Snapshot.Kind.PARTICIPATING, date(2026, 12, 6))  # what a check that finds it again does
+    for surface, url in surfaces.items():
+        text = page_text(client.get(url))
+        assert confirmed in text and predates not in text, surface
+    assert "cannot show what the sheriff has done since" not in sb8_box(county_page(client, "Dallas County"))
+    status = county_status(County.objects.get(name="Dallas County"))
+    assert confirmed in wording.status_sentence(status, statewide=False, caveat=False)
+    spanish = page_text(client.get("/es/counties/tx/dallas-county/"))
+    assert "6 de diciembre de 2026" in spanish and "was still its newest" not in spanish
+
+
+def test_outside_texas_a_confirmation_is_told_without_the_deadline(client, lists, on_day):
+    on_day(date(2026, 12, 6))
+    confirm_newest(Snapshot.Kind.PARTICIPATING, date(2026, 12, 6))
+    status = county_status(County.objects.get(name="Dallas County"))
+    status.county.state.code = "OK"  # the same list, read for a county in another state
+    assert wording.list_checked(status) == (
+        "ICE's list of May 18, 2026 was still its newest when last checked, on Dec. 6, 2026."
+    )
 
 
 # --- the same words on the flyer and the embeddable card ----------------------------------------------

@@ -107,20 +107,20 @@ def test_preview_on_one_server_confirm_or_cancel_on_the_other(tmp_path):
             return browser.post(page_url, {"csrfmiddlewaretoken": browser.form_token(form), "token": token})
 
         # Preview on A, confirm on B.
-        token = preview(a, "participating-2099-08-01.xlsx")
+        token = preview(a, "participating-2026-11-21.xlsx")
         landed, page = post_token(b, "confirm", token)
         assert landed == f"{b.url}/admin/counties/snapshot/"
-        assert "Imported ICE&#x27;s list of 2099-08-01" in page
-        assert Snapshot.objects.filter(as_of="2099-08-01").count() == 1
+        assert "Imported ICE&#x27;s list of 2026-11-21" in page
+        assert Snapshot.objects.filter(as_of="2026-11-21").count() == 1
         assert not PendingUpload.objects.exists()
 
         # Preview on A, cancel on B: gone from both; A can no longer import it.
-        token = preview(a, "participating-2099-08-02.xlsx")
+        token = preview(a, "participating-2026-11-22.xlsx")
         landed, page = post_token(b, "cancel", token)
         assert "Cancelled. Nothing was imported." in page
         assert not PendingUpload.objects.exists()
         landed, page = post_token(a, "confirm", token)
         assert "Nothing was imported: This preview is no longer waiting" in page
-        assert not Snapshot.objects.filter(as_of="2099-08-02").exists()
+        assert not Snapshot.objects.filter(as_of="2026-11-22").exists()
     for server in (a, b):
         assert "Traceback" not in server.logs()

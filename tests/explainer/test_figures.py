@@ -24,7 +24,9 @@ FIRST, SECOND = datetime.date(2026, 6, 1), datetime.date(2026, 7, 1)
 
 
 def load(day, rows):
-    result = import_list(workbook(rows), filename=name("participating", day), allow_large_drop=True)
+    result = import_list(
+        workbook(rows), filename=name("participating", day), as_of=day, allow_large_drop=True
+    )
     assert result.outcome == "imported", result.summary()
     return result.snapshot
 
