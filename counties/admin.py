@@ -324,7 +324,10 @@ class SnapshotAdmin(SnapshotUploadMixin, ReadOnlyAdmin):
 class SyncRunAdmin(ReadOnlyAdmin):
     """Every check of ICE's site by the scheduled `sync_ice_287g`: what was fetched and what came of it."""
 
-    list_display = ["finished_at", "item", "result", "http_status", "list_date", "filename", "short_message"]
+    list_display = [
+        "finished_at", "item", "result", "http_status", "list_date", "date_from", "filename", "kind_from",
+        "short_message",
+    ]  # fmt: skip
     list_filter = ["result", "item"]
     date_hierarchy = "finished_at"
     exclude = ["held_file"]

@@ -123,17 +123,21 @@ def status_headline(status: CountyStatus) -> str:
 
 
 def list_checked(status: CountyStatus) -> str:
-    """How current ICE's list behind a status is, in one sentence ('' when there is nothing to add): when a
-    check (the site's own, or the archive's last sighting) found ICE still serving it as its newest after its
-    own date, that date; and for a Texas county after SB 8's deadline, that the list predates the deadline,
-    or that a check after the deadline still found it ICE's newest. Every surface that states a status
-    says it (the county page, the flyer, the embed, the link preview, through _county_answer.html)."""
-    snapshot = status.snapshot
+    """How current ICE's list behind a county's status is, in one sentence ('' when there is nothing to add).
+    Every surface that states a status says it (the county page, the flyer, the embed, the link preview,
+    through _county_answer.html; the SB 8 box)."""
+    return list_currency(status.snapshot, texas=status.county.state.code == "TX")
+
+
+def list_currency(snapshot, *, texas: bool, sheriffs: bool = False) -> str:
+    """How current ICE's list is: when a check (the site's own, or the archive's last sighting) found ICE
+    still serving it as its newest after its own date, that date; and for Texas after SB 8's deadline, that
+    the list predates the deadline, or that a check after the deadline still found it ICE's newest.
+    `sheriffs`: said of a state's sheriffs (the state page), not of one county's sheriff."""
     if snapshot is None:
         return ""
     today = pagecache.today()
     checked = snapshot.unchanged_through if snapshot.unchanged_through > snapshot.as_of else None
-    texas_after = status.county.state.code == "TX" and sb8_phase(today) != Phase.BEFORE
     until = sb8_valid_until(today)
     if until:
         pagecache.valid_until(until)
@@ -142,7 +146,7 @@ def list_checked(status: CountyStatus) -> str:
         "checked": date_format(checked) if checked else "",
         "deadline": date_format(SB8_DEADLINE),
     }
-    if texas_after and snapshot.as_of < SB8_DEADLINE:
+    if texas and sb8_phase(today) != Phase.BEFORE and snapshot.as_of < SB8_DEADLINE:
         if checked and checked >= SB8_DEADLINE:
             return (
                 _(
@@ -151,11 +155,27 @@ def list_checked(status: CountyStatus) -> str:
                 )
                 % values
             )
+        if checked and sheriffs:
+            return (
+                _(
+                    "ICE's list of %(date)s, last confirmed as its newest on %(checked)s, predates SB 8's "
+                    "deadline of %(deadline)s: it cannot show what sheriffs have done since."
+                )
+                % values
+            )
         if checked:
             return (
                 _(
                     "ICE's list of %(date)s, last confirmed as its newest on %(checked)s, predates SB 8's "
                     "deadline of %(deadline)s: it cannot show what the sheriff has done since."
+                )
+                % values
+            )
+        if sheriffs:
+            return (
+                _(
+                    "ICE's list of %(date)s predates SB 8's deadline of %(deadline)s: it cannot show what "
+                    "sheriffs have done since."
                 )
                 % values
             )

@@ -16,8 +16,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from counties import wording
 from counties.changes import recent_changes
-from counties.models import County, State
+from counties.models import County, Snapshot, State
 
 FEED_ITEMS = 50
 
@@ -48,9 +49,15 @@ class ChangesFeed(Feed):
         return _("287(g) changes")
 
     def subtitle(self, obj):
-        return _(
+        text = _(
             "Agreements ICE first lists, stops listing or lists again, and dated local events with sources."
         )
+        state = obj.state if isinstance(obj, County) else obj
+        texas = state is not None and state.code == "TX"
+        current = wording.list_currency(
+            Snapshot.objects.newest(), texas=texas, sheriffs=not isinstance(obj, County)
+        )
+        return f"{text} {current}" if current else text
 
     def link(self, obj):
         return settings.SITE_URL + (obj.get_absolute_url() if obj is not None else reverse("share:changes"))

@@ -99,6 +99,12 @@ def list_checked(status) -> str:
 
 
 @register.simple_tag
+def state_list_checked(snapshot, state) -> str:
+    """The state page's: how current ICE's list is, said of the state's sheriffs."""
+    return wording.list_currency(snapshot, texas=state.code == "TX", sheriffs=True)
+
+
+@register.simple_tag
 def no_agreement_caveat(status) -> str:
     return wording.no_agreement_caveat(status)
 

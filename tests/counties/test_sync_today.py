@@ -11,12 +11,15 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from counties.importers import sync as sync_module
 from counties.importers.sync import sync
 from counties.models import Agreement, Snapshot, SyncRun
 from tests.counties.ice_site import FILE_SERVICE, IceSite, serve
 from tests.counties.workbooks import PENDING, pending_row, plain_workbook, tf, workbook
+from tests.editors import login_with_second_factor
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -284,3 +287,43 @@ def test_a_redirect_to_something_other_than_http_is_refused(texas, ice):
     ice.route("/identify-and-arrest/287g", 302, {"Location": "file:///etc/passwd"}, b"")
     page = by_item(sync(ice.page_url))["page"]
     assert page.result == "failed" and "file:///etc/passwd" in page.message
+
+
+def test_the_admin_shows_how_each_list_was_found_and_an_absent_pending_link_is_no_failure(
+    texas, ice, client, admin_user
+):
+    ice.publish(
+        workbook(rows("Alpha")), "ParticipatingAgency120326.xlsx", modified=datetime.date(2026, 12, 3)
+    )
+    sync(ice.page_url)
+    login_with_second_factor(client, admin_user)
+    index = client.get("/admin/").content.decode()
+    assert "did not succeed" not in index
+    assert "links no pending list" in index
+    changelist = client.get("/admin/counties/syncrun/").content.decode()
+    assert "ParticipatingAgency120326.xlsx" in changelist and "Last-Modified" not in changelist
+    assert ">name<" in changelist  # kind from and dated by: the file's name
+
+
+def test_the_state_page_and_the_feeds_say_how_current_the_list_is(texas, ice, client, monkeypatch):
+    ice.publish(
+        workbook(rows("Alpha")), "participatingAgencies05182026am.xlsx", modified=datetime.date(2026, 5, 18)
+    )
+    monkeypatch.setattr(sync_module, "_today", lambda: datetime.date(2026, 5, 18))
+    sync(ice.page_url)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
+    predates = (
+        "ICE's list of May 18, 2026 predates SB 8's deadline of Dec. 1, 2026: it cannot show what sheriffs"
+    )
+    assert predates in page_text(client.get("/counties/tx/"))
+    assert predates in client.get("/feeds/tx.atom").content.decode().replace("&#x27;", "'")
+    monkeypatch.setattr(sync_module, "_today", lambda: TODAY)
+    runs = by_item(sync(ice.page_url))  # the same file again: confirmed today
+    assert runs["participating"].result == "unchanged"
+    confirmed = (
+        "ICE's list of May 18, 2026 was still its newest when last checked, on Dec. 6, 2026, after SB 8"
+    )
+    assert confirmed in page_text(client.get("/counties/tx/"))
+    assert confirmed in client.get("/feeds/tx.atom").content.decode().replace("&#x27;", "'")
+    site_feed = client.get("/feeds/changes.atom").content.decode().replace("&#x27;", "'")
+    assert "ICE's list of May 18, 2026 was still its newest when last checked, on Dec. 6, 2026." in site_feed
