@@ -86,7 +86,8 @@ class ChangeItem:
 
     @property
     def model_label(self) -> str:
-        return Agreement.Model(self.model).label if self.model else ""
+        # A request whose pending row gives no model: "a 287(g) agreement requested".
+        return Agreement.Model(self.model).label if self.model else "287(g)"
 
     @property
     def is_request(self) -> bool:

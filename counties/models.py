@@ -438,6 +438,18 @@ class AgencyName(models.Model):
         SLIP = "slip", _("A typing slip of the same name, the same model and county, never listed together")
         TABLE = "table", _("The rename table (counties/importers/corrections.py)")
         SPELLING = "spelling", _("The same name once case, accents and punctuation are folded")
+        WORDS = (
+            "words",
+            _(
+                "The same words once a state's code or name, 'DPS' and the word order are set aside, in the same place"
+            ),
+        )
+        STAND_IN = (
+            "stand-in",
+            _(
+                "A garbled name on a few lists only, where this agency (same model and signing date) was missing"
+            ),
+        )
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="names")
     key = models.CharField(max_length=255, unique=True)
@@ -582,7 +594,12 @@ class Request(models.Model):
 
     public_id = models.CharField(max_length=300, unique=True, help_text=_("Published ID; never changes."))
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="requests")
-    model = models.CharField(max_length=12, choices=Agreement.Model.choices)
+    model = models.CharField(
+        max_length=12,
+        choices=Agreement.Model.choices,
+        blank=True,
+        help_text=_("Blank when ICE's pending list gives no model (SUPPORT TYPE empty)."),
+    )
     first_pending = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
     last_pending = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
     first_pending_is_oldest = models.BooleanField(
@@ -620,7 +637,12 @@ class Request(models.Model):
         ordering = ["agency__name", "model", "first_pending__as_of"]
 
     def __str__(self):
-        return f"{self.agency.name}: {self.get_model_display()} requested"
+        return f"{self.agency.name}: {self.model_label} requested"
+
+    @property
+    def model_label(self) -> str:
+        """The model's name, or 'model not given' when ICE's pending list gives none."""
+        return self.get_model_display() if self.model else str(_("model not given"))
 
     @property
     def days_to_sign(self) -> int | None:
@@ -670,7 +692,7 @@ class Change(models.Model):
     request = models.ForeignKey(
         Request, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
     )
-    model = models.CharField(max_length=12, choices=Agreement.Model.choices)
+    model = models.CharField(max_length=12, choices=Agreement.Model.choices, blank=True)
     old_value = models.CharField(max_length=500, blank=True)
     new_value = models.CharField(max_length=500, blank=True)
 

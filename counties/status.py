@@ -162,6 +162,13 @@ class CountyStatus:
         return max(self.sheriff_requests, key=lambda r: (r.first_pending.as_of, r.last_pending.as_of))
 
     @property
+    def sheriff_first_signed(self) -> Request | None:
+        """The sheriff's earliest request that became an agreement: who 'asked first' names it, even when a
+        later request (another model) is the newest."""
+        signed = [r for r in self.sheriff_requests if r.outcome == Request.Outcome.SIGNED]
+        return min(signed, key=lambda r: (r.first_pending.as_of, r.model)) if signed else None
+
+    @property
     def request_outcome(self) -> str:
         """For the SB 8 box: 'signed', 'pending', 'dropped', 'already' (the newest request), or 'none'."""
         request = self.sheriff_request

@@ -74,9 +74,8 @@ COUNTY_CORRECTIONS = {
 # The same agency under two names, where no rule of identity.py can tell: (state code, earlier name
 # folded, later name folded). Both names are for the same model and county, and never on the same list.
 RENAMES = [
-    # Wyoming: 'Wyoming Highway State Patrol' on the lists of 2025-07-30 to 2025-09-04, then 'Wyoming State
-    # Highway Patrol' from 2025-09-08 on: Task Force, Laramie County, signed 2025-07-24 on both names.
-    ("WY", "highway state patrol", "state highway patrol"),
+    # (Wyoming's 'Highway State Patrol' / 'State Highway Patrol', once here, is the same words in another
+    # order: identity.loose_name joins it.)
     # Tennessee: 'Tennessee Department of Safety and Homeland Security / THP' on the lists of 2025-05-16 to
     # 2025-05-23, then without '/ THP' from 2025-05-28 on: Task Force, signed 2025-05-13 on both names.
     ("TN", "department of safety and homeland security thp", "department of safety and homeland security"),

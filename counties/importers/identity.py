@@ -114,6 +114,32 @@ def is_slip(key: str, other: str) -> bool:
     return limit > 0 and edit_distance(a, b, limit) <= limit
 
 
+_DPS = re.compile(r"\bdps\b")
+
+
+@lru_cache(maxsize=50_000)
+def loose_name(key: str, state_code: str, state_name: str) -> str:
+    """A key's words, once the ways ICE writes one agency's name differently are undone; two keys of one
+    state with the same loose name are one agency (rebuild._merge_keys, AgencyName.Why.WORDS). Each way is
+    on ICE's lists (the whole-archive check, tests/slow, names them):
+    - the state's postal code at the end ('Franklin County Sheriff's Office, PA', '..., LA') or at the start
+      ('MT Dept of Corrections' beside 'Montana Department of Corrections': the key already drops a leading
+      state name), or the state's name at the end;
+    - 'DPS' for 'Department of Public Safety';
+    - the same words in another order ('Sheriff's Office Lafayette Parish').
+    Only the key is compared, so published IDs (which carry the key) never change."""
+    words = key_name(key).split()
+    code, state_words = state_code.lower(), fold(state_name).split()
+    if len(words) > 1 and words[0] == code:
+        words = words[1:]
+    if len(words) > 1 and words[-1] == code:
+        words = words[:-1]
+    if len(words) > len(state_words) and words[-len(state_words) :] == state_words:
+        words = words[: -len(state_words)]
+    text = _DPS.sub("department of public safety", " ".join(words))
+    return " ".join(sorted(text.split()))
+
+
 @lru_cache(maxsize=50_000)
 def agency_kind(name: str, ice_type: str) -> str:
     key, kind = fold(name), fold(ice_type)

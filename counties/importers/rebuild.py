@@ -46,7 +46,16 @@ from ..models import (
 )
 from ..text import fold
 from .corrections import RENAMES
-from .identity import CountyResolver, Resolution, StateRef, States, agency_key, agency_kind, is_slip
+from .identity import (
+    CountyResolver,
+    Resolution,
+    StateRef,
+    States,
+    agency_key,
+    agency_kind,
+    is_slip,
+    loose_name,
+)
 from .lists import Col, decode_rows, document_key, model_from
 
 PARTICIPATING, PENDING = Snapshot.Kind.PARTICIPATING, Snapshot.Kind.PENDING
@@ -232,7 +241,9 @@ def _read_rows(lists, states: States, counters: dict[int, Counters]) -> dict[str
                 problem = f"Unknown state {row[Col.STATE]!r}." if row[Col.STATE] else "No STATE."
             elif not row[Col.AGENCY]:
                 problem = "No agency name."
-            elif not model:
+            elif not model and not (ref.kind == PENDING and not row[Col.SUPPORT]):
+                # A pending row with no SUPPORT TYPE at all is still a request, of a model ICE does not give
+                # (4 rows in the archive, e.g. Sedgwick County (KS) Sheriff's Office on 2025-10-28).
                 problem = f"Unknown support type {row[Col.SUPPORT]!r}."
             if problem:
                 counts.unresolved.append(
@@ -352,12 +363,75 @@ def _merge_keys(keys: dict[str, KeyInfo]) -> _Components:
                     break  # sorted by length: no slip with any longer key
                 if is_slip(a, b) and _disjoint(keys[a], keys[b], model):
                     components.union(a, b, AgencyName.Why.SLIP)
+    # The same name written another way (identity.loose_name): ', PA' at the end, 'MT' for Montana, 'DPS',
+    # the words in another order; in the same place (or one of the two places unknown).
+    by_loose: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for info in keys.values():
+        by_loose[(info.state.id, loose_name(info.key, info.state.code, info.state.name))].append(info.key)
+    for group in by_loose.values():
+        group = sorted(group)
+        for other in group[1:]:
+            if _compatible_place(keys[group[0]], keys[other]):
+                components.union(group[0], other, AgencyName.Why.WORDS)
+    _stand_ins(keys, components)
     # The rename table, for what no rule can tell.
     for state_code, earlier, later in RENAMES:
         a, b = f"{state_code.lower()}:{earlier}", f"{state_code.lower()}:{later}"
         if a in keys and b in keys:
             components.union(a, b, AgencyName.Why.TABLE)
     return components
+
+
+def _compatible_place(a: KeyInfo, b: KeyInfo) -> bool:
+    """The same state, and the same county or one of the two not known."""
+    return a.state == b.state and (
+        a.merge_county is None or b.merge_county is None or a.merge_county == b.merge_county
+    )
+
+
+STAND_IN_MAX_LISTS = 3  # a stand-in name is on this many participating lists at most
+
+
+def _fills_gaps(stand_in: set[int], holder: set[int]) -> bool:
+    """Every run of lists of `stand_in` is a gap in `holder`: `holder` is on the list just before the run
+    and on the list just after it, and on none of the run's lists."""
+    if not stand_in or stand_in & holder:
+        return False
+    return all(
+        (i - 1 in stand_in or i - 1 in holder) and (i + 1 in stand_in or i + 1 in holder) for i in stand_in
+    )
+
+
+def _stand_ins(keys: dict[str, KeyInfo], components: _Components) -> None:
+    """A name on a few participating lists only (STAND_IN_MAX_LISTS), each time exactly where one other agency
+    of the same state, kind, model and signing date is missing, is that agency under a garbled name.
+
+    Evidence: ICE's list of 2024-12-11 has "Waria-labelon County Sheriff's Office" (Florida, Warrant Service
+    Officer, signed 2019-05-06, row 61; even its PDF link reads 287gWSO_Waria-labelonCoFl) where the lists
+    of 2024-12-04 and 2024-12-18 have "Walton County Sheriff's Office" with the same model, date and row: the
+    site read a "no longer listed" and a "listed again" a week later. Only one such agency may fit."""
+    by_signature: dict[tuple, set[str]] = defaultdict(set)
+    for info in keys.values():
+        for o in info.observations:
+            if o.list.kind == PARTICIPATING and o.signed:
+                by_signature[(info.state.id, info.kind, o.model, o.signed)].add(info.key)
+    for (_state, _kind, model, _signed), group in sorted(by_signature.items()):
+        if len(group) < 2 or len(group) > SLIP_GROUP_LIMIT:
+            continue
+        for a in sorted(group):
+            lists_a = keys[a].presence(PARTICIPATING, model)
+            if len(lists_a) > STAND_IN_MAX_LISTS:
+                continue
+            fits = [
+                b
+                for b in sorted(group)
+                if b != a
+                and len(keys[b].presence(PARTICIPATING, model)) > len(lists_a)
+                and _fills_gaps(lists_a, keys[b].presence(PARTICIPATING, model))
+                and _compatible_place(keys[a], keys[b])
+            ]
+            if len(fits) == 1:
+                components.union(fits[0], a, AgencyName.Why.STAND_IN)
 
 
 # --- 4. records ----------------------------------------------------------------------------------------
@@ -606,12 +680,18 @@ def _requests(
         for o in info.observations:
             if o.list.kind == PENDING:
                 grouped[(primary, o.model)].append(o)
+    handed = _handed_over(agreements, primary_of)
+    by_agency: dict[str, list[PlannedAgreement]] = defaultdict(list)
+    for (holder, _model), agreement in agreements.items():
+        by_agency[holder].append(agreement)
     planned = {}
     for (agency_key_, model), observations in sorted(grouped.items()):
         indices = sorted({o.list.index for o in observations})
-        public_id = f"{agency_key_}/{model}/request"
+        public_id = f"{agency_key_}/{model or 'no-model'}/request"
         first, last = pending[indices[0]], pending[indices[-1]]
-        agreement = agreements.get((agency_key_, model))
+        agreement = agreements.get((agency_key_, model)) or handed.get((agency_key_, model))
+        if not model:  # ICE gave no model: any agreement of the agency that starts after the request signs it
+            agreement = _first_after(by_agency.get(agency_key_, []), first.as_of)
         signed_on = None
         if agreement is not None:
             signed_on = next((ref for ref in agreement.starts if ref.as_of >= first.as_of), None)
@@ -650,6 +730,30 @@ def _requests(
             listings=indices,
         )
     return planned
+
+
+def _first_after(agreements: list[PlannedAgreement], day: date) -> PlannedAgreement | None:
+    """The agreement that starts first on or after `day`, else any the agency holds (None: none)."""
+    starting = [(ref.as_of, a.public_id, a) for a in agreements for ref in a.starts if ref.as_of >= day]
+    if starting:
+        return min(starting, key=lambda item: item[:2])[2]
+    return min(agreements, key=lambda a: a.public_id) if agreements else None
+
+
+def _handed_over(agreements, primary_of) -> dict[tuple[str, str], PlannedAgreement]:
+    """(agency, model) -> the agreement that agency held before it passed to another agency that ICE lists
+    beside it (see _agreement_groups): a request of the first agency was signed as that agreement.
+
+    Evidence: Franklin County (PA)'s sheriff asked for a Warrant Service Officer agreement (ICE's pending list
+    of 2025-02-21); ICE listed it from 2025-03-17 under the sheriff, and from 2025-08-11 under "County of
+    Franklin / Franklin County Jail", which holds it now. Without this the request read "dropped"."""
+    handed = {}
+    for (holder, model), agreement in agreements.items():
+        for agreement_id in (agreement.public_id, *agreement.aliases):
+            earlier = primary_of.get(agreement_id.rsplit("/", 1)[0])
+            if earlier is not None and earlier != holder:
+                handed.setdefault((earlier, model), agreement)
+    return handed
 
 
 def _change(
