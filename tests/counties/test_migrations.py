@@ -154,3 +154,59 @@ def test_0015_keeps_every_agency_in_its_county_and_an_editors_choice_the_editors
         for agency in Agency.objects.filter(pk__in=[a.pk for a in made.values()])
     }
     assert rows == {"tx:a": [("48121", "name", None)], "tx:b": [("48121", "editor", None)], "tx:c": []}
+
+
+def test_signed_typos_stored_before_issue_21_are_read_again(django_db_blocker):
+    """A database that read its lists before SIGNED typos were repaired: its stored rows, the lists' content
+    keys and the agreements get the dates, ICE's text kept beside them (0020_repair_signed_typos)."""
+    from counties.importers.lists import Col, content_key, encode_rows
+
+    apps = state_at("0019_request_without_model")
+    try:
+        State, Agency_ = apps.get_model("counties", "State"), apps.get_model("counties", "Agency")
+        Snapshot_, Data = apps.get_model("counties", "Snapshot"), apps.get_model("counties", "SnapshotData")
+        Agreement_ = apps.get_model("counties", "Agreement")
+        texas = State.objects.create(fips="48", code="TX", name="Texas")
+        row = [
+            2,
+            "TEXAS",
+            "Terry County Sheriff's Office",
+            "County",
+            "Terry County",
+            "Jail Enforcement Model",
+        ]
+        old_rows = [
+            [*row, None, "7/72025", "", ""],
+            [3, "TEXAS", "X PD", "Municipality", "", "Task Force", "2025-01-02", "", "", ""],
+        ]
+        snapshot = Snapshot_.objects.create(
+            as_of=date(2025, 7, 8),
+            unchanged_through=date(2025, 7, 8),
+            sha256="f" * 64,
+            filename="participating-2025-07-08.xlsx",
+            content_key=content_key("participating", old_rows),
+        )
+        Data.objects.create(snapshot=snapshot, rows=encode_rows(old_rows))
+        sheriff = Agency_.objects.create(
+            key="tx:terry county sheriffs office",
+            name="Terry County Sheriff's Office",
+            kind="sheriff",
+            state=texas,
+        )
+        Agreement_.objects.create(
+            public_id="tx:terry county sheriffs office/jail",
+            agency=sheriff,
+            model="jail",
+            signed_raw="7/72025",
+            first_listed=snapshot,
+            last_listed=snapshot,
+        )
+    finally:
+        call_command("migrate", verbosity=0)
+    snapshot = Snapshot.objects.get(as_of=date(2025, 7, 8))
+    rows = decode_rows(snapshot.data.rows)
+    assert rows[0][Col.SIGNED : Col.SIGNED_RAW + 1] == ["2025-07-07", "7/72025"]
+    assert rows[1][Col.SIGNED : Col.SIGNED_RAW + 1] == ["2025-01-02", ""]  # a clean date untouched
+    assert snapshot.content_key == content_key("participating", rows) != content_key("participating", [])
+    agreement = Agreement.objects.get(public_id="tx:terry county sheriffs office/jail")
+    assert (agreement.signed, agreement.signed_raw) == (date(2025, 7, 7), "7/72025")
