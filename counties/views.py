@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import pagecache
+from . import pagecache, wording
 from .changes import recent_changes
 from .clients import client_key
 from .forms import CorrectionForm
@@ -287,5 +287,15 @@ def search_results(request):
         "snapshot": snapshot,
         "fresh": freshness(snapshot),
         "sheriff_models": {k: sorted_models(v) for k, v in sheriff_models.items()},
+        # How current the list behind the statuses is (with SB 8's deadline when a result is in Texas).
+        "list_currency": wording.list_currency(
+            snapshot,
+            texas=any(
+                getattr(c, "state_name", "") == "Texas"
+                for r in getattr(outcome, "places", None) or ()
+                for c in r.counties
+            ),
+            sheriffs=True,
+        ),
     }
     return TemplateResponse(request, template, context, status=400 if outcome.kind == "too-long" else 200)

@@ -188,6 +188,9 @@ def list_currency(snapshot, *, texas: bool, sheriffs: bool = False) -> str:
         )
     if checked:
         return _("ICE's list of %(date)s was still its newest when last checked, on %(checked)s.") % values
+    if texas and sb8_phase(today) != Phase.BEFORE:
+        # a list of the deadline or later, that no check has seen again since its own day
+        return _("No check has confirmed ICE's list of %(date)s as its newest since that day.") % values
     return ""
 
 

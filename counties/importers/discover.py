@@ -148,6 +148,8 @@ def discover(
     options = {"timeout": timeout} if timeout else {}
     validators = validators or {}
     page = get(page_url, limit=PAGE_MAX_BYTES, **options)
+    if page.not_modified:  # asked without validators: a 304 is no page
+        raise DownloadError(f"ICE's site answered 304 Not Modified to a plain request for {page_url}.", 304)
     result = Discovery(page=page)
     if page.is_zip:  # the address given is a workbook itself
         links = [Link(url=page.url, text="")]

@@ -28,6 +28,8 @@ from html.parser import HTMLParser
 from http import client
 from urllib.parse import unquote, urljoin, urlsplit
 
+from django.utils import timezone
+
 from .workbook import MAX_BYTES, WorkbookError
 
 TIMEOUT_SECONDS = 60  # for a whole answer: connecting, the headers and the body (ICE's list is ~0.3 MB)
@@ -39,8 +41,10 @@ USER_AGENT = "287g-explainer workbook refresh (+https://www.ice.gov/identify-and
 # A link is a candidate by its text or by its address (the same tests as the public scrapers that read ICE's
 # page every day): its text names a list, or its address is a workbook or ICE's file service.
 _CANDIDATE_TEXT = re.compile(r"participating\s+agenc|pending\s+agenc|view\s+287\s*\(?g\)?", re.I)
+_XLSX = re.compile(r"\.xlsx($|\?)", re.I)
 _CANDIDATE_HREF = re.compile(r"\.xlsx($|\?)|/file-download/download/public/", re.I)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_FILENAME_STAR = re.compile(r"filename\*\s*=\s*([^;]+)", re.I)
 
 
 class DownloadError(WorkbookError):
@@ -82,9 +86,12 @@ class Download:
         if not self.last_modified:
             return None
         try:
-            return parsedate_to_datetime(self.last_modified).date()
+            moment = parsedate_to_datetime(self.last_modified)
         except (TypeError, ValueError, IndexError):
             return None
+        if moment.tzinfo is None:
+            return moment.date()
+        return timezone.localtime(moment).date()  # the site's day (Texas), as the names and `today` are
 
     @property
     def is_zip(self) -> bool:
@@ -99,9 +106,16 @@ def filename_from(content_disposition: str) -> str:
     """The file name in a Content-Disposition header (filename*= of RFC 6266 first), as a bare name."""
     if not content_disposition:
         return ""
-    message = Message()
-    message["Content-Disposition"] = content_disposition
-    name = message.get_filename() or ""
+    extended = _FILENAME_STAR.search(content_disposition)
+    name = ""
+    if extended:  # RFC 6266: filename*= wins over filename=, wherever each stands
+        with contextlib.suppress(LookupError, ValueError, TypeError):
+            charset, _language, encoded = extended.group(1).strip().strip('"').split("'", 2)
+            name = unquote(encoded, encoding=charset or "utf-8", errors="replace")
+    if not name:
+        message = Message()
+        message["Content-Disposition"] = content_disposition
+        name = message.get_filename() or ""
     name = _CONTROL.sub("", name).replace("\\", "/").rsplit("/", 1)[-1].strip().strip("\"'")
     return name[:255]
 
@@ -136,7 +150,7 @@ class _Deadline:
     @staticmethod
     def _shut(sock) -> None:
         with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the descriptor itself, TLS socket or not
 
     def cancel(self) -> None:
         self._timer.cancel()
@@ -161,7 +175,16 @@ def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
         pass
 
     class HTTPS(Watched, client.HTTPSConnection):
-        pass
+        def connect(self):
+            # HTTPSConnection.connect, with the handshake after the TLS socket is watched: wrap_socket
+            # detaches the raw socket, so a handshake that drips is only cut off through the TLS socket.
+            client.HTTPConnection.connect(self)
+            sock = self._context.wrap_socket(
+                self.sock, server_hostname=self._tunnel_host or self.host, do_handshake_on_connect=False
+            )
+            self.sock = sock
+            deadline.watch(sock)
+            sock.do_handshake()
 
     class HTTPHandler(urllib.request.HTTPHandler):
         def http_open(self, req):
@@ -180,6 +203,8 @@ def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
                 raise DownloadError(
                     f"{req.full_url} redirects to {target!r}: only http and https are followed."
                 )
+            if urlsplit(req.full_url).scheme == "https" and urlsplit(target).scheme == "http":
+                raise DownloadError(f"{req.full_url} redirects to {target!r}: from https to http is refused.")
             return super().redirect_request(req, fp, code, msg, headers, target)
 
     opener = urllib.request.OpenerDirector()
@@ -311,8 +336,11 @@ class _Anchors(HTMLParser):
 def candidate_links(html: str, base_url: str) -> list[Link]:
     """The links on ICE's page that may be one of its lists, in page order, each once (MAX_CANDIDATES)."""
     parser = _Anchors()
-    parser.feed(html)
-    parser.close()
+    try:
+        parser.feed(html)
+        parser.close()
+    except Exception as error:  # noqa: BLE001 - html.parser asserts on some broken markup
+        raise DownloadError(f"ICE's page {base_url} could not be read as HTML ({error!r}).") from error
     found: dict[str, Link] = {}
     for href, text in parser.links:
         url = urljoin(base_url, href.strip())
@@ -323,7 +351,15 @@ def candidate_links(html: str, base_url: str) -> list[Link]:
         url = url.split("#", 1)[0]
         if url not in found or (text and not found[url].text):
             found[url] = Link(url=url, text=text[:200])
-    return list(found.values())[:MAX_CANDIDATES]
+
+    # Links named for a list first, then workbooks by address, then the file service's other documents:
+    # a page that links many documents cannot push the lists out of the ones tried.
+    def rank(link: Link) -> int:
+        if _CANDIDATE_TEXT.search(link.text):
+            return 0
+        return 1 if _XLSX.search(link.url) else 2
+
+    return sorted(found.values(), key=rank)[:MAX_CANDIDATES]
 
 
 def kind_from_text(text: str) -> str | None:

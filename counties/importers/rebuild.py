@@ -369,10 +369,18 @@ def _merge_keys(keys: dict[str, KeyInfo]) -> _Components:
     for info in keys.values():
         by_loose[(info.state.id, loose_name(info.key, info.state.code, info.state.name))].append(info.key)
     for group in by_loose.values():
-        group = sorted(group)
-        for other in group[1:]:
-            if _compatible_place(keys[group[0]], keys[other]):
-                components.union(group[0], other, AgencyName.Why.WORDS)
+        if len(group) < 2:
+            continue
+        # Keys of one county join each other; a key whose county is not known joins only when the group
+        # has one known county (never a bridge between two counties).
+        known = {keys[key].merge_county for key in group} - {None}
+        for county in known or {None}:
+            members = sorted(key for key in group if keys[key].merge_county in (county, None))
+            if len(known) > 1:
+                members = [key for key in members if keys[key].merge_county == county]
+            for other in members[1:]:
+                if _never_same_row(keys[members[0]], keys[other]):
+                    components.union(members[0], other, AgencyName.Why.WORDS)
     _stand_ins(keys, components)
     # The rename table, for what no rule can tell.
     for state_code, earlier, later in RENAMES:
@@ -380,6 +388,13 @@ def _merge_keys(keys: dict[str, KeyInfo]) -> _Components:
         if a in keys and b in keys:
             components.union(a, b, AgencyName.Why.TABLE)
     return components
+
+
+def _never_same_row(a: KeyInfo, b: KeyInfo) -> bool:
+    """The two names never stand for the same model on the same list (two rows of one list are two
+    agreements, whatever their names)."""
+    models = {o.model for o in a.observations} & {o.model for o in b.observations}
+    return all(_disjoint(a, b, model) for model in models)
 
 
 def _compatible_place(a: KeyInfo, b: KeyInfo) -> bool:
@@ -733,11 +748,12 @@ def _requests(
 
 
 def _first_after(agreements: list[PlannedAgreement], day: date) -> PlannedAgreement | None:
-    """The agreement that starts first on or after `day`, else any the agency holds (None: none)."""
-    starting = [(ref.as_of, a.public_id, a) for a in agreements for ref in a.starts if ref.as_of >= day]
-    if starting:
-        return min(starting, key=lambda item: item[:2])[2]
-    return min(agreements, key=lambda a: a.public_id) if agreements else None
+    """The agreement first listed on or after `day` (its first listing, not a return after a gap), or None:
+    a request that names no model is signed only by an agreement that is new after it."""
+    starting = [
+        (a.starts[0].as_of, a.public_id, a) for a in agreements if a.starts and a.starts[0].as_of >= day
+    ]
+    return min(starting, key=lambda item: item[:2])[2] if starting else None
 
 
 def _handed_over(agreements, primary_of) -> dict[tuple[str, str], PlannedAgreement]:

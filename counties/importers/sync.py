@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from ..models import Snapshot, SyncRun
 from .discover import DateFrom, Discovery, Found, discover
-from .download import DownloadError
+from .download import DownloadError, kind_from_text
 from .ice import Outcome, WorkbookError, import_list
 
 log = logging.getLogger(__name__)
@@ -128,6 +128,19 @@ def _check_file(run: SyncRun, found: Found, today: date) -> None:
                 "check the date before importing it (ICE once named January 2026 files 2025).",
             )
             return
+    if (
+        newest is not None
+        and as_of < newest.as_of
+        and not Snapshot.objects.filter(kind=kind, content_key=found.parsed.content_key).exists()
+    ):
+        _hold(
+            run,
+            data,
+            f"A list we do not hold, dated {as_of}, before the newest we hold ({newest.as_of}): ICE's page serves "
+            "its newest list, so the date is likely a typo (ICE named January 2026 files 2025). Check it "
+            "before importing it.",
+        )
+        return
     same_day = Snapshot.objects.filter(kind=kind, as_of=as_of).first()
     if (
         same_day is not None
@@ -205,19 +218,26 @@ def _page_problem(page_url: str, found: Discovery) -> str:
     )
 
 
+def _names(failed, kind: str) -> bool:
+    """Some link that gave no answer is named for this kind of list."""
+    return any(kind_from_text(link.text) == kind for link, _error in failed)
+
+
 def _missing(kind: str, found: Discovery) -> tuple[str, str]:
     """(result, message) for a kind of list the page gave none of."""
-    if found.failed:
+    failed = [(link, error) for link, error in found.failed if kind_from_text(link.text) in (None, kind)]
+    if failed and (kind == Snapshot.Kind.PARTICIPATING or not found.lists or _names(failed, kind)):
         return SyncRun.Result.FAILED, (
-            f"No {kind} list: {len(found.failed)} link(s) on ICE's page gave no answer, and may be it: "
-            + "; ".join(str(error) for _link, error in found.failed)
+            f"No {kind} list: {len(failed)} link(s) on ICE's page gave no answer, and may be it: "
+            + "; ".join(str(error) for _link, error in failed)
         )
     if kind == Snapshot.Kind.PENDING:
         last = Snapshot.objects.newest(kind)
         held = f"the newest we hold is of {last.as_of}" if last else "the site holds none"
+        unanswered = f" ({len(found.failed)} other link(s) gave no answer.)" if found.failed else ""
         return SyncRun.Result.ABSENT, (
             f"ICE's page links no pending list ({held}; ICE has published none since that we know of). "
-            "Not a failure: the pages go on naming ICE's last pending list."
+            "Not a failure: the pages go on naming ICE's last pending list." + unanswered
         )
     rejected = "; ".join(f"{link.url}: {why}" for link, why in found.rejected)
     return (
@@ -229,7 +249,7 @@ def _missing(kind: str, found: Discovery) -> tuple[str, str]:
 def _sync(page_url: str, *, timeout: float | None) -> list[SyncRun]:
     today = _today()
     runs = []
-    page = SyncRun(item=SyncRun.Item.PAGE, url=page_url, started_at=timezone.now())
+    page = SyncRun(item=SyncRun.Item.PAGE, url=page_url[:500], started_at=timezone.now())
     try:
         found = discover(page_url, today=today, validators=_validators(), timeout=timeout)
         page.http_status = found.page.status
@@ -237,24 +257,27 @@ def _sync(page_url: str, *, timeout: float | None) -> list[SyncRun]:
         if problem:
             raise DownloadError(problem)
         page.result, page.message = SyncRun.Result.FOUND, found.summary()
-    except DownloadError as error:
-        page.result, page.message, page.http_status = SyncRun.Result.FAILED, str(error), error.status
+    except (DownloadError, WorkbookError) as error:
+        page.result, page.message = SyncRun.Result.FAILED, str(error)
+        page.http_status = getattr(error, "status", None)
         runs.append(_finish(page))
         notify(runs)
         return runs
     runs.append(_finish(page))
     for kind in KINDS:
         item = found.newest(kind)
-        run = SyncRun(item=kind, url=item.link.url if item else "", started_at=timezone.now())
+        run = SyncRun(item=kind, url=(item.link.url if item else "")[:500], started_at=timezone.now())
         if item is None:
             run.result, run.message = _missing(kind, found)
             runs.append(_finish(run))
             continue
         download = item.download
-        run.http_status, run.link_text = download.status, item.link.text
+        run.http_status, run.link_text = download.status, item.link.text[:200]
         run.kind_from, run.date_from, run.list_date = item.kind_from, item.date_from, item.list_date
         run.filename = (download.filename or (item.previous.filename if item.previous else ""))[:255]
-        run.etag, run.last_modified = download.etag, download.last_modified
+        # A validator too long to keep is not kept (a cut one would never match): the next GET is plain.
+        run.etag = download.etag if len(download.etag) <= 200 else ""
+        run.last_modified = download.last_modified if len(download.last_modified) <= 100 else ""
         try:
             if download.not_modified:
                 newest = Snapshot.objects.newest(kind)
@@ -276,6 +299,12 @@ def _sync(page_url: str, *, timeout: float | None) -> list[SyncRun]:
             run.result, run.message, run.http_status = SyncRun.Result.FAILED, str(error), error.status
         except WorkbookError as error:  # the importer's checks: nothing was written
             run.result, run.message = SyncRun.Result.FAILED, f"The file is not a readable list: {error}"
+        except Exception as error:  # noqa: BLE001 - recorded and told, never a traceback for ICE's input
+            log.exception("ICE sync: checking the %s list failed unexpectedly", kind)
+            run.result = SyncRun.Result.FAILED
+            run.message = (
+                f"The check of this list failed unexpectedly ({type(error).__name__}); nothing changed."
+            )
         runs.append(_finish(run))
     notify(runs)
     return runs

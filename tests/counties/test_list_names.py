@@ -83,9 +83,10 @@ def test_candidate_links_by_text_or_address():
     """
     links = candidate_links(html, "https://www.ice.gov/identify-and-arrest/287g")
     assert [(link.url, link.text) for link in links] == [
+        # links named for a list first, then workbooks by address (then the file service's other documents)
         ("https://www.ice.gov/file-download/download/public/48213", "View 287(g) Participating Agencies"),
-        ("https://www.ice.gov/doclib/about/offices/ero/287g/pendingAgencies02272026am.xlsx", "older list"),
         ("https://www.ice.gov/some/list", "Pending agencies"),
+        ("https://www.ice.gov/doclib/about/offices/ero/287g/pendingAgencies02272026am.xlsx", "older list"),
     ]
     assert kind_from_text("View 287(g) Participating Agencies") == "participating"
     assert kind_from_text("Pending agencies") == "pending"
@@ -115,3 +116,42 @@ def test_candidate_links_by_text_or_address():
 )
 def test_the_file_name_comes_from_content_disposition(header, name):
     assert filename_from(header) == name
+
+
+def test_filename_star_wins_wherever_it_stands():
+    header = "attachment; filename=\"fallback.xlsx\"; filename*=UTF-8''participatingAgencies_20260918.xlsx"
+    assert filename_from(header) == "participatingAgencies_20260918.xlsx"
+
+
+def test_the_deadline_cuts_off_a_tls_handshake_that_never_ends():
+    """ICE is served over https: the deadline shuts the TLS socket down, where the handshake waits."""
+    import socket
+    import ssl
+    import threading
+    import time
+
+    from counties.importers.download import _Deadline
+
+    ours, theirs = socket.socketpair()  # the other end never answers the handshake
+    tls = ssl.create_default_context().wrap_socket(
+        ours, server_hostname="www.ice.gov", do_handshake_on_connect=False
+    )
+    deadline = _Deadline(0.5)
+    deadline.watch(tls)
+    failed = []
+
+    def handshake():
+        try:
+            tls.do_handshake()
+        except (OSError, ssl.SSLError) as error:
+            failed.append(error)
+
+    started = time.monotonic()
+    worker = threading.Thread(target=handshake, daemon=True)
+    worker.start()
+    worker.join(10)
+    took = time.monotonic() - started
+    theirs.close()
+    tls.close()
+    assert not worker.is_alive() and failed and deadline.passed, "the handshake was not cut off"
+    assert took < 5

@@ -190,3 +190,51 @@ def test_listed_before_the_signed_date_it_shows_now_says_ice_changed_the_date(st
         "signed date after it first listed it."
     ) in text
     assert "Signed Aug. 4, 2025." in text
+
+
+def test_a_name_of_unknown_county_never_bridges_two_counties(states):
+    """Three spellings of one name in Texas: two in different counties stay two agencies; the one whose
+    county is not known joins neither (the same words are not enough across counties)."""
+    run(
+        [
+            row(
+                "TEXAS",
+                "Lake Police Department",
+                "Task Force Model",
+                "2025-01-01",
+                "Dallas County",
+                "Municipality",
+            ),
+            row(
+                "TEXAS",
+                "Police Department Lake",
+                "Task Force Model",
+                "2025-01-01",
+                "Tarrant County",
+                "Municipality",
+            ),
+            row(
+                "TEXAS",
+                "Lake Police Department, TX",
+                "Warrant Service Officer",
+                "2025-01-01",
+                None,
+                "Municipality",
+            ),
+        ],
+        date(2025, 3, 1),
+    )
+    assert Agreement.objects.values("agency").distinct().count() == 3
+
+
+def test_a_request_without_a_model_is_not_signed_by_an_agreement_that_came_back_after_a_gap(states):
+    agency = "Collin County Sheriff's Office"
+    run([row("TEXAS", agency, "Warrant Service Officer", "2019-01-01", "Collin County")], date(2025, 10, 1))
+    run(
+        [row("TEXAS", "Other Sheriff's Office", "Warrant Service Officer", "2019-01-01", "Dallas County")],
+        date(2025, 10, 20),
+    )
+    run([pending_row(agency, "Collin County", model="")], date(2025, 10, 28), "pending")
+    run([row("TEXAS", agency, "Warrant Service Officer", "2019-01-01", "Collin County")], date(2025, 11, 5))
+    request = Request.objects.get(agency__name=agency)
+    assert request.outcome == "pending" and request.agreement is None

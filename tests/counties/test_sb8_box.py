@@ -287,3 +287,23 @@ def test_every_source_a_county_page_cites_is_on_the_sources_page(client, lists):
     sources = client.get("/sources/").content.decode()
     missing = [n for n in cited if f'id="fact-source-{n}"' not in sources]
     assert missing == []
+
+
+def test_a_list_of_the_deadline_or_later_says_when_it_was_last_confirmed(client, lists, on_day):
+    on_day(date(2026, 12, 10))
+    run([sheriff("Tarrant County"), STATE_AGENCY, sheriff("Denton County")], date(2026, 12, 4))
+    text = county_page(client, "Dallas County")
+    assert "No check has confirmed ICE's list of Dec. 4, 2026 as its newest since that day." in text
+    confirm_newest(Snapshot.Kind.PARTICIPATING, date(2026, 12, 9))
+    text = county_page(client, "Dallas County")
+    assert "ICE's list of Dec. 4, 2026 was still its newest when last checked, on Dec. 9, 2026." in text
+
+
+def test_search_results_say_which_list_their_statuses_are_from(client, lists, on_day):
+    on_day(date(2026, 12, 6))
+    text = page_text(client.get("/counties/?q=Dallas"))
+    assert "The statuses below are from ICE's list of May 18, 2026." in text
+    assert (
+        "ICE's list of May 18, 2026 predates SB 8's deadline of Dec. 1, 2026: it cannot show what sheriffs"
+        in text
+    )

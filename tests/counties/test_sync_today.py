@@ -327,3 +327,76 @@ def test_the_state_page_and_the_feeds_say_how_current_the_list_is(texas, ice, cl
     assert confirmed in client.get("/feeds/tx.atom").content.decode().replace("&#x27;", "'")
     site_feed = client.get("/feeds/changes.atom").content.decode().replace("&#x27;", "'")
     assert "ICE's list of May 18, 2026 was still its newest when last checked, on Dec. 6, 2026." in site_feed
+
+
+def test_broken_markup_on_the_page_is_a_recorded_failure_not_a_traceback(texas, ice):
+    ice.route(
+        "/identify-and-arrest/287g",
+        200,
+        {"Content-Type": "text/html"},
+        b"<html><![foo[ x ]]><a href=x>y</a></html>",
+    )
+    page = by_item(sync(ice.page_url))["page"]
+    assert page.result == "failed" and "could not be read as HTML" in page.message
+
+
+def test_a_validator_too_long_to_keep_is_not_kept_and_the_check_still_counts(texas, ice):
+    ice.publish(
+        workbook(rows("Alpha")),
+        "ParticipatingAgency120326.xlsx",
+        modified=datetime.date(2026, 12, 3),
+        etag='"' + "e" * 300 + '"',
+    )
+    participating = by_item(sync(ice.page_url))["participating"]
+    assert participating.result == "imported" and participating.etag == "" and participating.last_modified
+
+
+def test_an_unanswered_link_that_is_not_named_pending_leaves_the_pending_state_absent(texas, ice):
+    path = ice.serve_file(
+        workbook(rows("Alpha")),
+        filename="ParticipatingAgency120326.xlsx",
+        modified=datetime.date(2026, 12, 3),
+    )
+    ice.page(
+        (path, "View 287(g) Participating Agencies"), ("/file-download/download/public/999", "Annual report")
+    )
+    runs = by_item(sync(ice.page_url))
+    assert runs["participating"].result == "imported"
+    assert runs["pending"].result == "absent" and "1 other link(s) gave no answer" in runs["pending"].message
+    ice.page(
+        (path, "View 287(g) Participating Agencies"),
+        ("/file-download/download/public/998", "View 287(g) Pending Agencies"),
+    )
+    assert by_item(sync(ice.page_url))["pending"].result == "failed"  # a link named for the pending list
+
+
+def test_many_other_documents_on_the_file_service_do_not_push_the_list_out(texas, ice):
+    others = [(f"/file-download/download/public/{500 + i}", f"Fact sheet {i}") for i in range(20)]
+    path = ice.serve_file(
+        workbook(rows("Alpha")),
+        filename="ParticipatingAgency120326.xlsx",
+        modified=datetime.date(2026, 12, 3),
+    )
+    ice.page(*others, (path, "View 287(g) Participating Agencies"))
+    assert by_item(sync(ice.page_url))["participating"].result == "imported"
+
+
+def test_a_new_file_dated_before_the_newest_list_held_is_held_not_filed_into_history(texas, ice):
+    ice.publish(
+        workbook(rows("Alpha")), "participatingAgencies12012026am.xlsx", modified=datetime.date(2026, 12, 1)
+    )
+    sync(ice.page_url)
+    # ICE's January 2026 typo again: a new list named a year early, and no Last-Modified to tell.
+    ice.publish(workbook(rows("Alpha", "Bravo")), "participatingAgencies12032025am.xlsx")
+    participating = by_item(sync(ice.page_url))["participating"]
+    assert (
+        participating.result == "held" and "before the newest we hold (2026-12-01)" in participating.message
+    )
+    assert Snapshot.objects.count() == 1
+
+
+def test_last_modified_is_read_as_the_sites_day():
+    from counties.importers.download import Download
+
+    late = Download(url="", filename="", last_modified="Sat, 05 Dec 2026 03:30:00 GMT")
+    assert late.last_modified_date == datetime.date(2026, 12, 4)  # 9:30 pm in Texas
