@@ -5,11 +5,7 @@ the same list confirmed, 304 handled, every kind of bad answer recorded with not
 when a list's state changes."""
 
 import datetime
-import http.server
 import io
-import threading
-import time
-from email.utils import format_datetime
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -20,6 +16,7 @@ from django.core.management.base import CommandError
 from counties.importers import sync as sync_module
 from counties.importers.sync import sync
 from counties.models import Agreement, Snapshot, SyncRun
+from tests.counties.ice_site import IceSite, http_date, serve
 from tests.counties.workbooks import PENDING, pending_row, tf, workbook
 from tests.editors import login_with_second_factor
 
@@ -29,13 +26,8 @@ TODAY = datetime.date(2026, 12, 1)
 PAGE = '<html><body><a href="/doclib/287g/{participating}">Participating</a> <a href="/doclib/287g/{pending}">Pending</a></body></html>'
 
 
-class ICE:
-    """A tiny ICE site: routes of path -> (status, headers, body); counts requests; can be slow."""
-
-    def __init__(self):
-        self.routes = {}
-        self.requests = []
-        self.delay = 0.0
+class Ice2025(IceSite):
+    """ICE's site as it served its lists until spring 2026: a page linking .xlsx files by name."""
 
     def publish(
         self, path, body, *, status=200, etag="", modified: datetime.date | None = None, content_type=None
@@ -47,10 +39,8 @@ class ICE:
         if etag:
             headers["ETag"] = etag
         if modified:
-            headers["Last-Modified"] = format_datetime(
-                datetime.datetime.combine(modified, datetime.time(12), tzinfo=datetime.UTC), usegmt=True
-            )
-        self.routes[path] = (status, headers, body)
+            headers["Last-Modified"] = http_date(modified)
+        self.route(path, status, headers, body)
 
     def page(self, participating, pending):
         self.publish("/287g.html", PAGE.format(participating=participating, pending=pending).encode())
@@ -58,31 +48,9 @@ class ICE:
 
 @pytest.fixture
 def ice():
-    site = ICE()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the standard library's name
-            site.requests.append((self.path, dict(self.headers)))
-            time.sleep(site.delay)
-            status, headers, body = site.routes.get(self.path, (404, {}, b"not found"))
-            etag = headers.get("ETag")
-            if status == 200 and etag and self.headers.get("If-None-Match") == etag:
-                self.send_response(304)
-                self.end_headers()
-                return
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    site.base = f"http://127.0.0.1:{server.server_port}"
+    """This module's ICE: the site as it was (overrides the conftest's stand-in of today)."""
+    site = Ice2025()
+    server = serve(site)
     yield site
     server.shutdown()
     server.server_close()

@@ -14,7 +14,6 @@ from counties.importers import sync as sync_module
 from counties.importers.lists import Col, parse_list
 from counties.importers.shipped import ICE_DIR
 from counties.models import Snapshot, SyncRun
-from tests.counties.ice_site import IceSite, serve
 from tests.counties.workbooks import PARTICIPATING
 from tests.pages import page_text
 
@@ -32,15 +31,6 @@ MADE_UP_ROW = [
     "https://www.ice.gov/doclib/287gMOA/made-up-for-a-test.pdf",
     None,
 ]
-
-
-@pytest.fixture
-def ice():
-    site = IceSite()
-    server = serve(site)
-    yield site
-    server.shutdown()
-    server.server_close()
 
 
 def newer_list() -> bytes:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from counties.importers import sync as sync_module
 from counties.importers.sync import sync
 from counties.models import Agreement, Snapshot, SyncRun
-from tests.counties.ice_site import FILE_SERVICE, IceSite, serve
+from tests.counties.ice_site import FILE_SERVICE
 from tests.counties.workbooks import PENDING, pending_row, plain_workbook, tf, workbook
 from tests.editors import login_with_second_factor
 from tests.pages import page_text
@@ -24,15 +24,6 @@ from tests.pages import page_text
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 12, 6)
-
-
-@pytest.fixture
-def ice():
-    site = IceSite()
-    server = serve(site)
-    yield site
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(autouse=True)
