@@ -86,8 +86,8 @@ class County(models.Model):
         choices=JailStatus.choices,
         default=JailStatus.UNKNOWN,
         help_text=_(
-            "From the Texas Commission on Jail Standards. Decides whether Texas SB 8 requires the sheriff "
-            "to seek a 287(g) agreement."
+            "From the Texas Commission on Jail Standards. Decides whether Texas SB 8 says the sheriff "
+            "shall request and enter into a 287(g) agreement."
         ),
     )
     jail_status_as_of = models.DateField(null=True, blank=True)

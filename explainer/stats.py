@@ -23,6 +23,9 @@ from counties.models import Agency, Agreement, County, Request, Snapshot
 
 TX = Q(agency__state__code="TX")
 SB8_JAIL = [County.JailStatus.JAIL, County.JailStatus.PRIVATE]
+# Census codes of the U.S. territories (American Samoa, Guam, Northern Mariana Islands, Puerto Rico, U.S. Minor
+# Outlying Islands, U.S. Virgin Islands): counted apart from the states.
+TERRITORY_FIPS = ["60", "66", "69", "72", "74", "78"]
 
 # name -> what it counts, for writers (explainer/pages/README.md lists the same).
 STATS = {
@@ -39,7 +42,8 @@ STATS = {
     "agencies": gettext_lazy("agencies with at least one agreement on the newest list"),
     "sheriff_agencies": gettext_lazy("sheriff's offices with at least one agreement on the newest list"),
     "police_agencies": gettext_lazy("police departments with at least one agreement on the newest list"),
-    "states": gettext_lazy("states and territories with at least one agreement on the newest list"),
+    "states": gettext_lazy("states (and D.C.) with at least one agreement on the newest list"),
+    "territories": gettext_lazy("U.S. territories with at least one agreement on the newest list"),
     "tx_agreements": gettext_lazy("agreements on ICE's newest list in Texas"),
     "tx_agreements_jail": gettext_lazy("of those, Jail Enforcement"),
     "tx_agreements_warrant": gettext_lazy("of those, Warrant Service Officer"),
@@ -133,7 +137,9 @@ def compute_agreements() -> dict[str, int | date | None]:
     agreements = Agreement.objects.current().aggregate(
         agreements=Count("id"),
         agencies=Count("agency", distinct=True),
-        states=Count("agency__state", distinct=True),
+        # ICE's STATE column names territories too (FACTS i3: 38 states and 2 territories on May 18, 2026)
+        states=Count("agency__state", distinct=True, filter=~Q(agency__state__fips__in=TERRITORY_FIPS)),
+        territories=Count("agency__state", distinct=True, filter=Q(agency__state__fips__in=TERRITORY_FIPS)),
         sheriff_agencies=Count("agency", distinct=True, filter=Q(agency__kind=Agency.Kind.SHERIFF)),
         police_agencies=Count("agency", distinct=True, filter=Q(agency__kind=Agency.Kind.POLICE)),
         tx_agreements=Count("id", filter=TX),

@@ -4,6 +4,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from counties import wording
 from counties.changes import recent_changes
 from counties.freshness import freshness
 from counties.geo import state_map
@@ -33,6 +34,8 @@ def home(request):
         "categories": MapCategory.ALL,
         "changes": recent_changes(state=texas, limit=HOME_CHANGES) if texas else [],
         "texas": texas,
+        # The Texas numbers: how current ICE's list is, with SB 8's deadline (the county page's words).
+        "texas_list_currency": wording.list_currency(snapshot, texas=True, sheriffs=True) if texas else "",
     }
     return TemplateResponse(request, "explainer/home.html", context)
 

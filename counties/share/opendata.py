@@ -251,7 +251,7 @@ DATASETS = {
             Column(
                 "sb8_applies",
                 _(
-                    "Whether Texas SB 8 requires the sheriff to seek an agreement: yes, no or unknown "
+                    "Whether Texas SB 8 says the sheriff shall request and enter into an agreement: yes, no or unknown "
                     "(always no outside Texas)."
                 ),
             ),
