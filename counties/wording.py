@@ -151,7 +151,7 @@ def list_currency(snapshot, *, texas: bool, sheriffs: bool = False) -> str:
             return (
                 _(
                     "ICE's list of %(date)s was still its newest when last checked, on %(checked)s, after SB 8's "
-                    "deadline of %(deadline)s; an agreement signed since may not be on it yet."
+                    "reported deadline of %(deadline)s; an agreement signed since may not be on it yet."
                 )
                 % values
             )
@@ -159,7 +159,7 @@ def list_currency(snapshot, *, texas: bool, sheriffs: bool = False) -> str:
             return (
                 _(
                     "ICE's list of %(date)s, last confirmed as its newest on %(checked)s, predates SB 8's "
-                    "deadline of %(deadline)s: it cannot show what sheriffs have done since."
+                    "reported deadline of %(deadline)s: it cannot show what sheriffs have done since."
                 )
                 % values
             )
@@ -167,21 +167,21 @@ def list_currency(snapshot, *, texas: bool, sheriffs: bool = False) -> str:
             return (
                 _(
                     "ICE's list of %(date)s, last confirmed as its newest on %(checked)s, predates SB 8's "
-                    "deadline of %(deadline)s: it cannot show what the sheriff has done since."
+                    "reported deadline of %(deadline)s: it cannot show what the sheriff has done since."
                 )
                 % values
             )
         if sheriffs:
             return (
                 _(
-                    "ICE's list of %(date)s predates SB 8's deadline of %(deadline)s: it cannot show what "
+                    "ICE's list of %(date)s predates SB 8's reported deadline of %(deadline)s: it cannot show what "
                     "sheriffs have done since."
                 )
                 % values
             )
         return (
             _(
-                "ICE's list of %(date)s predates SB 8's deadline of %(deadline)s: it cannot show what the "
+                "ICE's list of %(date)s predates SB 8's reported deadline of %(deadline)s: it cannot show what the "
                 "sheriff has done since."
             )
             % values

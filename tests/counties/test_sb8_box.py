@@ -94,7 +94,7 @@ def test_the_law_says_request_and_enter_into_and_the_deadline_follows_the_day(
         assert "predates" not in box
     else:
         assert (
-            "ICE's list of May 18, 2026 predates SB 8's deadline of Dec. 1, 2026: it cannot show what the sheriff "
+            "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026: it cannot show what the sheriff "
             "has done since."
         ) in box
 
@@ -202,10 +202,10 @@ def test_a_list_confirmed_after_the_deadline_says_so_on_every_surface(client, li
     """After Dec. 1, 2026 every surface that states a Texas status says how current ICE's list is: that it
     predates the deadline, or, once a check found ICE still serving it, the date of that check."""
     on_day(date(2026, 12, 6))
-    predates = "ICE's list of May 18, 2026 predates SB 8's deadline of Dec. 1, 2026"
+    predates = "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026"
     confirmed = (
         "ICE's list of May 18, 2026 was still its newest when last checked, on Dec. 6, 2026, after SB 8's "
-        "deadline of Dec. 1, 2026; an agreement signed since may not be on it yet."
+        "reported deadline of Dec. 1, 2026; an agreement signed since may not be on it yet."
     )
     surfaces = {
         "county page": "/counties/tx/dallas-county/",
@@ -304,6 +304,6 @@ def test_search_results_say_which_list_their_statuses_are_from(client, lists, on
     text = page_text(client.get("/counties/?q=Dallas"))
     assert "The statuses below are from ICE's list of May 18, 2026." in text
     assert (
-        "ICE's list of May 18, 2026 predates SB 8's deadline of Dec. 1, 2026: it cannot show what sheriffs"
+        "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026: it cannot show what sheriffs"
         in text
     )

@@ -69,7 +69,7 @@ def test_the_check_confirms_the_list_held_then_imports_a_newer_one_that_the_coun
         "As of ICE's list of May 18, 2026, the Dallas County Sheriff's Office has no 287(g) agreement."
         in before
     )
-    assert "ICE's list of May 18, 2026 predates SB 8's deadline of Dec. 1, 2026" in before
+    assert "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026" in before
 
     # ICE still serves the list of May 18, 2026 (the same file) behind its file service: confirmed.
     ice.publish(
@@ -82,7 +82,7 @@ def test_the_check_confirms_the_list_held_then_imports_a_newer_one_that_the_coun
     confirmed = page_text(client.get("/counties/tx/dallas-county/"))
     assert (
         "ICE's list of May 18, 2026 was still its newest when last checked, on Dec. 6, 2026, after SB 8's "
-        "deadline of Dec. 1, 2026; an agreement signed since may not be on it yet."
+        "reported deadline of Dec. 1, 2026; an agreement signed since may not be on it yet."
     ) in confirmed
     assert "cannot show what the sheriff has done since" not in confirmed
     # The pending list: ICE's last one that we know of, never today's news.
