@@ -560,6 +560,25 @@ class Agreement(models.Model):
         default=False,
         help_text=_("Already on the oldest list the site holds: when it first appeared is not known."),
     )
+    gone_from = models.ForeignKey(
+        Snapshot,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "An agreement that left ICE's list and came back: the first list without it before its latest "
+            "return (none if it was never gone)."
+        ),
+    )
+    back_on = models.ForeignKey(
+        Snapshot,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The list where it came back after that gap (none if it was never gone)."),
+    )
     is_current = models.BooleanField(default=True, help_text=_("Listed on ICE's newest workbook."))
 
     objects = AgreementQuerySet.as_manager()

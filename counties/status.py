@@ -303,7 +303,9 @@ def sb8(status: CountyStatus, today: date) -> Sb8 | None:
 
 
 def _agreements():
-    return Agreement.objects.select_related("agency", "first_listed", "last_listed", "dropped_on")
+    return Agreement.objects.select_related(
+        "agency", "first_listed", "last_listed", "dropped_on", "gone_from", "back_on"
+    )
 
 
 def _sheriff_requests():

@@ -72,6 +72,26 @@ FOR_YOU = {
     ),
 }
 
+# The same for an agreement of a state agency (Agency.statewide): a state agency's jail models apply to the
+# people that agency holds, not to the county jail; its Task Force officers work across the state.
+STATEWIDE_FOR_YOU = {
+    Agreement.Model.JAIL: (
+        gettext_lazy("If this state agency holds you"),
+        gettext_lazy(
+            "Its officers trained by ICE may ask people this agency holds about their immigration status and "
+            "start ICE's paperwork. This agreement does not cover the county jail."
+        ),
+    ),
+    Agreement.Model.WARRANT: (
+        gettext_lazy("If this state agency holds you"),
+        gettext_lazy(
+            "Its officers may serve ICE's warrants on people this agency already holds, so that ICE can take "
+            "them. This agreement does not cover the county jail."
+        ),
+    ),
+    Agreement.Model.TASK_FORCE: FOR_YOU[Agreement.Model.TASK_FORCE],
+}
+
 STATUS_LABELS = {
     "sheriff": gettext_lazy("Sheriff has an agreement"),
     "others": gettext_lazy("Other agencies only"),
@@ -237,22 +257,23 @@ STATEWIDE_NAMES_LIMIT = 4  # more than this many statewide agencies are counted,
 
 
 def statewide_sentence(status: CountyStatus) -> str:
-    """'4 statewide Texas agencies also have agreements that cover this county: A (Task Force); …'."""
+    """'4 agencies of the Texas state government also have agreements with ICE: A (Task Force); …' (not
+    "cover this county": a state agency's jail agreements apply to the people it holds, STATEWIDE_FOR_YOU)."""
     agencies = statewide_agencies(status)
     if not agencies:
         return ""
     if len(agencies) > STATEWIDE_NAMES_LIMIT:
         return ngettext(
-            "%(count)d statewide %(state)s agency also has an agreement that covers this county (the county's "
+            "%(count)d agency of the %(state)s state government also has an agreement with ICE (the county's "
             "page lists it).",
-            "%(count)d statewide %(state)s agencies also have agreements that cover this county (the county's "
+            "%(count)d agencies of the %(state)s state government also have agreements with ICE (the county's "
             "page lists them).",
             len(agencies),
         ) % {"count": len(agencies), "state": status.county.state.name}
     names = "; ".join(f"{name} ({models})" for name, models in agencies)
     return ngettext(
-        "%(count)d statewide %(state)s agency also has an agreement that covers this county: %(names)s.",
-        "%(count)d statewide %(state)s agencies also have agreements that cover this county: %(names)s.",
+        "%(count)d agency of the %(state)s state government also has an agreement with ICE: %(names)s.",
+        "%(count)d agencies of the %(state)s state government also have agreements with ICE: %(names)s.",
         len(agencies),
     ) % {"count": len(agencies), "state": status.county.state.name, "names": names}
 
@@ -308,8 +329,9 @@ def _named(names: list[str], brief: bool) -> str:
 
 def for_you(status: CountyStatus, *, brief: bool = False) -> list[ForYou]:
     """The models that apply in the county (its own agencies first, then the statewide ones), each with
-    where it matters and the agencies that hold it. `brief`, for the flyer: one item per model, the county's
-    own agencies and the statewide ones together, counted when there are many."""
+    where it matters and the agencies that hold it. `brief`, for the flyer: one item per model and meaning
+    (a state agency's Task Force officers with the county's own; its jail agreements apart, since they do
+    not cover the county jail), the agencies counted when there are many."""
     items = []
     for agreements, statewide in ((status.current, False), (status.statewide, True)):
         by_model: dict[str, list[str]] = {}
@@ -318,7 +340,7 @@ def for_you(status: CountyStatus, *, brief: bool = False) -> list[ForYou]:
             if agreement.agency.name not in names:
                 names.append(agreement.agency.name)
         for model in sorted_models(by_model):
-            where, means = FOR_YOU[model]
+            where, means = (STATEWIDE_FOR_YOU if statewide else FOR_YOU)[model]
             label = Agreement.Model(model).label
             names = by_model[model]
             items.append(
@@ -326,25 +348,27 @@ def for_you(status: CountyStatus, *, brief: bool = False) -> list[ForYou]:
             )
     if not brief:
         return items
-    merged: dict[str, ForYou] = {}
+    merged: dict[tuple[str, str], ForYou] = {}
     state = status.county.state.name
     for item in items:
-        first = merged.get(item.model)
+        key = (item.model, item.means)
+        first = merged.get(key)
         if first is None:
-            if item.statewide:
+            if item.statewide and item.model == Agreement.Model.TASK_FORCE:
                 item.named = _("across all of %(state)s, %(agencies)s") % {
                     "state": state,
                     "agencies": item.named,
                 }
-            item.statewide = False
-            merged[item.model] = item
-        else:  # the statewide agencies of a model the county's own agencies also hold
+                item.statewide = False
+            merged[key] = item
+        else:  # the statewide Task Force agencies, where the county's own agencies hold that model too
             first.agencies += item.agencies
             first.named += _(" and, across all of %(state)s, %(agencies)s") % {
                 "state": state,
                 "agencies": item.named,
             }
-    return [merged[model] for model in sorted_models(merged)]
+    order = {model: n for n, model in enumerate(sorted_models({item.model for item in items}))}
+    return sorted(merged.values(), key=lambda item: (order[item.model], item.statewide))
 
 
 def model_meanings():

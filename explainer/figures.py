@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from counties.models import Agreement, County, Snapshot
 from counties.status import state_statuses
+from counties.wording import list_currency
 
 # Bottom to top of each stacked bar; the suffix names the fill pattern and the template's columns.
 MODELS = [
@@ -207,8 +208,12 @@ def dallas_area_figure() -> SafeString:
     )
     snapshot = Snapshot.objects.newest()
     statuses = state_statuses(counties[0].state, snapshot, counties=counties) if counties else []
+    # How current the list is, after SB 8's deadline: the county page's words (counties.wording), said of
+    # the sheriffs in the table.
+    currency = list_currency(snapshot, texas=True, sheriffs=True)
     return render_to_string(
-        "explainer/_figure_dallas_area.html", {"statuses": statuses, "snapshot": snapshot}
+        "explainer/_figure_dallas_area.html",
+        {"statuses": statuses, "snapshot": snapshot, "currency": currency},
     )
 
 

@@ -165,6 +165,8 @@ class PlannedAgreement:
     first_listed_id: int
     last_listed_id: int
     dropped_on_id: int | None
+    gone_from_id: int | None  # its latest gap: the first list without it, and the list it came back on
+    back_on_id: int | None
     first_listed_is_oldest: bool
     is_current: bool
     listings: list[int]  # indices of the participating lists that show it
@@ -652,6 +654,7 @@ def _agreements(
         for list_id in changed_lists:
             counters[list_id].agreements_changed += 1
         last = by_list[indices[-1]]
+        gap = next((i for i in range(len(indices) - 1, 0, -1) if indices[i] != indices[i - 1] + 1), None)
         planned[(agency_key_, model)] = PlannedAgreement(
             agency=agency_key_,
             model=model,
@@ -664,6 +667,8 @@ def _agreements(
             first_listed_id=participating[indices[0]].id,
             last_listed_id=participating[indices[-1]].id,
             dropped_on_id=participating[indices[-1] + 1].id if indices[-1] < newest else None,
+            gone_from_id=participating[indices[gap - 1] + 1].id if gap else None,
+            back_on_id=participating[indices[gap]].id if gap else None,
             first_listed_is_oldest=indices[0] == 0,
             is_current=indices[-1] == newest,
             listings=indices,
@@ -899,7 +904,7 @@ AGENCY_FIELDS = [
 AGREEMENT_DETAILS = ["signed", "signed_raw", "moa_url", "addendum_url"]
 AGREEMENT_FIELDS = [
     "public_id", "aliases", "agency_id", *AGREEMENT_DETAILS, "first_listed_id", "last_listed_id",
-    "dropped_on_id", "first_listed_is_oldest", "is_current",
+    "dropped_on_id", "gone_from_id", "back_on_id", "first_listed_is_oldest", "is_current",
 ]  # fmt: skip
 REQUEST_FIELDS = [
     "agency_id", "model", "first_pending_id", "last_pending_id", "first_pending_is_oldest", "gone_on_id",
@@ -1119,6 +1124,7 @@ def _write_agreements(
             "signed": planned.signed, "signed_raw": planned.signed_raw, "moa_url": planned.moa_url,
             "addendum_url": planned.addendum_url, "first_listed_id": planned.first_listed_id,
             "last_listed_id": planned.last_listed_id, "dropped_on_id": planned.dropped_on_id,
+            "gone_from_id": planned.gone_from_id, "back_on_id": planned.back_on_id,
             "first_listed_is_oldest": planned.first_listed_is_oldest, "is_current": planned.is_current,
         }  # fmt: skip
         agreement = by_pair.get((agency_id, model))

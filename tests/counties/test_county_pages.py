@@ -119,6 +119,37 @@ def test_statewide_agencies_are_on_every_county_page_of_their_state(client, newe
         assert "statewide" in text
 
 
+def test_a_state_agencys_jail_agreement_is_not_said_to_cover_the_county_jail(client, newest):
+    """A state prison system's Jail Enforcement agreement (e.g. a state Department of Corrections) is not
+    the county jail's: the page says what kind of agency it is, and where its agreement applies."""
+    county = CountyFactory()
+    corrections = AgencyFactory(
+        county=None, state=county.state, name="Testland Department of Corrections", statewide=True, kind="state"
+    )
+    AgreementFactory(agency=corrections, model="jail", first_listed=newest)
+    AgreementFactory(agency=corrections, model="task-force", first_listed=newest)
+    text = page_text(client.get(county_url(county)))
+    state = county.state.name
+    part = text[text.index("What this means for you") :]
+    assert (
+        f"If this state agency holds you: Testland Department of Corrections (Jail Enforcement): part of the "
+        f"{state} state government, not of the county. Its officers trained by ICE may ask people this agency "
+        "holds about their immigration status and start ICE's paperwork. This agreement does not cover the "
+        "county jail."
+    ) in part
+    assert (
+        "At a traffic stop, or anywhere these officers work: Testland Department of Corrections (Task Force): "
+        f"part of the {state} state government, not of the county."
+    ) in part
+    assert "booked into this agency's jail" not in text
+    assert "cover all of" not in text and "covers this county" not in text
+    assert f"but 1 agency of the {state} state government has one (see below)." in text
+    flyer = page_text(client.get(county_url(county) + "print/"))
+    assert "booked into this agency's jail" not in flyer
+    assert "This agreement does not cover the county jail." in flyer
+    assert f"At a traffic stop, or anywhere these officers work: across all of {state}, Testland" in flyer
+
+
 def test_published_events_are_on_the_timeline_drafts_are_not(client, newest):
     county = CountyFactory()
     EventFactory(county=county, summary="Commissioners voted to apply.", date=datetime.date(2030, 1, 1))

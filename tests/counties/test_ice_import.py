@@ -478,7 +478,15 @@ def test_drop_off_relist_change_and_an_older_file_after_a_newer_one(texas):
     assert s4.relisted == [f"tx:{b.lower()}/task-force"] and s4.added == [
         "tx:echo police department/task-force"
     ]
-    assert agreement(b).is_current
+    bravo = agreement(b)
+    assert bravo.is_current
+    # it left and came back: both are kept, the first list without it and the list it came back on
+    assert (bravo.first_listed.as_of, bravo.gone_from.as_of, bravo.back_on.as_of) == (
+        date(2026, 3, 1),
+        date(2026, 5, 1),
+        date(2026, 6, 1),
+    )
+    assert agreement(a).gone_from is None and agreement(a).back_on is None
 
     older = run(
         workbook([tf(a, signed=datetime(2025, 12, 1)), tf("Charlie Police Department")]), date(2026, 2, 1)

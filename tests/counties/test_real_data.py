@@ -31,8 +31,8 @@ def test_dallas_sheriff_has_no_agreement_on_the_may_18_2026_list(client):
     ) in text
     assert "ICE's last pending list, of Feb. 27, 2026, had no request from any Texas agency." in text
     assert (
-        "No local agency in Dallas County has an agreement on ICE's list, but 4 statewide Texas agencies have "
-        "agreements that cover this county too (see below)."
+        "No local agency in Dallas County has an agreement on ICE's list, but 4 agencies of the Texas state "
+        "government have agreements (see below)."
     ) in text
     assert "Population: 2,606,358 (2023)" in text
 

@@ -133,8 +133,8 @@ def test_a_sheriff_on_neither_list_says_both_dates_and_that_no_texas_request_is_
     assert "ICE's pending list of Feb. 27, 2026 has no request" not in box
     # One consistent sentence about the statewide agency (not "no other agency", then a statewide list).
     assert (
-        "No local agency in Dallas County has an agreement on ICE's list, but 1 statewide Texas agency has one "
-        "that covers this county too (see below)."
+        "No local agency in Dallas County has an agreement on ICE's list, but 1 agency of the Texas state "
+        "government has one (see below)."
     ) in text
     assert "No other agency in Dallas County" not in text
 
@@ -267,8 +267,8 @@ def test_what_this_means_for_you_names_the_models_where_they_apply_and_where_hel
     part = text[text.index("What this means for you") : text.index("Share, print or correct")]
     assert "In jail: Tarrant County Sheriff's Office (Jail Enforcement)." in part
     assert (
-        "At a traffic stop, or anywhere these officers work: Texas Department of Testing (Task Force, statewide): "
-        "their agreements cover all of Texas, this county included."
+        "At a traffic stop, or anywhere these officers work: Texas Department of Testing (Task Force): part of "
+        "the Texas state government, not of the county."
     ) in part
     assert "Even without an agreement" not in part  # the sheriff has one
     assert "Where to find legal help" in part and "accredited representatives" in part

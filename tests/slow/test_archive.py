@@ -46,6 +46,27 @@ def test_tarrant_since_at_least_the_oldest_list_and_the_page_says_so(shipped):
     assert "On ICE's lists since Jan. 13, 2021." not in text
 
 
+def test_southside_place_police_left_and_came_back_and_the_page_says_both(shipped):
+    """Listed June 27, 2025, gone from ICE's list of July 18, 2025, back on its list of Mar. 2, 2026: "on ICE's
+    lists since June 27, 2025" would hide the gap (issue 22)."""
+    agreement = Agreement.objects.get(agency__name="Southside Place Police Department", model="task-force")
+    assert (agreement.first_listed.as_of, agreement.gone_from.as_of, agreement.back_on.as_of) == (
+        date(2025, 6, 27),
+        date(2025, 7, 18),
+        date(2026, 3, 2),
+    )
+    assert Agreement.objects.filter(back_on__isnull=False).count() == 11
+    county = agreement.agency.county.get_absolute_url()
+    text = page_text(Client().get(county))
+    assert (
+        "First on ICE's lists June 27, 2025. Then gone from ICE's list of July 18, 2025, and back since its list "
+        "of March 2, 2026."
+    ) in text
+    assert "On ICE's lists since June 27, 2025." not in text
+    spanish = page_text(Client().get("/es" + county))
+    assert "Después desapareció de la lista de ICE del 18 de julio de 2025 y volvió en su lista del 2 de marzo de 2026." in spanish
+
+
 def test_lexington_sc_is_one_continuous_agreement(shipped):
     (agreement,) = Agreement.objects.filter(agency__county__fips="45063", model="jail")
     assert agreement.is_current and agreement.first_listed_is_oldest and agreement.dropped_on is None
