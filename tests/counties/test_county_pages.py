@@ -124,7 +124,11 @@ def test_a_state_agencys_jail_agreement_is_not_said_to_cover_the_county_jail(cli
     the county jail's: the page says what kind of agency it is, and where its agreement applies."""
     county = CountyFactory()
     corrections = AgencyFactory(
-        county=None, state=county.state, name="Testland Department of Corrections", statewide=True, kind="state"
+        county=None,
+        state=county.state,
+        name="Testland Department of Corrections",
+        statewide=True,
+        kind="state",
     )
     AgreementFactory(agency=corrections, model="jail", first_listed=newest)
     AgreementFactory(agency=corrections, model="task-force", first_listed=newest)

@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from tests.pages import page_text
 
-from .test_figures import load
+from .test_figures import load, tf
 from .test_figures import texas_counties as counties_of_texas
-from .test_figures import tf
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +37,14 @@ def may_list():
     counties_of_texas()
     return load(
         datetime.date(2026, 5, 18),
-        [tf("Made-up Tarrant County Sheriff", "Tarrant County", kind="County", model="Jail Enforcement Model")],
+        [
+            tf(
+                "Made-up Tarrant County Sheriff",
+                "Tarrant County",
+                kind="County",
+                model="Jail Enforcement Model",
+            )
+        ],
     )
 
 
@@ -51,7 +57,9 @@ def test_dallas_area_table_says_its_list_predates_the_deadline_only_after_it(cli
         "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026: it cannot show what "
         "sheriffs have done since."
     ) in english
-    assert "That day has passed, and the table above is built from a list that may be older than it." in english
+    assert (
+        "That day has passed, and the table above is built from a list that may be older than it." in english
+    )
     spanish = text_of(client, "/es/dallas-area/")
     assert (
         "La lista de ICE del 18 de mayo de 2026 es anterior a la fecha límite que se informó para la SB 8, el 1 "
@@ -68,10 +76,14 @@ def test_dallas_area_page_names_the_sheriff_rightly_and_reports_her_words_as_a_s
     assert "He asked the sheriff to report back by June 1. KRLD's story shows no date" in english
     # no list date typed by hand (the site holds no list of May 1, 2025)
     assert "May 1, 2025" not in english and "March 6" not in english
-    assert "None of ICE's lists from those months shows an agreement for the Dallas County sheriff." in english
+    assert (
+        "None of ICE's lists from those months shows an agreement for the Dallas County sheriff." in english
+    )
     assert "The reports below run from 2017 to January 2026, the newest we have." in english
     spanish = text_of(client, "/es/dallas-area/")
-    assert "Marion" not in spanish and "El alguacil Marian" not in spanish and "con una condición" not in spanish
+    assert (
+        "Marion" not in spanish and "El alguacil Marian" not in spanish and "con una condición" not in spanish
+    )
     assert "Marian Brown fue nombrada alguacil interina del condado de Dallas" in spanish
     assert "KRLD informó la respuesta de la alguacil a Paxton" in spanish
     assert "1 de mayo de 2025" not in spanish
@@ -115,7 +127,10 @@ def test_the_deadline_rests_on_a_news_report_and_a_policy_group_in_both_language
         assert "had until this date to apply" in english or "have until this date to apply" in english
         spanish = text_of(client, "/es/texas-sb8/")
         # the Daily Yonder said "to apply by", not a compliance deadline
-        assert "tienen que cumplir a más tardar" not in spanish and "tenían que cumplir a más tardar" not in spanish
+        assert (
+            "tienen que cumplir a más tardar" not in spanish
+            and "tenían que cumplir a más tardar" not in spanish
+        )
         assert "Según un medio de noticias y un grupo de análisis de políticas públicas" in spanish
         assert "Según reportes de prensa" not in spanish and "Según la prensa" not in spanish
 

@@ -64,7 +64,10 @@ def test_southside_place_police_left_and_came_back_and_the_page_says_both(shippe
     ) in text
     assert "On ICE's lists since June 27, 2025." not in text
     spanish = page_text(Client().get("/es" + county))
-    assert "Después desapareció de la lista de ICE del 18 de julio de 2025 y volvió en su lista del 2 de marzo de 2026." in spanish
+    assert (
+        "Después desapareció de la lista de ICE del 18 de julio de 2025 y volvió en su lista del 2 de marzo de 2026."
+        in spanish
+    )
 
 
 def test_lexington_sc_is_one_continuous_agreement(shipped):
