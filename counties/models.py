@@ -24,6 +24,40 @@ validate_http_url = URLValidator(
 )
 
 
+# The names Spanish text gives U.S. states and territories that have a Spanish form (the rest, e.g. Texas,
+# Florida, Rhode Island, keep the Census name). Used for what readers see; the data keeps the Census name.
+STATE_NAMES_ES = {
+    "American Samoa": "Samoa Estadounidense",
+    "District of Columbia": "Distrito de Columbia",
+    "Hawaii": "Hawái",
+    "Louisiana": "Luisiana",
+    "Michigan": "Míchigan",
+    "Mississippi": "Misisipi",
+    "Missouri": "Misuri",
+    "New Hampshire": "Nuevo Hampshire",
+    "New Jersey": "Nueva Jersey",
+    "New Mexico": "Nuevo México",
+    "New York": "Nueva York",
+    "North Carolina": "Carolina del Norte",
+    "North Dakota": "Dakota del Norte",
+    "Northern Mariana Islands": "Islas Marianas del Norte",
+    "Oregon": "Oregón",
+    "Pennsylvania": "Pensilvania",
+    "South Carolina": "Carolina del Sur",
+    "South Dakota": "Dakota del Sur",
+    "United States Virgin Islands": "Islas Vírgenes de los Estados Unidos",
+    "U.S. Virgin Islands": "Islas Vírgenes de los Estados Unidos",
+    "West Virginia": "Virginia Occidental",
+}
+
+
+def local_state_name(name: str) -> str:
+    """A state's name in the active language: "North Carolina" / "Carolina del Norte" (STATE_NAMES_ES)."""
+    if get_language() == "es":
+        return STATE_NAMES_ES.get(name, name)
+    return name
+
+
 class State(models.Model):
     fips = models.CharField(max_length=2, unique=True, help_text=_("Two-digit Census state code, e.g. 48."))
     code = models.CharField(max_length=2, unique=True, help_text=_("Postal code, e.g. TX."))
@@ -41,6 +75,11 @@ class State(models.Model):
     @property
     def slug(self):
         return self.code.lower()
+
+    @property
+    def local_name(self) -> str:
+        """The name readers see, in the active language (local_state_name)."""
+        return local_state_name(self.name)
 
 
 class CountyQuerySet(models.QuerySet):

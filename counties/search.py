@@ -44,7 +44,18 @@ from django.db import DatabaseError, InterfaceError, connection, connections
 from django.urls import reverse
 
 from . import pagecache
-from .models import Agency, AgencyCounty, Agreement, County, Place, PlaceCounty, State, ZipCode, ZipCounty
+from .models import (
+    STATE_NAMES_ES,
+    Agency,
+    AgencyCounty,
+    Agreement,
+    County,
+    Place,
+    PlaceCounty,
+    State,
+    ZipCode,
+    ZipCounty,
+)
 from .text import edit_distance, fold
 
 log = logging.getLogger(__name__)
@@ -379,10 +390,13 @@ class Index:
     def __init__(self, agencies: bool = True):
         states = {s.pk: s for s in State.objects.all()}
         self.state_words: dict[str, str] = {}
+        self.states_by_key = {}
         for state in states.values():
             self.state_words[fold(state.code)] = state.code
-            self.state_words[" ".join(_words(state.name))] = state.code
-        self.states_by_key = {compact_key(" ".join(_words(s.name))): s for s in states.values()}
+            # the Census name and, where Spanish has its own, that too ("Carolina del Norte", "Nueva York")
+            for name in {state.name, STATE_NAMES_ES.get(state.name, state.name)}:
+                self.state_words[" ".join(_words(name))] = state.code
+                self.states_by_key[compact_key(" ".join(_words(name)))] = state
         self.states_by_code = {s.code.lower(): s for s in states.values()}  # "TX" alone: the state's page
         self.by_key: dict[str, list[Entry]] = defaultdict(list)
         counties: dict[int, CountyRef] = {}

@@ -269,13 +269,13 @@ def statewide_sentence(status: CountyStatus) -> str:
             "%(count)d agencies of the %(state)s state government also have agreements with ICE (the county's "
             "page lists them).",
             len(agencies),
-        ) % {"count": len(agencies), "state": status.county.state.name}
+        ) % {"count": len(agencies), "state": status.county.state.local_name}
     names = "; ".join(f"{name} ({models})" for name, models in agencies)
     return ngettext(
         "%(count)d agency of the %(state)s state government also has an agreement with ICE: %(names)s.",
         "%(count)d agencies of the %(state)s state government also have agreements with ICE: %(names)s.",
         len(agencies),
-    ) % {"count": len(agencies), "state": status.county.state.name, "names": names}
+    ) % {"count": len(agencies), "state": status.county.state.local_name, "names": names}
 
 
 def no_agreement_caveat(status: CountyStatus) -> str:
@@ -349,7 +349,7 @@ def for_you(status: CountyStatus, *, brief: bool = False) -> list[ForYou]:
     if not brief:
         return items
     merged: dict[tuple[str, str], ForYou] = {}
-    state = status.county.state.name
+    state = status.county.state.local_name
     for item in items:
         key = (item.model, item.means)
         first = merged.get(key)
@@ -390,6 +390,14 @@ def _share(share) -> str:
     return "<1%" if 0 < value < 1 else f"{value:.0f}%"
 
 
+def about_share(share) -> str:
+    """'about 40%', or 'less than 1%' for a sliver (never 'about <1%'), in the active language."""
+    value = float(share) * 100
+    if 0 < value < 1:
+        return _("less than 1%")
+    return _("about %(percent)s") % {"percent": f"{value:.0f}%"}
+
+
 def placement_sentence(where: Where) -> str:
     """How the site knows that the agency works in the county of the page, in plain words: ICE's county,
     the agency's name, the city's Census place or ZIP codes, the hand-checked table or an editor; and, for a
@@ -417,10 +425,10 @@ def placement_sentence(where: Where) -> str:
     if where.part and where.share is not None:
         words.append(
             _(
-                "It serves part of this county: about %(share)s of the addresses of %(city)s are here; the city "
-                "also lies in %(others)s."
+                "It serves part of this county: %(share)s of the addresses of %(city)s are here; the city also "
+                "lies in %(others)s."
             )
-            % {"share": _share(where.share), "city": city, "others": others}
+            % {"share": about_share(where.share), "city": city, "others": others}
         )
     elif where.part:
         words.append(

@@ -29,7 +29,9 @@ def item_datetime(item) -> datetime:
 
 class ChangesFeed(Feed):
     feed_type = Atom1Feed
-    author_name = "287(g) Explainer"
+
+    def author_name(self):
+        return _("287(g) Explainer")
 
     def get_object(self, request, state=None, slug=None):
         if slug is not None:
@@ -42,10 +44,10 @@ class ChangesFeed(Feed):
         if isinstance(obj, County):
             return _("287(g) changes in %(county)s, %(state)s") % {
                 "county": obj.local_name,
-                "state": obj.state.name,
+                "state": obj.state.local_name,
             }
         if isinstance(obj, State):
-            return _("287(g) changes in %(state)s") % {"state": obj.name}
+            return _("287(g) changes in %(state)s") % {"state": obj.local_name}
         return _("287(g) changes")
 
     def subtitle(self, obj):

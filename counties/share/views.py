@@ -199,7 +199,7 @@ def share_image(request, state, slug):
     sentence = wording.status_sentence(status, statewide=False, caveat=False)  # the page has the rest
     png = share_png(
         site=gettext("287(g) Explainer"),
-        title=f"{capfirst(county.local_name)}, {county.state.name}",
+        title=f"{capfirst(county.local_name)}, {county.state.local_name}",
         headline=wording.status_headline(status),
         sentence=sentence,
         code=status.code,

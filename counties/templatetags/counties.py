@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 
 from .. import wording
-from ..models import Agreement, local_county_name
+from ..models import Agreement, local_county_name, local_state_name
 from ..status import MODEL_ANCHOR
 from ..wording import MODEL_MEANS, STATUS_LABELS, agency_counts, model_list
 
@@ -71,6 +71,12 @@ def percent(share) -> str:
     return "<1%" if 0 < value < 1 else f"{value:.0f}%"
 
 
+@register.filter
+def about_percent(share) -> str:
+    """Decimal('0.974212') -> 'about 97%'; a sliver is 'less than 1%' (wording.about_share)."""
+    return wording.about_share(share)
+
+
 @register.filter(name="agency_counts")
 def agency_counts_filter(by_kind) -> str:
     """CountyStatus.agencies_by_kind -> '1 sheriff's office, 3 police departments'."""
@@ -113,6 +119,12 @@ def no_agreement_caveat(status) -> str:
 def placement_sentence(where) -> str:
     """How the site knows an agency works in the county of the page (status.Where), in plain words."""
     return wording.placement_sentence(where)
+
+
+@register.filter
+def local_state(name: str) -> str:
+    """A state's Census name as the active language says it ("North Carolina" / "Carolina del Norte")."""
+    return local_state_name(name)
 
 
 @register.filter

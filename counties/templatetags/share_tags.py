@@ -70,20 +70,20 @@ def link_preview(context, title="", description=""):
     if state is not None:
         feeds.append(
             {
-                "title": gettext("287(g) changes in %(state)s") % {"state": state.name},
+                "title": gettext("287(g) changes in %(state)s") % {"state": state.local_name},
                 "url": reverse("share:feed_state", args=[state.slug]),
             }
         )
     if county is not None:
         image = settings.SITE_URL + reverse("share:share_image", args=[county.state.slug, county.slug])
         image_alt = gettext("%(county)s, %(state)s: 287(g) status") % {
-            "county": county.name,
-            "state": county.state.name,
+            "county": county.local_name,
+            "state": county.state.local_name,
         }
         feeds.append(
             {
                 "title": gettext("287(g) changes in %(county)s, %(state)s")
-                % {"county": county.name, "state": county.state.name},
+                % {"county": county.local_name, "state": county.state.local_name},
                 "url": reverse("share:feed_county", args=[county.state.slug, county.slug]),
             }
         )

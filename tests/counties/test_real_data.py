@@ -150,7 +150,7 @@ def test_agencies_without_a_county_are_on_their_state_page(client):
     assert "North County Police Cooperative" in missouri and "“North County”" in missouri
     assert "ICE&#x27;s county matches no county in the state" in missouri  # why, in a few words
     spanish = client.get("/es/counties/mo/").content.decode()
-    assert "Agencias de Missouri que aún no ubicamos en un condado" in spanish
+    assert "Agencias de Misuri que aún no ubicamos en un condado" in spanish
 
 
 def test_county_pages_point_to_the_agencies_not_placed_in_their_state(client):

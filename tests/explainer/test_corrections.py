@@ -58,7 +58,7 @@ def test_dallas_area_table_says_its_list_predates_the_deadline_only_after_it(cli
         "sheriffs have done since."
     ) in english
     assert (
-        "That day has passed, and the table above is built from a list that may be older than it." in english
+        "That day has passed. The table may not show what sheriffs have done since." in english
     )
     spanish = text_of(client, "/es/dallas-area/")
     assert (
@@ -79,7 +79,7 @@ def test_dallas_area_page_names_the_sheriff_rightly_and_reports_her_words_as_a_s
     assert (
         "None of ICE's lists from those months shows an agreement for the Dallas County sheriff." in english
     )
-    assert "The reports below run from 2017 to January 2026, the newest we have." in english
+    assert "The reports below are from February 2025 to early 2026." in english
     spanish = text_of(client, "/es/dallas-area/")
     assert (
         "Marion" not in spanish and "El alguacil Marian" not in spanish and "con una condición" not in spanish
@@ -87,7 +87,7 @@ def test_dallas_area_page_names_the_sheriff_rightly_and_reports_her_words_as_a_s
     assert "Marian Brown fue nombrada alguacil interina del condado de Dallas" in spanish
     assert "KRLD informó la respuesta de la alguacil a Paxton" in spanish
     assert "1 de mayo de 2025" not in spanish
-    assert "Las noticias de abajo van de 2017 a enero de 2026" in spanish
+    assert "Las noticias de abajo son de febrero de 2025 a principios de 2026" in spanish
 
 
 def test_money_is_what_dhs_announced_in_2025_not_what_ice_pays_today(client, may_list):
