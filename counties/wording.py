@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 from . import pagecache
 from .models import Agency, Agreement, local_county_name
 from .status import (
+    MODEL_ORDER,
     SB8_DEADLINE,
     CountyStatus,
     Phase,
@@ -91,6 +92,10 @@ STATEWIDE_FOR_YOU = {
     ),
     Agreement.Model.TASK_FORCE: FOR_YOU[Agreement.Model.TASK_FORCE],
 }
+
+STATEWIDE_HELD_BRIEF = gettext_lazy(
+    "These agreements apply to the people the state agency holds, not to the county jail."
+)
 
 STATUS_LABELS = {
     "sheriff": gettext_lazy("Sheriff has an agreement"),
@@ -253,6 +258,12 @@ def statewide_agencies(status: CountyStatus) -> list[tuple[str, str]]:
     return [(name, model_list(models)) for name, models in by_agency.values()]
 
 
+def agency_with_models(name: str, models: str) -> str:
+    """'Texas DPS (Task Force)'; in Spanish 'Texas DPS, con el modelo Fuerza de tarea (Task Force)', as the
+    model's label already holds its English name in brackets."""
+    return _("%(agency)s (%(models)s)") % {"agency": name, "models": models}
+
+
 STATEWIDE_NAMES_LIMIT = 4  # more than this many statewide agencies are counted, not named, in one sentence
 
 
@@ -270,7 +281,7 @@ def statewide_sentence(status: CountyStatus) -> str:
             "page lists them).",
             len(agencies),
         ) % {"count": len(agencies), "state": status.county.state.local_name}
-    names = "; ".join(f"{name} ({models})" for name, models in agencies)
+    names = "; ".join(agency_with_models(name, models) for name, models in agencies)
     return ngettext(
         "%(count)d agency of the %(state)s state government also has an agreement with ICE: %(names)s.",
         "%(count)d agencies of the %(state)s state government also have agreements with ICE: %(names)s.",
@@ -321,8 +332,11 @@ class ForYou:
     named: str  # the agencies' names, or (brief, when there are many) how many they are
 
 
+FLYER_NAMES_LIMIT = 3  # on the flyer, more agencies than this in one item are counted (the page names them)
+
+
 def _named(names: list[str], brief: bool) -> str:
-    if brief and len(names) > STATEWIDE_NAMES_LIMIT:
+    if brief and len(names) > FLYER_NAMES_LIMIT:
         return ngettext("%(count)d agency", "%(count)d agencies", len(names)) % {"count": len(names)}
     return ", ".join(names)
 
@@ -350,6 +364,14 @@ def for_you(status: CountyStatus, *, brief: bool = False) -> list[ForYou]:
         return items
     merged: dict[tuple[str, str], ForYou] = {}
     state = status.county.state.local_name
+    held = [item for item in items if item.statewide and item.model != Agreement.Model.TASK_FORCE]
+    if len(held) > 1:  # a state agency's jail models, said once: they do not cover the county jail
+        names = list(dict.fromkeys(name for item in held for name in item.agencies))
+        first = held[0]
+        first.label = model_list([item.model for item in held])
+        first.agencies, first.named = names, _named(names, brief)
+        first.means = str(STATEWIDE_HELD_BRIEF)
+        items = [item for item in items if item not in held[1:]]
     for item in items:
         key = (item.model, item.means)
         first = merged.get(key)
@@ -367,8 +389,11 @@ def for_you(status: CountyStatus, *, brief: bool = False) -> list[ForYou]:
                 "state": state,
                 "agencies": item.named,
             }
-    order = {model: n for n, model in enumerate(sorted_models({item.model for item in items}))}
-    return sorted(merged.values(), key=lambda item: (order[item.model], item.statewide))
+    # each model in its order; a state agency's jail models after the county's own, before the Task Force
+    held_at = MODEL_ORDER.index(Agreement.Model.WARRANT) + 0.5
+    return sorted(
+        merged.values(), key=lambda item: held_at if item.statewide else MODEL_ORDER.index(item.model)
+    )
 
 
 def model_meanings():

@@ -72,6 +72,12 @@ def percent(share) -> str:
 
 
 @register.filter
+def agency_with_models(agreements) -> str:
+    """One agency's agreements -> 'Texas DPS (Task Force)' in the active language (wording.agency_with_models)."""
+    return wording.agency_with_models(agreements[0].agency.name, model_list([a.model for a in agreements]))
+
+
+@register.filter
 def about_percent(share) -> str:
     """Decimal('0.974212') -> 'about 97%'; a sliver is 'less than 1%' (wording.about_share)."""
     return wording.about_share(share)
