@@ -1,0 +1,134 @@
+"""What editors add and readers send: sources, dated local events, corrections."""
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .agencies import Agency
+from .fields import validate_http_url
+from .places import County
+
+
+class Source(models.Model):
+    """Where a fact comes from: a statute, an article, an agreement PDF, a court record."""
+
+    title = models.CharField(
+        max_length=300, help_text=_("The document's own title, e.g. the minutes' heading.")
+    )
+    publisher = models.CharField(max_length=200, help_text=_("Who published it: a county, a newspaper, ICE."))
+    published = models.DateField(
+        null=True, blank=True, help_text=_("The date on the document, if it has one.")
+    )
+    url = models.URLField(
+        max_length=500,
+        validators=[validate_http_url],
+        help_text=_("Where a reader can see it (http or https)."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published", "title"]
+
+    def __str__(self):
+        return f"{self.title} ({self.publisher})"
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Event(models.Model):
+    """A dated, sourced fact an editor adds to a county's or agency's timeline."""
+
+    class Kind(models.TextChoices):
+        VOTE = "vote", _("Commissioners court vote")
+        APPLICATION = "application", _("Application to ICE")
+        STATEMENT = "statement", _("Public statement")
+        AGREEMENT = "agreement", _("Agreement not yet on ICE's list")
+        OTHER = "other", _("Other")
+
+    county = models.ForeignKey(County, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    date = models.DateField()
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    summary = models.CharField(
+        max_length=300, help_text=_("One plain sentence, as a resident would read it.")
+    )
+    summary_es = models.CharField(max_length=300, blank=True, help_text=_("The same sentence in Spanish."))
+    note = models.TextField(blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="events")
+    is_published = models.BooleanField(default=False, help_text=_("Drafts are not shown to readers."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(county__isnull=False) | models.Q(agency__isnull=False),
+                name="event_names_county_or_agency",
+                violation_error_message=_("Choose the county or the agency this event is about."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.date}: {self.summary}"
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Correction.Status.OPEN)
+
+
+class Correction(models.Model):
+    """A report from the public that something on a county page is wrong, reviewed by an editor."""
+
+    WHAT_MAX = 2000
+    CONTACT_MAX = 200
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="corrections")
+    what_is_wrong = models.TextField(validators=[MaxLengthValidator(WHAT_MAX)])
+    source_url = models.URLField(max_length=500, blank=True, validators=[validate_http_url])
+    contact = models.CharField(
+        max_length=CONTACT_MAX, blank=True, help_text=_("Optional; never shown on the site.")
+    )
+    language = models.CharField(
+        max_length=8, blank=True, help_text=_("Language of the page the report came from.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(
+        blank=True, help_text=_("What the editors found and did. Required to close the report.")
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CorrectionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open")
+                | (models.Q(closed_at__isnull=False) & ~models.Q(answer="")),
+                name="correction_closed_has_answer",
+                violation_error_message=_("A closed correction needs an answer."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.county}: {self.what_is_wrong[:60]}"
