@@ -84,7 +84,7 @@ def main():
     from django.test import Client
 
     from counties import pagecache
-    from counties import search as search_module
+    from counties import search as search_module  # the package: search() and get_index()
 
     qs = queries()
     print(f"{len(qs)} queries")

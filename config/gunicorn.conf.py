@@ -25,7 +25,7 @@ else:
 
 
 def post_worker_init(worker):
-    """Each worker builds its search index as it starts, in the background (counties/search.py).
+    """Each worker builds its search index as it starts, in the background (counties/search/store.py).
 
     `kill -USR2 <worker pid>` makes a worker print every thread's stack to its standard error and go on
     (to see where a stuck request waits; the browser tests do it when the server does not answer).

@@ -9,9 +9,10 @@ import pytest
 from django.db import OperationalError
 from django.urls import reverse
 
-from counties import search as search_module
 from counties.models import County
+from counties.search import agencies as search_agencies
 from counties.search import char_mask, get_index, normalize, parse, search
+from counties.search import store as search_module
 from counties.text import edit_distance
 from tests.counties.factories import AgencyFactory, AgreementFactory, SnapshotFactory, place
 from tests.pages import page_text
@@ -423,9 +424,9 @@ def test_a_sheriff_by_name(client):
 def test_agency_counties_is_the_one_place_that_says_where_an_agency_works(client, monkeypatch):
     tarrant, denton = County.objects.get(fips="48439"), County.objects.get(fips="48121")
     keller = AgencyFactory(name="Keller Test Constable", county=tarrant, state=tarrant.state)
-    placed = search_module.agency_counties
+    placed = search_agencies.agency_counties
     monkeypatch.setattr(
-        search_module, "agency_counties", lambda: {**placed(), keller.pk: (tarrant.pk, denton.pk)}
+        search_agencies, "agency_counties", lambda: {**placed(), keller.pk: (tarrant.pk, denton.pk)}
     )
     get_index(fresh=True)
     text = page_text(client.get(URL, {"q": "Keller Test Constable"}))
