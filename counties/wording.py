@@ -258,10 +258,13 @@ def statewide_agencies(status: CountyStatus) -> list[tuple[str, str]]:
     return [(name, model_list(models)) for name, models in by_agency.values()]
 
 
-def agency_with_models(name: str, models: str) -> str:
-    """'Texas DPS (Task Force)'; in Spanish 'Texas DPS, con el modelo Fuerza de tarea (Task Force)', as the
-    model's label already holds its English name in brackets."""
-    return _("%(agency)s (%(models)s)") % {"agency": name, "models": models}
+def agency_with_models(name: str, models: list[str]) -> str:
+    """'Texas DPS (Task Force)'; in Spanish 'Texas DPS, con el modelo Fuerza de tarea (Task Force)' ('con los
+    modelos' for several), as a model's Spanish label already holds its English name in brackets."""
+    return ngettext("%(agency)s (%(models)s)", "%(agency)s (%(models)s)", len(models)) % {
+        "agency": name,
+        "models": model_list(models),
+    }
 
 
 STATEWIDE_NAMES_LIMIT = 4  # more than this many statewide agencies are counted, not named, in one sentence
@@ -281,7 +284,10 @@ def statewide_sentence(status: CountyStatus) -> str:
             "page lists them).",
             len(agencies),
         ) % {"count": len(agencies), "state": status.county.state.local_name}
-    names = "; ".join(agency_with_models(name, models) for name, models in agencies)
+    by_agency: dict[int, tuple[str, list[str]]] = {}
+    for agreement in status.statewide:
+        by_agency.setdefault(agreement.agency_id, (agreement.agency.name, []))[1].append(agreement.model)
+    names = "; ".join(agency_with_models(name, sorted_models(models)) for name, models in by_agency.values())
     return ngettext(
         "%(count)d agency of the %(state)s state government also has an agreement with ICE: %(names)s.",
         "%(count)d agencies of the %(state)s state government also have agreements with ICE: %(names)s.",
@@ -330,6 +336,9 @@ class ForYou:
     agencies: list[str]
     statewide: bool
     named: str  # the agencies' names, or (brief, when there are many) how many they are
+    models_count: int = (
+        1  # how many models `label` names (the flyer's one item for a state agency's jail models)
+    )
 
 
 FLYER_NAMES_LIMIT = 3  # on the flyer, more agencies than this in one item are counted (the page names them)
@@ -369,6 +378,7 @@ def for_you(status: CountyStatus, *, brief: bool = False) -> list[ForYou]:
         names = list(dict.fromkeys(name for item in held for name in item.agencies))
         first = held[0]
         first.label = model_list([item.model for item in held])
+        first.models_count = len(held)
         first.agencies, first.named = names, _named(names, brief)
         first.means = str(STATEWIDE_HELD_BRIEF)
         items = [item for item in items if item not in held[1:]]

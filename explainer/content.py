@@ -142,7 +142,7 @@ _WORDS_ES = [
     ("last reviewed", "revisada por última vez el"),
     ("published", "publicado el"),
     ("released", "difundido el"),
-    ("updated", "actualizado en"),
+    ("updated", "actualizada en"),
     ("early ", "principios de "),
 ]
 

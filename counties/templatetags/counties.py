@@ -74,7 +74,7 @@ def percent(share) -> str:
 @register.filter
 def agency_with_models(agreements) -> str:
     """One agency's agreements -> 'Texas DPS (Task Force)' in the active language (wording.agency_with_models)."""
-    return wording.agency_with_models(agreements[0].agency.name, model_list([a.model for a in agreements]))
+    return wording.agency_with_models(agreements[0].agency.name, [a.model for a in agreements])
 
 
 @register.filter

@@ -59,13 +59,13 @@ def test_southside_place_police_left_and_came_back_and_the_page_says_both(shippe
     county = agreement.agency.county.get_absolute_url()
     text = page_text(Client().get(county))
     assert (
-        "First on ICE's list of June 27, 2025. Then gone from ICE's list of July 18, 2025, and back since its list "
+        "First on ICE's list of June 27, 2025. Most recently gone from ICE's list of July 18, 2025; back since its list "
         "of March 2, 2026."
     ) in text
     assert "On ICE's lists since June 27, 2025." not in text
     spanish = page_text(Client().get("/es" + county))
     assert (
-        "Después desapareció de la lista de ICE del 18 de julio de 2025 y volvió en su lista del 2 de marzo de 2026."
+        "La última vez que faltó fue en la lista de ICE del 18 de julio de 2025; volvió en su lista del 2 de marzo de 2026."
         in spanish
     )
 
