@@ -200,3 +200,18 @@ def test_the_check_finds_english_where_it_was_left():
         '<p>Fuente: <span lang="en">The 287(g) Program: State and Local Immigration Enforcement</span>.</p>'
     )
     assert "State" not in reader_text(marked)
+
+
+def test_spanish_sentences_the_fact_check_found_read_as_spanish(client, shipped):
+    """'cerca del <1%', 'Nada se escribe exactamente', 's. f..' (issue 22): each in its Spanish form now."""
+    houston = " ".join(
+        html.unescape(re.sub(r"<[^>]*>", " ", client.get("/es/counties/?q=houston").content.decode())).split()
+    )
+    assert "menos del 1%" in houston and "<1%" not in houston
+    near = " ".join(
+        html.unescape(re.sub(r"<[^>]*>", " ", client.get("/es/counties/?q=Tarant").content.decode())).split()
+    )
+    assert "No encontramos nada escrito exactamente como «Tarant»." in near and "Nada se escribe" not in near
+    for path, lone in (("/es/sources/", "s. f."), ("/sources/", "n.d.")):
+        text = client.get(path).content.decode()
+        assert lone in text and lone + "." not in text, path
