@@ -66,7 +66,7 @@ def county_detail(request, state, slug):
 def agreement(request, public_id):
     """An agreement's permanent link (the IDs of the downloads): to where the site shows it.
 
-    An alias (the ID of a history merged into this one, counties/importers/rebuild.py) redirects for good
+    An alias (the ID of a history merged into this one, counties/importers/rebuild/) redirects for good
     to the agreement's own ID; the ID redirects, for now, to its county's page (or its state's page, for a
     statewide or unplaced agency), where the agreement has an anchor. An unknown ID is a 404.
     """

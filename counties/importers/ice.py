@@ -10,7 +10,7 @@ Steps, each a function:
    rows of an older list under a newer date (a re-served old file), or a list that drops an unusual share
    of agreements;
 3. `keep`: the Snapshot with its rows;
-4. `rebuild`: agencies, agreements, requests and changes from all lists (counties/importers/rebuild.py),
+4. `rebuild`: agencies, agreements, requests and changes from all lists (counties/importers/rebuild/),
    writing only what differs.
 
 Imports run one at a time, site-wide (a PostgreSQL advisory lock): a second import at the same moment

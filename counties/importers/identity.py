@@ -8,7 +8,7 @@
   the city lies in; elsewhere the county holding most of the addresses of the city's ZIP codes), or from
   the table of regional agencies and colleges. Never a guess: a near spelling is only a hint in the
   unresolved reason, and evidence that disagrees leaves the agency unplaced, with the reason.
-- `same_agency_rules`: when two keys are one agency (renames), see `merge_keys` in rebuild.py.
+- `same_agency_rules`: when two keys are one agency (renames), see `_merge_keys` in rebuild/same_agency.py.
 
 The hand-checked tables these rules use are in counties/importers/corrections.py.
 """
@@ -120,7 +120,7 @@ _DPS = re.compile(r"\bdps\b")
 @lru_cache(maxsize=50_000)
 def loose_name(key: str, state_code: str, state_name: str) -> str:
     """A key's words, once the ways ICE writes one agency's name differently are undone; two keys of one
-    state with the same loose name are one agency (rebuild._merge_keys, AgencyName.Why.WORDS). Each way is
+    state with the same loose name are one agency (rebuild.same_agency._merge_keys, AgencyName.Why.WORDS). Each way is
     on ICE's lists (the whole-archive check, tests/slow, names them):
     - the state's postal code at the end ('Franklin County Sheriff's Office, PA', '..., LA') or at the start
       ('MT Dept of Corrections' beside 'Montana Department of Corrections': the key already drops a leading
@@ -402,7 +402,7 @@ class CountyResolver:
     def merge_county(
         self, state: StateRef, agency: str, county_texts: list[str | None], *, state_agency: bool = False
     ) -> int | None:
-        """The county that the rules joining ICE's names into one agency compare (rebuild._merge_keys):
+        """The county that the rules joining ICE's names into one agency compare (rebuild.same_agency._merge_keys):
         ICE's COUNTY text, else the county in the name, else (Texas) the one county of the city's Census
         place. Not the city's ZIP codes nor the tables: a misspelled name ('Indiatlantic') must still join
         the agency it is, though only the right spelling finds the city's ZIP codes."""

@@ -5,7 +5,7 @@
 Each row keeps what ICE wrote, cleaned only of stray spaces, with links unwrapped (web.archive.org,
 Outlook safelinks, viewer wrappers) and the signing date read (a clean date, or ICE's text when it is
 not one). The rows are stored with each Snapshot, compressed (`encode_rows`), so that the site's history
-can be worked out again from all lists at once (counties/importers/rebuild.py).
+can be worked out again from all lists at once (counties/importers/rebuild/).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Everything the site ships with: reference data, then ICE's 328 lists (fixtures/ice287g/manifest.csv).
 
 The lists are read straight from the sheet XML (about 8 s of CPU for all of them), kept as Snapshots in
-bulk, and the history is worked out once at the end (counties/importers/rebuild.py), instead of once
+bulk, and the history is worked out once at the end (counties/importers/rebuild/), instead of once
 per list. A database that already holds them is left as it is in about a second. A database loaded
 before the archive existed (the 17 monthly copies) keeps what editors added and has its history worked
 out again from the archive: lists the archive replaces are removed first.

@@ -1,5 +1,5 @@
 """The agencies on ICE's lists, the counties they work in, the names ICE gave them, their agreements and
-requests, and every dated change the lists show (all set by the rebuild, counties/importers/rebuild.py)."""
+requests, and every dated change the lists show (all set by the rebuild, counties/importers/rebuild/)."""
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models

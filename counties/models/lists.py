@@ -29,7 +29,7 @@ class Snapshot(models.Model):
 
     The rows are kept as read (compressed, in SnapshotData), so that everything derived from the lists
     (agencies, agreements, requests, their changes) can be worked out again from all lists at once
-    (counties/importers/rebuild.py), whatever order they were imported in.
+    (counties/importers/rebuild/), whatever order they were imported in.
     """
 
     class Kind(models.TextChoices):

@@ -665,7 +665,7 @@ def test_the_rename_table_joins_what_no_rule_can_tell(texas, monkeypatch):
     from counties.importers import corrections
 
     monkeypatch.setattr(corrections, "RENAMES", [("TX", "old name task force", "new name task force")])
-    monkeypatch.setattr("counties.importers.rebuild.RENAMES", corrections.RENAMES)
+    monkeypatch.setattr("counties.importers.rebuild.same_agency.RENAMES", corrections.RENAMES)
     run(workbook([tf("Old Name Task Force")]), date(2026, 1, 5))
     result = run(workbook([tf("New Name Task Force")]), date(2026, 2, 5))
     assert (result.added, result.dropped) == ([], [])

@@ -16,6 +16,7 @@ from counties.models import Agency, Agreement, County, Snapshot
 from counties.status import Status, county_status
 from explainer import content
 from explainer.content import ContentError, Page, parse_page, render_page
+from explainer.content import loading as content_loading
 from explainer.stats import STATS, SiteStats
 from tests import factsheet
 from tests.counties.factories import AgreementFactory, CountyFactory, SnapshotFactory
@@ -178,7 +179,9 @@ def test_unknown_sources_stats_terms_and_pages_are_errors():
 
 def test_content_errors_report_a_broken_page(monkeypatch):
     broken = make_page("Cites [@999] and [[term:no-such-term|x]] and [[stat:nope]].", slug="about")
-    monkeypatch.setattr(content, "pages", lambda: {**dict(content._load_all()[1]), ("en", "about"): broken})
+    monkeypatch.setattr(
+        content_loading, "pages", lambda: {**dict(content._load_all()[1]), ("en", "about"): broken}
+    )
     errors = content.content_errors()
     assert "en/about.md: unknown source [@999]" in errors
     assert "en/about.md: unknown stat [[stat:nope]]" in errors
@@ -223,7 +226,7 @@ def test_references_work_inside_table_cells_and_broken_ones_are_reported(db):
 
 
 def test_links_to_planned_pages_that_do_not_exist_yet_are_plain_text(monkeypatch):
-    monkeypatch.setattr(content, "page_slugs", lambda: ["what-is-287g"])
+    monkeypatch.setattr(content_loading, "page_slugs", lambda: ["what-is-287g"])
     rendered = render_page(make_page("See [[page:debate|the debate]]."), SiteStats())
     assert rendered.errors == []
     assert "the debate" in str(rendered.html) and "<a" not in str(rendered.html)
@@ -295,7 +298,9 @@ def test_when_mistakes_are_reported_on_every_day():
 
 def test_content_check_sees_every_case_of_a_page(monkeypatch):
     broken = make_page("Fine today. [@19] [[when:after-deadline|Later [@999].]]", slug="about")
-    monkeypatch.setattr(content, "pages", lambda: {**dict(content._load_all()[1]), ("en", "about"): broken})
+    monkeypatch.setattr(
+        content_loading, "pages", lambda: {**dict(content._load_all()[1]), ("en", "about"): broken}
+    )
     assert "en/about.md: unknown source [@999]" in content.content_errors()
 
 

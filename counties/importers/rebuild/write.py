@@ -1,0 +1,393 @@
+"""Writing the plan: the database brought in line with it, touching only what differs."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from ... import pagecache
+from ...models import (
+    Agency,
+    AgencyCounty,
+    AgencyName,
+    Agreement,
+    Change,
+    Event,
+    Request,
+    Snapshot,
+    SnapshotData,
+)
+from .plan import Plan
+
+
+@dataclass
+class WriteStats:
+    created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    updated: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    deleted: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def changed(self) -> bool:
+        return any(self.created.values()) or any(self.updated.values()) or any(self.deleted.values())
+
+    def __str__(self):
+        parts = []
+        for label, counts in (
+            ("created", self.created),
+            ("updated", self.updated),
+            ("deleted", self.deleted),
+        ):
+            items = ", ".join(f"{n} {name}" for name, n in sorted(counts.items()) if n)
+            if items:
+                parts.append(f"{label} {items}")
+        return "; ".join(parts) or "nothing changed"
+
+
+AGENCY_FIELDS = [
+    "name", "kind", "ice_type", "state_id", "statewide", "county_id", "placed_by", "county_raw",
+    "county_locked", "unresolved_reason", "unplaced_why", "first_seen_id",
+]  # fmt: skip
+AGREEMENT_DETAILS = ["signed", "signed_raw", "moa_url", "addendum_url"]
+AGREEMENT_FIELDS = [
+    "public_id", "aliases", "agency_id", *AGREEMENT_DETAILS, "first_listed_id", "last_listed_id",
+    "dropped_on_id", "gone_from_id", "back_on_id", "first_listed_is_oldest", "is_current",
+]  # fmt: skip
+REQUEST_FIELDS = [
+    "agency_id", "model", "first_pending_id", "last_pending_id", "first_pending_is_oldest", "gone_on_id",
+    "outcome", "signed_on_id", "agreement_id",
+]  # fmt: skip
+CHANGE_FIELDS = [
+    "kind", "date", "snapshot_id", "previous_id", "agency_id", "agreement_id", "request_id", "model",
+    "old_value", "new_value",
+]  # fmt: skip
+COUNTER_FIELDS = [
+    "rows_read", "rows_unresolved", "counts", "agreements_added", "agreements_dropped",
+    "agreements_changed", "agreements_relisted",
+]  # fmt: skip
+
+
+def _differs(obj, values: dict) -> bool:
+    return any(getattr(obj, name) != value for name, value in values.items())
+
+
+def _set(obj, values: dict) -> None:
+    for name, value in values.items():
+        setattr(obj, name, value)
+
+
+@transaction.atomic
+def write_plan(plan: Plan, *, reason: str = "") -> WriteStats:
+    """Bring the database in line with the plan. Only rows that differ are written; history is recorded
+    for agencies and agreements (who: nobody, an import; why: `reason`)."""
+    stats = WriteStats()
+    agency_ids = _write_agencies(plan, stats, reason)
+    _write_names(plan, agency_ids, stats)
+    _write_placements(plan, agency_ids, stats)
+    agreement_ids = _write_agreements(plan, agency_ids, stats, reason)
+    request_ids = _write_requests(plan, agency_ids, agreement_ids, stats)
+    _write_changes(plan, agency_ids, agreement_ids, request_ids, stats)
+    _write_counters(plan, stats)
+    if stats.changed:
+        pagecache.data_changed()  # bulk writes send no signals
+    return stats
+
+
+def _write_agencies(plan: Plan, stats: WriteStats, reason: str) -> dict[str, int]:
+    existing = {agency.key: agency for agency in Agency.objects.all()}
+    by_name_key = dict(AgencyName.objects.values_list("key", "agency_id"))
+    by_id = {agency.pk: agency for agency in existing.values()}
+    # Each stored agency goes to one planned agency: first the one whose earliest name it carries, then
+    # the one that has it among its names (a merge); a stored agency left over was an earlier name of
+    # another agency (absorbed) or is named by no list any more.
+    claimed: dict[str, list[Agency]] = {primary: [] for primary in plan.agencies}
+    taken: set[int] = set()
+    for primary in plan.agencies:
+        if primary in existing:
+            claimed[primary].append(existing[primary])
+            taken.add(existing[primary].pk)
+    for primary, planned in plan.agencies.items():
+        for key in planned.keys:
+            agency = existing.get(key) or by_id.get(by_name_key.get(key))
+            if agency is not None and agency.pk not in taken:
+                claimed[primary].append(agency)
+                taken.add(agency.pk)
+    ids: dict[str, int] = {}
+    to_create, to_update, absorbed = [], [], {}
+    for primary, planned in plan.agencies.items():
+        matches = claimed[primary]
+        values = {
+            "name": planned.name, "kind": planned.kind, "ice_type": planned.ice_type,
+            "state_id": planned.state_id, "statewide": planned.statewide, "county_id": planned.county_id,
+            "placed_by": planned.placed_by, "county_raw": planned.county_raw,
+            "county_locked": planned.county_locked, "unresolved_reason": planned.unresolved_reason,
+            "unplaced_why": planned.unplaced_why, "first_seen_id": planned.first_seen_id,
+        }  # fmt: skip
+        if not matches:
+            agency = Agency(key=primary, **values)
+            agency._change_reason = reason
+            to_create.append(agency)
+            continue
+        keep = matches[0] if matches[0].key == primary else min(matches, key=lambda a: a.pk)
+        for other in matches:
+            if other is not keep:
+                absorbed[other.pk] = keep
+        if keep.key != primary:
+            values["key"] = primary
+        if _differs(keep, values):
+            _set(keep, values)
+            keep._change_reason = reason
+            to_update.append(keep)
+        ids[primary] = keep.pk
+    if absorbed:
+        _absorb(absorbed, stats)
+    _free_unique(Agency, "key", to_update)  # keys may move between rows (a split or a merge)
+    if to_update:
+        bulk_update_with_history(
+            to_update, Agency, ["key", *AGENCY_FIELDS], batch_size=500, default_change_reason=reason
+        )
+        stats.updated["agencies"] += len(to_update)
+    if to_create:
+        created = bulk_create_with_history(to_create, Agency, batch_size=500, default_change_reason=reason)
+        for agency in created:
+            ids[agency.key] = agency.pk
+        stats.created["agencies"] += len(created)
+    # Agencies no list names any more (a list was removed): kept while editors' events refer to them.
+    gone = Agency.objects.exclude(pk__in=ids.values()).filter(events__isnull=True)
+    count = gone.count()
+    if count:
+        gone.delete()
+        stats.deleted["agencies"] += count
+    return ids
+
+
+def _absorb(absorbed: dict[int, Agency], stats: WriteStats) -> None:
+    """Agencies found to be another agency's earlier name: their editors' events move to it, then they go."""
+    for old_pk, keep in absorbed.items():
+        Event.objects.filter(agency_id=old_pk).update(agency=keep)
+        held = set(Agreement.objects.filter(agency=keep).values_list("model", flat=True))
+        Agreement.objects.filter(agency_id=old_pk).exclude(model__in=held).update(agency=keep)
+        old = Agency.objects.filter(pk=old_pk).first()
+        if old is not None and old.county_locked and not keep.county_locked:
+            keep.county_id, keep.county_locked = old.county_id, True
+        Agency.objects.filter(pk=old_pk).delete()
+        stats.deleted["agencies (merged)"] += 1
+
+
+def _write_names(plan: Plan, agency_ids: dict[str, int], stats: WriteStats) -> None:
+    existing = {name.key: name for name in AgencyName.objects.all()}
+    wanted = {}
+    for primary, planned in plan.agencies.items():
+        for key in planned.keys:
+            spelling, first_id, last_id = planned.key_names[key]
+            wanted[key] = {
+                "agency_id": agency_ids[primary], "name": spelling, "why": planned.why[key],
+                "first_seen_id": first_id, "last_seen_id": last_id,
+            }  # fmt: skip
+    _sync(
+        AgencyName,
+        existing,
+        wanted,
+        "key",
+        ["agency_id", "name", "why", "first_seen_id", "last_seen_id"],
+        stats,
+        "names",
+    )
+
+
+def _share(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 4)))
+
+
+def _write_placements(plan: Plan, agency_ids: dict[str, int], stats: WriteStats) -> None:
+    """The counties each agency works in (AgencyCounty), keyed on (agency, county)."""
+    existing = {(row.agency_id, row.county_id): row for row in AgencyCounty.objects.all()}
+    wanted = {}
+    for primary, planned in plan.agencies.items():
+        for county_id, share, how, via in planned.placements:
+            wanted[(agency_ids[primary], county_id)] = {"share": _share(share), "placed_by": how, "via": via}
+    to_create, to_update = [], []
+    for (agency_id, county_id), values in wanted.items():
+        row = existing.get((agency_id, county_id))
+        if row is None:
+            to_create.append(AgencyCounty(agency_id=agency_id, county_id=county_id, **values))
+        elif _differs(row, values):
+            _set(row, values)
+            to_update.append(row)
+    stale = [row.pk for key, row in existing.items() if key not in wanted]
+    if stale:
+        AgencyCounty.objects.filter(pk__in=stale).delete()
+        stats.deleted["counties of agencies"] += len(stale)
+    if to_update:
+        AgencyCounty.objects.bulk_update(to_update, ["share", "placed_by", "via"], batch_size=1000)
+        stats.updated["counties of agencies"] += len(to_update)
+    if to_create:
+        AgencyCounty.objects.bulk_create(to_create, batch_size=2000)
+        stats.created["counties of agencies"] += len(to_create)
+
+
+def _sync(
+    model, existing: dict, wanted: dict, key_field: str, fields: list[str], stats: WriteStats, label: str
+) -> dict:
+    """Create, update and delete `model` rows so that they are `wanted` ({key: values}); returns {key: pk}."""
+    to_create, to_update = [], []
+    for key, values in wanted.items():
+        obj = existing.get(key)
+        if obj is None:
+            to_create.append(model(**{key_field: key}, **values))
+        elif _differs(obj, values):
+            _set(obj, values)
+            to_update.append(obj)
+    stale = [obj.pk for key, obj in existing.items() if key not in wanted]
+    if stale:
+        model.objects.filter(pk__in=stale).delete()
+        stats.deleted[label] += len(stale)
+    if to_update:
+        model.objects.bulk_update(to_update, fields, batch_size=1000)
+        stats.updated[label] += len(to_update)
+    if to_create:
+        model.objects.bulk_create(to_create, batch_size=2000)
+        stats.created[label] += len(to_create)
+    ids = {key: obj.pk for key, obj in existing.items() if key in wanted}
+    ids.update({getattr(obj, key_field): obj.pk for obj in to_create})
+    return ids
+
+
+def _write_agreements(
+    plan: Plan, agency_ids: dict[str, int], stats: WriteStats, reason: str
+) -> dict[str, int]:
+    existing_all = list(Agreement.objects.all())
+    by_pair = {(a.agency_id, a.model): a for a in existing_all}
+    by_id = {}
+    for agreement in existing_all:
+        for public_id in [agreement.public_id, *agreement.aliases]:
+            by_id.setdefault(public_id, agreement)
+    ids: dict[str, int] = {}
+    to_create, to_update, matched = [], [], set()
+    for (agency, model), planned in plan.agreements.items():
+        agency_id = agency_ids[agency]
+        values = {
+            "public_id": planned.public_id, "aliases": planned.aliases, "agency_id": agency_id,
+            "signed": planned.signed, "signed_raw": planned.signed_raw, "moa_url": planned.moa_url,
+            "addendum_url": planned.addendum_url, "first_listed_id": planned.first_listed_id,
+            "last_listed_id": planned.last_listed_id, "dropped_on_id": planned.dropped_on_id,
+            "gone_from_id": planned.gone_from_id, "back_on_id": planned.back_on_id,
+            "first_listed_is_oldest": planned.first_listed_is_oldest, "is_current": planned.is_current,
+        }  # fmt: skip
+        agreement = by_pair.get((agency_id, model))
+        if agreement is None:
+            agreement = next((by_id[i] for i in [planned.public_id, *planned.aliases] if i in by_id), None)
+            if agreement is not None and agreement.pk in matched:
+                agreement = None
+        if agreement is None:
+            agreement = Agreement(model=model, **values)
+            agreement._change_reason = reason
+            to_create.append(agreement)
+            continue
+        matched.add(agreement.pk)
+        if agreement.details_locked:
+            for name in AGREEMENT_DETAILS:
+                values.pop(name)
+        if agreement.model != model:
+            values["model"] = model
+        if _differs(agreement, values):
+            _set(agreement, values)
+            agreement._change_reason = reason
+            to_update.append(agreement)
+        ids[planned.public_id] = agreement.pk
+    stale = [a.pk for a in existing_all if a.pk not in matched]
+    if stale:
+        Agreement.objects.filter(pk__in=stale).delete()
+        stats.deleted["agreements"] += len(stale)
+    if to_update:
+        _free_unique(Agreement, "public_id", to_update)  # public IDs may move between rows (a merge)
+        bulk_update_with_history(
+            to_update, Agreement, [*AGREEMENT_FIELDS, "model"], batch_size=500, default_change_reason=reason
+        )
+        stats.updated["agreements"] += len(to_update)
+    if to_create:
+        created = bulk_create_with_history(to_create, Agreement, batch_size=500, default_change_reason=reason)
+        ids.update({a.public_id: a.pk for a in created})
+        stats.created["agreements"] += len(created)
+    return ids
+
+
+def _free_unique(model, field_name: str, objects) -> None:
+    """Give rows about to be updated a temporary unique value, so that values can move between them."""
+    pks = [obj.pk for obj in objects]
+    if not pks:
+        return
+    stored = dict(model.objects.filter(pk__in=pks).values_list("pk", field_name))
+    moving = [obj.pk for obj in objects if stored.get(obj.pk) != getattr(obj, field_name)]
+    if moving:
+        model.objects.filter(pk__in=moving).update(
+            **{field_name: Concat(Value("#moving:"), Cast("pk", CharField()))}
+        )
+
+
+def _write_requests(plan, agency_ids, agreement_ids, stats) -> dict[str, int]:
+    existing = {r.public_id: r for r in Request.objects.all()}
+    wanted = {
+        planned.public_id: {
+            "agency_id": agency_ids[planned.agency],
+            "model": planned.model,
+            "first_pending_id": planned.first_pending_id,
+            "last_pending_id": planned.last_pending_id,
+            "first_pending_is_oldest": planned.first_pending_is_oldest,
+            "gone_on_id": planned.gone_on_id,
+            "outcome": planned.outcome,
+            "signed_on_id": planned.signed_on_id,
+            "agreement_id": agreement_ids.get(planned.agreement) if planned.agreement else None,
+        }  # fmt: skip
+        for planned in plan.requests.values()
+    }
+    return _sync(Request, existing, wanted, "public_id", REQUEST_FIELDS, stats, "requests")
+
+
+def _write_changes(plan, agency_ids, agreement_ids, request_ids, stats) -> None:
+    existing = {c.key: c for c in Change.objects.all()}
+    wanted = {
+        change.key: {
+            "kind": change.kind,
+            "date": change.date,
+            "snapshot_id": change.snapshot_id,
+            "previous_id": change.previous_id,
+            "agency_id": agency_ids[change.agency],
+            "agreement_id": agreement_ids.get(change.agreement) if change.agreement else None,
+            "request_id": request_ids.get(change.request) if change.request else None,
+            "model": change.model,
+            "old_value": change.old_value,
+            "new_value": change.new_value,
+        }  # fmt: skip
+        for change in plan.changes
+    }
+    _sync(Change, existing, wanted, "key", CHANGE_FIELDS, stats, "changes")
+
+
+def _write_counters(plan: Plan, stats: WriteStats) -> None:
+    snapshots = list(Snapshot.objects.only("id", *COUNTER_FIELDS))
+    to_update = []
+    for snapshot in snapshots:
+        counts = plan.counters.get(snapshot.pk)
+        if counts is None:
+            continue
+        values = {name: getattr(counts, name) for name in COUNTER_FIELDS}
+        if _differs(snapshot, values):
+            _set(snapshot, values)
+            to_update.append(snapshot)
+    if to_update:
+        Snapshot.objects.bulk_update(to_update, COUNTER_FIELDS, batch_size=500)
+        stats.updated["list counters"] += len(to_update)
+    unresolved = {pk: sorted(counts.unresolved) for pk, counts in plan.counters.items()}
+    data = list(SnapshotData.objects.filter(snapshot_id__in=unresolved).only("snapshot_id", "unresolved"))
+    changed = [d for d in data if d.unresolved != unresolved[d.snapshot_id]]
+    for item in changed:
+        item.unresolved = unresolved[item.snapshot_id]
+    if changed:
+        SnapshotData.objects.bulk_update(changed, ["unresolved"], batch_size=200)
+        stats.updated["unresolved rows"] += len(changed)
