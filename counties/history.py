@@ -1,6 +1,6 @@
 """A reason for changes made in bulk (an ICE import, an admin action), recorded in django-simple-history.
 
-Editors type their reason in the admin form (see counties/admin.py); code that saves many records at
+Editors type their reason in the admin form (see counties/admin/); code that saves many records at
 once wraps the work in `with history_reason("..."):` so every history row it creates says why.
 """
 

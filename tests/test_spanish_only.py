@@ -10,7 +10,7 @@ import pytest
 
 from counties.models import Agency, AgencyName, County, Place, State, ZipCode
 from counties.share.opendata import DATASETS
-from counties.wording import _PLACE_KIND  # "Dallas City city" is shown as "Dallas City"
+from counties.where import PLACE_KIND  # "Dallas City city" is shown as "Dallas City"
 from explainer import content
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +158,7 @@ def test_every_spanish_page_and_feed_has_no_english_left(client, shipped):
                 short or name.removesuffix(" County")  # "condado de New Hanover"
                 for name, short in County.objects.values_list("name", "short_name")
             ),
-            *(_PLACE_KIND.sub("", name) for name in Place.objects.values_list("name", flat=True)),
+            *(PLACE_KIND.sub("", name) for name in Place.objects.values_list("name", flat=True)),
             *(city.title() for city in ZipCode.objects.values_list("city", flat=True).distinct()),  # USPS
         ],
         states=State.objects.values_list("name", flat=True),

@@ -21,9 +21,10 @@ from counties.models import County, Snapshot, State
 from counties.pagecache import kept_page
 from counties.status import county_status, newest_lists
 
+from .export import csv_chunks, exported_file, json_chunks
 from .feeds import ChangesFeed
 from .images import share_png
-from .opendata import DATASETS, csv_chunks, exported_file, json_chunks
+from .opendata import DATASETS
 from .qr import qr_svg
 
 EMBED_MAX_AGE = 60 * 60  # card, flyer and share image: statuses change at most with each ICE list

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 
+from .. import where as where_words
 from .. import wording
 from ..models import Agreement, local_county_name, local_state_name
 from ..status import MODEL_ANCHOR
@@ -79,8 +80,8 @@ def agency_with_models(agreements) -> str:
 
 @register.filter
 def about_percent(share) -> str:
-    """Decimal('0.974212') -> 'about 97%'; a sliver is 'less than 1%' (wording.about_share)."""
-    return wording.about_share(share)
+    """Decimal('0.974212') -> 'about 97%'; a sliver is 'less than 1%' (where.about_share)."""
+    return where_words.about_share(share)
 
 
 @register.filter(name="agency_counts")
@@ -124,7 +125,7 @@ def no_agreement_caveat(status) -> str:
 @register.filter
 def placement_sentence(where) -> str:
     """How the site knows an agency works in the county of the page (status.Where), in plain words."""
-    return wording.placement_sentence(where)
+    return where_words.placement_sentence(where)
 
 
 @register.filter

@@ -12,7 +12,7 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
-from counties import admin_upload
+from counties.admin import upload as admin_upload
 from counties.importers.ice import import_list
 from counties.models import Agency, Agreement, PendingUpload, Snapshot
 from tests.counties import hostile

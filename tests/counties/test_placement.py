@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from counties.importers.identity import ZIP_SHARE
+from counties.importers.placing import ZIP_SHARE
 from counties.models import Agency, Snapshot, ZipCounty
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped")]

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from counties.models import Agreement, County, Request, Snapshot
-from counties.share.opendata import DATASETS, csv_safe
+from counties.share.export import csv_safe
+from counties.share.opendata import DATASETS
 from tests.counties.factories import AgencyFactory, AgreementFactory, CountyFactory, SnapshotFactory
 
 pytestmark = pytest.mark.django_db
@@ -173,7 +174,7 @@ def test_a_full_disk_streams_the_download_and_leaves_nothing_behind(client, samp
     import errno
     import tempfile
 
-    from counties.share import opendata
+    from counties.share import export
 
     real = tempfile.NamedTemporaryFile
 
@@ -187,7 +188,7 @@ def test_a_full_disk_streams_the_download_and_leaves_nothing_behind(client, samp
         handle.write = write
         return handle
 
-    monkeypatch.setattr(opendata.tempfile, "NamedTemporaryFile", filling_up)
+    monkeypatch.setattr(export.tempfile, "NamedTemporaryFile", filling_up)
     url = reverse("share:data_file", kwargs={"name": "counties", "fmt": "csv"})
     response = client.get(url)
     assert response.status_code == 200 and response.streaming

@@ -13,7 +13,7 @@ Steps, one function each (a module each: plan, rows, same_agency, records, write
 1. `_read_rows`: each row of each list -> an Observation (state, agency key, model, date, links) or a
    problem (no state, no agency, unknown support type);
 2. `_resolve_counties`: the counties each agency key works in (ICE's COUNTY column, the name, the Census
-   place, the city's ZIP codes, the table of regional agencies; identity.CountyResolver), or an editor's
+   place, the city's ZIP codes, the table of regional agencies; placing.CountyResolver), or an editor's
    choice;
 3. `_merge_keys`: which keys are one agency (the rules in identity.py and the rename table);
 4. `_agencies`, `_agreements`, `_requests`: the records, with their changes and the per-list counters.

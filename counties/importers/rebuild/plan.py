@@ -9,10 +9,10 @@ from ...models import (
     Snapshot,
 )
 from ..identity import (
-    Resolution,
     StateRef,
     agency_kind,
 )
+from ..placing import Resolution
 
 PARTICIPATING, PENDING = Snapshot.Kind.PARTICIPATING, Snapshot.Kind.PENDING
 KINDS = (PARTICIPATING, PENDING)

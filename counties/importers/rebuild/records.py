@@ -16,11 +16,11 @@ from ...models import (
 )
 from ...text import fold
 from ..identity import (
-    CountyResolver,
     States,
     agency_kind,
 )
 from ..lists import decode_rows, document_key
+from ..placing import CountyResolver
 from .plan import (
     DATE_FIX_DAYS,
     KINDS,

@@ -6,11 +6,11 @@ from ...models import (
     Agency,
 )
 from ..identity import (
-    CountyResolver,
     States,
     agency_key,
 )
 from ..lists import Col, model_from
+from ..placing import CountyResolver
 from .plan import PARTICIPATING, PENDING, Counters, KeyInfo, Observation
 
 

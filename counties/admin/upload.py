@@ -33,11 +33,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .history import history_reason
-from .importers.bounded import parse_bounded
-from .importers.ice import Outcome, WorkbookError, agreements_for, import_list, lock_imports, requests_for
-from .importers.lists import date_from_filename, kind_from_filename
-from .models import PendingUpload, Snapshot
+from ..history import history_reason
+from ..importers.bounded import parse_bounded
+from ..importers.ice import Outcome, WorkbookError, agreements_for, import_list, lock_imports, requests_for
+from ..importers.lists import date_from_filename, kind_from_filename
+from ..models import PendingUpload, Snapshot
 
 log = logging.getLogger(__name__)
 
