@@ -11,41 +11,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, FilteredRelation, OuterRef, Q
 
 from . import pagecache
+from .deadline import SB8_DEADLINE, Phase, sb8_phase, sb8_valid_until
 from .models import Agency, AgencyCounty, Agreement, Change, County, Request, Snapshot, State
-
-# Texas SB 8's deadline, as reported (FACTS.md c11, c12, h4): the stored copies of the enrolled text stop
-# before the section that sets it, so pages say "as reported".
-SB8_DEADLINE = date(2026, 12, 1)
-
-
-class Phase:
-    """Where a day stands against SB 8's deadline; words that depend on the date are chosen by it."""
-
-    BEFORE = "before-deadline"
-    ON = "on-deadline"
-    AFTER = "after-deadline"
-
-    ALL = [BEFORE, ON, AFTER]
-
-
-def sb8_phase(day: date) -> str:
-    if day < SB8_DEADLINE:
-        return Phase.BEFORE
-    return Phase.ON if day == SB8_DEADLINE else Phase.AFTER
-
-
-def sb8_valid_until(day: date) -> date | None:
-    """The first day on which words chosen by sb8_phase(day) may change (None: they never change again)."""
-    if day < SB8_DEADLINE:
-        return SB8_DEADLINE
-    return SB8_DEADLINE + timedelta(days=1) if day == SB8_DEADLINE else None
 
 
 class Status:

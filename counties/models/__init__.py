@@ -11,10 +11,10 @@ from .agencies import (
     AgencyName,
     Agreement,
     AgreementQuerySet,
-    Change,
     Request,
     RequestQuerySet,
 )
+from .changes import Change
 from .editorial import Correction, CorrectionQuerySet, Event, EventQuerySet, Source
 from .fields import validate_http_url
 from .lists import (
