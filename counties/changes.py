@@ -90,10 +90,6 @@ class ChangeItem:
         return Agreement.Model(self.model).label if self.model else "287(g)"
 
     @property
-    def is_request(self) -> bool:
-        return self.kind in (Kind.REQUESTED, Kind.REQUEST_ON_OLDEST, Kind.REQUEST_DROPPED)
-
-    @property
     def source_title(self) -> str:
         if self.change is not None:
             if self.change.snapshot.is_pending:

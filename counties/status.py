@@ -116,13 +116,6 @@ class CountyStatus:
         return ""
 
     @property
-    def sheriff_last_listed(self) -> Snapshot | None:
-        """For a former agreement: the last ICE list that still showed it (its unchanged_through is the
-        last day it was seen)."""
-        lists = [a.last_listed for a in self.sheriff_former]
-        return max(lists, key=lambda s: s.as_of) if lists else None
-
-    @property
     def sheriff_dropped_on(self) -> date | None:
         """For a former agreement: the first ICE list that no longer showed it."""
         dates = [a.dropped_on.as_of for a in self.sheriff_former if a.dropped_on_id]
@@ -141,12 +134,6 @@ class CountyStatus:
         later request (another model) is the newest."""
         signed = [r for r in self.sheriff_requests if r.outcome == Request.Outcome.SIGNED]
         return min(signed, key=lambda r: (r.first_pending.as_of, r.model)) if signed else None
-
-    @property
-    def request_outcome(self) -> str:
-        """For the SB 8 box: 'signed', 'pending', 'dropped', 'already' (the newest request), or 'none'."""
-        request = self.sheriff_request
-        return request.outcome if request else "none"
 
     @property
     def texas_pending_requests(self) -> int | None:
@@ -199,11 +186,6 @@ class CountyStatus:
         if cached is None or cached[0] != today:
             cached = self.__dict__["_sb8"] = (today, sb8(self, today))
         return cached[1]
-
-    @property
-    def newest_signed(self) -> date | None:
-        dates = [a.signed for a in self.current if a.signed]
-        return max(dates) if dates else None
 
 
 @dataclass

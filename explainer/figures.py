@@ -130,10 +130,6 @@ class Bar:
         return _number(self.total)
 
     @property
-    def shown_counts(self) -> list[str]:
-        return [_number(count) for count in self.counts]
-
-    @property
     def labelled_counts(self) -> list[tuple[str, str]]:
         """(model, count) for each model: the table's cells, labelled for narrow screens."""
         return [

@@ -78,10 +78,6 @@ class ImportResult:
     def unresolved(self) -> int:
         return len(self.unresolved_rows)
 
-    @property
-    def already_imported(self) -> bool:
-        return self.outcome == Outcome.ALREADY
-
     def summary(self) -> str:
         label = "ICE pending list" if self.kind == Kind.PENDING else "ICE list"
         name = f"{label} of {self.as_of} ({self.filename})"
@@ -189,12 +185,10 @@ def import_list(
     unchanged_through: date | None = None,
     dry_run: bool = False,
     allow_large_drop: bool = False,
-    rebuild: bool = True,
 ) -> ImportResult:
     """Import one list. `kind` is what the caller expects (default: from the file name, else the columns).
 
     Raises WorkbookError (nothing written) when the file cannot be read or its date cannot be told.
-    `rebuild=False` only keeps the Snapshot (loading many lists at once, then one rebuild_history()).
     """
     sha256 = hashlib.sha256(data).hexdigest()
     result = ImportResult(filename=filename, sha256=sha256, dry_run=dry_run)
@@ -234,23 +228,22 @@ def import_list(
             )
             SnapshotData.objects.create(snapshot=snapshot, rows=encode_rows(parsed.rows))
             result.snapshot = snapshot
-            if rebuild:
-                plan = build_plan()
-                result.plan = plan
-                _describe(result, plan, snapshot)
-                dropped, before = _drop_share(plan, snapshot)
-                # Requests leave the pending list when they are signed (70 rows one day, 14 the next): only
-                # a participating list is held for a large drop.
-                large = result.kind == Kind.PARTICIPATING and before and dropped > MAX_DROP_SHARE * before
-                if result.is_newest and not allow_large_drop and large:
-                    result.outcome = Outcome.HELD
-                    result.reason = (
-                        f"it drops {dropped} of the {before} agreements on the list before it "
-                        f"({dropped / before:.0%}), far more than ICE's lists ever have: a truncated or re-served file?"
-                    )
-                    result.snapshot = None
-                    raise _DryRun
-                result.stats = write_plan(plan, reason=f"{snapshot} imported ({filename})")
+            plan = build_plan()
+            result.plan = plan
+            _describe(result, plan, snapshot)
+            dropped, before = _drop_share(plan, snapshot)
+            # Requests leave the pending list when they are signed (70 rows one day, 14 the next): only
+            # a participating list is held for a large drop.
+            large = result.kind == Kind.PARTICIPATING and before and dropped > MAX_DROP_SHARE * before
+            if result.is_newest and not allow_large_drop and large:
+                result.outcome = Outcome.HELD
+                result.reason = (
+                    f"it drops {dropped} of the {before} agreements on the list before it "
+                    f"({dropped / before:.0%}), far more than ICE's lists ever have: a truncated or re-served file?"
+                )
+                result.snapshot = None
+                raise _DryRun
+            result.stats = write_plan(plan, reason=f"{snapshot} imported ({filename})")
             if dry_run:
                 raise _DryRun
     except _DryRun:
