@@ -8,6 +8,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# Abbreviations in place names, as USPS and the Census write them: "St. Louis" is "Saint Louis" wherever a
+# name is matched (the search, the county an agency's city lies in).
+PLACE_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 

@@ -58,7 +58,7 @@ class EventAdmin(EditorAdmin):
         self._set_published(request, queryset, False, "Unpublished")
 
 
-class CorrectionForm(GuardedForm):
+class CorrectionAdminForm(GuardedForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("status") == Correction.Status.CLOSED and not (cleaned.get("answer") or "").strip():
@@ -90,7 +90,7 @@ class OpenFirstFilter(admin.SimpleListFilter):
 
 @admin.register(Correction)
 class CorrectionAdmin(EditorAdmin):
-    form = CorrectionForm
+    form = CorrectionAdminForm
     list_display = ["created_at", "county", "short_text", "status", "closed_by", "closed_at"]
     list_filter = [OpenFirstFilter]
     search_fields = ["county__name", "what_is_wrong", "answer"]

@@ -41,7 +41,7 @@ class StateRef(NamedTuple):
     name: str
 
 
-class CountyRef(NamedTuple):
+class CountyName(NamedTuple):
     id: int
     name: str
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..models import Agency, County, Place, PlaceCounty, ZipCounty
-from ..text import compact, edit_distance, fold
+from ..text import PLACE_ABBREVIATIONS, compact, edit_distance, fold
 from .corrections import (
     CITY,
     COUNTY_CORRECTIONS,
@@ -21,7 +21,7 @@ from .corrections import (
     REGIONAL,
     UNKNOWN,
 )
-from .identity import COUNTY_PROBLEM, MISSING_VALUES, CountyRef, StateRef
+from .identity import COUNTY_PROBLEM, MISSING_VALUES, CountyName, StateRef
 
 _REGIONAL = {(code, fold(name)): entry for (code, name), entry in REGIONAL.items()}
 _CITY_PREFIX = re.compile(r"^(city|town|village) of\s+", re.I)
@@ -31,7 +31,7 @@ _CITY_SUFFIX = re.compile(
     r"marshal)$"
 )
 _BOROUGH = re.compile(r"\s+borough$")  # 'Manheim Borough Police Department': the borough of Manheim
-_CITY_WORDS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}  # as USPS writes them
+_CITY_WORDS = PLACE_ABBREVIATIONS  # as USPS writes them
 # The county holding at least this share of the addresses of a city's ZIP codes is where the city's
 # agency works (outside Texas, where no place file is shipped). The ZIP codes that carry a city's postal
 # name reach past the city's limits, into neighbours that have no post office of their own, so a smaller
@@ -62,13 +62,13 @@ def city_in_name(agency: str) -> str:
 class PlaceRef(NamedTuple):
     name: str  # as the Census writes it, e.g. 'Overton city'
     incorporated: bool
-    counties: tuple[CountyRef, ...]
+    counties: tuple[CountyName, ...]
 
 
 class Placed(NamedTuple):
     """One county an agency works in: how the site knows, the share of its city there, the evidence."""
 
-    county: CountyRef
+    county: CountyName
     how: str  # an Agency.Placement value
     share: float | None = None
     via: str = ""
@@ -81,7 +81,7 @@ class Resolution(NamedTuple):
     statewide: bool = False
 
     @property
-    def county(self) -> CountyRef | None:
+    def county(self) -> CountyName | None:
         return self.placed[0].county if self.placed else None
 
     @property
@@ -102,17 +102,17 @@ class CountyResolver:
     the table of regional agencies (see `resolve`)."""
 
     def __init__(self):
-        self.by_state: dict[int, dict[str, CountyRef]] = {}
-        self.short: dict[int, dict[str, list[CountyRef]]] = {}
+        self.by_state: dict[int, dict[str, CountyName]] = {}
+        self.short: dict[int, dict[str, list[CountyName]]] = {}
         counties = self.counties = {}
         for pk, state_id, name, short_name in County.objects.values_list(
             "id", "state_id", "name", "short_name"
         ):
-            ref = counties[pk] = CountyRef(pk, name)
+            ref = counties[pk] = CountyName(pk, name)
             self.by_state.setdefault(state_id, {})[_key(name)] = ref
             short = re.sub(r"city$", "", _key(short_name))  # 'Hopewell city' is found as 'Hopewell'
             self.short.setdefault(state_id, {}).setdefault(short, []).append(ref)
-        links: dict[int, list[CountyRef]] = {}
+        links: dict[int, list[CountyName]] = {}
         for place_id, county_id in PlaceCounty.objects.values_list("place_id", "county_id"):
             links.setdefault(place_id, []).append(counties[county_id])
         self.places: dict[int, dict[str, list[PlaceRef]]] = {}
@@ -150,7 +150,7 @@ class CountyResolver:
             cities.setdefault(state_id, {})[key] = {c: v / sizes[(state_id, key)] for c, v in shares.items()}
         return cities
 
-    def from_text(self, state: StateRef, text: str) -> CountyRef | None:
+    def from_text(self, state: StateRef, text: str) -> CountyName | None:
         """Exact folded match, the known corrections, then each part of 'Sparta-White County'. Never a guess."""
         corrected = COUNTY_CORRECTIONS.get((state.code, fold(text)))
         key = re.sub(r"^saint(?=[a-z])", "st", _key(corrected or text))
@@ -168,7 +168,7 @@ class CountyResolver:
             return found.pop() if len(found) == 1 else None
         return None
 
-    def nearest(self, state: StateRef, text: str) -> CountyRef | None:
+    def nearest(self, state: StateRef, text: str) -> CountyName | None:
         """The one county whose name is within one or two typing slips of `text`, if exactly one is.
 
         Only a hint for an editor, in the unresolved reason: a near spelling is not evidence. ICE's
@@ -182,7 +182,7 @@ class CountyResolver:
         close = [refs for name, refs in shorts.items() if edit_distance(stripped, name, limit) <= limit]
         return close[0][0] if len(close) == 1 and len(close[0]) == 1 else None
 
-    def from_name(self, state: StateRef, agency: str) -> CountyRef | None:
+    def from_name(self, state: StateRef, agency: str) -> CountyName | None:
         match = _COUNTY_IN_NAME.match(fold(agency))
         return self.from_text(state, match.group(0)) if match else None
 
@@ -200,7 +200,7 @@ class CountyResolver:
 
     # --- the rules, one a method ---------------------------------------------------------------------
 
-    def _in_place(self, state, city, place: PlaceRef, how: str, main: CountyRef | None = None):
+    def _in_place(self, state, city, place: PlaceRef, how: str, main: CountyName | None = None):
         """Every county the Census place lies in, main county first (ICE's, else the one with most of the
         city), with the share of the city's ZIP code addresses in each where the ZIP codes tell: their
         shares within the place's counties (a single county needs none)."""

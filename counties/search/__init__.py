@@ -35,7 +35,7 @@ search). Everything callers use is importable from `counties.search`.
 """
 
 from .agencies import AgencyIndex, agency_counties
-from .entries import CountyRef, Entry, Outcome, Result, Tier
+from .entries import Answer, CountyRef, Entry, Result, Tier
 from .index import ZIP_ROWS_SQL, Index
 from .parse import MAX_QUERY_LENGTH, char_mask, compact_key, normalize, parse
 from .results import search
@@ -48,7 +48,7 @@ __all__ = [
     "CountyRef",
     "Entry",
     "Index",
-    "Outcome",
+    "Answer",
     "Result",
     "Tier",
     "agency_counties",

@@ -70,7 +70,7 @@ class Result:
 
 
 @dataclass
-class Outcome:
+class Answer:
     """What a search found, and what to tell the person."""
 
     query: str

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import fold
+from ..text import PLACE_ABBREVIATIONS, fold
 
 MAX_QUERY_LENGTH = 200  # longer than any place name with its state; longer input is refused with a 400
 MAX_RESULTS = 25
@@ -35,7 +35,7 @@ _COUNTY_WORDS = [
 _COUNTY_PREFIXES = ["condado de", "condado del", "condado", "parroquia de", "parroquia", "county of"]
 _CITY_PREFIXES = ["ciudad de", "city of", "town of", "village of"]
 # Words of a name read one way everywhere (index and query): "St. Louis" = "Saint Louis", as USPS writes it.
-_WORDS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+_WORDS = PLACE_ABBREVIATIONS
 _LEADING_WORDS = {"pt": "port"}
 # Words that name an office, not a place: set aside, so that "Keller police" still finds Keller.
 _AGENCY_WORDS = {

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from .entries import Entry, Outcome, Result, Tier
+from .entries import Answer, Entry, Result, Tier
 from .index import Index
 from .parse import MAX_QUERY_LENGTH, MAX_RESULTS, parse
 from .store import get_index
 
 
-def _zip_lookup(outcome: Outcome, index: Index, code: str) -> bool:
+def _zip_lookup(outcome: Answer, index: Index, code: str) -> bool:
     outcome.kind, outcome.zip_code = "zip", code
     if code not in index.zips:
         return False
@@ -32,8 +32,8 @@ def _order(entries: list[Entry], tier: int) -> list[Result]:
     return [Result(entry, tier) for entry in entries]
 
 
-def search(query: str) -> Outcome:
-    outcome = Outcome(query=query)
+def search(query: str) -> Answer:
+    outcome = Answer(query=query)
     text = (query or "").strip()
     if not text:
         outcome.kind = "empty"

@@ -21,6 +21,7 @@ from counties.models import County, Snapshot, State
 from counties.pagecache import kept_page
 from counties.status import county_status, newest_lists
 
+from ..importers.ice import ICE_PAGE_URL
 from .export import csv_chunks, exported_file, json_chunks
 from .feeds import ChangesFeed
 from .images import share_png
@@ -37,7 +38,7 @@ EXPORT_FORMAT_VERSION = 2
 DATA_MAX_AGE = 60 * 60  # files change only when an ICE list is imported or an editor saves a county
 LICENCE_NAME = "CC0 1.0"
 LICENCE_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
-ICE_SOURCE_URL = "https://www.ice.gov/identify-and-arrest/287g"
+ICE_SOURCE_URL = ICE_PAGE_URL
 CENSUS_SOURCE_URL = "https://www.census.gov/"
 
 

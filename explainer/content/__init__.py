@@ -55,7 +55,7 @@ from .loading import (
     sources_by_page,
 )
 from .render import markdown, render_page
-from .sources import Source, source_date_in_spanish
+from .sources import CitedSource, source_date_in_spanish
 
 __all__ = [
     "CITE_RE",
@@ -68,7 +68,7 @@ __all__ = [
     "SHIPPED_DATA_NOTE",
     "SOURCES_FILE",
     "SOURCES_SLUG",
-    "Source",
+    "CitedSource",
     "_NameOnlyStats",
     "_load_all",
     "choose_by_date",

@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 
 from .dates import choose_by_date
-from .sources import Source
+from .sources import CitedSource
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "pages"
 SOURCES_FILE = CONTENT_DIR / "sources.toml"
@@ -92,19 +92,19 @@ class Page:
 @dataclass
 class Rendered:
     html: SafeString
-    sources: list[tuple[int, Source]]
+    sources: list[tuple[int, CitedSource]]
     errors: list[str]
     stats: list[str]
     terms: list[str]
     anchors: list[str]
 
 
-def load_sources(path: Path = SOURCES_FILE) -> dict[int, Source]:
+def load_sources(path: Path = SOURCES_FILE) -> dict[int, CitedSource]:
     with path.open("rb") as fh:
         data = tomllib.load(fh)
-    registry: dict[int, Source] = {}
+    registry: dict[int, CitedSource] = {}
     for entry in data.get("source", []):
-        source = Source(
+        source = CitedSource(
             number=entry["number"],
             title=entry["title"],
             publisher=entry["publisher"],
@@ -158,7 +158,7 @@ def parse_page(text: str, *, slug: str, lang: str, path: Path | None = None) -> 
     )
 
 
-def _load_all() -> tuple[dict[int, Source], dict[tuple[str, str], Page]]:
+def _load_all() -> tuple[dict[int, CitedSource], dict[tuple[str, str], Page]]:
     pages = {}
     for code, _name in settings.LANGUAGES:
         for path in sorted((CONTENT_DIR / code).glob("*.md")):
@@ -182,7 +182,7 @@ def _content():
     return _load_all() if settings.DEBUG else _cached()
 
 
-def sources() -> dict[int, Source]:
+def sources() -> dict[int, CitedSource]:
     return _content()[0]
 
 
@@ -212,7 +212,7 @@ def cited_numbers(page: Page) -> list[int]:
     return list(seen)
 
 
-def sources_by_page(lang: str) -> list[tuple[Source, list[Page]]]:
+def sources_by_page(lang: str) -> list[tuple[CitedSource, list[Page]]]:
     """Every source cited anywhere on the site in one language, by number, with the pages that cite it."""
     registry = sources()
     citing: dict[int, list[Page]] = {}

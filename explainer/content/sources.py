@@ -9,7 +9,7 @@ from django.utils import translation
 
 
 @dataclass(frozen=True)
-class Source:
+class CitedSource:
     number: int
     title: str
     publisher: str

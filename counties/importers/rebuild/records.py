@@ -121,7 +121,7 @@ def _per_list(observations: list[Observation]) -> dict[int, Observation]:
     return chosen
 
 
-def _iso(value: str | None) -> date | None:
+def _parse_date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
@@ -138,7 +138,7 @@ def _detail_changes(before: Observation, after: Observation) -> list[tuple[str, 
     """
     found = []
     old_doc, new_doc = document_key(before.moa), document_key(after.moa)
-    old_date, new_date = _iso(before.signed), _iso(after.signed)
+    old_date, new_date = _parse_date(before.signed), _parse_date(after.signed)
     resigned = False
     if new_doc and not old_doc:
         found.append((Change.Kind.PDF_PUBLISHED, "", after.moa))
@@ -247,7 +247,7 @@ def _agreements(
             model=model,
             public_id=public_id,
             aliases=ids[1:],
-            signed=_iso(last.signed),
+            signed=_parse_date(last.signed),
             signed_raw=last.signed_raw[:60],
             moa_url=last.moa,
             addendum_url=last.addendum,
