@@ -23,8 +23,9 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import transaction
 
+from .. import locks
 from ..models import Agreement, Request, Snapshot, SnapshotData
 from .lists import (
     ParsedList,
@@ -43,7 +44,7 @@ ICE_PAGE_URL = "https://www.ice.gov/identify-and-arrest/287g"
 # an editor: the archive's largest real drop between two lists is under 3%; a re-served or truncated file
 # drops far more.
 MAX_DROP_SHARE = 0.10
-IMPORT_LOCK = 287_000  # PostgreSQL advisory lock key for imports, uploads and the sync
+IMPORT_LOCK = locks.IMPORT  # counties/locks.py
 
 
 class Outcome:
@@ -116,8 +117,7 @@ class _DryRun(Exception):
 
 def lock_imports() -> None:
     """Wait for any other import, upload confirmation or sync to finish (until this transaction ends)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+    locks.wait_in_transaction(IMPORT_LOCK)
 
 
 def read(data: bytes) -> ParsedList:

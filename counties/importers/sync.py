@@ -37,9 +37,9 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import connection
 from django.utils import timezone
 
+from .. import locks
 from ..models import Snapshot, SyncRun
 from .discover import DateFrom, Discovery, Found, discover
 from .download import DownloadError, kind_from_text
@@ -47,7 +47,7 @@ from .ice import Outcome, WorkbookError, import_list
 
 log = logging.getLogger(__name__)
 
-SYNC_LOCK = 287_001  # PostgreSQL advisory lock key: one sync at a time, site-wide
+SYNC_LOCK = locks.SYNC  # counties/locks.py
 NAME_DATE_SLACK_DAYS = 3  # ICE saves a file the day it names, or a day or two later
 MAX_GROWTH = 100  # a file this many times larger than the last one is not ICE's list
 KINDS = (Snapshot.Kind.PARTICIPATING, Snapshot.Kind.PENDING)
@@ -191,15 +191,10 @@ def _finish(run: SyncRun) -> SyncRun:
 
 def sync(url: str | None = None, *, timeout: float | None = None) -> list[SyncRun]:
     """Check ICE's page and both lists once; returns the SyncRun rows recorded."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [SYNC_LOCK])
-        if not cursor.fetchone()[0]:
+    with locks.held_if_free(SYNC_LOCK) as taken:
+        if not taken:
             raise AlreadyRunning("Another check of ICE's site is running; this one stops.")
-    try:
         return _sync(url or settings.ICE_PAGE_URL, timeout=timeout)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [SYNC_LOCK])
 
 
 def _page_problem(page_url: str, found: Discovery) -> str:

@@ -2,9 +2,10 @@ from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from counties import locks
 from counties.importers.discover import fetch_list
 from counties.importers.ice import IMPORT_LOCK, Outcome, WorkbookError, import_list, lock_imports
 from counties.models import Snapshot
@@ -19,9 +20,7 @@ def iso_date(text):
 
 def _try_lock_imports() -> bool:
     """Take the import lock (until this transaction ends) if no other import holds it now."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK])
-        return cursor.fetchone()[0]
+    return locks.take_in_transaction(IMPORT_LOCK)
 
 
 class Command(BaseCommand):

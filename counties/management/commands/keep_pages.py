@@ -18,15 +18,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from counties import pagecache
+from counties import locks, pagecache
 from counties.models import County, SharedPage, State
 
-KEEP_LOCK = 287_002  # PostgreSQL advisory lock key: one keep_pages at a time, site-wide
+KEEP_LOCK = locks.KEEP  # counties/locks.py
 DONE_TIMEOUT = int(timedelta(days=2).total_seconds())
 
 
@@ -70,16 +69,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [KEEP_LOCK])
-            if not cursor.fetchone()[0]:
+        with locks.held_if_free(KEEP_LOCK) as taken:
+            if not taken:
                 self._say(options, "Another keep_pages is running: nothing to do.")
                 return
-        try:
             self._keep(options)
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [KEEP_LOCK])
 
     def _say(self, options, line: str) -> None:
         """What a run that did nothing says: only when asked (-v 2), so a frequent cron job mails nothing."""
