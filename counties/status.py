@@ -265,7 +265,7 @@ def _agreements():
 
 
 def _sheriff_requests():
-    return Request.objects.filter(agency__kind=Agency.Kind.SHERIFF).select_related(
+    return Request.objects.of_sheriffs().select_related(
         "agency", "first_pending", "last_pending", "gone_on", "signed_on", "agreement"
     )
 

@@ -275,9 +275,7 @@ def search_results(request):
     snapshot = Snapshot.objects.newest() if outcome.results else None
     sheriff_models: dict[int, list[str]] = {}
     if snapshot:
-        current = Agreement.objects.current().filter(
-            agency__county_id__in=outcome.destinations, agency__kind=Agency.Kind.SHERIFF
-        )
+        current = Agreement.objects.current().of_sheriffs().filter(agency__county_id__in=outcome.destinations)
         for county_id, model in current.values_list("agency__county_id", "model"):
             sheriff_models.setdefault(county_id, []).append(model)
     template = "counties/search.html#results" if request.htmx else "counties/search.html"

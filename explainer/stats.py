@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from counties.models import Agency, Agreement, County, Request, Snapshot
+from counties.models.agencies import OF_SHERIFFS
 
 TX = Q(agency__state__code="TX")
 SB8_JAIL = [County.JailStatus.JAIL, County.JailStatus.PRIVATE]
@@ -110,8 +111,10 @@ def compute_agreements() -> dict[str, int | date | None]:
         oldest=Window(Min("as_of")),
         oldest_counts=Window(FirstValue("counts"), order_by="as_of"),
     ).newest()
-    sheriff_current = Agreement.objects.current().filter(
-        agency__county=OuterRef("pk"), agency__kind=Agency.Kind.SHERIFF, agency__statewide=False
+    sheriff_current = (
+        Agreement.objects.current()
+        .of_sheriffs()
+        .filter(agency__county=OuterRef("pk"), agency__statewide=False)
     )
     # Every county an agency works in counts (a city police department in two counties, in both).
     any_current = Agreement.objects.current().filter(agency__placements__county=OuterRef("pk"))
@@ -140,7 +143,7 @@ def compute_agreements() -> dict[str, int | date | None]:
         # ICE's STATE column names territories too (FACTS i3: 38 states and 2 territories on May 18, 2026)
         states=Count("agency__state", distinct=True, filter=~Q(agency__state__fips__in=TERRITORY_FIPS)),
         territories=Count("agency__state", distinct=True, filter=Q(agency__state__fips__in=TERRITORY_FIPS)),
-        sheriff_agencies=Count("agency", distinct=True, filter=Q(agency__kind=Agency.Kind.SHERIFF)),
+        sheriff_agencies=Count("agency", distinct=True, filter=OF_SHERIFFS),
         police_agencies=Count("agency", distinct=True, filter=Q(agency__kind=Agency.Kind.POLICE)),
         tx_agreements=Count("id", filter=TX),
         tx_agencies=Count("agency", distinct=True, filter=TX),

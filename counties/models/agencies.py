@@ -193,9 +193,16 @@ class AgencyName(models.Model):
         return self.name
 
 
+# An agreement's or a request's agency is a sheriff's office: the one way the site says "the sheriff's".
+OF_SHERIFFS = models.Q(agency__kind=Agency.Kind.SHERIFF)
+
+
 class AgreementQuerySet(models.QuerySet):
     def current(self):
         return self.filter(is_current=True)
+
+    def of_sheriffs(self):
+        return self.filter(OF_SHERIFFS)
 
     def counts_by_state(self) -> tuple[list[dict], dict]:
         """Per state, most agreements first: {code, name, models: {model: n}, model_counts, total, agencies,
@@ -217,7 +224,7 @@ class AgreementQuerySet(models.QuerySet):
             entry["total"] += row["n"]
         agencies = self.values("agency__state__code").annotate(
             agencies=models.Count("agency", distinct=True),
-            sheriffs=models.Count("agency", distinct=True, filter=models.Q(agency__kind=Agency.Kind.SHERIFF)),
+            sheriffs=models.Count("agency", distinct=True, filter=OF_SHERIFFS),
         )
         for row in agencies:
             rows[row["agency__state__code"]].update(agencies=row["agencies"], sheriffs=row["sheriffs"])
@@ -328,6 +335,9 @@ class Agreement(models.Model):
 class RequestQuerySet(models.QuerySet):
     def current(self):
         return self.filter(outcome=Request.Outcome.PENDING)
+
+    def of_sheriffs(self):
+        return self.filter(OF_SHERIFFS)
 
 
 class Request(models.Model):
