@@ -9,6 +9,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from counties.editing import record_version
+from counties.editors import EDITOR_GROUP, EDITOR_PERMISSIONS
 from counties.models import County, Event, Snapshot, Source
 from tests.config.test_second_factor import code_now
 from tests.counties.factories import (
@@ -68,7 +69,9 @@ def form_data(client, obj, **changes):
 
 
 def test_editor_group_has_exactly_the_editing_permissions():
-    codenames = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
+    codenames = set(Group.objects.get(name=EDITOR_GROUP).permissions.values_list("codename", flat=True))
+    # what the migrations set is the list kept in code (counties/editors.py), no more and no less
+    assert codenames == set(EDITOR_PERMISSIONS)
     assert "change_county" in codenames and "add_event" in codenames and "add_snapshot" in codenames
     assert "view_referenceload" in codenames and "add_referenceload" not in codenames
     assert {"add_agencycounty", "change_agencycounty"} <= codenames  # the counties an agency works in
