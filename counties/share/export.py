@@ -38,9 +38,15 @@ class _Line:
         return value
 
 
+# A CSV file starts with UTF-8's byte-order mark: without it Excel reads the file in the computer's old
+# code page and shows "MarÃ­a" for "María" (documented on /data/). Other readers skip it (Python's
+# utf-8-sig, R, pandas, LibreOffice).
+CSV_BOM = "\ufeff"
+
+
 def csv_chunks(dataset: Dataset) -> Iterator[str]:
     writer = csv.writer(_Line())
-    chunk = [writer.writerow(dataset.column_names)]
+    chunk = [CSV_BOM, writer.writerow(dataset.column_names)]
     for row in dataset.rows():
         chunk.append(writer.writerow([csv_safe(value) for value in row]))
         if len(chunk) >= CHUNK_ROWS:

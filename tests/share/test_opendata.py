@@ -23,7 +23,7 @@ def download(client, name, fmt):
     assert f'filename="287g-{name}.{fmt}"' in response["Content-Disposition"]
     assert "max-age=3600" in response["Cache-Control"] and "public" in response["Cache-Control"]
     assert not response.cookies
-    return b"".join(response.streaming_content).decode()
+    return b"".join(response.streaming_content).decode("utf-8-sig")  # CSV files start with a byte-order mark
 
 
 @pytest.fixture
@@ -192,6 +192,18 @@ def test_a_full_disk_streams_the_download_and_leaves_nothing_behind(client, samp
     url = reverse("share:data_file", kwargs={"name": "counties", "fmt": "csv"})
     response = client.get(url)
     assert response.status_code == 200 and response.streaming
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert len(rows) == County.objects.count() and rows
     assert list(settings.DATA_EXPORT_DIR.iterdir()) == []
+
+
+def test_csv_files_start_with_a_byte_order_mark_so_excel_keeps_accents(client):
+    """Excel reads a CSV without one in the computer's old code page ("MarÃ­a"); JSON has none."""
+    for name in ("counties", "agreements", "requests", "snapshots"):
+        raw = b"".join(client.get(reverse("share:data_file", args=[name, "csv"])).streaming_content)
+        assert raw.startswith(b"\xef\xbb\xbf") and not raw.startswith(b"\xef\xbb\xbf\xef\xbb\xbf"), name
+        assert raw[3:].decode().splitlines()[0] == ",".join(DATASETS[name].column_names), name
+        json_raw = b"".join(client.get(reverse("share:data_file", args=[name, "json"])).streaming_content)
+        assert json_raw.startswith(b"{"), name
+    page = client.get("/data/").content.decode()
+    assert "byte-order mark" in page

@@ -97,6 +97,24 @@ def test_embed_card_is_framable_by_anyone_and_has_no_scripts(client, sample, pre
     )
     assert "Flyer County" in html
     assert not response.cookies
+    # every link opens outside the frame (a link in the card would otherwise replace the card in the
+    # publisher's page): one <base target="_blank"> before the first link, no link that says otherwise
+    assert html.index('<base target="_blank">') < html.index("<a ")
+    assert re.findall(r"<a [^>]*>", html) and not re.search(r'<a [^>]*target="_(?:self|parent|top)"', html)
+
+
+def test_every_link_of_an_embed_card_opens_outside_the_frame_the_check_ices_page_link_too(client):
+    """A list old enough that the card says to check ICE's page (issue 23: that link replaced the card inside
+    the publisher's page)."""
+    snapshot = SnapshotFactory(as_of=datetime.date(2020, 3, 1))
+    county = CountyFactory(name="Stale County")
+    sheriff = AgencyFactory(county=county, state=county.state, name="Stale County Sheriff's Office")
+    AgreementFactory(agency=sheriff, model="jail", first_listed=snapshot)
+    html = client.get(f"/embed/counties/{county.state.slug}/stale-county/").content.decode()
+    links = re.findall(r"<a [^>]*>", html)
+    assert any(settings.ICE_PAGE_URL in link for link in links)  # "Check ICE's 287(g) page"
+    assert html.index('<base target="_blank">') < html.index("<a ")
+    assert not re.search(r'<a [^>]*target="_(?:self|parent|top)"', html)
 
 
 def test_other_pages_refuse_framing(client, sample):

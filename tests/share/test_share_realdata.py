@@ -23,7 +23,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def body(response):
     assert response.status_code == 200
-    return b"".join(response.streaming_content).decode()
+    return b"".join(response.streaming_content).decode("utf-8-sig")  # CSV files start with a byte-order mark
 
 
 def test_counties_csv_has_every_county_once_with_real_statuses(client, shipped):
