@@ -151,7 +151,7 @@ class AgreementAdmin(EditorAdmin):
     search_fields = ["agency__name", "public_id"]
     readonly_fields = [
         "public_id", "aliases", "agency", "first_listed", "first_listed_is_oldest", "last_listed", "dropped_on",
-        "is_current", "signed_raw", "details_locked",
+        "gone_from", "back_on", "is_current", "signed_raw", "details_locked",
     ]  # fmt: skip
     list_select_related = ["agency", "first_listed", "last_listed"]
     reason_required = True

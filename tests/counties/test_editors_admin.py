@@ -14,6 +14,7 @@ from counties.models import County, Event, Snapshot, Source
 from tests.config.test_second_factor import code_now
 from tests.counties.factories import (
     AgencyFactory,
+    AgreementFactory,
     CountyFactory,
     EventFactory,
     SnapshotFactory,
@@ -132,6 +133,15 @@ def test_editor_reaches_the_pages_that_are_theirs(editor_client):
         assert editor_client.get(reverse(f"admin:counties_{name}_changelist")).status_code == 200, name
     assert editor_client.get(reverse("admin:counties_event_add")).status_code == 200
     assert editor_client.get(reverse("admin:counties_snapshot_upload")).status_code == 200
+
+
+def test_what_the_rebuild_sets_on_an_agreement_is_shown_not_edited(editor_client):
+    """The lists an agreement was first seen on, left and came back on come from ICE's lists only."""
+    agreement = AgreementFactory()
+    html = editor_client.get(reverse("admin:counties_agreement_change", args=[agreement.pk])).content.decode()
+    for field in ("first_listed", "last_listed", "dropped_on", "gone_from", "back_on"):
+        assert f'name="{field}"' not in html, field
+    assert 'name="signed"' in html  # what an editor may correct stays editable
 
 
 # --- Admin security headers ------------------------------------------------------------------------

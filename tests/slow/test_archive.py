@@ -223,3 +223,18 @@ def test_pending_rows_without_a_model_are_requests(shipped):
         "Sedgwick County Sheriff's Office",
     ]
     assert all(r.outcome in ("signed", "already") for r in requests)
+
+
+def test_migration_0022_fills_a_database_rebuilt_before_it_as_the_rebuild_does(shipped):
+    """A database rebuilt before the fields existed gets them from its own changes: the same 11 gaps."""
+    import importlib
+
+    from django.apps import apps
+
+    fill = importlib.import_module("counties.migrations.0022_agreement_gone_and_back").fill
+    rebuilt = {a.pk: (a.gone_from_id, a.back_on_id) for a in Agreement.objects.filter(back_on__isnull=False)}
+    assert len(rebuilt) == 11
+    Agreement.objects.update(gone_from=None, back_on=None)
+    fill(apps, None)
+    filled = {a.pk: (a.gone_from_id, a.back_on_id) for a in Agreement.objects.filter(back_on__isnull=False)}
+    assert filled == rebuilt
