@@ -300,3 +300,22 @@ def test_screenshots_are_small_pngs():
     assert {case.id for case in PHONE_CASES} <= names
     for shot in shots:
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size < 120_000, shot.name
+
+
+# --- the smallest phones: 320 px ----------------------------------------------------------------------
+
+SMALL_PHONE = {"width": 320, "height": 640}
+
+
+@pytest.mark.parametrize("path", ["/data/", "/es/data/", "/counties/tx/dallas-county/", "/es/counties/tx/"])
+def test_no_page_scrolls_sideways_at_320_px(browser, site_server, path):
+    """The open-data page at 320 px too (issue 23): its column tables scroll inside themselves, the page does
+    not."""
+    context, page = _open_page(browser, site_server, viewport=SMALL_PHONE, has_touch=True, is_mobile=True)
+    try:
+        assert page.goto(path).status == 200
+        result = page.evaluate(WIDER_THAN_SCREEN_JS)
+        assert result["scroll"] <= result["client"], f"the page scrolls sideways: {result}"
+        assert not result["wide"], f"wider than the screen: {result['wide']}"
+    finally:
+        context.close()
