@@ -16,7 +16,7 @@ export HTTPS ?= 0
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run dev test test-slow bench bench-load bench-render setup lint format lock clean reading-level
+.PHONY: run dev test test-slow screenshots bench bench-load bench-render setup lint format lock clean reading-level
 .DEFAULT_GOAL := run
 
 $(BIN)/python:
@@ -74,6 +74,12 @@ bench: setup
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk; }
 	$(BIN)/python bench/run.py
+
+# Screenshots of the pages at 390 px (docs/screenshots/): each page type's first screen, and the first two
+# screens of four county pages in both languages (tests/browser/test_phone*.py, UPDATE_SCREENSHOTS=1).
+screenshots: $(VENV)/.dev-deps .secret_key staticfiles/staticfiles.json
+	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -n 0 -p no:cacheprovider tests/browser/test_phone.py \
+		tests/browser/test_phone_first_screens.py -k "sideways_on_a_phone or first_on_a_phone" $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-deps .secret_key
 	$(BIN)/ruff check .

@@ -15,7 +15,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.text import capfirst
 
-from .status import MapCategory
+from .status import MapCategory, Sb8Category
 
 GEO_FILE = settings.BASE_DIR / "fixtures" / "geo" / "counties-albers-10m.json"
 PADDING = 2.0  # around the state, in map units
@@ -92,28 +92,39 @@ def state_shapes(state_fips: str) -> StateShapes | None:
     return StateShapes(view_box=view_box, counties=paths, outline=outline, width=width, height=height)
 
 
-def state_map(state, statuses) -> dict | None:
-    """What templates/counties/_map.html draws: each county's shape, status category, name and link."""
+def state_map(state, statuses, view: str = "status") -> dict | None:
+    """What templates/counties/_map.html draws: each county's shape, category, name and link.
+
+    `view` "status" colours a county by its 287(g) status (MapCategory); "sb8" (Texas, issue 23) by what SB 8
+    asks of its sheriff and what ICE's lists show (Sb8Category)."""
     shapes = state_shapes(state.fips)
     if shapes is None:
         return None
+    sb8_view = view == "sb8"
     counties = [
         {
             "fips": status.county.fips,
             "name": capfirst(status.county.local_name),
             "url": status.county.get_absolute_url(),
-            "category": status.category,
+            "category": Sb8Category.of(status) if sb8_view else status.category,
             "path": shapes.counties[status.county.fips],
         }
         for status in statuses
         if status.county.fips in shapes.counties
     ]
     groups = []  # the same counties as a list by status, for fingers and for reading names (_map.html)
-    for category in MapCategory.ALL:
+    for category in Sb8Category.ALL if sb8_view else MapCategory.ALL:
         members = sorted((c for c in counties if c["category"] == category), key=lambda c: c["name"])
         if members:
             groups.append({"category": category, "counties": members})
-    return {"state": state, "view_box": shapes.view_box, "counties": counties, "groups": groups}
+    return {
+        "state": state,
+        "view": view,
+        "categories": Sb8Category.ALL if sb8_view else MapCategory.ALL,
+        "view_box": shapes.view_box,
+        "counties": counties,
+        "groups": groups,
+    }
 
 
 def locator_map(county) -> dict | None:

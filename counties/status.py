@@ -43,6 +43,32 @@ class MapCategory:
     ALL = [SHERIFF, OTHERS, FORMER, NONE, UNKNOWN]
 
 
+class Sb8Category:
+    """The Texas map's SB 8 view (issue 23): what the law asks of a county's sheriff and what ICE's lists show,
+    as of their dates (a request on the pending list is not an agreement)."""
+
+    SIGNED = "sb8-signed"  # SB 8 applies; the sheriff has an agreement on ICE's newest list
+    REQUESTED = "sb8-requested"  # SB 8 applies; no agreement, but a request on ICE's newest pending list
+    NEITHER = "sb8-neither"  # SB 8 applies; neither an agreement nor a pending request
+    NO_JAIL = "sb8-nojail"  # no county jail: SB 8 does not bind the sheriff
+    UNKNOWN = "sb8-unknown"  # not known whether the county runs or contracts for a jail, or no list held
+
+    ALL = [SIGNED, REQUESTED, NEITHER, NO_JAIL, UNKNOWN]
+
+    @classmethod
+    def of(cls, status: CountyStatus) -> str:
+        if status.sb8_applies is False:
+            return cls.NO_JAIL
+        if status.sb8_applies is None or status.snapshot is None:
+            return cls.UNKNOWN
+        if status.sheriff_current:
+            return cls.SIGNED
+        request = status.sheriff_request
+        if request is not None and request.outcome == Request.Outcome.PENDING:
+            return cls.REQUESTED
+        return cls.NEITHER
+
+
 KIND_ORDER = {kind: i for i, kind in enumerate(Agency.Kind.values)}
 MODEL_ORDER = Agreement.Model.values
 # Anchor of each model on the explainer's models page (CONVENTIONS.md).

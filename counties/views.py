@@ -29,7 +29,7 @@ from .status import (
     unplaced_agency_count,
     unplaced_agreements,
 )
-from .wording import for_you, model_list, statewide_agencies
+from .wording import answer_agencies, for_you, model_list, sb8_map_note, statewide_agencies
 
 TIMELINE_LIMIT = 50
 
@@ -42,6 +42,7 @@ def county_detail(request, state, slug):
         return redirect("counties:county", state=state.lower(), slug=slug.lower(), permanent=True)
     county = County.objects.by_url(state, slug)
     status = county_status(county)
+    named, more = answer_agencies(status)
     return TemplateResponse(
         request,
         "counties/county_detail.html",
@@ -52,7 +53,9 @@ def county_detail(request, state, slug):
             "sheriff_former_models_text": model_list(status.sheriff_former_models),
             "sb8": status.sb8(pagecache.today()),
             "statewide_agencies": statewide_agencies(status),
-            "for_you": for_you(status),
+            "answer_agencies": named,
+            "more_agencies": more,
+            "for_you": for_you(status, brief=True),
             "timeline": recent_changes(county=county, limit=TIMELINE_LIMIT),
             "locator": locator_map(county),
             "unplaced_count": unplaced_agency_count(county.state) if status.snapshot else 0,
@@ -98,6 +101,8 @@ STATE_SORT_LABELS = [
 
 # ?sb8=no-agreement (Texas): SB 8 applies and the sheriff has no agreement on ICE's newest list.
 SB8_FILTERS = ["no-agreement"]
+# ?map=sb8 (Texas): the map coloured by what SB 8 asks of each sheriff and what ICE's lists show.
+MAP_VIEWS = ["sb8"]
 
 
 @require_safe
@@ -107,6 +112,7 @@ SB8_FILTERS = ["no-agreement"]
         "model": Agreement.Model.values,
         "sb8": SB8_FILTERS,
         "sort": list(STATE_SORTS),
+        "map": MAP_VIEWS,
     }
 )
 def state_detail(request, state):
@@ -120,6 +126,9 @@ def state_detail(request, state):
     model_filter = request.GET.get("model", "")
     sb8_filter = request.GET.get("sb8", "")
     sort = request.GET.get("sort", "name")
+    map_view = request.GET.get("map", "")
+    if map_view not in MAP_VIEWS or state.code != "TX" or snapshot is None:
+        map_view = "status"
     if status_filter not in MapCategory.ALL:
         status_filter = ""
     if model_filter not in Agreement.Model.values:
@@ -170,7 +179,8 @@ def state_detail(request, state):
             "models": Agreement.Model.choices,
             "statewide": statuses[0].statewide if statuses else [],
             "unplaced": unplaced_agreements(state) if snapshot else [],
-            "map": state_map(state, statuses),
+            "map": state_map(state, statuses, map_view),
+            "sb8_map_note": sb8_map_note(snapshot, pending) if map_view == "sb8" else "",
         },
     )
 

@@ -101,6 +101,12 @@ STATUS_LABELS = {
     "former": gettext_lazy("Sheriff's agreement no longer listed"),
     "none": gettext_lazy("No agreement listed"),
     "unknown": gettext_lazy("Not known"),
+    # the Texas map's SB 8 view (status.Sb8Category)
+    "sb8-signed": gettext_lazy("SB 8 applies: the sheriff has an agreement"),
+    "sb8-requested": gettext_lazy("SB 8 applies: the sheriff has only asked for one"),
+    "sb8-neither": gettext_lazy("SB 8 applies: neither an agreement nor a request on ICE's newest lists"),
+    "sb8-nojail": gettext_lazy("No county jail: SB 8 does not bind the sheriff"),
+    "sb8-unknown": gettext_lazy("Not known whether the county runs a jail"),
 }
 
 
@@ -150,6 +156,29 @@ def list_checked(status: CountyStatus) -> str:
     Every surface that states a status says it (the county page, the flyer, the embed, the link preview,
     through _county_answer.html; the SB 8 box)."""
     return list_currency(status.snapshot, texas=status.county.state.code == "TX")
+
+
+def sb8_map_note(snapshot, pending) -> str:
+    """What the Texas map's SB 8 view shows, as of which lists, and where the reported deadline stands."""
+    if snapshot is None:
+        return ""
+    values = {
+        "date": date_format(snapshot.as_of),
+        "pending": date_format(pending.as_of) if pending else "",
+        "deadline": date_format(SB8_DEADLINE),
+    }
+    if pending is not None:
+        lists = _("Agreements as of ICE's list of %(date)s; requests as of its pending list of %(pending)s.")
+    else:
+        lists = _("Agreements as of ICE's list of %(date)s; this site holds none of ICE's pending lists.")
+    phase = sb8_phase(pagecache.today())
+    deadline = {
+        Phase.BEFORE: _("SB 8's deadline is reported as %(deadline)s."),
+        Phase.ON: _("SB 8's deadline is reported as %(deadline)s: that is today."),
+        Phase.AFTER: _("SB 8's reported deadline, %(deadline)s, has passed."),
+    }[phase]
+    currency = list_currency(snapshot, texas=True, sheriffs=True)  # also says until when these words hold
+    return " ".join(part for part in (lists % values, deadline % values, currency) if part)
 
 
 def list_currency(snapshot, *, texas: bool, sheriffs: bool = False) -> str:
@@ -263,6 +292,23 @@ def agency_with_models(name: str, models: list[str]) -> str:
         "agency": name,
         "models": model_list(models),
     }
+
+
+ANSWER_AGENCIES_LIMIT = 5  # agencies named under a county page's answer; more are counted, with a link down
+
+
+def answer_agencies(status: CountyStatus) -> tuple[list[tuple[Agency, list[Agreement]]], int]:
+    """The county's agencies with an agreement on ICE's newest list, the sheriff first, each with its
+    agreements (for the lines under the answer, with their models and dates), and how many more are only
+    counted there (a county with many: up to 12 today)."""
+    groups: dict[int, tuple[Agency, list[Agreement]]] = {}
+    for agreement in status.current:
+        groups.setdefault(agreement.agency_id, (agreement.agency, []))[1].append(agreement)
+    named = list(groups.values())
+    if len(named) <= ANSWER_AGENCIES_LIMIT:
+        return named, 0
+    shown = ANSWER_AGENCIES_LIMIT - 1
+    return named[:shown], len(named) - shown
 
 
 STATEWIDE_NAMES_LIMIT = 4  # more than this many statewide agencies are counted, not named, in one sentence

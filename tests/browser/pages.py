@@ -9,6 +9,7 @@ PAGES = [
     ("search-results", "/counties/?q=75201", 200),
     ("county", "/counties/tx/dallas-county/", 200),
     ("state-with-map", "/counties/tx/", 200),
+    ("state-sb8-map", "/counties/tx/?map=sb8", 200),
     ("national", "/counties/national/", 200),
     ("explainer-what-is-287g", "/what-is-287g/", 200),
     ("explainer-models", "/models/", 200),

@@ -79,12 +79,12 @@ def test_no_page_scrolls_sideways_on_a_phone(phone, path, request):
         save_screenshot(phone, request.node.callspec.id)
 
 
-def save_screenshot(page, name: str) -> None:
+def save_screenshot(page, name: str, size: str = "390") -> None:
     from PIL import Image
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     image = Image.open(io.BytesIO(page.screenshot(full_page=False)))
-    image.convert("RGB").quantize(colors=64).save(SCREENSHOTS / f"{name}-390.png", optimize=True)
+    image.convert("RGB").quantize(colors=64).save(SCREENSHOTS / f"{name}-{size}.png", optimize=True)
 
 
 # --- the map by touch --------------------------------------------------------------------------------

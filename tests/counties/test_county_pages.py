@@ -141,10 +141,15 @@ def test_a_state_agencys_jail_agreement_is_not_said_to_cover_the_county_jail(cli
         "holds about their immigration status and start ICE's paperwork. This agreement does not cover the "
         "county jail."
     ) in part
+    # what it means, in short at the top (as on the flyer); the statewide section below says the rest
+    assert f"At a traffic stop, or anywhere these officers work: across all of {state}, Testland" in part
+    statewide = text[text.index(f"Statewide agencies in {state}") :]
     assert (
-        "At a traffic stop, or anywhere these officers work: Testland Department of Corrections (Task Force): "
-        f"part of the {state} state government, not of the county."
-    ) in part
+        f"These agencies are part of the {state} state government, not of the county. A state agency's Jail "
+        "Enforcement or Warrant Service Officer agreement applies to the people that agency holds, not to the "
+        "county jail. Its Task Force officers may use their powers wherever they work in the state, which can "
+        "include this county."
+    ) in statewide
     assert "booked into this agency's jail" not in text
     assert "cover all of" not in text and "covers this county" not in text
     assert f"but 1 agency of the {state} state government has one (see below)." in text
@@ -288,4 +293,61 @@ def test_an_agreements_id_leads_to_it_and_an_alias_to_the_id(client, newest):
     )
     assert (
         client.get(statewide.get_absolute_url())["Location"] == f"{county.state.get_absolute_url()}#statewide"
+    )
+
+
+# --- a phone's first screens (issue 23) -----------------------------------------------------------------
+
+
+def test_the_answer_names_each_agency_sheriff_first_with_its_models_and_dates(client, newest):
+    county = CountyFactory(name="Busy County")
+    police = AgencyFactory(county=county, state=county.state, kind="police", name="Busy Police Department")
+    sheriff = AgencyFactory(county=county, state=county.state, name="Busy County Sheriff's Office")
+    AgreementFactory(agency=police, model="task-force", first_listed=newest, signed=datetime.date(2029, 3, 4))
+    AgreementFactory(agency=sheriff, model="jail", first_listed=newest, signed=datetime.date(2029, 7, 29))
+    AgreementFactory(agency=sheriff, model="warrant", first_listed=newest, signed=None, signed_raw="")
+    html = client.get(county_url(county)).content.decode()
+    text = page_text(client.get(county_url(county)))
+    under = text[text.index("In all, 2 agencies") : text.index("What this means for you")]
+    assert (
+        "Busy County Sheriff's Office: Jail Enforcement, signed July 29, 2029; Warrant Service Officer "
+        "Busy Police Department: Task Force, signed March 4, 2029"
+    ) in under
+    assert f'<a href="#agency-{sheriff.pk}">' in html and f'id="agency-{sheriff.pk}"' in html
+
+
+def test_a_county_with_many_agencies_names_four_and_links_to_the_rest(client, newest):
+    county = CountyFactory()
+    for i in range(8):
+        agency = AgencyFactory(county=county, state=county.state, kind="police", name=f"Town {i} Police")
+        AgreementFactory(agency=agency, model="task-force", first_listed=newest)
+    text = page_text(client.get(county_url(county)))
+    under = text[text.index("In all, 8 agencies") : text.index("What this means for you")]
+    assert under.count(" Police: Task Force") == 4
+    assert "and 4 more agencies below" in under
+    assert (
+        '<a href="#agreements">and 4 more agencies below</a>'
+        in client.get(county_url(county)).content.decode()
+    )
+
+
+def test_what_it_means_and_where_to_get_help_come_before_the_detail(client, newest):
+    """The order a phone shows: the answer, the in-page links, what it means, where to get help, your rights,
+    then the agencies' detail and the sources; each in-page link lands on its section."""
+    county = CountyFactory()
+    agency = AgencyFactory(county=county, state=county.state, kind="police")
+    AgreementFactory(agency=agency, model="task-force", first_listed=newest)
+    html = client.get(county_url(county)).content.decode()
+    order = ['id="answer"', 'class="on-page"', 'id="what-this-means"', 'id="get-help"', 'id="your-rights"']
+    order += ['id="agreements"', 'id="sources"']
+    positions = [html.index(marker) for marker in order]
+    assert positions == sorted(positions)
+    nav = html[html.index('class="on-page"') : html.index("</nav>", html.index('class="on-page"'))]
+    for anchor in ("#what-this-means", "#your-rights", "#get-help", "#sources"):
+        assert f'href="{anchor}"' in nav and f'id="{anchor[1:]}"' in html
+    spanish = page_text(client.get("/es" + county_url(county)))
+    assert "Dónde buscar ayuda" in spanish
+    assert (
+        "Lista de proveedores de servicios legales gratuitos (List of Pro Bono Legal Service Providers) (en inglés)"
+        in spanish
     )

@@ -61,11 +61,16 @@ def test_tarrant_sheriff_jail_model_then_the_police_departments(client):
     text = page_text(client.get("/counties/tx/tarrant-county/"))
     assert "the Tarrant County Sheriff’s Office has a 287(g) agreement with ICE: Jail Enforcement." in text
     assert "Signed June 16, 2020." in text
-    sheriff, keller = (
-        text.index("Tarrant County Sheriff’s Office (Sheriff's office)"),
-        text.index("Keller Police"),
-    )
-    assert sheriff < keller
+    for part in (
+        text[text.index("Agencies in Tarrant County with an agreement") :],  # the agencies' details
+        text[
+            text.index("Jail Enforcement.") : text.index("What this means for you")
+        ],  # the lines under the answer
+    ):
+        sheriff, keller = part.index("Tarrant County Sheriff’s Office"), part.index("Keller Police")
+        assert sheriff < keller
+    under_answer = text[text.index("Jail Enforcement.") : text.index("What this means for you")]
+    assert "Tarrant County Sheriff’s Office: Jail Enforcement, signed June 16, 2020" in under_answer
 
 
 def test_loving_has_no_jail_so_sb8_does_not_bind_its_sheriff(client):

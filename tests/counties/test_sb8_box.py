@@ -267,15 +267,25 @@ def test_flyer_and_card_say_the_law_the_statewide_agreements_and_what_a_jail_sha
 
 def test_what_this_means_for_you_names_the_models_where_they_apply_and_where_help_is(client, lists):
     text = county_page(client, "Tarrant County")
-    part = text[text.index("What this means for you") : text.index("Share, print or correct")]
+    # on a phone's first screens (issue 23): what it means, your rights and where to get help, then SB 8
+    part = text[
+        text.index("What this means for you") : text.index("Texas SB 8: what it asks of this sheriff")
+    ]
     assert "In jail: Tarrant County Sheriff's Office (Jail Enforcement)." in part
     assert (
-        "At a traffic stop, or anywhere these officers work: Texas Department of Testing (Task Force): part of "
-        "the Texas state government, not of the county."
+        "At a traffic stop, or anywhere these officers work: across all of Texas, Texas Department of Testing "
+        "(Task Force)."
     ) in part
     assert "Even without an agreement" not in part  # the sheriff has one
-    assert "Where to find legal help" in part and "accredited representatives" in part
-    assert "This page gives general information, not legal advice." in part
+    help_part = part[part.index("Where to get help") : part.index("Your rights Whatever the agreements")]
+    for directory in (
+        "List of Pro Bono Legal Service Providers",
+        "Recognition and Accreditation Program",
+        "Find Legal Services",
+    ):
+        assert directory in help_part
+    assert "Only a lawyer or an accredited representative may give you immigration legal help" in help_part
+    assert "This page gives general information, not legal advice." in help_part
     dallas = county_page(client, "Dallas County")
     assert "Even without an agreement, ICE can send a jail a detainer" in dallas
 
@@ -310,3 +320,69 @@ def test_search_results_say_which_list_their_statuses_are_from(client, lists, on
         "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026: it cannot show what sheriffs"
         in text
     )
+
+
+# --- the Texas map's SB 8 view (issue 23) ----------------------------------------------------------------
+
+
+def map_categories(html: str) -> dict[str, str]:
+    """{county page URL: category} as the map draws them."""
+    import re
+
+    return dict(
+        re.findall(
+            r'<a href="(/(?:es/)?counties/tx/[^"]+/)" aria-label="[^"]+"><path class="m m-([\w-]+)"', html
+        )
+    )
+
+
+def test_the_texas_map_has_an_sb8_view_as_of_the_lists_dates(client, texas, on_day):
+    on_day(date(2026, 12, 6))
+    run([pending_row("Denton County Sheriff's Office", "Denton County")], date(2026, 2, 27), "pending")
+    run([sheriff("Tarrant County")], date(2026, 5, 18))
+    counties = County.objects.filter(state__code="TX")
+    counties.update(jail_status=County.JailStatus.JAIL)
+    counties.filter(name="Falls County").update(jail_status=County.JailStatus.NO_JAIL)
+    counties.filter(name="Gonzales County").update(jail_status=County.JailStatus.UNKNOWN)
+    counties.filter(name="Rockwall County").update(jail_status=County.JailStatus.PRIVATE)
+
+    html = client.get("/counties/tx/?map=sb8").content.decode()
+    drawn = map_categories(html)
+    assert len(drawn) == counties.count()
+    expected = {
+        "/counties/tx/tarrant-county/": "sb8-signed",  # an agreement on ICE's list
+        "/counties/tx/denton-county/": "sb8-requested",  # only a request on the pending list
+        "/counties/tx/dallas-county/": "sb8-neither",
+        "/counties/tx/rockwall-county/": "sb8-neither",  # a private jail: SB 8 applies all the same
+        "/counties/tx/falls-county/": "sb8-nojail",
+        "/counties/tx/gonzales-county/": "sb8-unknown",
+    }
+    assert {url: drawn[url] for url in expected} == expected
+    assert sorted(set(drawn.values())) == sorted(set(expected.values()))
+    text = page_text(client.get("/counties/tx/?map=sb8"))
+    assert (
+        "Agreements as of ICE's list of May 18, 2026; requests as of its pending list of Feb. 27, 2026. SB 8's "
+        "reported deadline, Dec. 1, 2026, has passed. ICE's list of May 18, 2026 predates SB 8's reported "
+        "deadline of Dec. 1, 2026: it cannot show what sheriffs have done since."
+    ) in text
+    assert "SB 8 applies: the sheriff has only asked for one (1)" in text  # the list under the map
+    assert 'href="/counties/tx/?map=sb8#map" aria-current="true"' in html
+    # the ordinary view is the default; the SB 8 view is Texas's only, and any other value is ignored
+    assert (
+        map_categories(client.get("/counties/tx/").content.decode())["/counties/tx/tarrant-county/"]
+        == "sheriff"
+    )
+    assert map_categories(client.get("/counties/tx/?map=other").content.decode()) == map_categories(
+        client.get("/counties/tx/").content.decode()
+    )
+    spanish = page_text(client.get("/es/counties/tx/?map=sb8"))
+    assert "Se aplica la SB 8: el alguacil solo lo ha solicitado (1)" in spanish
+    assert "La fecha límite que se informó para la SB 8, el 1 de diciembre de 2026, ya pasó." in spanish
+
+
+def test_before_the_deadline_the_sb8_map_says_when_it_is(client, texas, on_day):
+    on_day(date(2026, 11, 2))
+    run([sheriff("Tarrant County")], date(2026, 5, 18))
+    text = page_text(client.get("/counties/tx/?map=sb8"))
+    assert "this site holds none of ICE's pending lists. SB 8's deadline is reported as Dec. 1, 2026." in text
+    assert "predates" not in text.split("Map of Texas's counties")[1].split("Texas's counties by status")[0]
