@@ -21,6 +21,8 @@ PAGES = [
     ("explainer-history", "/history/", 200),
     ("explainer-debate", "/debate/", 200),
     ("explainer-your-rights", "/your-rights/", 200),
+    ("explainer-if-held", "/if-held/", 200),
+    ("explainer-questions", "/questions/", 200),
     ("explainer-methodology", "/methodology/", 200),
     ("explainer-about", "/about/", 200),
     ("explainer-sources", "/sources/", 200),

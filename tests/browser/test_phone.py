@@ -36,6 +36,7 @@ PHONE_PAGES = [
     ("national", "/counties/national/"),
     ("explainer", "/models/"),
     ("rights", "/your-rights/"),
+    ("if-held", "/if-held/"),
     ("flyer", "/counties/tx/dallas-county/print/"),
     ("embed", "/embed/counties/tx/dallas-county/"),
 ]
