@@ -13,6 +13,7 @@ def site(request):
         path = request.get_full_path()
     else:
         path = request.path + (f"?{kept_query}" if kept_query else "")
+    path = "/" + path.lstrip("/")  # "//evil.example/" is a path here, never another site's address
     current = get_language()
     alternates = []
     for code, _name in settings.LANGUAGES:

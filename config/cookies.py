@@ -14,6 +14,9 @@ pieces keep it so:
   marked ``Cache-Control: public`` is one a shared cache may give to anybody, so it must never carry a
   ``Set-Cookie``: any cookie on such a response is dropped (and logged, without its value), and the
   response is no longer marked public. The pages that need a cookie are ``private``/``no-store`` already.
+  Outside the editors' admin the session cookie is never set nor cleared either: Django's session
+  middleware answers a stale ``sessionid`` with a ``Set-Cookie`` that clears it, on a 404, a redirect or
+  /healthz alike (issue 24). Readers get no cookie, whatever they send; only the admin uses sessions.
 """
 
 import logging
@@ -39,9 +42,14 @@ def ignore_malformed_csrf_cookie(get_response):
     return middleware
 
 
+ADMIN_PREFIX = "/admin/"
+
+
 def no_cookie_on_public_pages(get_response):
     def middleware(request):
         response = get_response(request)
+        if settings.SESSION_COOKIE_NAME in response.cookies and not request.path.startswith(ADMIN_PREFIX):
+            del response.cookies[settings.SESSION_COOKIE_NAME]
         if response.cookies and "public" in response.get("Cache-Control", ""):
             log.warning(
                 "Dropped cookies %s from a public response to %s",

@@ -165,10 +165,43 @@ def restart_if_stopped() -> str | None:
     return None
 
 
+# No reader's data in the database's log (issue 24). By default PostgreSQL writes a failed statement in full
+# ("STATEMENT: INSERT ... <a reader's report and e-mail>") and its DETAIL ("Failing row contains (...)",
+# "Key (...)=(...)"); an upload that failed wrote the workbook's bytes as hex. Here the server logs no
+# statement text, no DETAIL, and no ERROR-level message at all (an error's text can quote a value): the
+# application logs its own errors, without the data. Its own LOG, FATAL and PANIC lines stay. The same
+# settings for an external server are in docs/operations.md.
+PRIVATE_LOGGING = {
+    "log_min_error_statement": "panic",
+    "log_error_verbosity": "terse",
+    "log_min_messages": "log",
+    "log_statement": "none",
+    "log_min_duration_statement": "-1",
+}
+
+
+def private_logging(uri: str) -> bool:
+    """Set PRIVATE_LOGGING on the server at `uri` (ALTER SYSTEM, then reload) where it differs; True if
+    anything changed. Once per process; a few SHOWs when nothing needs to change."""
+    import psycopg
+
+    with psycopg.connect(uri, autocommit=True, connect_timeout=10) as connection:
+        changed = False
+        for name, value in PRIVATE_LOGGING.items():
+            current = connection.execute(f"SHOW {name}").fetchone()[0]  # names from the dict above
+            if current != value:
+                connection.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+                changed = True
+        if changed:
+            connection.execute("SELECT pg_reload_conf()")
+    return changed
+
+
 @functools.cache
 def database_settings(pgdata: Path) -> dict:
     """Start (or attach to) the embedded server and return a Django DATABASES entry for it."""
     server = get_server(pgdata)
+    private_logging(server.get_uri())
     uri = urlsplit(server.get_uri())
     return {
         # Django's PostgreSQL backend, which restarts this server when a connection finds it down.
@@ -192,4 +225,4 @@ def pid_list(pgdata: Path) -> list[int]:
     return json.loads(text) if text else []
 
 
-__all__ = ["database_settings", "get_server", "pid_list", "restart_if_stopped"]
+__all__ = ["database_settings", "get_server", "pid_list", "private_logging", "restart_if_stopped"]

@@ -25,7 +25,8 @@ else:
 
 
 def post_worker_init(worker):
-    """Each worker builds its search index as it starts, in the background (counties/search/store.py).
+    """Each worker builds its search index as it starts, in the background (counties/search/store.py), and
+    reads the data version in a background thread from then on (counties/pagecache.py).
 
     `kill -USR2 <worker pid>` makes a worker print every thread's stack to its standard error and go on
     (to see where a stuck request waits; the browser tests do it when the server does not answer).
@@ -33,7 +34,9 @@ def post_worker_init(worker):
     import faulthandler
     import signal
 
+    from counties.pagecache import watch_data_version
     from counties.search import warm_up
 
     faulthandler.register(signal.SIGUSR2, all_threads=True, chain=False)
     warm_up()
+    watch_data_version()  # kept pages never wait on the database for it (config/bounded_db.py)

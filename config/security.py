@@ -34,3 +34,24 @@ def permissions_policy_middleware(get_response):
         return response
 
     return middleware
+
+
+class OneLine:
+    """A logging filter for django.security: a refused request (a bad Host header, a suspicious file name)
+    is one short line, not a traceback of about 1 KB per request anyone can send (issue 24). The message
+    keeps its first 200 characters, control characters shown escaped."""
+
+    LIMIT = 200
+
+    def filter(self, record):
+        message = record.getMessage()
+        if len(message) > self.LIMIT:
+            message = message[: self.LIMIT] + "…"
+        record.msg = (
+            message.encode("unicode_escape").decode("ascii") if not message.isprintable() else message
+        )
+        record.args = ()
+        record.exc_info = None
+        record.exc_text = None
+        record.stack_info = None
+        return True

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.cookies.no_cookie_on_public_pages",  # outside everything that may add a cookie
+    "config.bounded_db.bounded_queries",  # a reader's query waits 4 s at most (a paused database)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,13 +116,15 @@ TEMPLATES = [
 # Database: any PostgreSQL server through DATABASE_URL; without it, the embedded PostgreSQL.
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.config(conn_max_age=60, conn_health_checks=True)}
-    # A server that does not answer makes a page fail in seconds (503, config/unavailable.py), not hang.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    DATABASES["default"]["ENGINE"] = "config.db"  # PostgreSQL, with a bounded connection check
 else:
     from config.embedded_pg import database_settings
 
     PGDATA_DIR = Path(os.environ.get("PGDATA_DIR", BASE_DIR / ".pgdata"))
     DATABASES = {"default": database_settings(PGDATA_DIR.resolve())}
+# A server that does not answer makes a page fail in seconds (503, config/unavailable.py), not hang: a
+# connection gives up after 3 s, a reader's query after 4 (config/bounded_db.py).
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -242,8 +245,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line": {"()": "config.security.OneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": {"class": "logging.StreamHandler", "filters": ["one_line"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # A refused request (DisallowedHost, SuspiciousOperation): one line each (config/security.OneLine).
+    "loggers": {"django.security": {"handlers": ["security"], "propagate": False}},
 }
 
 # Generated downloads (/data/*.csv|json), kept on disk once per data version (counties/pagecache.py).

@@ -4,6 +4,7 @@ editor's (or an import's) save."""
 
 import hashlib
 import json
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin
@@ -13,6 +14,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from .history import history_reason
+from .text import without_controls
 
 GUARD_FIELDS = {"version", "change_reason"}
 
@@ -21,6 +23,23 @@ def record_version(obj) -> str:
     """A fingerprint of a record's stored values: it changes whenever anyone (or any import) saves it."""
     values = {field.attname: field.value_from_object(obj) for field in obj._meta.concrete_fields}
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+def unsafe_url(url: str) -> str:
+    """Why a web address must not be saved ('' when it may): a backslash, or a user name before "@", make a
+    browser go to another host than the one the address seems to name."""
+    if "\\" in url:
+        return "A web address cannot contain a backslash (a browser reads it as “/” and may go elsewhere)."
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "This is not a web address a browser can open."
+    if "@" in parts.netloc:
+        return (
+            "A web address cannot contain a user name or password (the part before “@”): a browser goes to "
+            "the host after it."
+        )
+    return ""
 
 
 class GuardedForm(forms.ModelForm):
@@ -60,6 +79,14 @@ class GuardedForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # Where editors' text enters: no control characters or bidi overrides (counties.text._UNSAFE).
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str):
+                cleaned[name] = value = without_controls(value)
+            if value and isinstance(self.fields.get(name), forms.URLField):
+                problem = unsafe_url(value)
+                if problem:
+                    self.add_error(name, problem)
         if not self.instance.pk:
             return cleaned
         if self.reason_required and self.edited_fields() and not cleaned.get("change_reason", "").strip():

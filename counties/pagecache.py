@@ -32,6 +32,7 @@ Only plain 200 responses without cookies are kept: never a form with a CSRF toke
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
@@ -65,32 +66,71 @@ KEPT_HEADERS = ("Content-Security-Policy", "Content-Disposition", "Content-Langu
 # --- the data version ----------------------------------------------------------------------------------
 
 _version: tuple[int | None, float] = (None, float("-inf"))
+_generation = 0  # bumped by forget_data_version: a read that began before it must not be stored
+_watching = False  # a background thread reads the version (an app server's worker: watch_data_version)
+
+
+def _read_version() -> int:
+    from .models import DataVersion
+
+    return DataVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
 
 
 def data_version() -> int:
-    """The counter of changes to what public pages show: one query at most once a second per process.
+    """The counter of changes to what public pages show.
 
-    While the database is away, the version this process last read stands (and is asked for again each
-    second): kept pages go on being served, since they need nothing from the database; the rest answer 503.
+    In an app server's worker, a background thread reads it once a second (watch_data_version) and a
+    request only looks at the value it holds: a kept page never waits on the database, even one that stopped
+    answering (issue 24). Elsewhere (tests, a management command, the development server), and right after
+    this process changed the data, the request reads it itself, at most once a second.
+
+    While the database is away, the version this process last read stands: kept pages go on being served,
+    since they need nothing from the database; the rest answer 503.
     """
     global _version
     version, read_at = _version
     now = time.monotonic()
-    if version is None or now - read_at >= VERSION_TTL:
-        from .models import DataVersion
-
-        try:
-            version = DataVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
-        except (OperationalError, InterfaceError):
-            if version is None:
-                raise
+    if version is not None and (_watching or now - read_at < VERSION_TTL):
+        return version
+    generation = _generation
+    try:
+        version = _read_version()
+    except (OperationalError, InterfaceError):
+        if version is None:
+            raise
+    if generation == _generation:
         _version = (version, now)
     return version
 
 
+def watch_data_version() -> None:
+    """Read the data version in a background thread, once a second, for as long as the process runs."""
+    global _watching
+    if _watching:
+        return
+    _watching = True
+    threading.Thread(target=_watch, name="data-version", daemon=True).start()
+
+
+def _watch() -> None:
+    global _version
+    while True:
+        generation = _generation
+        try:
+            version = _read_version()
+        except Exception:  # noqa: BLE001 - the database is away: keep the last version, try again
+            with contextlib.suppress(Exception):
+                connection.close()  # this thread's own connection; the next read opens a new one
+        else:
+            if generation == _generation:
+                _version = (version, time.monotonic())
+        time.sleep(VERSION_TTL)
+
+
 def forget_data_version(**_kwargs) -> None:
     """Make the next data_version() ask the database."""
-    global _version
+    global _version, _generation
+    _generation += 1
     _version = (None, float("-inf"))
 
 

@@ -8,6 +8,21 @@ import re
 import unicodedata
 from functools import lru_cache
 
+# Characters that never belong in text a reader sees: control characters (a vertical tab pasted from Word,
+# a NUL from a broken file; XML 1.0 cannot carry most of them, so a feed with one would fail) and the
+# bidirectional embedding, override and isolate controls (a right-to-left override shows a name
+# backwards). Tab, newline and carriage return stay: they are ordinary spacing.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
+
+def without_controls(text: str) -> str:
+    """Text with control characters and bidi overrides removed (see _UNSAFE); a vertical tab or form feed
+    becomes a space, as it spaced the words where it came from."""
+    if not text:
+        return text
+    return _UNSAFE.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
+
+
 # Abbreviations in place names, as USPS and the Census write them: "St. Louis" is "Saint Louis" wherever a
 # name is matched (the search, the county an agency's city lies in).
 PLACE_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}

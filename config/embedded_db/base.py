@@ -1,9 +1,10 @@
 from django.db.backends.postgresql import base
 
 from config import embedded_pg
+from config.db.base import DatabaseWrapper as BoundedWrapper
 
 
-class DatabaseWrapper(base.DatabaseWrapper):
+class DatabaseWrapper(BoundedWrapper):
     def get_new_connection(self, conn_params):
         try:
             return super().get_new_connection(conn_params)

@@ -32,7 +32,9 @@ class SnapshotAdmin(SnapshotUploadMixin, ReadOnlyAdmin):
         "agreements_changed",
         "origin",
         "imported_at",
+        "imported_by",
     ]
+    list_select_related = ["imported_by"]
     list_filter = ["kind", "origin"]
     exclude = ["counts"]
     readonly_fields = ["unresolved_rows"]

@@ -166,15 +166,17 @@ def load(token: str, user_id: int, *, for_update: bool = False) -> tuple[bytes, 
     return data, meta_of(upload)
 
 
-def discard(token: str, user_id: int | None = None) -> None:
+def discard(token: str, user_id: int | None = None) -> int:
+    """Drop a kept upload (only `user_id`'s, when given); how many were dropped (0 or 1)."""
     uploads = PendingUpload.objects.filter(token=token or "")
     if user_id is not None:
         uploads = uploads.filter(editor_id=user_id)
-    uploads.delete()
+    return uploads.delete()[0]
 
 
-def run_import(data: bytes, meta: dict, *, dry_run: bool):
-    """Run the management command's importer; WorkbookError and unreadable files become UploadError."""
+def run_import(data: bytes, meta: dict, *, dry_run: bool, user=None):
+    """Run the management command's importer; WorkbookError and unreadable files become UploadError.
+    `user`: the editor who confirmed it, kept as the list's importer (Snapshot.imported_by)."""
     as_of = datetime.date.fromisoformat(meta["as_of"])
     try:
         with transaction.atomic():
@@ -184,6 +186,7 @@ def run_import(data: bytes, meta: dict, *, dry_run: bool):
                 filename=meta["filename"],
                 source_url=meta["source_url"],
                 origin=Snapshot.Origin.UPLOAD,
+                user=user,
                 dry_run=dry_run,
             )
             if dry_run:
@@ -320,10 +323,13 @@ class SnapshotUploadMixin:
             with transaction.atomic():
                 lock_imports()  # one import at a time, on every server; a second confirm waits here
                 data, meta = load(token, request.user.pk, for_update=True)
-                reason = f"ICE list of {meta['as_of']} imported in the admin ({meta['filename']})"
+                reason = (
+                    f"ICE list of {meta['as_of']} imported in the admin by {request.user.get_username()} "
+                    f"({meta['filename']})"
+                )
                 try:
                     with history_reason(reason):
-                        result = run_import(data, meta, dry_run=False)
+                        result = run_import(data, meta, dry_run=False, user=request.user)
                 except UploadError as error:
                     error.discard = True  # it cannot be imported: not kept (the import is rolled back)
                     raise
@@ -341,9 +347,18 @@ class SnapshotUploadMixin:
         return HttpResponseRedirect(reverse("admin:counties_snapshot_changelist"))
 
     def upload_cancel_view(self, request):
+        """An editor cancels their own preview; a superuser any editor's (one left waiting, say)."""
         self._check(request)
-        discard(request.POST.get("token", ""), request.user.pk)
-        self.message_user(request, "Cancelled. Nothing was imported.", messages.INFO)
+        token = request.POST.get("token", "")
+        if discard(token, None if request.user.is_superuser else request.user.pk):
+            self.message_user(request, "Cancelled. Nothing was imported.", messages.INFO)
+        else:
+            self.message_user(
+                request,
+                "Nothing to cancel: that preview is gone (confirmed, cancelled or over an hour old) or is "
+                "another editor's. Nothing was imported by this.",
+                messages.WARNING,
+            )
         return HttpResponseRedirect(reverse("admin:counties_snapshot_changelist"))
 
 

@@ -24,7 +24,12 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from xml.etree import ElementTree as ET  # noqa: S405 - ICE's XML is parsed with expansion limits below
+from xml.etree import ElementTree as ET  # noqa: S405 - only for its types and ParseError; parsing is defused
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
+
+from ..text import without_controls
 
 MAX_BYTES = 20 * 1024 * 1024  # ICE's workbook is about 0.3 MB
 MAX_PARTS = 200  # ICE's files have about 20
@@ -91,7 +96,7 @@ def clean(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).replace("\xa0", " ").split())
+    return " ".join(without_controls(str(value)).replace("\xa0", " ").split())
 
 
 def excel_date(value) -> date | None:
@@ -152,11 +157,23 @@ def _read_part(archive: zipfile.ZipFile, name: str, *, required: bool = True) ->
     return content
 
 
+# ICE's parts declare no DTD and no entity. A part that does is refused in any encoding: the byte check
+# below is quick for UTF-8, and defusedxml's parser refuses a DTD or an entity whatever the encoding (a
+# UTF-16 part hides "<!ENTITY" from a byte search; issue 24).
+DEFUSED = {"forbid_dtd": True, "forbid_entities": True, "forbid_external": True}
+
+
+def _declares_entities(name: str) -> WorkbookError:
+    return WorkbookError(f"The workbook's {name} declares XML entities; it is not ICE's list.")
+
+
 def _parse(content: bytes, name: str) -> ET.Element:
     if b"<!ENTITY" in content or b"<!DOCTYPE" in content:
-        raise WorkbookError(f"The workbook's {name} declares XML entities; it is not ICE's list.")
+        raise _declares_entities(name)
     try:
-        return ET.fromstring(content)  # noqa: S314 - no DTD or entity declarations (checked above)
+        return SafeET.fromstring(content, **DEFUSED)
+    except DefusedXmlException as exc:
+        raise _declares_entities(name) from exc
     except ET.ParseError as exc:
         raise WorkbookError(f"The workbook's {name} is not valid XML: {exc}") from exc
 
@@ -240,13 +257,13 @@ def _read_sheet(archive, name: str, part: str, strings: list[str]) -> Workbook |
     """
     content = _read_part(archive, part)
     if b"<!ENTITY" in content or b"<!DOCTYPE" in content:
-        raise WorkbookError(f"The workbook's {part} declares XML entities; it is not ICE's list.")
+        raise _declares_entities(part)
     headers: dict[str, int] | None = None
     rows: list[tuple[SheetRow, dict[str, str]]] = []  # each row with {header: cell reference}
     link_ids: dict[str, str] = {}
     position = 0
     try:
-        for _event, element in ET.iterparse(io.BytesIO(content), events=("end",)):  # noqa: S314
+        for _event, element in SafeET.iterparse(io.BytesIO(content), events=("end",), **DEFUSED):
             tag = element.tag
             if tag == _MAIN + "dimension":
                 _check_dimension(name, element.get("ref", ""))
@@ -273,6 +290,8 @@ def _read_sheet(archive, name: str, part: str, strings: list[str]) -> Workbook |
                     raise WorkbookError(
                         f"The sheet {name!r} has more than {MAX_ROWS:,} rows; ICE's list has under 2,000."
                     )
+    except DefusedXmlException as exc:
+        raise _declares_entities(part) from exc
     except ET.ParseError as exc:
         raise WorkbookError(f"The workbook's {part} is not valid XML: {exc}") from exc
     if headers is None:

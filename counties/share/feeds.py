@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from counties import wording
 from counties.changes import recent_changes
 from counties.models import County, Snapshot, State
+from counties.text import without_controls
 
 FEED_ITEMS = 50
 
@@ -27,8 +28,21 @@ def item_datetime(item) -> datetime:
     return datetime.combine(item.date, time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
 
 
+class CleanAtom1Feed(Atom1Feed):
+    """Atom that never fails on stored text: a control character XML 1.0 cannot carry (a vertical tab
+    pasted into an event's summary before forms cleaned them) is dropped, not a 500 for every reader."""
+
+    def add_item(self, title, link, description, **kwargs):
+        return super().add_item(without_controls(title), link, without_controls(description), **kwargs)
+
+    def write(self, outfile, encoding):
+        self.feed["title"] = without_controls(self.feed["title"])
+        self.feed["subtitle"] = without_controls(self.feed.get("subtitle"))
+        return super().write(outfile, encoding)
+
+
 class ChangesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = CleanAtom1Feed
 
     def author_name(self):
         return _("287(g) Explainer")

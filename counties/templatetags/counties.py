@@ -21,10 +21,11 @@ ICE_HOSTS = frozenset({"www.ice.gov", "ice.gov"})
 def link_host(url: str) -> str:
     """The host a reader's browser goes to: 'ice.gov' for ICE's own site, else the host as it is.
 
-    'https://www.ice.gov/doclib/x.pdf' -> 'ice.gov'; 'https://ice.gov.example.net/x' -> 'ice.gov.example.net'.
+    'https://www.ice.gov/doclib/x.pdf' -> 'ice.gov'; 'https://ice.gov.example.net/x' -> 'ice.gov.example.net';
+    'https://evil.example\\@www.ice.gov/x.pdf' -> 'evil.example' (where the browser goes).
     """
-    try:
-        host = (urlsplit(url or "").hostname or "").rstrip(".")
+    try:  # a browser reads a backslash in a web address as a slash, and drops "user@" before the host
+        host = (urlsplit((url or "").replace("\\", "/")).hostname or "").rstrip(".")
     except ValueError:  # a malformed address (an unbalanced "[")
         return ""
     return "ice.gov" if host in ICE_HOSTS else host

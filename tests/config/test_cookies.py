@@ -90,3 +90,23 @@ def test_no_response_marked_public_ever_carries_a_cookie(client, settings):
     response = client.get("/leaky/")
     assert not response.cookies
     assert "public" not in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/no-such-page/", 404),  # a 404
+        ("/counties/TX/", 301),  # a redirect to the lower-case address
+        ("/counties/?q=nowhere%20at%20all", 200),  # a search
+        ("/healthz", 200),
+        ("/feeds/changes.atom", 200),
+    ],
+)
+def test_a_stale_session_cookie_is_never_answered_with_a_cookie(url, status):
+    """Django's session middleware clears a stale `sessionid` with a Set-Cookie, on any response (issue 24):
+    outside the admin nothing is set or cleared."""
+    client = Client()
+    client.cookies["sessionid"] = "abcdefghijklmnopqrstuvwxyz012345"
+    response = client.get(url)
+    assert response.status_code == status, url
+    assert "Set-Cookie" not in str(response.serialize_headers()), (url, list(response.cookies))

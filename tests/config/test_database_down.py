@@ -100,3 +100,52 @@ def test_a_real_server_answers_503_while_postgresql_is_away_and_recovers_by_itse
         assert "Traceback" not in server.logs()
     finally:
         proxy.stop()
+
+
+def timed_fetch(url):
+    start = time.monotonic()
+    status, headers, body = fetch(url)
+    return status, headers, body, time.monotonic() - start
+
+
+def test_a_paused_database_never_stalls_a_kept_page(shipped, django_db_blocker, tmp_path):
+    """PostgreSQL paused (SIGSTOP), not down: connections stay open and nothing answers (issue 24). Every
+    request used to hang as long as the pause. Now kept pages come from memory at once, other pages and
+    /healthz answer 503 within 5 seconds, and the site recovers by itself when the database answers again."""
+    with django_db_blocker.unblock():
+        db = connection.settings_dict
+        socket_path = os.path.join(db["HOST"], f".s.PGSQL.{db['PORT'] or 5432}")
+        name = db["NAME"]
+    proxy = DatabaseProxy(socket_path)
+    proxy.start()
+    url = f"postgres://{db['USER']}:@127.0.0.1:{proxy.port}/{name}"
+    try:
+        with app_server(tmp_path, database_url=url, workers=1, threads=2) as server:
+            for page in ["/healthz", *PAGES]:
+                assert fetch(server.url + page)[0] == 200, page
+            time.sleep(1.5)  # the worker's version watcher has read the data version since it started
+            proxy.pause()
+            try:
+                for _round in range(2):  # and again after the second a process once trusted the version
+                    for page in PAGES:
+                        status, _h, _b, seconds = timed_fetch(server.url + page)
+                        assert status == 200 and seconds < 1.0, (page, status, seconds)
+                    time.sleep(1.2)
+                for page in NEW_PAGES[:2]:
+                    status, headers, body, seconds = timed_fetch(server.url + page)
+                    assert_unavailable(status, headers, body)
+                    assert seconds < 5.0, (page, seconds)
+                status, _h, body, seconds = timed_fetch(server.url + "/healthz")
+                assert status == 503 and "unreachable" in body and seconds < 5.0, (status, seconds)
+            finally:
+                proxy.resume()
+            deadline = time.monotonic() + 15
+            while fetch(server.url + "/healthz")[0] != 200:
+                assert time.monotonic() < deadline, "the site did not recover by itself"
+                time.sleep(0.5)
+            for page in NEW_PAGES[:2]:
+                assert fetch(server.url + page)[0] == 200, page
+            assert server.process.poll() is None
+        assert "Traceback" not in server.logs()
+    finally:
+        proxy.stop()

@@ -126,3 +126,48 @@ def test_the_embed_card_is_the_one_framable_page(client, shipped):
     county_page = client.get("/counties/tx/dallas-county/")
     assert county_page["X-Frame-Options"] == "DENY"
     assert parse_csp(county_page["Content-Security-Policy"])["frame-ancestors"] == ["'none'"]
+
+
+@pytest.mark.parametrize("path", ["//evil.example/", "//evil.example/es/", "///evil.example/x"])
+def test_a_path_that_looks_like_another_site_never_links_off_the_site(client, path):
+    """`GET //evil.example/` (issue 24): the 404's language link stays on this site."""
+    import re
+
+    response = client.get("/", PATH_INFO=path)  # as a server passes it (the test client would read a host)
+    assert response.status_code == 404
+    links = re.findall(r'href="([^"]*)"', response.content.decode())
+    assert links
+    assert not [link for link in links if link.startswith("//") or "evil.example" in link.split("/")[2:3]]
+
+
+def test_imported_names_lose_control_characters_and_bidi_overrides():
+    from counties.importers.workbook import clean
+
+    assert clean("Evil\u202eCity Police\x00 Department") == "EvilCity Police Department"
+    assert clean("Line\x0bbreak\u2066 here\u2069") == "Line break here"
+    assert clean("  Ordinary\xa0name  ") == "Ordinary name"
+
+
+def test_a_bad_host_header_is_logged_as_one_short_line(client):
+    """It was a traceback of about 1 KB per request (issue 24): the site's logging config makes it a line."""
+    import io
+    import logging
+
+    from config.security import OneLine
+
+    (handler,) = [
+        h
+        for h in logging.getLogger("django.security").handlers
+        if any(isinstance(f, OneLine) for f in h.filters)
+    ]
+    stream = io.StringIO()
+    old = handler.setStream(stream)
+    try:
+        response = client.get("/", HTTP_HOST="evil.example\x07" + "x" * 500)
+    finally:
+        handler.setStream(old)
+    assert response.status_code == 400
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("Invalid HTTP_HOST header") and len(lines[0]) < OneLine.LIMIT + 20
+    assert "\x07" not in lines[0] and "Traceback" not in stream.getvalue()

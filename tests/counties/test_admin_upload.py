@@ -145,6 +145,9 @@ def test_preview_changes_nothing_until_confirmed(editor_client, texas):
     snapshot = Snapshot.objects.get(as_of="2026-11-02")
     assert snapshot.filename == "participating-2026-11-02.xlsx" and snapshot.rows_read == 15
     assert snapshot.origin == Snapshot.Origin.UPLOAD
+    assert snapshot.imported_by == editor_client.user  # who imported it (issue 24), shown in the admin
+    changelist = editor_client.get(reverse("admin:counties_snapshot_changelist")).content.decode()
+    assert editor_client.user.get_username() in changelist
     assert Agency.objects.filter(name="Testville Police Department").exists()
     assert not PendingUpload.objects.exists()  # the stored file is gone
     listed.refresh_from_db()
@@ -407,5 +410,22 @@ def test_another_editor_cannot_cancel_an_upload(editor_client, client):
         user_id=editor_client.user.pk,
     )
     login_with_second_factor(client, other)
-    client.post(CANCEL, {"token": token})
+    response = client.post(CANCEL, {"token": token}, follow=True)
     assert PendingUpload.objects.filter(token=token).exists()
+    text = response.content.decode()
+    assert "Nothing to cancel" in text and "Cancelled." not in text  # it says what happened
+
+
+def test_a_superuser_can_cancel_another_editors_preview(editor_client, client):
+    """It said "Cancelled" and cancelled nothing (issue 24)."""
+    boss = User.objects.create_superuser("boss", password="unused-in-tests-1234")
+    token, _meta = admin_upload.stash(
+        SimpleUploadedFile("x-2099-02-06.xlsx", workbook(SMALL_LIST)),
+        as_of=datetime.date(2099, 2, 6),
+        source_url="",
+        user_id=editor_client.user.pk,
+    )
+    login_with_second_factor(client, boss)
+    response = client.post(CANCEL, {"token": token}, follow=True)
+    assert not PendingUpload.objects.filter(token=token).exists()
+    assert "Cancelled. Nothing was imported." in response.content.decode()

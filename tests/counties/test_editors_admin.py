@@ -458,3 +458,58 @@ def test_problem_rows_link_to_the_agency_to_fix(editor_client):
     html = editor_client.get(reverse("admin:counties_snapshot_change", args=[snapshot.pk])).content.decode()
     assert "Find the agency" in html and "q=Odd+%3Cb%3EName%3C%2Fb%3E+PD" in html
     assert "<b>Name</b>" not in html and "Odd &lt;b&gt;Name&lt;/b&gt; PD" in html
+
+
+# --- text and addresses where they enter (issue 24) --------------------------------------------------
+
+
+def test_control_characters_and_bidi_overrides_are_cleaned_where_editors_type(editor_client):
+    """A vertical tab pasted from Word, a NUL, a right-to-left override: gone before the event is saved."""
+    county = CountyFactory()
+    response = editor_client.post(
+        reverse("admin:counties_event_add"),
+        {
+            "county": county.pk,
+            "date": "2026-02-03",
+            "kind": "vote",
+            "summary": "The court\x0bvoted\x07 to \u202eapply.",
+            "source": SourceFactory().pk,
+        },
+    )
+    assert response.status_code == 302
+    assert Event.objects.get(county=county).summary == "The court voted to apply."
+    # a NUL is refused outright, with a message (Django's own check)
+    response = editor_client.post(
+        reverse("admin:counties_event_add"),
+        {"county": county.pk, "date": "2026-02-04", "kind": "vote", "summary": "x\x00", "source": 1},
+    )
+    assert response.status_code == 200 and "Null characters are not allowed" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://evil.example\\@www.ice.gov/doclib/x.pdf",
+        "https://user:secret@www.ice.gov/doclib/x.pdf",
+        "https://www.ice.gov\\..\\evil",
+    ],
+)
+def test_an_address_that_would_take_a_browser_elsewhere_is_refused(editor_client, url):
+    response = editor_client.post(
+        reverse("admin:counties_source_add"), {"title": "t", "publisher": "p", "url": url}
+    )
+    assert response.status_code == 200
+    assert not Source.objects.filter(title="t", publisher="p").exists()
+    text = response.content.decode()
+    assert any(
+        message in text
+        for message in ("cannot contain a backslash", "cannot contain a user name or password", "valid URL")
+    )
+
+
+def test_a_link_is_labelled_by_the_host_a_browser_would_use():
+    from counties.templatetags.counties import link_host
+
+    assert link_host("https://evil.example\\@www.ice.gov/doclib/x.pdf") == "evil.example"
+    assert link_host("https://someone@www.ice.gov/doclib/x.pdf") == "ice.gov"
+    assert link_host("https://www.ice.gov/doclib/x.pdf") == "ice.gov"

@@ -129,6 +129,25 @@ def test_entity_declarations_are_refused():
         read_workbook(_zip(_sheet_parts(sheet)))
 
 
+@pytest.mark.parametrize("part", ["sheet", "workbook", "sharedStrings"])
+def test_entity_declarations_are_refused_in_any_encoding(part):
+    """UTF-16 hides "<!ENTITY" from a byte search: the parser itself refuses a DTD (issue 24)."""
+    bomb = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+    parts = _sheet_parts(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>')
+    name = {"sheet": "xl/worksheets/sheet1.xml", "workbook": "xl/workbook.xml", "sharedStrings": None}[part]
+    if name is None:
+        name = "xl/sharedStrings.xml"
+        body = (
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&b;</t></si></sst>'
+        )
+    else:
+        body = parts[name].decode()
+    parts[name] = (bomb + body).encode("utf-16")
+    assert b"<!ENTITY" not in parts[name]
+    with pytest.raises(WorkbookError, match="entities"):
+        read_workbook(_zip(parts))
+
+
 def test_too_many_parts_are_refused():
     parts = {**_sheet_parts(b"<worksheet/>"), **{f"xl/extra{i}.xml": b"<x/>" for i in range(250)}}
     with pytest.raises(WorkbookError, match="parts"):

@@ -132,3 +132,19 @@ def test_a_feed_names_itself_from_site_url_whatever_the_host(client, settings, u
     root, _entries = parse_atom(client.get(url, HTTP_HOST=host))
     self_link = next(link for link in root.findall(f"{ATOM}link") if link.get("rel") == "self")
     assert self_link.get("href") == settings.SITE_URL + url
+
+
+def test_a_control_character_stored_before_forms_cleaned_them_never_breaks_a_feed(client, sample):
+    """An event saved with a vertical tab (XML 1.0 cannot carry it) made every feed of its language answer
+    500 until someone edited it (issue 24): the feed drops the character and answers."""
+    EventFactory(county=sample, date=datetime.date(2026, 1, 21), summary="Court\x0bvoted\x01 again.")
+    for path in (
+        "/feeds/tx/rockwall-county.atom",
+        "/feeds/tx.atom",
+        "/feeds/changes.atom",
+        "/es/feeds/tx.atom",
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        _root, entries = parse_atom(response)
+        assert any("Court voted again." in ET.tostring(entry, encoding="unicode") for entry in entries), path
