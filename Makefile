@@ -16,7 +16,7 @@ export HTTPS ?= 0
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run dev test test-slow screenshots bench bench-load bench-render setup lint format lock clean reading-level
+.PHONY: run dev test test-slow screenshots soak bench bench-load bench-render setup lint format lock clean reading-level
 .DEFAULT_GOAL := run
 
 $(BIN)/python:
@@ -80,6 +80,14 @@ bench: setup
 screenshots: $(VENV)/.dev-deps .secret_key staticfiles/staticfiles.json
 	UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -n 0 -p no:cacheprovider tests/browser/test_phone.py \
 		tests/browser/test_phone_first_screens.py -k "sideways_on_a_phone or first_on_a_phone" $(PYTEST_ARGS)
+
+# The production shape (nginx, two app servers, Debian's PostgreSQL) on this machine, attacked and measured
+# (deploy/soak.py; the README's deploy section). As root it installs nginx and postgresql when missing.
+soak: $(VENV)/.run-deps .secret_key staticfiles/staticfiles.json
+	@{ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		{ [ "$$(id -u)" = 0 ] && apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends nginx postgresql; }
+	$(BIN)/python deploy/soak.py
 
 lint: $(VENV)/.dev-deps .secret_key
 	$(BIN)/ruff check .

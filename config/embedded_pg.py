@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 log = logging.getLogger(__name__)
 RESTART_ATTEMPTS = 10  # the old server's processes can take a moment to let go of its shared memory
+_restart_lock = threading.Lock()
 
 
 def _process_alive(pid: int) -> bool:
@@ -152,6 +154,11 @@ def restart_if_stopped() -> str | None:
     Returns its (possibly new) socket directory if it was restarted, None if it was running (the
     failure was something else) or this process uses no embedded server.
     """
+    with _restart_lock:  # the package's lock is per process (fcntl): threads of one process wait here
+        return _restart_if_stopped()
+
+
+def _restart_if_stopped() -> str | None:
     for server in list(_servers.values()):
         for attempt in range(RESTART_ATTEMPTS):
             try:
@@ -182,10 +189,22 @@ PRIVATE_LOGGING = {
 
 def private_logging(uri: str) -> bool:
     """Set PRIVATE_LOGGING on the server at `uri` (ALTER SYSTEM, then reload) where it differs; True if
-    anything changed. Once per process; a few SHOWs when nothing needs to change."""
+    anything changed. Once per process; a few SHOWs when nothing needs to change. ALTER SYSTEM keeps the
+    settings in the data folder, so one success is enough: a server that cannot be reached right now (still
+    starting, restarted after a crash) is left to the next process, never a reason not to start."""
     import psycopg
 
-    with psycopg.connect(uri, autocommit=True, connect_timeout=10) as connection:
+    try:
+        return _set_private_logging(psycopg, uri)
+    except psycopg.Error as error:
+        log.warning(
+            "The embedded PostgreSQL's log settings were not checked now: %s", str(error).strip()[:200]
+        )
+        return False
+
+
+def _set_private_logging(psycopg, uri: str) -> bool:
+    with psycopg.connect(uri, autocommit=True, connect_timeout=3) as connection:
         changed = False
         for name, value in PRIVATE_LOGGING.items():
             current = connection.execute(f"SHOW {name}").fetchone()[0]  # names from the dict above

@@ -163,6 +163,11 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 3
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)  # one trusted proxy that sets X-Forwarded-For/-Proto
+# Where that proxy's requests come from: X-Forwarded-For counts only on a request from one of these ("" is a
+# Unix socket, as deploy/ binds the app servers). A request from anywhere else is taken at its own address.
+TRUSTED_PROXIES = frozenset(
+    address.strip() for address in os.environ.get("TRUSTED_PROXIES", ",127.0.0.1,::1").split(",")
+)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True

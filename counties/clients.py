@@ -1,7 +1,8 @@
 """Who is asking, without keeping their address.
 
 - client_ip(request): the client's address as this server sees it (behind one trusted proxy when
-  BEHIND_PROXY is on), used by django-axes for login lockout.
+  BEHIND_PROXY is on, and only for a request that comes from it: TRUSTED_PROXIES), used by django-axes for
+  login lockout.
 - client_key(request, purpose): a keyed hash of that address for rate limits (the corrections form), so no
   raw address is ever stored.
 """
@@ -13,13 +14,15 @@ from django.conf import settings
 
 
 def client_ip(request) -> str | None:
-    if getattr(settings, "BEHIND_PROXY", False):
+    remote = request.META.get("REMOTE_ADDR") or ""
+    trusted = getattr(settings, "TRUSTED_PROXIES", frozenset({"", "127.0.0.1", "::1"}))
+    if getattr(settings, "BEHIND_PROXY", False) and remote in trusted:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         # The trusted proxy appends the address it saw: the last entry is the only one it vouches for.
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
             return hops[-1]
-    return request.META.get("REMOTE_ADDR") or None
+    return remote or None
 
 
 def client_key(request, purpose: str) -> str:

@@ -32,6 +32,7 @@ Only plain 200 responses without cookies are kept: never a form with a CSRF toke
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import gzip
@@ -103,28 +104,46 @@ def data_version() -> int:
     return version
 
 
+_stop_watching = threading.Event()
+
+
 def watch_data_version() -> None:
-    """Read the data version in a background thread, once a second, for as long as the process runs."""
+    """Read the data version in a background thread, once a second, until the process exits.
+
+    The thread is stopped (and its connection closed) before the process's other exit handlers run: one
+    of those stops the embedded PostgreSQL when this is the last process using it, and a read after that
+    would start the server again, with no process left to stop it."""
     global _watching
     if _watching:
         return
     _watching = True
-    threading.Thread(target=_watch, name="data-version", daemon=True).start()
+    thread = threading.Thread(target=_watch, name="data-version", daemon=True)
+    thread.start()
+
+    def stop() -> None:
+        _stop_watching.set()
+        thread.join(timeout=5)
+
+    atexit.register(stop)  # registered after the embedded server's own handler, so it runs before it
 
 
 def _watch() -> None:
     global _version
-    while True:
-        generation = _generation
-        try:
-            version = _read_version()
-        except Exception:  # noqa: BLE001 - the database is away: keep the last version, try again
-            with contextlib.suppress(Exception):
-                connection.close()  # this thread's own connection; the next read opens a new one
-        else:
-            if generation == _generation:
-                _version = (version, time.monotonic())
-        time.sleep(VERSION_TTL)
+    try:
+        while not _stop_watching.is_set():
+            generation = _generation
+            try:
+                version = _read_version()
+            except Exception:  # noqa: BLE001 - the database is away: keep the last version, try again
+                with contextlib.suppress(Exception):
+                    connection.close()  # this thread's own connection; the next read opens a new one
+            else:
+                if generation == _generation:
+                    _version = (version, time.monotonic())
+            _stop_watching.wait(VERSION_TTL)
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
 
 
 def forget_data_version(**_kwargs) -> None:
