@@ -16,7 +16,7 @@ export HTTPS ?= 0
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run dev test test-slow screenshots soak bench bench-load bench-render setup lint format lock clean reading-level
+.PHONY: run dev test test-slow screenshots soak bench bench-load bench-render bench-preview setup lint format lock clean reading-level
 .DEFAULT_GOAL := run
 
 $(BIN)/python:
@@ -64,6 +64,10 @@ test-slow: $(VENV)/.dev-deps .secret_key staticfiles/staticfiles.json
 # A county page's first render, in-process, with nothing kept (bench/render.py).
 bench-render: setup
 	$(BIN)/python bench/render.py --rounds 2
+
+# An editor's upload preview: the dry run of an ordinary new list on all the shipped lists (bench/preview.py).
+bench-preview: setup $(VENV)/.dev-deps
+	$(BIN)/python bench/preview.py
 
 # Migrating and loading all the shipped data on a new, empty embedded database (bench/load.py).
 bench-load: $(VENV)/.run-deps

@@ -33,6 +33,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from .. import locks
 from ..history import history_reason
 from ..importers.bounded import parse_bounded
 from ..importers.ice import Outcome, WorkbookError, agreements_for, import_list, lock_imports, requests_for
@@ -42,6 +43,10 @@ from ..models import PendingUpload, Snapshot
 log = logging.getLogger(__name__)
 
 EXPIRED = "This preview has expired or is not valid. Please upload the file again."
+BUSY = (
+    "Another import is running right now (another editor's upload, or the scheduled check of ICE's site). "
+    "Nothing was saved; please try again in a minute."
+)
 GONE = (
     "This preview is no longer waiting: it was already confirmed or cancelled (in another tab, or by "
     "someone else), or it expired. Check the list of ICE lists before uploading it again."
@@ -291,7 +296,11 @@ class SnapshotUploadMixin:
             try:
                 data = read_upload(uploaded)
                 check_readable(data)  # bounded in memory and time, in a child process
-                result = run_import(data, meta, dry_run=True)
+                with transaction.atomic():
+                    # One import at a time, on every server: a second editor is told, not kept waiting.
+                    if not locks.take_in_transaction(locks.IMPORT):
+                        raise UploadError(BUSY)
+                    result = run_import(data, meta, dry_run=True)
                 upload = keep(
                     data,
                     filename=name,

@@ -243,9 +243,9 @@ def import_list(
                 )
                 result.snapshot = None
                 raise _DryRun
-            result.stats = write_plan(plan, reason=f"{snapshot} imported ({filename})")
-            if dry_run:
+            if dry_run:  # the preview needs only the plan (_describe): writing it all to roll back cost ~7 s
                 raise _DryRun
+            result.stats = write_plan(plan, reason=f"{snapshot} imported ({filename})")
     except _DryRun:
         if result.outcome == Outcome.IMPORTED:
             result.snapshot = None

@@ -52,8 +52,15 @@ class States:
     def __init__(self):
         self.by_name = {fold(s.name): StateRef(s.pk, s.code, s.name) for s in State.objects.all()}
         self.by_code = {ref.code: ref for ref in self.by_name.values()}
+        self._found: dict[tuple[str, str, str], StateRef | None] = {}  # a rebuild asks ~157,000 times
 
     def find(self, kind: str, text: str, agency: str) -> StateRef | None:
+        asked = (kind, text, agency)
+        if asked not in self._found:
+            self._found[asked] = self._find(kind, text, agency)
+        return self._found[asked]
+
+    def _find(self, kind: str, text: str, agency: str) -> StateRef | None:
         folded = fold(text)
         corrected = STATE_CORRECTIONS.get((kind, folded, fold(agency)))
         if corrected:

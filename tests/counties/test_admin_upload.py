@@ -429,3 +429,24 @@ def test_a_superuser_can_cancel_another_editors_preview(editor_client, client):
     response = client.post(CANCEL, {"token": token}, follow=True)
     assert not PendingUpload.objects.filter(token=token).exists()
     assert "Cancelled. Nothing was imported." in response.content.decode()
+
+
+def test_a_second_editor_is_told_that_another_import_is_running(editor_client, texas):
+    """Two editors previewing at once serialized on the import lock and both got 500s (issue 24): a preview
+    takes the lock only if it is free, and otherwise says so at once."""
+    import psycopg
+    from django.db import connection
+
+    from counties import locks
+    from tests.servers import database_url
+
+    with psycopg.connect(database_url(connection.settings_dict), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [locks.IMPORT])  # an import running elsewhere
+        response = upload(editor_client, workbook(SMALL_LIST + FILLERS))
+        assert response.status_code == 200
+        assert "Another import is running right now" in response.content.decode()
+        assert not PendingUpload.objects.exists()
+        other.execute("SELECT pg_advisory_unlock(%s)", [locks.IMPORT])
+    response = upload(editor_client, workbook(SMALL_LIST + FILLERS))
+    assert "Another import is running" not in response.content.decode()
+    assert PendingUpload.objects.count() == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import defaultdict
 from datetime import date
@@ -20,7 +21,7 @@ from ..identity import (
     agency_kind,
 )
 from ..lists import decode_rows, document_key
-from ..placing import CountyResolver
+from ..placing import county_resolver
 from .plan import (
     DATE_FIX_DAYS,
     KINDS,
@@ -403,7 +404,22 @@ def _editor_locks() -> dict[str, Placements]:
 
 
 def build_plan(*, exclude: set[int] = frozenset()) -> Plan:
-    """The plan from every list held (but those in `exclude`, lists about to be removed)."""
+    """The plan from every list held (but those in `exclude`, lists about to be removed).
+
+    It makes about a million small objects that all live until it returns, so Python's cyclic garbage
+    collector, which would scan them again and again as they pile up, is paused meanwhile (it took about a
+    quarter of an editor's preview: 3.0 s -> 2.2 s, bench/preview.py). Nothing here makes cycles that
+    need it."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_plan(exclude)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_plan(exclude: set[int]) -> Plan:
     started = time.monotonic()
     lists: dict[str, list[ListRef]] = {kind: [] for kind in KINDS}
     loaded = []
@@ -418,7 +434,7 @@ def build_plan(*, exclude: set[int] = frozenset()) -> Plan:
         loaded.append((ref, decode_rows(rows_data)))
     counters = {ref.id: Counters() for ref, _rows in loaded}
     keys = _read_rows(loaded, States(), counters)
-    _resolve_counties(keys, CountyResolver())
+    _resolve_counties(keys, county_resolver())
     components = _merge_keys(keys)
     agencies = _agencies(keys, components, _editor_locks(), counters)
     changes: list[PlannedChange] = []

@@ -1,0 +1,77 @@
+"""`make bench-preview`: how long an editor waits for the preview of an ordinary upload (issue 24).
+
+On the database `make run` uses (all 328 shipped lists loaded), times what the admin's upload page does
+for ICE's newest participating list with one agreement gone, given a date after every list held: the dry
+run that works out what the list would change (counties.importers.ice.import_list(dry_run=True)), in
+process, ROUNDS times. Nothing is saved. Budget: under 3 s on this 2-core machine when it is otherwise idle.
+Prints a Markdown row and writes bench-results/preview.json.
+"""
+
+import datetime
+import io
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+ROUNDS = 5
+BUDGET_SECONDS = 3.0
+
+
+def ordinary_new_list() -> bytes:
+    """The newest shipped participating list, one agreement (a data row) fewer."""
+    import openpyxl
+
+    source = sorted((BASE_DIR / "fixtures" / "ice287g" / "participating").glob("participating-*.xlsx"))[-1]
+    workbook = openpyxl.load_workbook(source)
+    workbook.worksheets[0].delete_rows(5)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def main() -> int:
+    import django
+
+    django.setup()
+    from counties.importers.ice import import_list
+    from counties.models import Snapshot
+
+    newest = Snapshot.objects.order_by("-as_of").values_list("as_of", flat=True).first()
+    if newest is None:
+        print("No lists loaded: run `make run` (or `make setup`) first.", file=sys.stderr)
+        return 1
+    data = ordinary_new_list()
+    as_of = newest + datetime.timedelta(days=1)  # newer than every list held: what an editor uploads
+    times, outcomes = [], set()
+    for _round in range(ROUNDS):
+        started = time.monotonic()
+        result = import_list(
+            data, filename="bench-preview.xlsx", as_of=as_of, kind="participating", dry_run=True
+        )
+        times.append(time.monotonic() - started)
+        outcomes.add((result.outcome, len(result.added), len(result.dropped)))
+    figures = {
+        "rounds": ROUNDS,
+        "first_s": round(times[0], 2),  # this process's first: the county resolver built (a worker warms it)
+        "median_s": round(statistics.median(times), 2),
+        "max_s": round(max(times), 2),
+        "outcomes": sorted(map(str, outcomes)),
+        "budget_s": BUDGET_SECONDS,
+    }
+    print("| preview of an ordinary upload (dry run on all 328 lists) | first | median | max |")
+    print("|---|---|---|---|")
+    print(f"| {ROUNDS} rounds | {figures['first_s']} s | {figures['median_s']} s | {figures['max_s']} s |")
+    results = BASE_DIR / "bench-results"
+    results.mkdir(exist_ok=True)
+    (results / "preview.json").write_text(json.dumps(figures, indent=2) + "\n")
+    return 0 if figures["median_s"] < BUDGET_SECONDS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
