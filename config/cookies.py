@@ -17,6 +17,8 @@ pieces keep it so:
   Outside the editors' admin the session cookie is never set nor cleared either: Django's session
   middleware answers a stale ``sessionid`` with a ``Set-Cookie`` that clears it, on a 404, a redirect or
   /healthz alike (issue 24). Readers get no cookie, whatever they send; only the admin uses sessions.
+  Nor a CSRF cookie anywhere but the correction form and the admin (a bad Host header with a malformed
+  token got one on its 400: the Host is checked before the token is looked at).
 """
 
 import logging
@@ -43,13 +45,17 @@ def ignore_malformed_csrf_cookie(get_response):
 
 
 ADMIN_PREFIX = "/admin/"
+CORRECTION_SUFFIX = "/correction/"  # counties:correction, in either language
 
 
 def no_cookie_on_public_pages(get_response):
     def middleware(request):
         response = get_response(request)
-        if settings.SESSION_COOKIE_NAME in response.cookies and not request.path.startswith(ADMIN_PREFIX):
-            del response.cookies[settings.SESSION_COOKIE_NAME]
+        path = request.path
+        if not path.startswith(ADMIN_PREFIX):
+            response.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+            if not path.endswith(CORRECTION_SUFFIX):  # the one public form, and its 400 and 429 answers
+                response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
         if response.cookies and "public" in response.get("Cache-Control", ""):
             log.warning(
                 "Dropped cookies %s from a public response to %s",

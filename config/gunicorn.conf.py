@@ -14,6 +14,11 @@ path for this server alone.
 
 import os
 
+# Threads (gthread workers): a request waiting on the database (up to its bound, config/bounded_db.py) holds
+# one thread, not the worker, so kept pages and /healthz are answered beside it (issue 24: with one request
+# per worker, a few slow requests queued every reader behind them while the database was paused).
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
 accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 logger_class = "config.gunicorn_logging.PrivateLogger"

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .editing import unsafe_url
 from .models import Correction
+from .text import without_controls
 
 
 class CorrectionForm(forms.ModelForm):
@@ -51,6 +53,21 @@ class CorrectionForm(forms.ModelForm):
         error_messages = {
             "contact": {"max_length": _("Please keep this under %(limit_value)d characters.")},
         }
+
+    def clean(self):
+        """A reader's text loses control characters and bidi overrides (a right-to-left override shows it
+        backwards to the editors who read it); an address that takes a browser elsewhere than it shows
+        (user-info before "@", a backslash) is refused, as in the admin (issue 24)."""
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            if isinstance(value, str):
+                cleaned[name] = without_controls(value)
+        url = cleaned.get("source_url")
+        if url and unsafe_url(url):
+            self.add_error(
+                "source_url", _("Please give the address as it appears in your browser's address bar.")
+            )
+        return cleaned
 
     @property
     def is_spam(self) -> bool:

@@ -34,11 +34,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import locks
+from ..editing import unsafe_url
 from ..history import history_reason
 from ..importers.bounded import parse_bounded
 from ..importers.ice import Outcome, WorkbookError, agreements_for, import_list, lock_imports, requests_for
 from ..importers.lists import date_from_filename, kind_from_filename
 from ..models import PendingUpload, Snapshot
+from ..templatetags.counties import link_host
 
 log = logging.getLogger(__name__)
 
@@ -227,9 +229,20 @@ class UploadForm(forms.Form):
     )
 
     def clean_source_url(self):
+        """Where the file was downloaded: ICE's own site only. Pages link it as "ice.gov" (issue 24: an
+        address that only looked like ICE's was labelled so on every county page)."""
         url = self.cleaned_data["source_url"]
-        if url and not url.lower().startswith(("http://", "https://")):
+        if not url:
+            return url
+        if not url.lower().startswith(("http://", "https://")):
             raise forms.ValidationError("Enter a web address that starts with http:// or https://.")
+        problem = unsafe_url(url)
+        if problem:
+            raise forms.ValidationError(problem)
+        if link_host(url) != "ice.gov":
+            raise forms.ValidationError(
+                "Give the address on ICE's own site (www.ice.gov) where the file was downloaded, or leave it empty."
+            )
         return url
 
     def clean(self):

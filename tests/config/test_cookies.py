@@ -110,3 +110,31 @@ def test_a_stale_session_cookie_is_never_answered_with_a_cookie(url, status):
     response = client.get(url)
     assert response.status_code == status, url
     assert "Set-Cookie" not in str(response.serialize_headers()), (url, list(response.cookies))
+
+
+@pytest.mark.parametrize("path", ["/", "/nope/", "/healthz"])
+def test_a_bad_host_with_a_malformed_token_gets_no_cookie(path):
+    """The Host header is checked before the token is looked at: the 400 carried a new CSRF cookie (issue 24,
+    the attack pass)."""
+    client = Client()
+    client.cookies["csrftoken"] = "short"
+    response = client.get(path, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "Set-Cookie" not in str(response.serialize_headers()), list(response.cookies)
+
+
+def test_a_readers_correction_loses_control_characters_and_unsafe_addresses_are_refused(county):
+    form_url = f"/counties/{county.state.slug}/{county.slug}/correction/"
+    client = Client()
+    client.get(form_url)
+    response = client.post(
+        form_url,
+        {"what_is_wrong": "The sheriff\u202e signed\x0b in May.", "source_url": "https://www.ice.gov/x"},
+    )
+    assert response.status_code == 302
+    assert Correction.objects.get().what_is_wrong == "The sheriff signed  in May."
+    refused = client.post(
+        form_url, {"what_is_wrong": "See this.", "source_url": "https://www.ice.gov\\@evil.example/x"}
+    )
+    assert refused.status_code == 400
+    assert Correction.objects.count() == 1

@@ -2,6 +2,7 @@
 /healthz says 503, and the site recovers by itself when the database returns (config/unavailable.py)."""
 
 import os
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -120,7 +121,7 @@ def test_a_paused_database_never_stalls_a_kept_page(shipped, django_db_blocker, 
     proxy.start()
     url = f"postgres://{db['USER']}:@127.0.0.1:{proxy.port}/{name}"
     try:
-        with app_server(tmp_path, database_url=url, workers=1, threads=2) as server:
+        with app_server(tmp_path, database_url=url, workers=1, threads=5) as server:
             for page in ["/healthz", *PAGES]:
                 assert fetch(server.url + page)[0] == 200, page
             time.sleep(1.5)  # the worker's version watcher has read the data version since it started
@@ -135,6 +136,18 @@ def test_a_paused_database_never_stalls_a_kept_page(shipped, django_db_blocker, 
                     status, headers, body, seconds = timed_fetch(server.url + page)
                     assert_unavailable(status, headers, body)
                     assert seconds < 5.0, (page, seconds)
+                # Several readers waiting on the database at once do not hold up a kept page (threads).
+                waiting = [
+                    threading.Thread(target=fetch, args=(server.url + page,), daemon=True)
+                    for page in [*NEW_PAGES, NEW_PAGES[0]]
+                ]
+                for thread in waiting:
+                    thread.start()
+                time.sleep(0.3)
+                status, _h, _b, seconds = timed_fetch(server.url + PAGES[0])
+                assert status == 200 and seconds < 1.0, ("kept page behind waiting readers", status, seconds)
+                for thread in waiting:
+                    thread.join()
                 status, _h, body, seconds = timed_fetch(server.url + "/healthz")
                 assert status == 503 and "unreachable" in body and seconds < 5.0, (status, seconds)
             finally:

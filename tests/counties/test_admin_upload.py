@@ -450,3 +450,31 @@ def test_a_second_editor_is_told_that_another_import_is_running(editor_client, t
     response = upload(editor_client, workbook(SMALL_LIST + FILLERS))
     assert "Another import is running" not in response.content.decode()
     assert PendingUpload.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://evil.example\\@www.ice.gov/doclib/participating.xlsx",
+        "https://evil.example@www.ice.gov/x.xlsx",
+        "https://evil.example/participating.xlsx",
+        "https://www.ice.gov.evil.example/x.xlsx",
+    ],
+)
+def test_where_it_was_downloaded_must_be_icegov_itself(editor_client, address):
+    """Pages link a list's address as "ice.gov": an address elsewhere, or one that only looks like ICE's,
+    was accepted and labelled so on every county page (issue 24, the attack pass)."""
+    response = upload(editor_client, workbook(SMALL_LIST), source_url=address)
+    assert response.status_code == 200
+    assert not PendingUpload.objects.exists()
+    text = response.content.decode()
+    assert "ICE&#x27;s own site" in text or "cannot contain" in text
+
+
+def test_an_icegov_address_is_taken(editor_client):
+    response = upload(
+        editor_client,
+        workbook(SMALL_LIST),
+        source_url="https://www.ice.gov/doclib/about/offices/ero/287g/x.xlsx",
+    )
+    assert PendingUpload.objects.count() == 1, response.content.decode()[:500]
