@@ -53,11 +53,13 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag, urlencode
 from django.utils.translation import get_language
 
+from config.bounded_db import bounded
 from counties.languages import suggested_language
 
 from .pagestores import ByteLRU, KeptPage, SharedStore
 
 VERSION_TTL = 1.0  # seconds a process trusts the data version it last read
+WATCH_SECONDS = 5.0  # the version watcher's read gives up after this long, and tries again
 PUBLIC_MAX_AGE = 300  # kept public pages may be kept by browsers and CDNs this long
 GZIP_MIN_BYTES = 200  # shorter pages go as they are (gzip's own framing would outweigh the saving)
 GZIP_TYPES = ("text/", "application/atom+xml", "application/xml", "application/json", "image/svg+xml")
@@ -133,7 +135,10 @@ def _watch() -> None:
         while not _stop_watching.is_set():
             generation = _generation
             try:
-                version = _read_version()
+                # Its own query is bounded too: a connection that silently died (a network that drops
+                # packets) would otherwise keep the version this process serves from ever changing again.
+                with bounded(WATCH_SECONDS):
+                    version = _read_version()
             except Exception:  # noqa: BLE001 - the database is away: keep the last version, try again
                 with contextlib.suppress(Exception):
                     connection.close()  # this thread's own connection; the next read opens a new one
