@@ -39,6 +39,7 @@ def post_worker_init(worker):
     import faulthandler
     import signal
 
+    from config.bounded_db import bounded
     from counties.importers import placing
     from counties.pagecache import watch_data_version
     from counties.search import warm_up
@@ -46,4 +47,4 @@ def post_worker_init(worker):
     faulthandler.register(signal.SIGUSR2, all_threads=True, chain=False)
     warm_up()
     placing.warm_up()  # what an editor's upload preview reads first (bench/preview.py)
-    watch_data_version()  # kept pages never wait on the database for it (config/bounded_db.py)
+    watch_data_version(bounded)  # kept pages never wait on the database for it (config/bounded_db.py)

@@ -53,7 +53,6 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag, urlencode
 from django.utils.translation import get_language
 
-from config.bounded_db import bounded
 from counties.languages import suggested_language
 
 from .pagestores import ByteLRU, KeptPage, SharedStore
@@ -109,8 +108,10 @@ def data_version() -> int:
 _stop_watching = threading.Event()
 
 
-def watch_data_version() -> None:
-    """Read the data version in a background thread, once a second, until the process exits.
+def watch_data_version(bounded: Callable | None = None) -> None:
+    """Read the data version in a background thread, once a second, until the process exits. `bounded`
+    (config.bounded_db.bounded, given by the server's configuration) bounds each read: a connection that
+    silently died would otherwise freeze the version this process serves.
 
     The thread is stopped (and its connection closed) before the process's other exit handlers run: one
     of those stops the embedded PostgreSQL when this is the last process using it, and a read after that
@@ -119,7 +120,7 @@ def watch_data_version() -> None:
     if _watching:
         return
     _watching = True
-    thread = threading.Thread(target=_watch, name="data-version", daemon=True)
+    thread = threading.Thread(target=_watch, args=(bounded,), name="data-version", daemon=True)
     thread.start()
 
     def stop() -> None:
@@ -129,15 +130,13 @@ def watch_data_version() -> None:
     atexit.register(stop)  # registered after the embedded server's own handler, so it runs before it
 
 
-def _watch() -> None:
+def _watch(bounded: Callable | None) -> None:
     global _version
     try:
         while not _stop_watching.is_set():
             generation = _generation
             try:
-                # Its own query is bounded too: a connection that silently died (a network that drops
-                # packets) would otherwise keep the version this process serves from ever changing again.
-                with bounded(WATCH_SECONDS):
+                with bounded(WATCH_SECONDS) if bounded else contextlib.nullcontext():
                     version = _read_version()
             except Exception:  # noqa: BLE001 - the database is away: keep the last version, try again
                 with contextlib.suppress(Exception):
