@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "counties.early.kept_page_middleware",  # a kept page again, before the rest of the stack (as a static file)
     "config.cookies.no_cookie_on_public_pages",  # outside everything that may add a cookie
     "config.bounded_db.bounded_queries",  # a reader's query waits 4 s at most (a paused database)
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -26,6 +26,8 @@ Accept-Language; `Vary: Accept-Language`), and the data version.
   that do not depend on the date never expire at midnight.
 - Kept copies live in this process (bounded by bytes: PAGE_CACHE_BYTES) and in the database (SharedPage:
   one render per page and version for all workers and all servers).
+- A request answered by a kept page is answered again before the rest of the middleware stack
+  (counties/early.py), with the same bytes and headers, while the data version and the page hold.
 
 Only plain 200 responses without cookies are kept: never a form with a CSRF token, never an error.
 """
@@ -287,12 +289,13 @@ def _keep(response, key: str) -> KeptPage | None:
     )
 
 
-def _serve(request, page: KeptPage, max_age: int, vary: list[str]) -> HttpResponse:
+def _serve(request, page: KeptPage, max_age: int, vary: list[str], kept: tuple[str, int]) -> HttpResponse:
     accepts_gzip = bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
     if page.gzipped and not accepts_gzip:
         response = HttpResponse(gzip.decompress(page.body), content_type=page.content_type)
     else:
         response = HttpResponse(page.body, content_type=page.content_type)
+        response.kept = (*kept, page.etag)  # key, data version, page: counties/early.py may answer this again
     etag = page.etag
     if page.gzipped:
         vary = [*vary, "Accept-Encoding"]
@@ -349,7 +352,8 @@ def kept_page(
         def wrapper(request, *args, **kwargs):
             if args:
                 raise TypeError("kept_page views take keyword URL arguments only")
-            key = _key(request, view_name, kwargs, params, htmx, language_notice, data_version())
+            version = data_version()
+            key = _key(request, view_name, kwargs, params, htmx, language_notice, version)
             noticed = language_notice and get_language() == settings.LANGUAGE_CODE
             vary = [*base_vary, "Accept-Language"] if noticed else base_vary
             page = local.get(key)
@@ -365,7 +369,7 @@ def kept_page(
                     response["ETag"] = page.etag
                     _public(response, max_age, vary + (["Accept-Encoding"] if page.gzipped else []))
                     return response
-                return _serve(request, page, max_age, vary)
+                return _serve(request, page, max_age, vary, (key, version))
             _rendering.until = None
             # Whether the page may show the notice (the context processor asks): never on a page kept once
             # for every language a browser prefers.
@@ -398,7 +402,7 @@ def kept_page(
             local.put(key, page)
             if share:
                 shared.set(key, page)
-            return _serve(request, page, max_age, vary)
+            return _serve(request, page, max_age, vary, (key, version))
 
         wrapper.kept_page = True
         return wrapper

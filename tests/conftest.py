@@ -136,8 +136,9 @@ def _empty_page_cache(monkeypatch):
     The data version is read on every request (VERSION_TTL 0), so the pinned query counts are the most a
     page costs; tests/counties/test_pagecache.py puts the one-second memo back to test it.
     """
-    from counties import pagecache
+    from counties import early, pagecache
 
+    early.table.clear()
     pagecache.local.clear()  # (shared copies are database rows: rolled back with each test)
     pagecache.forget_data_version()
     monkeypatch.setattr(pagecache, "VERSION_TTL", 0)

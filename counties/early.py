@@ -1,0 +1,144 @@
+"""A kept page answered before the rest of the middleware stack, as WhiteNoise answers a static file.
+
+The kept-page decorator (counties/pagecache.py) still decides what a page is and keys it safely; it runs
+after twenty middlewares (sessions, locale, CSRF, authentication, the second factor, CSP, htmx...) and a
+URL lookup, which cost more than serving the kept bytes. This middleware, right after WhiteNoise, remembers
+which kept page answered a request, and answers the same request again with the same bytes and headers:
+
+- "The same request" is exact: the path, the raw query string, Accept-Language, HX-Request and whether
+  gzip is accepted. Anything rawer than the decorator's key is only more specific, never less safe. Only
+  GET requests without a Cookie or If-None-Match header and with an allowed Host take this path; the rest
+  (an editor, a revalidation, a bad Host) go through the whole stack as before.
+- What it remembers is small and bounded (EARLY_ENTRIES requests, least recently used first): the page's
+  key in the process's kept pages, the data version it was kept under and the response headers the stack
+  added. The bytes stay in the kept pages' own store (bounded by bytes); a page it dropped is a miss here.
+  So `?u=1`, `?u=2`... can only push other requests out of this table, never fill memory.
+- A request is answered here only while the data version is the one its page was kept under and the page
+  is fresh (its date-dependent words hold): otherwise it goes down the stack, which renders or finds the
+  right page and teaches this table again.
+- It reads nothing from the database in an app server's worker (the version comes from the watcher
+  thread), so a paused database does not stall it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.core.exceptions import DisallowedHost
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
+
+from . import pagecache
+
+EARLY_ENTRIES = 4096  # requests remembered per process (each a key and a dozen headers: under 3 MB in all)
+# Headers whose values differ per request or that the outer middlewares (SecurityMiddleware) set again.
+NOT_REMEMBERED = frozenset({"content-type", "content-length", "date", "server", "set-cookie"})
+
+
+@dataclass(frozen=True, slots=True)
+class Early:
+    version: int
+    key: str  # the page's key in pagecache.local
+    etag: str  # of the page that answered (a page kept again under the same key, on a later day, differs)
+    content_type: str
+    headers: tuple[tuple[str, str], ...]
+
+
+class _Table:
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[tuple, Early] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, request_key: tuple) -> Early | None:
+        with self._lock:
+            entry = self._items.get(request_key)
+            if entry is not None:
+                self._items.move_to_end(request_key)
+            return entry
+
+    def put(self, request_key: tuple, entry: Early) -> None:
+        with self._lock:
+            self._items[request_key] = entry
+            self._items.move_to_end(request_key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+table = _Table(EARLY_ENTRIES)
+
+
+def _request_key(request) -> tuple | None:
+    """The request as this table knows it, or None when it must go through the whole stack."""
+    meta = request.META
+    if request.method != "GET" or meta.get("HTTP_COOKIE") or "HTTP_IF_NONE_MATCH" in meta:
+        return None
+    try:
+        request.get_host()  # a Host outside ALLOWED_HOSTS gets the stack's answer (400), not a page
+    except DisallowedHost:
+        return None
+    return (
+        request.path_info,
+        meta.get("QUERY_STRING", ""),
+        meta.get("HTTP_ACCEPT_LANGUAGE", ""),
+        meta.get("HTTP_HX_REQUEST", ""),
+        bool(re_accepts_gzip.search(meta.get("HTTP_ACCEPT_ENCODING", ""))),
+    )
+
+
+def _current_version() -> int | None:
+    try:
+        return pagecache.data_version()
+    except (OperationalError, InterfaceError):
+        return None  # the database is away and this process never read a version: the stack answers
+
+
+def _answer(entry: Early, version: int | None) -> HttpResponse | None:
+    if version != entry.version:
+        return None
+    page = pagecache.local.get(entry.key)
+    if page is None or page.etag != entry.etag or not page.fresh():
+        return None
+    response = HttpResponse(page.body, content_type=entry.content_type)
+    for name, value in entry.headers:
+        response.headers[name] = value
+    response.headers["Content-Length"] = str(len(page.body))
+    return response
+
+
+def _learn(request_key: tuple, response) -> None:
+    kept = getattr(response, "kept", None)  # set by pagecache when it serves a kept page's body as it is
+    if kept is None or response.status_code != 200 or response.cookies or response.streaming:
+        return
+    key, version, etag = kept
+    headers = tuple(
+        (name, value) for name, value in response.headers.items() if name.lower() not in NOT_REMEMBERED
+    )
+    table.put(request_key, Early(version, key, etag, response["Content-Type"], headers))
+
+
+def kept_page_middleware(get_response):
+    def middleware(request):
+        request_key = _request_key(request)
+        if request_key is None:
+            return get_response(request)
+        entry = table.get(request_key)
+        if entry is not None:
+            response = _answer(entry, _current_version())
+            if response is not None:
+                return response
+        response = get_response(request)
+        _learn(request_key, response)
+        return response
+
+    return middleware
