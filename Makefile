@@ -16,7 +16,7 @@ export HTTPS ?= 0
 export SITE_URL ?= http://127.0.0.1:$(PORT)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run dev test test-slow screenshots soak bench bench-load bench-render bench-preview setup lint format lock clean reading-level
+.PHONY: run dev test test-quick test-slow screenshots soak bench bench-load bench-render bench-preview setup lint format lock clean reading-level
 .DEFAULT_GOAL := run
 
 $(BIN)/python:
@@ -56,6 +56,10 @@ dev: setup
 TEST_WORKERS ?= 2
 test: $(VENV)/.dev-deps .secret_key staticfiles/staticfiles.json
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# While working: the suite without the browser, its own servers and the migration tests (make test runs all).
+test-quick: $(VENV)/.dev-deps .secret_key staticfiles/staticfiles.json
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser and not server and not migrations" $(PYTEST_ARGS)
 
 # Checks on the whole archive of ICE's lists (328 lists; a few minutes). CI runs it after `make test`.
 test-slow: $(VENV)/.dev-deps .secret_key staticfiles/staticfiles.json

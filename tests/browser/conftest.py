@@ -222,6 +222,10 @@ class Watcher:
         page.on("request", lambda request: self.requests.append(request.url))
         page.on("pageerror", lambda error: self.errors.append(str(error)))
 
+    def forget(self) -> None:
+        self.requests.clear()
+        self.errors.clear()
+
     def csp_violations(self) -> list[str]:
         return self.page.evaluate("window.__cspViolations || []")
 
@@ -268,10 +272,26 @@ def page_without_js(browser, site_server):
     context.close()
 
 
-@pytest.fixture
-def axe_page(browser, site_server):
-    """`page` with axe-core (vendored, tests/browser/vendor) loaded before the site's own scripts (axe
-    itself breaks no CSP rule and throws nothing: the same checks apply)."""
+@pytest.fixture(scope="module")
+def _axe_window(browser, site_server):
     context, page = _open_page(browser, site_server, axe=True)
+    yield context, page
+    context.close()
+
+
+@pytest.fixture
+def axe_page(_axe_window):
+    """`page` with axe-core (vendored, tests/browser/vendor) loaded before the site's own scripts (axe
+    itself breaks no CSP rule and throws nothing: the same checks apply).
+
+    One window for a module's visits (a new window costs a third of a second, a visit in an open one
+    half a second in all), its cookies and what it watched forgotten before each test; the same CSP and
+    script-error checks after each. Cached CSS and JS are still reported as requests (the privacy check
+    sees them)."""
+    context, page = _axe_window
+    context.clear_cookies()
+    page.watcher.forget()
     yield page
-    _checked(context, page)
+    violations = page.watcher.csp_violations()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
+    assert not page.watcher.errors, f"JavaScript errors: {page.watcher.errors}"

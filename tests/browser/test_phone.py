@@ -55,6 +55,22 @@ def phone(browser, site_server):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def _phone_window(browser, site_server):
+    context, page = _open_page(browser, site_server, viewport=PHONE, has_touch=True, is_mobile=True)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_visit(_phone_window):
+    """`phone`, one window for the module's page-by-page checks (a new window costs a third of a second):
+    its cookies forgotten and its size set again before each test."""
+    _phone_window.context.clear_cookies()
+    _phone_window.set_viewport_size(PHONE)
+    return _phone_window
+
+
 WIDER_THAN_SCREEN_JS = """() => {
   const root = document.documentElement;
   const wide = [...document.querySelectorAll('body *')].filter((el) => {
@@ -68,7 +84,8 @@ WIDER_THAN_SCREEN_JS = """() => {
 
 
 @pytest.mark.parametrize("path", PHONE_CASES)
-def test_no_page_scrolls_sideways_on_a_phone(phone, path, request):
+def test_no_page_scrolls_sideways_on_a_phone(phone_visit, path, request):
+    phone = phone_visit
     response = phone.goto(path)
     assert response.status == 200
     result = phone.evaluate(WIDER_THAN_SCREEN_JS)

@@ -16,6 +16,8 @@ from config.unavailable import server_error
 from tests.counties.factories import CountyFactory
 from tests.servers import DatabaseProxy, app_server
 
+pytestmark = pytest.mark.server
+
 PAGES = ["/", "/es/", "/counties/?q=travis", "/counties/national/", "/counties/tx/"]
 # Pages never rendered that need the database (a search that finds nothing needs only the index in memory).
 NEW_PAGES = ["/counties/tx/dallas-county/", "/es/counties/tx/collin-county/", "/counties/tx/no-such-county/"]

@@ -15,6 +15,8 @@ import pytest
 from config.embedded_pg import pid_list
 from tests.servers import app_server
 
+pytestmark = pytest.mark.server
+
 
 def postmaster_pid(pgdata):
     path = pgdata / "postmaster.pid"

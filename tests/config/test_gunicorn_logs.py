@@ -11,6 +11,8 @@ import pytest
 from config.gunicorn_logging import HideAddresses, hide_addresses
 from tests.servers import app_server, raw_request
 
+pytestmark = pytest.mark.server
+
 MALFORMED = [
     b"GARBAGE\r\n\r\n",  # invalid request line
     b"GET / HTTP/9.9\r\nHost: x\r\n\r\n",  # invalid HTTP version

@@ -13,7 +13,7 @@ from counties.importers.lists import decode_rows
 from counties.importers.shipped import load_shipped_data, shipped_lists
 from counties.models import Agency, Agreement, Snapshot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.migrations, pytest.mark.django_db(transaction=True)]
 
 OLD_SHIPPED_2025_08_01 = (
     "ad4b05beec83fca8057f124e0198496bc60873b72690165849f3223e2b680a22"  # the day's am version

@@ -14,7 +14,7 @@ from counties.importers.shipped import shipped_lists
 from counties.models import County, ReferenceLoad, Snapshot
 from tests.servers import BASE_DIR, database_url
 
-pytestmark = pytest.mark.usefixtures("committed")
+pytestmark = [pytest.mark.server, pytest.mark.usefixtures("committed")]
 
 # What `make run` does on each server (manage.py load_shipped_data), on two small lists to be quick.
 LOAD = """

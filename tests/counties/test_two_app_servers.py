@@ -17,7 +17,7 @@ from tests.config.test_second_factor import code_now
 from tests.counties.workbooks import texas_counties, tf, workbook
 from tests.servers import app_server, database_url
 
-pytestmark = pytest.mark.usefixtures("committed")
+pytestmark = [pytest.mark.server, pytest.mark.usefixtures("committed")]
 
 PASSWORD = "two-servers-password-42"
 
