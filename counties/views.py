@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from . import pagecache, wording
 from .changes import recent_changes
 from .clients import client_key
+from .coverage import Coverage
 from .forms import CorrectionForm
 from .freshness import freshness
 from .geo import locator_map, state_map
@@ -24,7 +25,6 @@ from .status import (
     MapCategory,
     county_status,
     newest_lists,
-    sorted_models,
     state_statuses,
     unplaced_agency_count,
     unplaced_agreements,
@@ -283,18 +283,16 @@ def search_results(request):
     query = request.GET.get("q", "")
     outcome = find(query)
     snapshot = Snapshot.objects.newest() if outcome.results else None
-    sheriff_models: dict[int, list[str]] = {}
-    if snapshot:
-        current = Agreement.objects.current().of_sheriffs().filter(agency__county_id__in=outcome.destinations)
-        for county_id, model in current.values_list("agency__county_id", "model"):
-            sheriff_models.setdefault(county_id, []).append(model)
+    coverage = Coverage(outcome) if snapshot else None
+    city = outcome.zip_city if outcome.kind == "zip" else ""
+    places = [(r, coverage.line(r, city) if coverage else None) for r in outcome.places]
     template = "counties/search.html#results" if request.htmx else "counties/search.html"
     context = {
         "q": query[:MAX_QUERY_LENGTH],
         "outcome": outcome,
         "snapshot": snapshot,
         "fresh": freshness(snapshot),
-        "sheriff_models": {k: sorted_models(v) for k, v in sheriff_models.items()},
+        "places": places,  # each result with what its line says (counties/coverage.py)
         # How current the list behind the statuses is (with SB 8's deadline when a result is in Texas).
         "list_currency": wording.list_currency(
             snapshot,
