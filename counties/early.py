@@ -9,7 +9,7 @@ which kept page answered a request, and answers the same request again with the 
   gzip is accepted. Anything rawer than the decorator's key is only more specific, never less safe. Only
   GET requests without a Cookie or If-None-Match header and with an allowed Host take this path; the rest
   (an editor, a revalidation, a bad Host) go through the whole stack as before.
-- What it remembers is small and bounded (EARLY_ENTRIES requests, least recently used first): the page's
+- What it remembers is small and bounded (EARLY_BYTES, least recently used first): the page's
   key in the process's kept pages, the data version it was kept under and the response headers the stack
   added. The bytes stay in the kept pages' own store (bounded by bytes); a page it dropped is a miss here.
   So `?u=1`, `?u=2`... can only push other requests out of this table, never fill memory.
@@ -22,8 +22,6 @@ which kept page answered a request, and answers the same request again with the 
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.core.exceptions import DisallowedHost
@@ -32,8 +30,9 @@ from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 
 from . import pagecache
+from .pagestores import ByteLRU
 
-EARLY_ENTRIES = 4096  # requests remembered per process (each a key and a dozen headers: under 3 MB in all)
+EARLY_BYTES = 4 * 1024 * 1024  # what the remembered requests may weigh per process (about 1 KB each)
 # Headers whose values differ per request or that the outer middlewares (SecurityMiddleware) set again.
 NOT_REMEMBERED = frozenset({"content-type", "content-length", "date", "server", "set-cookie"})
 
@@ -46,36 +45,13 @@ class Early:
     content_type: str
     headers: tuple[tuple[str, str], ...]
 
-
-class _Table:
-    def __init__(self, size: int):
-        self.size = size
-        self._items: OrderedDict[tuple, Early] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, request_key: tuple) -> Early | None:
-        with self._lock:
-            entry = self._items.get(request_key)
-            if entry is not None:
-                self._items.move_to_end(request_key)
-            return entry
-
-    def put(self, request_key: tuple, entry: Early) -> None:
-        with self._lock:
-            self._items[request_key] = entry
-            self._items.move_to_end(request_key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-    def __len__(self) -> int:
-        return len(self._items)
+    @property
+    def size(self) -> int:
+        """Roughly what it holds in memory (ByteLRU's bound): its strings and the request's key."""
+        return 600 + len(self.key) + sum(len(name) + len(value) for name, value in self.headers)
 
 
-table = _Table(EARLY_ENTRIES)
+table = ByteLRU(EARLY_BYTES)  # the kept pages' own store, bounded by what the entries weigh
 
 
 def _request_key(request) -> tuple | None:
