@@ -40,11 +40,11 @@ def post_worker_init(worker):
     import signal
 
     from config.bounded_db import bounded
-    from counties.importers import placing
+    from counties.importers import resolver
     from counties.pagecache import watch_data_version
     from counties.search import warm_up
 
     faulthandler.register(signal.SIGUSR2, all_threads=True, chain=False)
     warm_up()
-    placing.warm_up()  # what an editor's upload preview reads first (bench/preview.py)
+    resolver.warm_up()  # what an editor's upload preview reads first (bench/preview.py)
     watch_data_version(bounded)  # kept pages never wait on the database for it (config/bounded_db.py)

@@ -137,6 +137,9 @@ REGIONAL = {
     ("FL", "Sarasota Manatee Airport Authority Police Department"): (
         "counties", "Sarasota County", "Manatee County",
     ),
+    # A city ICE names short: 'Sunny Isles' is the city of Sunny Isles Beach (GeoNames, geonameid 4174383,
+    # lists "Sunny Isles" among its names; no other place in Florida has that name).
+    ("FL", "Sunny Isles Police Department"): (CITY, "Sunny Isles Beach"),
     # Maryland: ICE once typed the Wicomico County Corrections Center "State": the county is in its name.
     ("MD", "Wicomico County Corrections Center"): ("counties", "Wicomico County"),
     # Michigan: ICE once typed Center Line's Division of Public Safety "State"; COUNTY: Macomb County.

@@ -9,11 +9,10 @@ about (its key, its kind) is in identity.py.
 from __future__ import annotations
 
 import re
-import threading
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..models import Agency, County, Place, PlaceCounty, ReferenceLoad, ZipCounty
+from ..models import Agency, County, Place, PlaceCounty, ZipCounty
 from ..text import PLACE_ABBREVIATIONS, compact, edit_distance, fold
 from .corrections import (
     CITY,
@@ -116,12 +115,14 @@ class CountyResolver:
         links: dict[int, list[CountyName]] = {}
         for place_id, county_id in PlaceCounty.objects.values_list("place_id", "county_id"):
             links.setdefault(place_id, []).append(counties[county_id])
-        self.places: dict[int, dict[str, list[PlaceRef]]] = {}
-        for pk, state_id, name, full_name, incorporated in Place.objects.values_list(
-            "id", "state_id", "name", "full_name", "incorporated"
+        self.places: dict[int, dict[str, list[PlaceRef]]] = {}  # Census places (Texas)
+        self.geonames: dict[int, dict[str, list[PlaceRef]]] = {}  # GeoNames places (every other state)
+        for pk, state_id, name, full_name, incorporated, source in Place.objects.values_list(
+            "id", "state_id", "name", "full_name", "incorporated", "source"
         ):
             ref = PlaceRef(full_name, incorporated, tuple(links.get(pk, ())))
-            self.places.setdefault(state_id, {}).setdefault(city_key(name), []).append(ref)
+            found = self.places if source == Place.Source.CENSUS else self.geonames
+            found.setdefault(state_id, {}).setdefault(city_key(name), []).append(ref)
         self.zip_cities = self._zip_cities()
 
     @staticmethod
@@ -237,18 +238,35 @@ class CountyResolver:
         )
 
     def _by_city(self, state, city, how=None) -> Resolution:
-        """The city's Census place (Texas), else its ZIP codes."""
+        """The city's Census place (Texas), else its ZIP codes, else its GeoNames place."""
         places = self.places_for(state, city)
         if len(places) == 1 and places[0].counties:
             return Resolution(self._in_place(state, city, places[0], how or Agency.Placement.PLACE))
         if len(places) > 1:
-            return Resolution(
-                problem=f"{len(places)} places in {state.name} are named {city.title()} ("
-                + "; ".join(f"{p.name}: {_names(p.counties)}" for p in places)
-                + ")",
-                why=Agency.Unplaced.AMBIGUOUS,
-            )
-        return self._by_zip(state, city, how or Agency.Placement.ZIP)
+            return self._ambiguous(state, city, places)
+        by_zip = self._by_zip(state, city, how or Agency.Placement.ZIP)
+        return by_zip if by_zip.placed else self._by_geonames(state, city, by_zip, how)
+
+    @staticmethod
+    def _ambiguous(state, city, places) -> Resolution:
+        return Resolution(
+            problem=f"{len(places)} places in {state.name} are named {city.title()} ("
+            + "; ".join(f"{p.name}: {_names(p.counties)}" for p in places)
+            + ")",
+            why=Agency.Unplaced.AMBIGUOUS,
+        )
+
+    def _by_geonames(self, state, city, by_zip: Resolution, how=None) -> Resolution:
+        """Outside Texas, a city no ZIP code carries the postal name of: the one GeoNames place of that
+        name, in the county its point lies in. Not when several places share the name, nor when the city's
+        ZIP codes are split between counties (a city on a county line: its point's county alone would be
+        half the answer)."""
+        named = self.geonames.get(state.id, {}).get(city_key(city), []) if city else []
+        if not named or by_zip.why != Agency.Unplaced.NO_COUNTY:
+            return by_zip
+        if len(named) > 1:
+            return self._ambiguous(state, city, named)
+        return Resolution(self._in_place(state, city, named[0], how or Agency.Placement.GEONAMES))
 
     def _from_table(self, state, agency, entry, given) -> Resolution:
         kind, *args = entry
@@ -309,7 +327,8 @@ class CountyResolver:
         In turn: the table of regional agencies and colleges; a state agency (statewide); ICE's county (in
         Texas with every county of the city's Census place, when ICE's county is one of them); the county
         in the name; the city in the name (Texas: its Census place, with all its counties; elsewhere, or
-        a city the Census file does not have: its ZIP codes, ZIP_SHARE). Evidence that disagrees leaves it
+        a city the Census file does not have: its ZIP codes, ZIP_SHARE; else its one GeoNames place, in
+        the county its point lies in). Evidence that disagrees leaves it
         unplaced: ICE's county where the Census does not put the city, or ICE's county text that matches
         no county while the city's ZIP codes point to another.
         """
@@ -356,7 +375,10 @@ class CountyResolver:
             # Texas). Only a near spelling of the county found makes them agree ('Flager County', Bunnell).
             near = {self.nearest(state, t) for t in named}
             if found.county not in near:
-                evidence = "Census place" if found.how == Agency.Placement.PLACE else "ZIP codes"
+                evidence = {
+                    Agency.Placement.PLACE: "Census place",
+                    Agency.Placement.GEONAMES: "GeoNames place",
+                }.get(found.how, "ZIP codes")
                 return self._finish(
                     state,
                     Resolution(
@@ -389,49 +411,3 @@ class CountyResolver:
         elif found.problem:
             why += "; " + found.problem
         return found._replace(problem=f"{COUNTY_PROBLEM}: {why}.")
-
-
-_resolver: tuple[tuple, CountyResolver] | None = None
-_resolver_lock = threading.Lock()
-
-
-def _reference_fingerprint() -> tuple:
-    """What the resolver is built from, in a few cheap aggregates: the newest reference load and each
-    table's size and newest row (a reference load replaces them; editors cannot change them)."""
-    from django.db.models import Count, Max
-
-    parts = [ReferenceLoad.objects.aggregate(newest=Max("pk"))["newest"]]
-    for model in (County, Place, PlaceCounty, ZipCounty):
-        totals = model.objects.aggregate(rows=Count("pk"), newest=Max("pk"))
-        parts += [totals["rows"], totals["newest"]]
-    return tuple(parts)
-
-
-def county_resolver() -> CountyResolver:
-    """The CountyResolver for the reference data as it is now, kept in this process until that changes.
-    Building it reads about 60,000 rows (half a second): an editor's preview and the import after it, and
-    every later one, reuse it (bench/preview.py)."""
-    global _resolver
-    fingerprint = _reference_fingerprint()
-    with _resolver_lock:
-        if _resolver is None or _resolver[0] != fingerprint:
-            _resolver = (fingerprint, CountyResolver())
-        return _resolver[1]
-
-
-def warm_up() -> threading.Thread:
-    """Build the resolver in the background as a server process starts (config/gunicorn.conf.py): an
-    editor's first preview in this process does not pay for it."""
-    from django.db import DatabaseError, InterfaceError, connections
-
-    def build() -> None:
-        try:
-            county_resolver()
-        except (DatabaseError, InterfaceError):
-            pass  # the database is away: the first preview builds it
-        finally:
-            connections.close_all()  # this thread's own connection
-
-    thread = threading.Thread(target=build, name="county-resolver-warm-up", daemon=True)
-    thread.start()
-    return thread

@@ -26,6 +26,7 @@ class Agency(models.Model):
         ICE = "ice", _("ICE's county column")
         NAME = "name", _("the county in the agency's name")
         PLACE = "place", _("the city in the agency's name (Census places)")
+        GEONAMES = "geonames", _("the city in the agency's name (GeoNames places and Census county shapes)")
         ZIP = "zip", _("the city's ZIP codes (HUD)")
         TABLE = "table", _("a hand-checked table (fixtures/SOURCES.md)")
         EDITOR = "editor", _("an editor")

@@ -236,10 +236,24 @@ class PlaceQuerySet(models.QuerySet):
 
 
 class Place(models.Model):
-    """A Census place (city, town, village or census-designated place) and the counties it lies in."""
+    """A place and the counties it lies in: in Texas a Census place (city, town, village or census-designated
+    place) with every county it lies in; elsewhere a GeoNames place with the county its point lies in
+    (fixtures/places/, fixtures/SOURCES.md)."""
+
+    class Source(models.TextChoices):
+        CENSUS = "census", _("Census place file")
+        GEONAMES = "geonames", _("GeoNames, placed by its point in the Census county shapes")
 
     geoid = models.CharField(
-        max_length=7, unique=True, help_text=_("Census state + place code, e.g. 4819000.")
+        max_length=12,
+        unique=True,
+        help_text=_("Census state + place code, e.g. 4819000; for GeoNames places 'gn' + its GeoNames id."),
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.CENSUS)
+    population = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text=_("GeoNames' population (orders search results); none for Census rows."),
     )
     state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="places")
     name = models.CharField(max_length=120, help_text=_("Name without the legal suffix, e.g. Dallas."))

@@ -100,30 +100,49 @@ class Index:
         }
 
         # Texas: the Census place file says which counties a city lies in; its ZIP codes order them.
+        # Elsewhere a GeoNames place (its county: the one its point lies in) adds what USPS names leave
+        # out (Davie, Sunny Isles Beach); a USPS city of the same name around its county stands as it is,
+        # with every county of its ZIP codes.
         in_place: dict[int, list[int]] = defaultdict(list)
         for place_id, county_id in PlaceCounty.objects.values_list("place_id", "county_id"):
             in_place[place_id].append(county_id)
         merged = set()
-        for row in Place.objects.values("id", "name", "kind", "state_id"):
+        counted: dict[tuple[int, str], int] = {}  # a USPS city's people, from the GeoNames place it is
+        for row in Place.objects.values("id", "name", "kind", "state_id", "source", "population"):
             place_counties = in_place.get(row["id"])
             if not place_counties:
                 continue
             state = states[row["state_id"]]
             key = compact_key(normalize(row["name"]))
             postal = cities.get((row["state_id"], key))
+            if row["source"] == Place.Source.GEONAMES:
+                if postal and any(postal[2].get(c, 0) > 0 for c in place_counties):
+                    # The USPS city of that name stands, with all its counties, and GeoNames' count of its
+                    # people (the largest place of the name, when several lie in its counties).
+                    counted[(row["state_id"], key)] = max(
+                        counted.get((row["state_id"], key), 0), row["population"] or 0
+                    )
+                    continue
+                self._add(key, self._place(row["name"], "", state, place_counties, {}, row["population"]))
+                continue
             weights = {
                 c: w for c, w in (postal[1] if postal else {}).items() if c in place_counties and w > 0
             }
             if weights:
                 merged.add((row["state_id"], key))
-            entry = self._place(row["name"], row["kind"], state, place_counties, weights)
+            # Without ZIP codes of its own, a Census place is as large as GeoNames says, where it says.
+            people = None if weights else row["population"]
+            entry = self._place(row["name"], row["kind"], state, place_counties, weights, people)
             self._add(key, entry)
         for (state_id, key), (city, res, tot) in cities.items():
             if (state_id, key) in merged:
                 continue
             weights = {c: w for c, w in res.items() if w > 0} or {c: w for c, w in tot.items() if w > 0}
             if weights:
-                self._add(key, self._place(_title(city), "city", states[state_id], list(weights), weights))
+                people = counted.get((state_id, key))
+                self._add(
+                    key, self._place(_title(city), "city", states[state_id], list(weights), weights, people)
+                )
 
         self.keys = sorted(self.by_key)
         self.keys_by_length: dict[int, list[tuple[str, int]]] = defaultdict(list)
@@ -131,14 +150,15 @@ class Index:
             self.keys_by_length[len(key)].append((key, char_mask(key)))
         self.agencies = AgencyIndex(counties, states) if agencies else None
 
-    def _place(self, name, kind, state, county_ids, weights) -> Entry:
+    def _place(self, name, kind, state, county_ids, weights, population=None) -> Entry:
         if len(county_ids) == 1:
             ordered = county_ids
         else:
             ordered = sorted(county_ids, key=lambda c: (-weights.get(c, 0), -self.counties[c].population))
         total = sum(weights.values())
         people = (
-            sum(w * self.per_zip[c] for c, w in weights.items())
+            population  # GeoNames' count of the place's people, where it has one
+            or sum(w * self.per_zip[c] for c, w in weights.items())
             or NO_ZIP_SHARE.get(kind, 1) * self.per_zip[ordered[0]]
         )
         weight = people * CITY_WEIGHT * (TEXAS_WEIGHT if state.code == HOME_STATE else 1)

@@ -109,7 +109,12 @@ STAY_UNPLACED = [
     ("FL", "Longboat Key Police Department", "split", "Sarasota County 71%, Manatee County 29%"),
     ("AR", "Texarkana Police Department", "conflict", "'Bowie County' matches no county in Arkansas"),
     ("FL", "Florida International University Police Department", "campus", "does not say its campus city"),
-    ("FL", "Davie Police Department", "no-county", "no ZIP code is named Davie"),
+    (
+        "FL",
+        "Jupiter Inlet Colony Police Department",
+        "no-county",
+        "no ZIP code is named Jupiter Inlet Colony",
+    ),
     ("VA", "Southwest Virginia Regional Jail Authority", "regional", "its name names no county"),
     ("TX", "Tye Police Department", "conflict", "is not where the Census puts Tye city (Taylor County)"),
 ]
@@ -122,9 +127,55 @@ def test_what_the_evidence_does_not_settle_stays_unplaced_with_the_reason(state,
     assert found.unplaced_why == why and words in found.unresolved_reason
 
 
-def test_the_newest_list_leaves_62_rows_unplaced():
+def test_the_newest_list_leaves_25_rows_unplaced():
     """179 before; 119 of them placed (112 by their city's ZIP codes, 6 by the table, Nixon by its Census
-    place), and Tye PD's 2 rows unplaced (ICE's Galveston County is not where the Census puts Tye)."""
+    place), then 37 more by their city's GeoNames place (issue 26), and Tye PD's 2 rows unplaced (ICE's
+    Galveston County is not where the Census puts Tye)."""
     newest = Snapshot.objects.newest()
-    assert newest.rows_unresolved == 62
-    assert {row[2] for row in newest.data.unresolved} >= {"Tye Police Department", "Davie Police Department"}
+    assert newest.rows_unresolved == 25
+    unresolved = {row[2] for row in newest.data.unresolved}
+    assert "Tye Police Department" in unresolved and "Davie Police Department" not in unresolved
+
+
+# (state, agency as ICE writes it, county): no ZIP code carries the city's postal name; the one GeoNames
+# place of that name in the state lies in the county (issue 26's Miami-Dade cities, Davie).
+BY_GEONAMES = [
+    ("FL", "Davie Police Department", "Broward County", "geonames"),
+    ("FL", "Sweetwater Police Department", "Miami-Dade County", "geonames"),
+    ("FL", "Miami Springs Police Department", "Miami-Dade County", "geonames"),
+    ("FL", "North Bay Village Police Department", "Miami-Dade County", "geonames"),
+    ("FL", "Highland Beach Police Department", "Palm Beach County", "geonames"),  # its point past the coast
+    ("FL", "Sunny Isles Police Department", "Miami-Dade County", "table"),  # the table: Sunny Isles Beach
+]
+
+
+@pytest.mark.parametrize(("state", "name", "county", "how"), BY_GEONAMES)
+def test_placed_by_the_geonames_place_of_its_city(state, name, county, how):
+    found = agency(state, name)
+    assert [(r.county.name, r.placed_by) for r in found.placements.select_related("county")] == [
+        (county, how)
+    ]
+    assert found.county.name == county and found.unresolved_reason == ""
+
+
+def test_every_agency_placed_by_geonames_is_in_its_places_county_and_no_zip_code_has_the_name():
+    """The evidence, for each of them, in the shipped data: the one GeoNames place of its city's name in
+    its state lies in its county, and no ZIP code carries that name (else the ZIP codes decide)."""
+    from counties.importers.placing import city_in_name, city_key
+    from counties.models import Place, ZipCode
+
+    placed = list(Agency.objects.filter(placed_by="geonames").select_related("county", "state"))
+    assert len(placed) >= 30
+    for found in placed:
+        city = city_key(city_in_name(found.name))
+        places = [
+            p
+            for p in Place.objects.filter(state=found.state, source="geonames").prefetch_related("counties")
+            if city_key(p.name) == city
+        ]
+        assert len(places) == 1, found
+        assert [c.pk for c in places[0].counties.all()] == [found.county_id], found
+        assert not any(
+            city_key(z) == city
+            for z in ZipCode.objects.filter(state=found.state).values_list("city", flat=True)
+        ), found

@@ -505,3 +505,21 @@ def test_a_warm_up_without_the_database_leaves_the_build_to_the_first_search(mon
     assert "search index not built at start" in caplog.text
     monkeypatch.setattr(search_module, "_build", build)
     assert first_county("75201") == "Dallas County, TX"  # the first search builds it
+
+
+def test_places_usps_names_leave_out_are_found_in_their_county_from_geonames(client):
+    """Issue 26: 'Sunny Isles Beach' found nothing and 'Davie' offered four counties elsewhere but not
+    Davie, Florida, whose police have an agreement. GeoNames places (fixtures/places/) fill the gap."""
+    assert first_county("Sunny Isles Beach") == "Miami-Dade County, FL"
+    assert first_county("Davie") == "Broward County, FL"  # 100,882 people, more than Davie County, NC
+    assert first_county("Davie County") == "Davie County, NC"
+    assert first_county("Sweetwater, FL") == "Miami-Dade County, FL"
+    text = page_text(client.get(URL, {"q": "Davie"}))
+    assert text.index("Davie, Florida") < text.index("Davie County")
+    assert "Davie Police Department" in text
+    # A USPS city keeps every county of its ZIP codes: GeoNames' point does not narrow Atlanta to Fulton.
+    atlanta = search("Atlanta, GA").results[0]
+    assert [c.name for c in atlanta.counties][:2] == ["Fulton County", "DeKalb County"]
+    # ZIP code 33172 (Sweetwater, Doral) leads to Miami-Dade, whose page now names Sweetwater's police.
+    assert first_county("33172") == "Miami-Dade County, FL"
+    assert "Sweetwater Police Department" in page_text(client.get("/counties/fl/miami-dade-county/"))

