@@ -44,7 +44,7 @@ GOAL_URLS = (
     "CSV download (counties)",
 )
 GOALS = {"cold_p99_ms": 300, "p99_ms": 100, "county_kb_gz": 30, "css_js_kb_gz": 50, "share_of_ceiling": 1 / 3}
-# Compressed HTML budgets of issue 16 (also checked by tests/counties/test_page_weight.py), both languages.
+# Compressed HTML budgets of issue 16 (also checked by tests/counties/pagecache/test_page_weight.py), both languages.
 WEIGHT_BUDGETS_KB_GZ = {"/": 30, "/es/": 30, "/counties/tx/": 40, "/es/counties/tx/": 40}
 
 

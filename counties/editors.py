@@ -4,7 +4,7 @@ Editors change what ICE's lists cannot say (a county's jail status, an agency's 
 corrected date or links), add sources and events, and answer readers' corrections; they view the rest and
 delete nothing. Migrations set the group as it was when each ran (0004, 0010, 0013, 0016, each adding to
 the one before); a change here needs a migration that sets the group again, and
-tests/counties/test_editors_admin.py fails until the migrations and this list agree.
+tests/counties/admin/test_editors_admin.py fails until the migrations and this list agree.
 """
 
 EDITOR_GROUP = "Editor"

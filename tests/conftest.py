@@ -134,7 +134,7 @@ def _empty_page_cache(monkeypatch):
     """Each test starts with no rendered page kept from another test (counties/pagecache.py).
 
     The data version is read on every request (VERSION_TTL 0), so the pinned query counts are the most a
-    page costs; tests/counties/test_pagecache.py puts the one-second memo back to test it.
+    page costs; tests/counties/pagecache/test_pagecache.py puts the one-second memo back to test it.
     """
     from counties import early, pagecache
 

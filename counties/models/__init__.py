@@ -43,7 +43,7 @@ from .places import (
 from .site import DataVersion, SharedPage
 
 # What public pages show, and so what a kept page depends on. Every model of this app is in exactly one of
-# the three tuples (tests/counties/test_pagecache.py checks it):
+# the three tuples (tests/counties/pagecache/test_pagecache.py checks it):
 # - PUBLIC_MODELS: saved one by one (an editor in the admin, an import's Snapshot): each save or delete makes
 #   a new data version (signals wired in counties/apps.py);
 # - PUBLIC_BULK_MODELS: written only in bulk, by the reference loader and the importer's rebuild, which

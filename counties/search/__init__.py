@@ -22,7 +22,7 @@ typos away ("Dalas", "Tarant"). Within each, a state named in full comes first, 
 - a city weighs CITY_WEIGHT times more than a county of the same size (people type their city's name far
   more often than their county's: "Houston" is the city, not Houston County), and anything in Texas
   TEXAS_WEIGHT times more (the site is about Texas first: "Lancaster" is Lancaster, TX before Lancaster
-  County, PA). tests/counties/test_search_ranking.py measures these choices on 430 queries from data.
+  County, PA). tests/counties/search/test_search_ranking.py measures these choices on 676 queries from data.
 
 A city's counties are ordered by the share of the city's ZIP code addresses in each (each ZIP code's
 residential shares, added up over the ZIP codes with the city's name; a ZIP code counts once whatever its

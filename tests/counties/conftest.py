@@ -12,7 +12,7 @@ def texas(db):
 @pytest.fixture
 def ice():
     """A stand-in for ICE's site as it serves its lists today (tests/counties/ice_site.py), on 127.0.0.1.
-    (tests/counties/test_sync.py overrides it with ICE's site as it was until spring 2026.)"""
+    (tests/counties/importers/test_sync.py overrides it with ICE's site as it was until spring 2026.)"""
     from tests.counties.ice_site import IceSite, serve
 
     site = IceSite()

@@ -141,7 +141,7 @@ def test_no_county_is_guessed_from_a_near_spelling_in_the_real_lists(client):
     assert Agency.objects.get(name="Berrian County Sheriff's Office").county.name == "Berrien County"
     assert Agency.objects.get(name="Morse Police Department").county.name == "Acadia Parish"
     newest = Snapshot.objects.newest()
-    # 179 rows were unplaced before agencies were placed by their city (tests/counties/test_placement.py).
+    # 179 rows were unplaced before agencies were placed by their city (tests/counties/importers/test_placement.py).
     assert (newest.as_of, newest.rows_read, newest.rows_unresolved) == (date(2026, 5, 18), 1843, 25)
 
 

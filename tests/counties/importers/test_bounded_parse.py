@@ -11,7 +11,7 @@ from counties.importers.bounded import parse_bounded
 from counties.importers.lists import WorkbookError, parse_list
 from tests.counties import hostile
 
-REAL = Path(__file__).resolve().parents[2] / "fixtures/ice287g/participating/participating-2026-05-18.xlsx"
+REAL = Path(__file__).resolve().parents[3] / "fixtures/ice287g/participating/participating-2026-05-18.xlsx"
 
 
 def reset_peak_rss() -> None:

