@@ -16,16 +16,19 @@ which kept page answered a request, and answers the same request again with the 
 - A request is answered here only while the data version is the one its page was kept under and the page
   is fresh (its date-dependent words hold): otherwise it goes down the stack, which renders or finds the
   right page and teaches this table again.
-- It reads nothing from the database in an app server's worker (the version comes from the watcher
-  thread), so a paused database does not stall it.
+- It never reads the database: it answers only while the process holds the data version (the watcher
+  thread's in an app server's worker, or one read less than a second ago), so a paused database does not
+  stall it; otherwise the stack answers, under its time limits.
+- The request is remembered as a digest of those parts (a long query string or header costs nothing here),
+  and only for the plain htmx header ("HX-Request: true" or none).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django.core.exceptions import DisallowedHost
-from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 
@@ -54,29 +57,27 @@ class Early:
 table = ByteLRU(EARLY_BYTES)  # the kept pages' own store, bounded by what the entries weigh
 
 
-def _request_key(request) -> tuple | None:
-    """The request as this table knows it, or None when it must go through the whole stack."""
+def _request_key(request) -> bytes | None:
+    """The request as this table knows it (a digest: what a reader sends may be long), or None when it
+    must go through the whole stack."""
     meta = request.META
     if request.method != "GET" or meta.get("HTTP_COOKIE") or "HTTP_IF_NONE_MATCH" in meta:
         return None
+    hx_request = meta.get("HTTP_HX_REQUEST", "")
+    if hx_request not in ("", "true") or "HTTP_HX_REQUEST_URI_AUTOENCODED" in meta:
+        return None  # an htmx header only a hand-made request sends: the stack reads it as django-htmx does
     try:
         request.get_host()  # a Host outside ALLOWED_HOSTS gets the stack's answer (400), not a page
     except DisallowedHost:
         return None
-    return (
+    parts = (
         request.path_info,
         meta.get("QUERY_STRING", ""),
         meta.get("HTTP_ACCEPT_LANGUAGE", ""),
-        meta.get("HTTP_HX_REQUEST", ""),
+        hx_request,
         bool(re_accepts_gzip.search(meta.get("HTTP_ACCEPT_ENCODING", ""))),
     )
-
-
-def _current_version() -> int | None:
-    try:
-        return pagecache.data_version()
-    except (OperationalError, InterfaceError):
-        return None  # the database is away and this process never read a version: the stack answers
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=20).digest()
 
 
 def _answer(entry: Early, version: int | None) -> HttpResponse | None:
@@ -92,7 +93,7 @@ def _answer(entry: Early, version: int | None) -> HttpResponse | None:
     return response
 
 
-def _learn(request_key: tuple, response) -> None:
+def _learn(request_key: bytes, response) -> None:
     kept = getattr(response, "kept", None)  # set by pagecache when it serves a kept page's body as it is
     if kept is None or response.status_code != 200 or response.cookies or response.streaming:
         return
@@ -110,7 +111,7 @@ def kept_page_middleware(get_response):
             return get_response(request)
         entry = table.get(request_key)
         if entry is not None:
-            response = _answer(entry, _current_version())
+            response = _answer(entry, pagecache.held_data_version())
             if response is not None:
                 return response
         response = get_response(request)

@@ -107,6 +107,15 @@ def data_version() -> int:
     return version
 
 
+def held_data_version() -> int | None:
+    """The data version this process holds without asking the database (the watcher's, or one read less
+    than VERSION_TTL ago), else None. For counties/early.py, which must never wait on the database."""
+    version, read_at = _version
+    if version is not None and (_watching or time.monotonic() - read_at < VERSION_TTL):
+        return version
+    return None
+
+
 _stop_watching = threading.Event()
 
 
