@@ -20,11 +20,19 @@ from .importers.placing import city_in_name, city_key
 from .models import Agency, Agreement
 from .status import sorted_models
 
+# Placements whose evidence is a city: the city they name (AgencyCounty.via) is the agency's city too
+# (ICE's "Sunny Isles Police Department" is Sunny Isles Beach's, by the table).
+CITY_PLACEMENTS = frozenset(
+    {Agency.Placement.ZIP, Agency.Placement.PLACE, Agency.Placement.GEONAMES, Agency.Placement.TABLE}
+)
+
 
 @dataclass
 class Named:
+    id: int
     name: str
     models: list[str]
+    cities: set[str] = field(default_factory=set)  # the city keys the agency is placed by
 
 
 @dataclass
@@ -69,18 +77,24 @@ class Coverage:
                 "agency__statewide",
                 "agency__state__code",
                 "model",
+                "agency__placements__placed_by",
+                "agency__placements__via",
             )
         )
         sheriffs: dict[int, list[str]] = defaultdict(list)
         agencies: dict[int, dict[int, Named]] = defaultdict(dict)
         statewide: dict[str, dict[int, Named]] = defaultdict(dict)
-        for county_id, agency_id, name, kind, main, is_statewide, state, model in rows:
+        for county_id, agency_id, name, kind, main, is_statewide, state, model, how, via in rows:
             if is_statewide:
-                statewide[state].setdefault(agency_id, Named(name, [])).models.append(model)
+                statewide[state].setdefault(agency_id, Named(agency_id, name, [])).models.append(model)
             elif kind == Agency.Kind.SHERIFF and county_id == main:
                 sheriffs[county_id].append(model)
             elif county_id in destinations:
-                agencies[county_id].setdefault(agency_id, Named(name, [])).models.append(model)
+                named = agencies[county_id].setdefault(agency_id, Named(agency_id, name, []))
+                named.models.append(model)
+                named.cities.add(city_key(city_in_name(name) or "-"))
+                if how in CITY_PLACEMENTS and via:
+                    named.cities.add(city_key(via))
         state_of = {c.id: c.state_code for r in outcome.results for c in r.counties}
         for county_id in destinations:
             cover = self.counties[county_id]
@@ -95,7 +109,7 @@ class Coverage:
         found = {}
         for county_id in counties:
             for agency_id, named in self.counties[county_id].agencies.items():
-                if city_key(city_in_name(named.name) or "-") == wanted:
+                if wanted in named.cities:
                     found[agency_id] = named
         return sorted(found.values(), key=lambda n: n.name)
 
@@ -110,13 +124,15 @@ class Coverage:
             own = self._own(counties, result.entry.name)
         else:
             own = []  # a county or a state: its sheriff and the count of the others
-        named = {id(n) for n in own}
+        named = {n.id for n in own}  # by agency: a city in two counties has its police in each
         return Line(
             own=own,
             counties={
                 county_id: CountyLine(
                     sheriff=self.counties[county_id].sheriff,
-                    others=sum(1 for n in self.counties[county_id].agencies.values() if id(n) not in named),
+                    others=sum(
+                        1 for agency_id in self.counties[county_id].agencies if agency_id not in named
+                    ),
                 )
                 for county_id in counties
             },

@@ -159,3 +159,33 @@ def test_one_query_covers_every_result(django_assert_num_queries):
             coverage = Coverage(outcome)
             for result in outcome.places:
                 coverage.line(result, outcome.zip_city if outcome.kind == "zip" else "")
+
+
+def test_a_city_in_two_counties_names_its_police_once_and_counts_it_in_neither(client):
+    """Azle lies in Parker and Tarrant counties: its police are the city's own, never also 'another
+    agency' on either county's line."""
+    police = Agency.objects.get(name="Azle Police Department", state__code="TX")
+    counties = set(police.placements.values_list("county_id", flat=True))
+    assert len(counties) == 2
+    outcome = search("Azle, TX")
+    result = next(r for r in outcome.results if r.entry.kind == "place" and r.entry.name == "Azle")
+    line = Coverage(outcome).line(result)
+    assert [n.name for n in line.own] == ["Azle Police Department"]
+    for county_id in counties:
+        others = (
+            Agreement.objects.current()
+            .filter(agency__placements__county_id=county_id, agency__statewide=False)
+            .exclude(agency__kind=Agency.Kind.SHERIFF, agency__county_id=county_id)
+            .exclude(agency=police)
+            .values("agency")
+            .distinct()
+            .count()
+        )
+        assert line.counties[county_id].others == others
+
+
+def test_a_city_placed_by_the_table_is_named_on_its_line():
+    """ICE's 'Sunny Isles Police Department' is the police of Sunny Isles Beach (the table's city)."""
+    outcome = search("Sunny Isles Beach")
+    line = Coverage(outcome).line(outcome.results[0])
+    assert [n.name for n in line.own] == ["Sunny Isles Police Department"]
