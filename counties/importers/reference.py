@@ -34,6 +34,7 @@ PLACES_TXT = FIXTURES / "places" / "st48_tx_place2020.txt"
 # build_us_places.py; checked against the Texas Census place file: 1,167 of 1,167 agree).
 GEONAMES_CSV = FIXTURES / "places" / "us-places-geonames.csv"
 CENSUS_PLACE_STATES = {"TX"}  # states whose places come from the Census place file
+NEAR_LINE_KM = 1.0  # a GeoNames point this near another county's line (simplified shapes) is not used
 
 POPULATION_YEAR = 2023
 # Texts stored in the database in English, marked so that pages show them in the reader's language
@@ -370,8 +371,9 @@ def _census_populations(places, links) -> None:
 def geonames_places(place_model, states, counties) -> tuple[list, list]:
     """The GeoNames places of every state whose places do not come from the Census place file, each with
     the county its point lies in: (places, [(geoid, county)]). Rows whose county the Census estimates no
-    longer have (Connecticut's old counties, Alaska's Valdez-Cordova) are left out. Also used by the
-    migration that brought them (0023), with its historical models."""
+    longer have (Connecticut's old counties, Alaska's Valdez-Cordova) are left out, and so are points
+    within NEAR_LINE_KM of another county's line (the shapes are simplified: Bossier City's point falls in
+    Caddo Parish). Also used by the migration that brought them (0023), with its historical models."""
     by_code = {s.code: s for s in states.values()}
     places, links = [], []
     with GEONAMES_CSV.open(encoding="utf-8", newline="") as f:
@@ -380,6 +382,8 @@ def geonames_places(place_model, states, counties) -> tuple[list, list]:
             county = counties.get(row["county_fips"])
             if state is None or county is None or row["state"] in CENSUS_PLACE_STATES:
                 continue
+            if county.state.code != row["state"] or float(row["line_km"]) < NEAR_LINE_KM:
+                continue  # another state's county, or too near a county line to be sure of the side
             geoid = "gn" + row["geonameid"]
             places.append(
                 place_model(

@@ -7,14 +7,19 @@ def load_geonames_places(apps, schema_editor):
     """A database loaded before this release gets the places of every state at once (a new one gets them
     with the rest of the reference data). Agencies are placed with them at the next rebuild (an import of
     ICE's next list, or `manage.py load_shipped_data --force`)."""
-    from counties.importers.reference import geonames_places
+    from counties.importers.reference import _census_populations, geonames_places
 
     State, County = apps.get_model("counties", "State"), apps.get_model("counties", "County")
     Place, PlaceCounty = apps.get_model("counties", "Place"), apps.get_model("counties", "PlaceCounty")
     if not County.objects.exists():
         return  # an empty database: load_shipped_data loads everything
     states = {s.fips: s for s in State.objects.all()}
-    counties = {c.fips: c for c in County.objects.all()}
+    counties = {c.fips: c for c in County.objects.select_related("state")}
+    # Texas places take GeoNames' population where one GeoNames place of the name lies in their counties.
+    census = list(Place.objects.filter(source="census").select_related("state"))
+    links = [(pc.place.geoid, pc.county) for pc in PlaceCounty.objects.select_related("place", "county")]
+    _census_populations(census, links)
+    Place.objects.bulk_update(census, ["population"], batch_size=2000)
     places, links = geonames_places(Place, states, counties)
     Place.objects.bulk_create(places, ignore_conflicts=True, batch_size=2000)
     ids = dict(Place.objects.filter(source="geonames").values_list("geoid", "id"))

@@ -116,12 +116,13 @@ class Index:
             key = compact_key(normalize(row["name"]))
             postal = cities.get((row["state_id"], key))
             if row["source"] == Place.Source.GEONAMES:
-                if postal and any(postal[2].get(c, 0) > 0 for c in place_counties):
-                    # The USPS city of that name stands, with all its counties, and GeoNames' count of its
-                    # people (the largest place of the name, when several lie in its counties).
-                    counted[(row["state_id"], key)] = max(
-                        counted.get((row["state_id"], key), 0), row["population"] or 0
-                    )
+                if postal:
+                    # The USPS city of that name stands, with all its counties; it takes GeoNames' count of
+                    # its people when the place lies in one of them (the largest, when several do).
+                    if any(postal[2].get(c, 0) > 0 for c in place_counties):
+                        counted[(row["state_id"], key)] = max(
+                            counted.get((row["state_id"], key), 0), row["population"] or 0
+                        )
                     continue
                 self._add(key, self._place(row["name"], "", state, place_counties, {}, row["population"]))
                 continue
