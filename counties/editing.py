@@ -124,6 +124,53 @@ class GuardedForm(forms.ModelForm):
         )
 
 
+OTHER_STATE_LABEL = "Yes, I mean a county in another state"
+
+
+def other_state_problem(county, state=None) -> str:
+    """Why putting a record on `county` needs the editor's confirmation ('' when it does not): the county
+    is in another state than `state` (an agency's own), or, with no state to compare, Texas has a county of
+    the same name (Dallas County, Alabama, is one click from Dallas County, Texas, in a picker)."""
+    if county is None:
+        return ""
+    if state is not None and county.state_id != state.pk:
+        return f"{county} is in {county.state.name}, but the agency is in {state.name}."
+    if state is None and county.state.code != "TX":
+        namesake = type(county).objects.filter(state__code="TX", short_name=county.short_name).first()
+        if namesake is not None:
+            return f"{county} is in {county.state.name}; Texas has a {namesake.name} too ({namesake})."
+    return ""
+
+
+class CountyStateForm(GuardedForm):
+    """A form that puts a record on a county's public page (an agency, an event). A county in another
+    state than the agency's, or one that shares its name with a Texas county, is saved only when the editor
+    ticks that it is meant and says why: the record is on that county's public page at once."""
+
+    other_state = forms.BooleanField(
+        required=False,
+        label=OTHER_STATE_LABEL,
+        help_text="Tick only after checking the state: the record appears on that county's public page at once.",
+    )
+
+    def county_state(self, cleaned):
+        """The state the county must be in (None: no state to compare)."""
+        return None
+
+    def check_county(self, county, cleaned, field="county") -> None:
+        problem = other_state_problem(county, self.county_state(cleaned))
+        if not problem:
+            return
+        if not cleaned.get("other_state"):
+            self.add_error(
+                field, f"{problem} If this is right, tick “{OTHER_STATE_LABEL}” and say why in the reason."
+            )
+        elif not (cleaned.get("change_reason") or "").strip():
+            self.add_error(
+                "change_reason", f"{problem} Say why this county is right; it is kept in the history."
+            )
+
+
 class EditorAdmin(SimpleHistoryAdmin):
     """Base for every model editors change: history, reasons, concurrency guard."""
 

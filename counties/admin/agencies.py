@@ -1,9 +1,11 @@
 """Editors' admin: agencies (their counties, names and agreements), agreements, requests and changes."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
 from .. import pagecache
-from ..editing import EditorAdmin, ReadOnlyAdmin
+from ..editing import OTHER_STATE_LABEL, CountyStateForm, EditorAdmin, ReadOnlyAdmin, other_state_problem
 from ..models import (
     Agency,
     AgencyCounty,
@@ -48,11 +50,35 @@ class AgencyNameInline(admin.TabularInline):
         return False
 
 
+class AgencyCountyFormSet(BaseInlineFormSet):
+    def clean(self):
+        """A county row in another state than the agency's needs the same tick as the main county."""
+        super().clean()
+        confirmed = self.data.get("other_state") in ("on", "true", "True", "1")
+        for form in self.forms:
+            county = form.cleaned_data.get("county") if hasattr(form, "cleaned_data") else None
+            problem = other_state_problem(county, self.instance.state) if county else ""
+            if problem and not confirmed and form.has_changed():
+                raise ValidationError(f"{problem} If this is right, tick “{OTHER_STATE_LABEL}” and say why.")
+
+
+class AgencyForm(CountyStateForm):
+    def county_state(self, cleaned):
+        return self.instance.state if self.instance.pk else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if "county" in self.changed_data:
+            self.check_county(cleaned.get("county"), cleaned)
+        return cleaned
+
+
 class AgencyCountyInline(admin.TabularInline):
     """Every county the agency works in. The import sets them (with the evidence); an editor may add one
     or change one, and from then on later imports keep the editor's counties."""
 
     model = AgencyCounty
+    formset = AgencyCountyFormSet
     fields = ["county", "share", "placed_by", "via"]
     readonly_fields = ["share", "placed_by", "via"]
     autocomplete_fields = ["county"]
@@ -74,6 +100,7 @@ class AgreementInline(admin.TabularInline):
 
 @admin.register(Agency)
 class AgencyAdmin(EditorAdmin):
+    form = AgencyForm
     list_display = [
         "name",
         "state",

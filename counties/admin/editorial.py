@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html
 
-from ..editing import EditorAdmin, GuardedForm
+from ..editing import CountyStateForm, EditorAdmin, GuardedForm
 from ..history import history_reason
 from ..models import (
     Correction,
@@ -24,8 +24,20 @@ class SourceAdmin(EditorAdmin):
         return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', source.url, source.url)
 
 
+class EventForm(CountyStateForm):
+    def county_state(self, cleaned):
+        agency = cleaned.get("agency")
+        return agency.state if agency is not None else None
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_county(cleaned.get("county"), cleaned)
+        return cleaned
+
+
 @admin.register(Event)
 class EventAdmin(EditorAdmin):
+    form = EventForm
     list_display = ["date", "summary", "county", "agency", "kind", "is_published"]
     list_filter = ["is_published", "kind"]
     search_fields = ["summary", "summary_es", "county__name", "agency__name"]
@@ -34,7 +46,10 @@ class EventAdmin(EditorAdmin):
     actions = ["publish", "unpublish"]
     reason_required = True
     fieldsets = [
-        (None, {"fields": ["county", "agency", "date", "kind", "summary", "summary_es", "note"]}),
+        (
+            None,
+            {"fields": ["county", "other_state", "agency", "date", "kind", "summary", "summary_es", "note"]},
+        ),
         ("Source (required; use + to add a new one)", {"fields": ["source"]}),
         ("Publishing", {"fields": ["is_published"], "description": "Drafts are not shown to readers."}),
         ("Why", {"fields": ["change_reason", "version"]}),

@@ -1,7 +1,10 @@
 """Editors' admin: states, counties (the fields editors keep), reference loads, ZIP codes and places."""
 
+import re
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -16,6 +19,7 @@ from ..models import (
     ZipCode,
     ZipCounty,
 )
+from ..text import fold
 
 
 @admin.register(State)
@@ -46,6 +50,27 @@ class CountyAdmin(EditorAdmin):
 
     def has_add_permission(self, request):
         return False  # counties come from the Census reference data
+
+    def get_search_results(self, request, queryset, search_term):
+        """What the county pickers (events, agencies, an agency's counties) find: "Dallas", "Dallas, TX",
+        "Dallas County, TX", "dallas tx", "Dallas County, Texas" or a FIPS code, Texas first (as the public
+        search), then by name and state. Every choice shows its state ("Dallas County, TX")."""
+        term = " ".join(search_term.split())
+        if not term:
+            return super().get_search_results(request, queryset, search_term)
+        if re.fullmatch(r"\d{5}", term):
+            return queryset.filter(fips=term), False
+        name, state = county_and_state(term)
+        found = queryset.filter(search_key__contains=name) if name else queryset
+        if state is not None:
+            found = found.filter(state=state)
+        texas_first = Case(
+            When(state__code="TX", then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+        starts = Case(
+            When(search_key__startswith=name, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+        return found.order_by(texas_first, starts, "name", "state__code"), False
 
     @admin.action(description="Mark selected counties as checked now (by me)", permissions=["change"])
     def mark_checked(self, request, queryset):
@@ -120,3 +145,27 @@ class PlaceAdmin(ReadOnlyAdmin):
     search_fields = ["name", "full_name"]
     readonly_fields = ["geoid", "state", "name", "full_name", "kind", "incorporated", "search_key"]
     inlines = [PlaceCountyInline]
+
+
+_COUNTY_WORDS = re.compile(r"\b(county|parish|borough|co)\b\.?", re.I)
+
+
+def county_and_state(term: str) -> tuple[str, State | None]:
+    """'Dallas County, TX' -> ('dallas', Texas); 'dallas tx' -> ('dallas', Texas); 'Dallas' -> ('dallas', None).
+    A state is read from the end of what was typed (its two-letter code or its name), and only when a name
+    is left before it (so "Texas" alone looks for a county named like it)."""
+    words = fold(term.replace(",", " ")).split()
+    states = {s.code.lower(): s for s in State.objects.all()}
+    by_name = {fold(s.name): s for s in states.values()}
+    if not re.search(r",\s*co\.?$", term, re.I):
+        states.pop("co", None)  # "Harris Co." is a county; Colorado is "Denver, CO" or "Colorado"
+    state = None
+    for size in (3, 2, 1):
+        if len(words) > size:
+            tail = " ".join(words[-size:])
+            found = by_name.get(tail) or (states.get(tail) if size == 1 else None)
+            if found is not None:
+                state, words = found, words[:-size]
+                break
+    name = _COUNTY_WORDS.sub(" ", " ".join(words))
+    return " ".join(name.split()), state
