@@ -57,6 +57,10 @@ class EditorLoginForm(OTPAdminAuthenticationForm):
 class EditorsAdminSite(OTPAdminSite):
     login_form = EditorLoginForm
     login_template = "admin/editors_login.html"
+    # The site's own name, not "Django administration" (issue 27).
+    site_header = "287(g) Explainer: editors"
+    site_title = "287(g) Explainer editors"
+    index_title = "What editors keep"
 
     def __init__(self, name="admin"):  # OTPAdminSite's own default name would move every admin URL
         super().__init__(name)

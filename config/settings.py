@@ -64,8 +64,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "config.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp, with a name editors can read
+    "config.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
     "counties",
     "explainer",
 ]

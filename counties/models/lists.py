@@ -86,6 +86,8 @@ class Snapshot(models.Model):
     class Meta:
         ordering = ["-as_of", "kind"]
         get_latest_by = "as_of"
+        verbose_name = _("ICE list")  # one name in the menu, the breadcrumbs and the pages
+        verbose_name_plural = _("ICE lists")
         constraints = [models.UniqueConstraint(fields=["kind", "as_of"], name="snapshot_unique_kind_date")]
 
     def __str__(self):
