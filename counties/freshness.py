@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.utils import timezone
 
 from . import pagecache
 from .models import Snapshot
@@ -36,6 +37,24 @@ class Freshness:
     @property
     def confirmed_on(self) -> date | None:
         return self.snapshot.unchanged_through if self.snapshot else None
+
+    @property
+    def added_by_hand(self) -> bool:
+        """An editor's upload (or an import by command) that no check of ICE's site has confirmed since:
+        nobody saw ICE serve it, so pages must not say "confirmed on ICE's site" (issue 27)."""
+        return (
+            self.snapshot is not None
+            and self.snapshot.origin in (Snapshot.Origin.UPLOAD, Snapshot.Origin.COMMAND)
+            and self.snapshot.unchanged_through <= self.snapshot.as_of
+        )
+
+    @property
+    def uploaded(self) -> bool:
+        return self.added_by_hand and self.snapshot.origin == Snapshot.Origin.UPLOAD
+
+    @property
+    def added_on(self) -> date | None:
+        return timezone.localdate(self.snapshot.imported_at) if self.added_by_hand else None
 
     @property
     def age_days(self) -> int | None:
