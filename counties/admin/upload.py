@@ -37,7 +37,7 @@ from .. import locks
 from ..editing import unsafe_url
 from ..history import history_reason
 from ..importers.bounded import parse_bounded
-from ..importers.ice import Outcome, WorkbookError, agreements_for, import_list, lock_imports, requests_for
+from ..importers.ice import Outcome, WorkbookError, import_list, lock_imports
 from ..importers.lists import date_from_filename, kind_from_filename
 from ..models import PendingUpload, Snapshot
 from ..templatetags.counties import link_host
@@ -332,7 +332,7 @@ class SnapshotUploadMixin:
                         "token": upload.token,
                         "meta": meta_of(upload),
                         "result": result,
-                        "sections": preview_sections(result),
+                        "sections": result.sections,  # every agreement named, Texas first
                         "title": "Check the changes, then confirm",
                     },
                 )
@@ -384,24 +384,17 @@ class SnapshotUploadMixin:
         return HttpResponseRedirect(reverse("admin:counties_snapshot_changelist"))
 
 
-def preview_sections(result):
-    if result.kind == Snapshot.Kind.PENDING:
-        return [
-            ("Requests added", requests_for(result.added)),
-            ("No longer pending", requests_for(result.dropped)),
-        ]
-    return [
-        ("Agreements added", agreements_for(result.added)),
-        ("No longer listed", agreements_for(result.dropped)),
-        ("Changed", agreements_for(result.changed)),
-        ("Listed again", agreements_for(result.relisted)),
-    ]
-
-
 def summary(result) -> str:
     if result.outcome != Outcome.IMPORTED:
         return result.summary()
-    return (
+    counts = (
         f"{result.rows_read} rows read, {len(result.added)} added, {len(result.dropped)} no longer listed, "
         f"{len(result.changed)} changed, {len(result.relisted)} listed again, {result.unresolved} rows unresolved"
     )
+    named = []  # the news for an editor: what was added and dropped, Texas first (a few; the list has all)
+    for title, rows in result.sections[:2]:
+        if rows:
+            shown = "; ".join(f"{r.agency} ({r.state}, {r.model})" for r in rows[:5])
+            more = f"; and {len(rows) - 5} more" if len(rows) > 5 else ""
+            named.append(f"{title}: {shown}{more}")
+    return counts + (". " + ". ".join(named) if named else "")

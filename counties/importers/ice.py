@@ -26,7 +26,7 @@ from datetime import date
 from django.db import transaction
 
 from .. import locks
-from ..models import Agreement, Request, Snapshot, SnapshotData
+from ..models import Snapshot, SnapshotData
 from .lists import (
     ParsedList,
     WorkbookError,
@@ -36,6 +36,7 @@ from .lists import (
     parse_list,
     unwrap_url,
 )
+from .preview import new_unplaced, preview_sections
 from .rebuild import Plan, WriteStats, build_plan, write_plan
 from .workbook import MAX_BYTES, Kind
 
@@ -72,6 +73,8 @@ class ImportResult:
     changed: list = field(default_factory=list)
     relisted: list = field(default_factory=list)
     unresolved_rows: list = field(default_factory=list)  # [row, state, agency, model, reason]
+    sections: list = field(default_factory=list)  # [(title, [PreviewRow])] for the preview (preview.py)
+    new_unplaced: set = field(default_factory=set)  # row numbers of unplaced rows no list before had
     stats: WriteStats | None = None
     plan: Plan | None = None
 
@@ -262,6 +265,8 @@ def _describe(result: ImportResult, plan: Plan, snapshot: Snapshot) -> None:
     """What this list changes against the list before it, for the preview and the command's report."""
     counts = plan.counters[snapshot.pk]
     result.unresolved_rows = sorted(counts.unresolved)
+    result.sections = preview_sections(plan, snapshot.pk, snapshot.kind)
+    result.new_unplaced = new_unplaced(plan, snapshot.pk, snapshot.kind, result.unresolved_rows)
     by_kind: dict[str, list] = {}
     for change in plan.changes:
         if change.snapshot_id == snapshot.pk:
@@ -283,14 +288,6 @@ def rebuild_history(reason: str = "") -> tuple[Plan, WriteStats]:
         lock_imports()
         plan = build_plan()
         return plan, write_plan(plan, reason=reason)
-
-
-def agreements_for(public_ids) -> list[Agreement]:
-    return list(Agreement.objects.filter(public_id__in=list(public_ids)).select_related("agency__state"))
-
-
-def requests_for(public_ids) -> list[Request]:
-    return list(Request.objects.filter(public_id__in=list(public_ids)).select_related("agency__state"))
 
 
 __all__ = [

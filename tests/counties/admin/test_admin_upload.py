@@ -133,6 +133,19 @@ def test_preview_changes_nothing_until_confirmed(editor_client, texas):
     assert result.dropped == [listed.public_id] and result.unresolved == 2
     assert "Testville Police Department" in html and "NOWHERE" in html
     assert "No longer listed (1)" in html
+    # Issue 27: the preview names every agreement it adds or drops (from the plan: nothing is written yet),
+    # Texas first, with its county, model and signed date; and marks the unplaced rows new in this list.
+    sections = dict(response.context["sections"])
+    assert [(r.agency, r.state, r.county, r.model, str(r.signed)) for r in sections["Agreements added"]] == [
+        ("Testville Police Department", "TX", "", "Task Force", "2026-01-01")
+    ]
+    assert [(r.agency, r.county) for r in sections["No longer listed"]] == [
+        ("Listed Police Department", "Dallas County")
+    ]
+    added = html.split("Agreements added (1): Texas first")[1].split("</table>")[0]
+    assert "Testville Police Department" in added and "2026-01-01" in added and "not placed" in added
+    assert result.new_unplaced == {row[0] for row in result.unresolved_rows}  # neither was on the list before
+    assert "2 new in this list" in html and html.count("<td><strong>new</strong></td>") == 2
     assert state_of_db() == before
     listed.refresh_from_db()
     assert listed.is_current
@@ -140,8 +153,11 @@ def test_preview_changes_nothing_until_confirmed(editor_client, texas):
     token = response.context["token"]
     assert PendingUpload.objects.filter(token=token).count() == 1
 
-    response = editor_client.post(CONFIRM, {"token": token})
-    assert response.status_code == 302
+    response = editor_client.post(CONFIRM, {"token": token}, follow=True)
+    assert response.redirect_chain[-1][1] == 302
+    message = [str(m) for m in response.context["messages"]][0]
+    assert "Agreements added: Testville Police Department (TX, Task Force)" in message
+    assert "No longer listed: Listed Police Department (TX, Task Force)" in message
     snapshot = Snapshot.objects.get(as_of="2026-11-02")
     assert snapshot.filename == "participating-2026-11-02.xlsx" and snapshot.rows_read == 15
     assert snapshot.origin == Snapshot.Origin.UPLOAD
