@@ -24,6 +24,12 @@ class SourceAdmin(EditorAdmin):
         return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', source.url, source.url)
 
 
+NO_SPANISH = (
+    "A published event needs its Spanish summary: without it, Spanish pages show the English sentence. "
+    "Write it, or keep the event as a draft."
+)
+
+
 class EventForm(CountyStateForm):
     def county_state(self, cleaned):
         agency = cleaned.get("agency")
@@ -32,13 +38,15 @@ class EventForm(CountyStateForm):
     def clean(self):
         cleaned = super().clean()
         self.check_county(cleaned.get("county"), cleaned)
+        if cleaned.get("is_published") and not (cleaned.get("summary_es") or "").strip():
+            self.add_error("summary_es", NO_SPANISH)
         return cleaned
 
 
 @admin.register(Event)
 class EventAdmin(EditorAdmin):
     form = EventForm
-    list_display = ["date", "summary", "county", "agency", "kind", "is_published"]
+    list_display = ["date", "summary", "county", "agency", "kind", "in_spanish", "is_published"]
     list_filter = ["is_published", "kind"]
     search_fields = ["summary", "summary_es", "county__name", "agency__name"]
     autocomplete_fields = ["county", "agency", "source"]
@@ -55,7 +63,20 @@ class EventAdmin(EditorAdmin):
         ("Why", {"fields": ["change_reason", "version"]}),
     ]
 
+    @admin.display(boolean=True, description="Spanish summary")
+    def in_spanish(self, event):
+        return bool(event.summary_es.strip())
+
     def _set_published(self, request, queryset, published, reason):
+        if published:
+            english_only = list(queryset.filter(summary_es__regex=r"^\s*$"))
+            if english_only:
+                self.message_user(
+                    request,
+                    f"Not published, as they have no Spanish summary yet: {'; '.join(str(e) for e in english_only)}.",
+                    messages.WARNING,
+                )
+                queryset = queryset.exclude(pk__in=[e.pk for e in english_only])
         with transaction.atomic(), history_reason(reason):
             events = list(queryset.select_for_update(of=("self",)).filter(is_published=not published))
             for event in events:

@@ -110,5 +110,6 @@ class EventFactory(factory.django.DjangoModelFactory):
     date = datetime.date(2026, 1, 15)
     kind = Event.Kind.VOTE
     summary = "The commissioners court voted to apply for a 287(g) agreement."
+    summary_es = "La corte de comisionados votó para pedir un acuerdo 287(g)."
     source = factory.SubFactory(SourceFactory)
     is_published = True

@@ -513,3 +513,43 @@ def test_a_link_is_labelled_by_the_host_a_browser_would_use():
     assert link_host("https://evil.example\\@www.ice.gov/doclib/x.pdf") == "evil.example"
     assert link_host("https://someone@www.ice.gov/doclib/x.pdf") == "ice.gov"
     assert link_host("https://www.ice.gov/doclib/x.pdf") == "ice.gov"
+
+
+def test_a_published_event_needs_its_spanish_summary(editor_client):
+    """Issue 27: an event without Spanish showed English on Spanish pages, silently."""
+    county = CountyFactory()
+    url = reverse("admin:counties_event_add")
+    base = {
+        "county": county.pk,
+        "date": "2026-02-03",
+        "kind": "vote",
+        "summary": "The court voted to apply.",
+        "source": SourceFactory().pk,
+        "is_published": "on",
+    }
+    response = editor_client.post(url, base)
+    assert (
+        response.status_code == 200
+        and "A published event needs its Spanish summary" in response.content.decode()
+    )
+    assert not Event.objects.filter(county=county).exists()
+    assert editor_client.post(url, {**base, "summary_es": "La corte votó para pedirlo."}).status_code == 302
+    draft = EventFactory(is_published=False, summary_es="")
+    response = editor_client.post(
+        reverse("admin:counties_event_changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    draft.refresh_from_db()
+    assert not draft.is_published
+    assert any("no Spanish summary yet" in str(m) for m in response.context["messages"])
+
+
+def test_an_english_only_event_says_so_on_spanish_pages(client):
+    event = EventFactory(is_published=True, summary_es="")
+    county = event.county
+    text = client.get(f"/es/counties/{county.state.slug}/{county.slug}/").content.decode()
+    assert event.summary in text and "(solo en inglés)" in text
+    assert (
+        "(solo en inglés)" not in client.get(f"/counties/{county.state.slug}/{county.slug}/").content.decode()
+    )
