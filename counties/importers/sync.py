@@ -36,7 +36,8 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import locks
@@ -333,9 +334,11 @@ def _news(run: SyncRun) -> str:
 
 
 def recipients() -> list[str]:
+    """Every active editor with an address (the Editor group's members and the superusers: a superuser who
+    edits is not in the group, and was left out), and ADMINS."""
     editors = (
         get_user_model()
-        .objects.filter(is_active=True, is_staff=True, groups__name="Editor")
+        .objects.filter(Q(groups__name="Editor") | Q(is_superuser=True), is_active=True, is_staff=True)
         .exclude(email="")
         .values_list("email", flat=True)
     )
@@ -357,8 +360,9 @@ def notify(runs: list[SyncRun]) -> None:
         "\n\n".join(news)
         + f"\n\nEvery check is listed in the admin under “Checks of ICE's site”.\n{settings.SITE_URL}/admin/"
     )
-    try:
-        send_mail("287(g) site: ICE's lists check", body, settings.DEFAULT_FROM_EMAIL, to)
+    subject = "287(g) site: ICE's lists check"
+    try:  # one message each: no editor's address is shown to the others
+        send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [address]) for address in to])
     except Exception:  # noqa: BLE001 - a mail server that is down must not undo the check
         log.exception("ICE sync: could not send the email to %s", ", ".join(to))
 

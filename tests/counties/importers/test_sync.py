@@ -234,18 +234,24 @@ def test_editors_and_admins_are_emailed_when_a_lists_state_changes(texas, ice, s
     User.objects.create_user("gone", email="gone@example.org", is_staff=True, is_active=False).groups.add(
         Group.objects.get(name="Editor")
     )
+    User.objects.create_superuser(
+        "boss", email="boss@example.org"
+    )  # edits too, though in no group (issue 27)
+    User.objects.create_user("reader", email="reader@example.org")  # not staff: never told
     _published(ice, lists("Alpha"))
     run_sync(ice)
     assert mail.outbox == []  # the first success is no news
     ice.publish("/287g.html", b"", status=500)
     run_sync(ice)
-    assert len(mail.outbox) == 1 and sorted(mail.outbox[0].to) == ["admin@example.org", "ed@example.org"]
+    everyone = ["admin@example.org", "boss@example.org", "ed@example.org"]
+    assert sorted(address for message in mail.outbox for address in message.to) == everyone
+    assert all(len(message.to) == 1 for message in mail.outbox)  # nobody sees another editor's address
     assert "failed" in mail.outbox[0].body and "500" in mail.outbox[0].body
     run_sync(ice)
-    assert len(mail.outbox) == 1  # still failing: no second email
+    assert len(mail.outbox) == 3  # still failing: no second email
     ice.page("participatingAgencies11302026am.xlsx", "pendingAgencies11302026am.xlsx")
     run_sync(ice)
-    assert len(mail.outbox) == 2 and "working again" in mail.outbox[1].body
+    assert len(mail.outbox) == 6 and all("working again" in m.body for m in mail.outbox[3:])
 
 
 def test_the_command_says_what_happened_and_fails_loudly_on_a_failure(texas, ice):
