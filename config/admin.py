@@ -3,15 +3,19 @@
 A correct password is not enough: the login form also takes a six-digit code from the editor's
 authenticator app (a TOTP device) or one of their single-use recovery codes (a static device), and the
 admin treats a staff user whose session was not verified by one of them as not staff at all (every admin
-page redirects to the login). Devices are given by the superuser with
-`manage.py reset_second_factor USERNAME` (docs/operations.md), which also replaces a lost one.
+page redirects to the login). Devices are given by a superuser on the user's admin page ("Give a new
+second factor": QR code and recovery codes on screen, counties/admin/users.py) or with
+`manage.py reset_second_factor USERNAME` (docs/operations.md); either also replaces a lost one.
 
 A wrong code with the right password counts as a failed login for django-axes, like a wrong password:
 five for one user name from one address lock that name out from that address for an hour.
 """
 
+import math
+
 from django import forms
 from django.contrib.auth.signals import user_login_failed
+from django.utils import timezone
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -27,7 +31,10 @@ class EditorLoginForm(OTPAdminAuthenticationForm):
     otp_error_messages = {
         **OTPAdminAuthenticationForm.otp_error_messages,
         "token_required": "Enter the code from your authenticator app (or a recovery code).",
-        "invalid_token": "That code is not right. Enter the code your app shows now, or a recovery code.",
+        "invalid_token": (
+            "That code is not right. Enter the code your app shows now (each code works once: after using one, "
+            "wait for the next), or one of your recovery codes."
+        ),
         "device_required": "You have no second factor yet: ask the site's administrator for one.",
     }
 
@@ -39,6 +46,21 @@ class EditorLoginForm(OTPAdminAuthenticationForm):
             model = TOTPDevice if len(token) == 6 and token.isdigit() else StaticDevice
             device = model.objects.devices_for_user(user, confirmed=True).first()
         return device
+
+    def _verify_token(self, user, token, device=None):
+        """After wrong codes the device makes the editor wait (1, 2, 4... seconds): say how long, in plain
+        words, instead of django-otp's "try again soon"."""
+        if device is not None:
+            allowed, extra = device.verify_is_allowed()
+            until = (extra or {}).get("locked_until")
+            if not allowed and until is not None:
+                seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+                raise forms.ValidationError(
+                    f"Too many wrong codes in a row: wait {seconds} second{'s' if seconds != 1 else ''}, then "
+                    "enter the code your app shows at that moment (or one of your recovery codes).",
+                    code="throttled",
+                )
+        return super()._verify_token(user, token, device)
 
     def clean(self):
         try:

@@ -24,3 +24,41 @@ EDITOR_PERMISSIONS = sorted(
         "view_correction", "change_correction",
     ]
 )  # fmt: skip
+
+
+RECOVERY_CODES = 10
+
+
+def new_second_factor(user, *, codes_only: bool = False):
+    """Give `user` a new second factor: ten recovery codes and (unless `codes_only`) a new authenticator
+    app key. The old ones are removed first, so a lost phone or used-up codes stop working at once (and so
+    do the sessions they verified). Returns (the app's TOTP device or None, the codes): shown once, to
+    the superuser who gives them (the admin's user page, or `manage.py reset_second_factor`)."""
+    from django.db import transaction
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        codes = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+        tokens = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+        StaticToken.objects.bulk_create(StaticToken(device=codes, token=t) for t in tokens)
+        app = None
+        if not codes_only:
+            TOTPDevice.objects.filter(user=user).delete()
+            app = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return app, tokens
+
+
+def second_factor_summary(user) -> str:
+    """What the user list says of a user's second factor: without one, nobody can log in to the admin."""
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    app = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    codes = StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    if not app and not codes:
+        return "None: cannot log in"
+    parts = ["app"] if app else []
+    parts.append(f"{codes} recovery code{'s' if codes != 1 else ''} left")
+    return ", ".join(parts)

@@ -2,4 +2,4 @@
 upload of a new list, editorial). How an editor's change is recorded and guarded (history, reasons, no
 silent overwrite) is in counties/editing.py; the ICE workbook upload in counties/admin/upload.py."""
 
-from . import agencies, editorial, lists, places  # noqa: F401 (each registers its models)
+from . import agencies, editorial, lists, places, users  # noqa: F401 (each registers its models)

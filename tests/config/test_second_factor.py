@@ -1,6 +1,7 @@
 """Every admin login needs a second factor (config/admin.py, django-otp): a correct password alone
 gets no admin page; with the code of the editor's authenticator app, or a recovery code, it does."""
 
+import re
 import time
 
 import pytest
@@ -142,3 +143,70 @@ def test_a_staff_user_without_any_device_cannot_log_in(client, editor):
     assert "administrator for one" in response.content.decode()
     assert not has_admin(client)
     assert not StaticDevice.objects.filter(user=editor).exists()
+
+
+# --- From the admin (issue 27): a new editor can be given a second factor without the shell. ----------------
+
+
+def test_a_superuser_gives_a_new_editor_a_second_factor_from_the_admin(client, editor):
+    from tests.editors import login_with_second_factor
+
+    boss = User.objects.create_superuser("boss", password="a-long-boss-password-42")
+    login_with_second_factor(client, boss)
+    users = client.get(reverse("admin:auth_user_changelist")).content.decode()
+    assert "None: cannot log in" in users  # the new editor: nothing says why they cannot log in, before
+    page = client.get(reverse("admin:auth_user_change", args=[editor.pk])).content.decode()
+    assert "Give a new second factor (app and codes)" in page and "None: cannot log in" in page
+    url = reverse("admin:auth_user_second_factor", args=[editor.pk])
+    assert client.get(url).status_code == 405  # POST only
+    response = client.post(url, {"what": "app"})
+    assert (
+        response.status_code == 200
+        and response["Cache-Control"].startswith("no-cache")
+        or "no-store" in response["Cache-Control"]
+    )
+    html = response.content.decode()
+    app = TOTPDevice.objects.get(user=editor)
+    assert "<svg" in html and "otpauth://totp/" in html and app.config_url in html.replace("&amp;", "&")
+    codes = [t.token for t in StaticToken.objects.filter(device__user=editor)]
+    assert len(codes) == 10 and all(code in html for code in codes)
+    # The editor logs in with the app's code from the QR code.
+    other = Client()
+    assert log_in(other, code=code_now(app)).status_code == 302 and has_admin(other)
+    assert "app, 10 recovery codes left" in client.get(reverse("admin:auth_user_changelist")).content.decode()
+    # New codes only: the app stays, the old codes stop working.
+    client.post(url, {"what": "codes"})
+    assert TOTPDevice.objects.get(user=editor) == app
+    assert not StaticToken.objects.filter(token__in=codes).exists()
+
+
+def test_only_a_superuser_may_give_a_second_factor(client, editor):
+    from tests.editors import login_with_second_factor
+
+    other_editor = User.objects.create_user("ed2", password=PASSWORD, is_staff=True)
+    other_editor.groups.add(Group.objects.get(name="Editor"))
+    login_with_second_factor(client, other_editor)
+    response = client.post(reverse("admin:auth_user_second_factor", args=[editor.pk]), {"what": "app"})
+    assert response.status_code == 403
+    assert not TOTPDevice.objects.filter(user=editor).exists()
+
+
+def test_the_login_page_says_what_to_do_when_a_phone_is_lost(client):
+    text = client.get(LOGIN).content.decode()
+    assert "Lost your phone?" in text and "recovery codes" in text
+
+
+def test_after_wrong_codes_the_message_says_how_long_to_wait(client, editor, app):
+    """django-otp holds a device back after wrong codes (1, 2, 4, 8 seconds...): three wrong codes just now
+    mean four seconds, said in plain words (it said "try again soon")."""
+    from django.utils import timezone
+
+    app.throttling_failure_count = 3
+    app.throttling_failure_timestamp = timezone.now()
+    app.save()
+    response = log_in(client, code=code_now(app))
+    assert response.status_code == 200
+    assert re.search(
+        r"Too many wrong codes in a row: wait [1-4] seconds?, then enter the code", response.content.decode()
+    )
+    assert not has_admin(client)

@@ -3,7 +3,8 @@
     manage.py reset_second_factor alice              # new app key and new recovery codes
     manage.py reset_second_factor alice --codes-only # new recovery codes; the app stays as it is
 
-Run by the superuser on the server, for a new editor or one who lost their phone (docs/operations.md).
+Run by the superuser on the server, for a new editor or one who lost their phone (docs/operations.md); the
+admin's user page does the same ("Give a new second factor", counties/admin/users.py).
 The editor's old devices are removed first, so a lost phone or used-up codes stop working at once,
 and so do the sessions they verified.
 """
@@ -13,11 +14,8 @@ import io
 import segno
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-RECOVERY_CODES = 10
+from counties.editors import new_second_factor
 
 
 class Command(BaseCommand):
@@ -35,15 +33,7 @@ class Command(BaseCommand):
             user = User.objects.get(**{User.USERNAME_FIELD: username})
         except User.DoesNotExist as error:
             raise CommandError(f"No user named {username!r}.") from error
-        with transaction.atomic():
-            StaticDevice.objects.filter(user=user).delete()
-            codes = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
-            tokens = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-            StaticToken.objects.bulk_create(StaticToken(device=codes, token=t) for t in tokens)
-            app = None
-            if not codes_only:
-                TOTPDevice.objects.filter(user=user).delete()
-                app = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+        app, tokens = new_second_factor(user, codes_only=codes_only)
         if app is not None:
             self.stdout.write(
                 f"Authenticator app for {username}: scan this code, or enter the link, in the app\n"
