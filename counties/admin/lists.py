@@ -2,14 +2,15 @@
 
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from ..editing import ReadOnlyAdmin
+from ..importers.sync import check_in_background
 from ..models import (
     Snapshot,
     SnapshotData,
@@ -90,12 +91,39 @@ class SyncRunAdmin(ReadOnlyAdmin):
     def get_urls(self):
         return [
             path(
+                "check-now/",
+                self.admin_site.admin_view(self.check_now_view),
+                name="counties_syncrun_check_now",
+            ),
+            path(
                 "<int:pk>/held-file/",
                 self.admin_site.admin_view(self.held_file_view),
                 name="counties_syncrun_held_file",
             ),
             *super().get_urls(),
         ]
+
+    def check_now_view(self, request):
+        """Editors who may upload a list may also ask for a check of ICE's site now (POST)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perm("counties.add_snapshot"):
+            raise PermissionDenied
+        if check_in_background() is None:
+            self.message_user(
+                request,
+                "A check of ICE's site is running already (the scheduled one or another editor's): its result "
+                "appears here when it ends. Reload this page in a minute.",
+                messages.WARNING,
+            )
+        else:
+            self.message_user(
+                request,
+                "Checking ICE's site now. The result appears here in a minute or two (reload this page); "
+                "editors get an e-mail if a list changed or the check failed.",
+                messages.INFO,
+            )
+        return HttpResponseRedirect(reverse("admin:counties_syncrun_changelist"))
 
     def held_file_view(self, request, pk):
         run = get_object_or_404(SyncRun, pk=pk)

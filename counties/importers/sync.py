@@ -32,11 +32,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
+from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -196,6 +198,29 @@ def sync(url: str | None = None, *, timeout: float | None = None) -> list[SyncRu
         if not taken:
             raise AlreadyRunning("Another check of ICE's site is running; this one stops.")
         return _sync(url or settings.ICE_PAGE_URL, timeout=timeout)
+
+
+def check_in_background(url: str | None = None) -> threading.Thread | None:
+    """An editor's "Check ICE's site now" (the admin): the same check as the scheduled one, in a thread of
+    this process so that the editor's page answers at once (a check can take longer than a request may).
+    None when a check is running already (the scheduler's, or another editor's): one at a time."""
+    with locks.held_if_free(SYNC_LOCK) as free:
+        if not free:
+            return None
+
+    def run() -> None:
+        try:
+            sync(url)
+        except AlreadyRunning:
+            pass  # one began in between: its result is the one to read
+        except Exception:  # noqa: BLE001 - recorded by the check itself where it can be; never lost silently
+            log.exception("ICE sync started from the admin failed")
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=run, name="ice-check-now", daemon=True)
+    thread.start()
+    return thread
 
 
 def _page_problem(page_url: str, found: Discovery) -> str:
@@ -367,4 +392,4 @@ def notify(runs: list[SyncRun]) -> None:
         log.exception("ICE sync: could not send the email to %s", ", ".join(to))
 
 
-__all__ = ["AlreadyRunning", "notify", "recipients", "sync"]
+__all__ = ["AlreadyRunning", "check_in_background", "notify", "recipients", "sync"]

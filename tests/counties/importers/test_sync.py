@@ -274,3 +274,47 @@ def test_the_admin_index_shows_the_last_successful_check(texas, ice, client, adm
         "ICE&#x27;s site last checked successfully on" in html
         or "ICE's site last checked successfully on" in html
     )
+
+
+@pytest.mark.usefixtures("committed")  # the check runs in a thread of its own, on its own connection
+def test_an_editor_checks_ices_site_now_from_the_admin(texas, ice, settings, client, monkeypatch):
+    """Issue 27: the admin home told editors about `manage.py sync_ice_287g`; now a button runs the
+    scheduled check at once (in the background: a check may take longer than a request may), one at a
+    time."""
+    from django.db import connections
+    from django.urls import reverse
+
+    from counties import locks
+    from counties.admin import lists as lists_admin
+
+    settings.ICE_PAGE_URL = ice.base + "/287g.html"
+    _published(ice, lists("Alpha", "Bravo"))
+    editor = User.objects.create_user("checker", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    login_with_second_factor(client, editor)
+    assert 'value="Check ICE\'s site now"' in client.get(reverse("admin:index")).content.decode()
+    started = []
+    real = lists_admin.check_in_background
+    monkeypatch.setattr(lists_admin, "check_in_background", lambda: started.append(real()) or started[-1])
+    url = reverse("admin:counties_syncrun_check_now")
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert any("Checking ICE's site now" in str(m) for m in response.context["messages"])
+    started[0].join(timeout=120)
+    assert not started[0].is_alive()
+    assert Snapshot.objects.filter(as_of=datetime.date(2026, 11, 30), origin=Snapshot.Origin.SYNC).exists()
+    assert SyncRun.objects.filter(item="page").exists()
+    # While another check holds the lock (the scheduler's, on another connection), none is started.
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [locks.SYNC])
+        response = client.post(url, follow=True)
+        assert started[-1] is None
+        assert any("running already" in str(m) for m in response.context["messages"])
+    finally:
+        other.close()
+    # Readers of the public pages and editors without the right to upload lists cannot start one.
+    reader = User.objects.create_user("reader2", is_staff=True)
+    login_with_second_factor(client, reader)
+    assert client.post(url).status_code == 403
