@@ -159,7 +159,18 @@ class AgencyAdmin(EditorAdmin):
         agency.county_locked = bool(chosen)
         agency.placed_by = Agency.Placement.EDITOR if chosen else Agency.Placement.NONE
         agency.unresolved_reason = agency.unplaced_why = ""
-        agency.save()
+        # One history row per save (issue 27): the row save_model recorded takes the agency's final state,
+        # instead of a second row after a first, half-finished one (reverting to that one was a trap).
+        record = agency.history.order_by("-history_id").first()
+        agency.skip_history_when_saving = True
+        try:
+            agency.save()
+        finally:
+            del agency.skip_history_when_saving
+        if record is not None:
+            for field in ("county_id", "county_locked", "placed_by", "unresolved_reason", "unplaced_why"):
+                setattr(record, field, getattr(agency, field))
+            record.save()
         pagecache.data_changed()  # AgencyCounty is written without a signal (models.PUBLIC_BULK_MODELS)
 
 

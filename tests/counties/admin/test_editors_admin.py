@@ -553,3 +553,27 @@ def test_an_english_only_event_says_so_on_spanish_pages(client):
     assert (
         "(solo en inglés)" not in client.get(f"/counties/{county.state.slug}/{county.slug}/").content.decode()
     )
+
+
+def test_one_save_of_an_agency_makes_one_history_row_with_its_final_state(editor_client):
+    """Issue 27: moving an agency's county made two rows, the first a half-finished state (its new main
+    county without the county row), and reverting to it was a trap."""
+    first = CountyFactory()
+    second = CountyFactory(state=first.state)
+    agency = AgencyFactory(county=first, state=first.state, name="Onerow Police", kind="police")
+    before = agency.history.count()
+    row = agency.placements.get()
+    data = form_data(editor_client, agency, county=second.pk, change_reason="Moved after checking its city")
+    data.update(
+        {
+            "placements-0-id": str(row.pk),
+            "placements-0-agency": str(agency.pk),
+            "placements-0-county": str(first.pk),
+        }
+    )
+    response = editor_client.post(change_url(agency), data)
+    assert response.status_code == 302, [f.formset.errors for f in response.context["inline_admin_formsets"]]
+    assert agency.history.count() == before + 1
+    record = agency.history.order_by("-history_id").first()
+    assert (record.county_id, record.county_locked, record.placed_by) == (second.pk, True, "editor")
+    assert record.history_change_reason == "Moved after checking its city"
