@@ -37,7 +37,8 @@ class EventForm(CountyStateForm):
 
     def clean(self):
         cleaned = super().clean()
-        self.check_county(cleaned.get("county"), cleaned)
+        if not self.instance.pk or {"county", "agency"} & set(self.changed_data):
+            self.check_county(cleaned.get("county"), cleaned)  # asked once, when the county is chosen
         if cleaned.get("is_published") and not (cleaned.get("summary_es") or "").strip():
             self.add_error("summary_es", NO_SPANISH)
         return cleaned
@@ -78,7 +79,10 @@ class EventAdmin(EditorAdmin):
                 )
                 queryset = queryset.exclude(pk__in=[e.pk for e in english_only])
         with transaction.atomic(), history_reason(reason):
-            events = list(queryset.select_for_update(of=("self",)).filter(is_published=not published))
+            events = queryset.select_for_update(of=("self",)).filter(is_published=not published)
+            if published:  # checked again under the lock: another editor may have emptied one since
+                events = events.exclude(summary_es__regex=r"^\s*$")
+            events = list(events)
             for event in events:
                 event.is_published = published
                 event._history_user = request.user

@@ -56,10 +56,11 @@ class CountyAdmin(EditorAdmin):
         "Dallas County, TX", "dallas tx", "Dallas County, Texas" or a FIPS code, Texas first (as the public
         search), then by name and state. Every choice shows its state ("Dallas County, TX")."""
         term = " ".join(search_term.split())
+        queryset = queryset.select_related("state")  # each choice shows its state: no query per row
         if not term:
             return super().get_search_results(request, queryset, search_term)
-        if re.fullmatch(r"\d{5}", term):
-            return queryset.filter(fips=term), False
+        if re.fullmatch(r"\d{1,5}", term):
+            return queryset.filter(fips__startswith=term).order_by("fips"), False
         name, state = county_and_state(term)
         found = queryset.filter(search_key__contains=name) if name else queryset
         if state is not None:

@@ -158,6 +158,11 @@ def test_a_superuser_gives_a_new_editor_a_second_factor_from_the_admin(client, e
     page = client.get(reverse("admin:auth_user_change", args=[editor.pk])).content.decode()
     assert "Give a new second factor (app and codes)" in page and "None: cannot log in" in page
     url = reverse("admin:auth_user_second_factor", args=[editor.pk])
+    # The buttons post the user's form to the second-factor page (a form inside that form would be dropped
+    # by the browser, and its button would do nothing): each inside the one form, none nested.
+    form = page[page.index('id="user_form"') :]
+    form = form[: form.index("</form>")]
+    assert form.count(f'formaction="{url}"') == 2 and "<form" not in form[1:]
     assert client.get(url).status_code == 405  # POST only
     response = client.post(url, {"what": "app"})
     assert (

@@ -8,8 +8,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from counties.models import Agency, County, Event
-from tests.counties.admin.test_editors_admin import change_url, form_data
-from tests.counties.factories import SourceFactory
+from tests.counties.admin.test_editors_admin import change_url, form_data, new_event
 from tests.editors import login_with_second_factor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped")]
@@ -77,13 +76,7 @@ def test_a_fips_code_and_the_other_pickers(editor_client):
 def test_an_event_on_a_texas_namesake_county_asks_for_confirmation_and_a_reason(editor_client):
     alabama = County.objects.get(name="Dallas County", state__code="AL")
     url = reverse("admin:counties_event_add")
-    base = {
-        "county": alabama.pk,
-        "date": "2026-02-03",
-        "kind": "vote",
-        "summary": "The commissioners court voted to apply.",
-        "source": SourceFactory().pk,
-    }
+    base = new_event(alabama)
     response = editor_client.post(url, base)
     assert response.status_code == 200
     text = response.content.decode()

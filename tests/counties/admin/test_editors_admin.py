@@ -515,18 +515,23 @@ def test_a_link_is_labelled_by_the_host_a_browser_would_use():
     assert link_host("https://www.ice.gov/doclib/x.pdf") == "ice.gov"
 
 
-def test_a_published_event_needs_its_spanish_summary(editor_client):
-    """Issue 27: an event without Spanish showed English on Spanish pages, silently."""
-    county = CountyFactory()
-    url = reverse("admin:counties_event_add")
-    base = {
+def new_event(county, **fields) -> dict:
+    """What the admin's "add event" form posts for a vote on `county`, with a new source."""
+    return {
         "county": county.pk,
         "date": "2026-02-03",
         "kind": "vote",
         "summary": "The court voted to apply.",
         "source": SourceFactory().pk,
-        "is_published": "on",
+        **fields,
     }
+
+
+def test_a_published_event_needs_its_spanish_summary(editor_client):
+    """Issue 27: an event without Spanish showed English on Spanish pages, silently."""
+    county = CountyFactory()
+    url = reverse("admin:counties_event_add")
+    base = new_event(county, is_published="on")
     response = editor_client.post(url, base)
     assert (
         response.status_code == 200
