@@ -53,7 +53,10 @@ class EditorUserAdmin(UserAdmin):
             request, user, "Gave a new second factor" + (" (recovery codes only)" if codes_only else "")
         )
         messages.success(
-            request, f"{user.get_username()} has a new second factor. Their old one no longer works."
+            request,
+            f"{user.get_username()} has new recovery codes; the old codes no longer work (the app stays)."
+            if codes_only
+            else f"{user.get_username()} has a new second factor; the old app and codes no longer work.",
         )
         context = {
             **self.admin_site.each_context(request),
