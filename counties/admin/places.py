@@ -20,6 +20,7 @@ from ..models import (
     ZipCounty,
 )
 from ..text import fold
+from .county_page import overview
 
 
 @admin.register(State)
@@ -50,6 +51,12 @@ class CountyAdmin(EditorAdmin):
 
     def has_add_permission(self, request):
         return False  # counties come from the Census reference data
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The county's page shows what its public page shows, and one timeline (county_page.py)."""
+        county = self.get_object(request, object_id)
+        extra = {"overview": overview(county)} if county is not None else {}
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def get_search_results(self, request, queryset, search_term):
         """What the county pickers (events, agencies, an agency's counties) find: "Dallas", "Dallas, TX",
