@@ -16,5 +16,6 @@ def test_the_admin_home_uses_the_sites_names(client):
     assert "Second factor: authenticator apps" in text and "Second factor: recovery codes" in text
     assert "otp_totp" not in text.lower() and "otp_static" not in text.lower()
     assert "ICE lists" in text and "Snapshot" not in text
-    page = page_text(client.get("/admin/counties/snapshot/"))
-    assert "ICE lists" in page and "Snapshot" not in page
+    for url in ("/admin/counties/snapshot/", "/admin/counties/snapshot/upload/"):
+        page = page_text(client.get(url))
+        assert "ICE lists" in page and "Snapshot" not in page, url
