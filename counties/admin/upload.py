@@ -105,7 +105,7 @@ def meta_of(upload: PendingUpload) -> dict:
     return {
         "sha256": upload.sha256,
         "filename": upload.filename,
-        "as_of": upload.as_of.isoformat(),
+        "as_of": upload.as_of.isoformat() if upload.as_of else "",
         "kind": upload.kind,
         "source_url": upload.source_url,
         "user_id": upload.editor_id,
@@ -151,15 +151,17 @@ def stash(uploaded, *, as_of: datetime.date, source_url: str, user_id: int, kind
     return upload.token, meta_of(upload)
 
 
-def load(token: str, user_id: int, *, for_update: bool = False) -> tuple[bytes, dict]:
+def load(token: str, user_id: int, *, for_update: bool = False, dated: bool = True) -> tuple[bytes, dict]:
     """The kept bytes and what the preview showed; UploadError if the upload is gone, another editor's,
-    more than an hour old or changed since."""
+    more than an hour old or changed since, or (`dated`) has no date yet (it was never previewed)."""
     if not token or len(token) > 64:
         raise UploadError(EXPIRED)
     uploads = PendingUpload.objects.select_for_update() if for_update else PendingUpload.objects
     upload = uploads.filter(token=token).first()
     if upload is None:
         raise UploadError(GONE)
+    if dated and upload.as_of is None:
+        raise UploadError(EXPIRED)
     if upload.editor_id != user_id:
         raise UploadError("This preview belongs to another editor. Please upload the file yourself.")
     if upload.created_at < timezone.now() - PendingUpload.KEEP:
@@ -211,9 +213,11 @@ def run_import(data: bytes, meta: dict, *, dry_run: bool, user=None):
 class UploadForm(forms.Form):
     workbook = forms.FileField(
         label="ICE workbook (.xlsx)",
+        required=False,
         help_text="The participating-agencies workbook exactly as downloaded from ice.gov.",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+    held = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     as_of = forms.DateField(
         label="Date of ICE's list",
         required=False,
@@ -227,6 +231,23 @@ class UploadForm(forms.Form):
         max_length=500,
         assume_scheme="https",
     )
+
+    def __init__(self, *args, held: PendingUpload | None = None, **kwargs):
+        """`held`: the editor's file kept from an earlier try of this form (its date was missing, say), so
+        that it need not be chosen again; a file chosen now replaces it."""
+        super().__init__(*args, **kwargs)
+        self.held_upload = held
+        if held is not None:
+            self.fields["workbook"].help_text = (
+                f"Kept from your last try: {held.filename} ({held.size:,} bytes); you need not choose it "
+                "again. Choose a file only to use another one."
+            )
+
+    def file_name(self) -> str:
+        upload = self.cleaned_data.get("workbook")
+        if upload:
+            return upload.name.rsplit("/", 1)[-1]
+        return self.held_upload.filename if self.held_upload is not None else ""
 
     def clean_source_url(self):
         """Where the file was downloaded: ICE's own site only. Pages link it as "ice.gov" (issue 24: an
@@ -247,9 +268,12 @@ class UploadForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        upload = cleaned.get("workbook")
-        if upload and not cleaned.get("as_of"):
-            guessed = date_from_filename(upload.name)
+        if not cleaned.get("workbook") and self.held_upload is None:
+            if "workbook" not in self.errors:
+                self.add_error("workbook", "Choose the workbook file.")
+            return cleaned
+        if not cleaned.get("as_of"):
+            guessed = date_from_filename(self.file_name())
             if guessed is None:
                 self.add_error("as_of", "The file name has no date; enter the date of ICE's list.")
             cleaned["as_of"] = guessed
@@ -293,50 +317,89 @@ class SnapshotUploadMixin:
         }
         return TemplateResponse(request, template, context)
 
+    def _held(self, request) -> PendingUpload | None:
+        """The file this editor's last try of the upload form kept (no date yet), if it is still waiting."""
+        token = request.POST.get("held", "")
+        if not token or len(token) > 64:
+            return None
+        return (
+            PendingUpload.objects.filter(token=token, editor_id=request.user.pk, as_of__isnull=True)
+            .exclude(created_at__lt=timezone.now() - PendingUpload.KEEP)
+            .first()
+        )
+
+    def _hold(self, form, request) -> UploadForm:
+        """The form was refused for something else than its file (no date, say): keep a good file, so that
+        the editor need not choose it again (a browser empties a file field on every page load)."""
+        uploaded = form.cleaned_data.get("workbook")
+        if not uploaded or "workbook" in form.errors:
+            return form
+        try:
+            data = read_upload(uploaded)
+            check_readable(data)
+            held = keep(
+                data, filename=form.file_name(), as_of=None, kind="", source_url="", user_id=request.user.pk
+            )
+        except UploadError as error:
+            form.add_error("workbook", str(error))
+            return form
+        again = UploadForm({**request.POST.dict(), "held": held.token}, held=held)
+        again.is_valid()  # the same errors, shown beside the kept file
+        return again
+
     def upload_view(self, request):
         self._check(request)
-        form = UploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST":
-            sweep()
-        if request.method == "POST" and form.is_valid():
-            uploaded = form.cleaned_data["workbook"]
-            name = uploaded.name.rsplit("/", 1)[-1]
-            meta = {
-                "filename": name[:255],
-                "as_of": form.cleaned_data["as_of"].isoformat(),
-                "source_url": form.cleaned_data["source_url"],
-            }
-            try:
+        if request.method != "POST":
+            return self._render(request, "admin/counties/snapshot/upload.html", {"form": UploadForm()})
+        sweep()
+        held = self._held(request)
+        form = UploadForm(request.POST, request.FILES, held=held)
+        if not form.is_valid():
+            if held is None:
+                form = self._hold(form, request)
+            return self._render(request, "admin/counties/snapshot/upload.html", {"form": form})
+        uploaded = form.cleaned_data["workbook"]
+        name = form.file_name()
+        meta = {
+            "filename": name[:255],
+            "as_of": form.cleaned_data["as_of"].isoformat(),
+            "source_url": form.cleaned_data["source_url"],
+        }
+        try:
+            if uploaded:
                 data = read_upload(uploaded)
-                check_readable(data)  # bounded in memory and time, in a child process
-                with transaction.atomic():
-                    # One import at a time, on every server: a second editor is told, not kept waiting.
-                    if not locks.take_in_transaction(locks.IMPORT):
-                        raise UploadError(BUSY)
-                    result = run_import(data, meta, dry_run=True)
-                upload = keep(
-                    data,
-                    filename=name,
-                    as_of=form.cleaned_data["as_of"],
-                    kind=result.kind,
-                    source_url=form.cleaned_data["source_url"],
-                    user_id=request.user.pk,
-                )
-            except UploadError as error:
-                form.add_error(None, str(error))
             else:
-                return self._render(
-                    request,
-                    "admin/counties/snapshot/upload_preview.html",
-                    {
-                        "token": upload.token,
-                        "meta": meta_of(upload),
-                        "result": result,
-                        "sections": result.sections,  # every agreement named, Texas first
-                        "title": "Check the changes, then confirm",
-                    },
-                )
-        return self._render(request, "admin/counties/snapshot/upload.html", {"form": form})
+                data, _ = load(held.token, request.user.pk, dated=False)
+            check_readable(data)  # bounded in memory and time, in a child process
+            with transaction.atomic():
+                # One import at a time, on every server: a second editor is told, not kept waiting.
+                if not locks.take_in_transaction(locks.IMPORT):
+                    raise UploadError(BUSY)
+                result = run_import(data, meta, dry_run=True)
+            upload = keep(
+                data,
+                filename=name,
+                as_of=form.cleaned_data["as_of"],
+                kind=result.kind,
+                source_url=form.cleaned_data["source_url"],
+                user_id=request.user.pk,
+            )
+        except UploadError as error:
+            form.add_error(None, str(error))
+            return self._render(request, "admin/counties/snapshot/upload.html", {"form": form})
+        if held is not None:
+            discard(held.token, request.user.pk)  # the preview keeps its own copy
+        return self._render(
+            request,
+            "admin/counties/snapshot/upload_preview.html",
+            {
+                "token": upload.token,
+                "meta": meta_of(upload),
+                "result": result,
+                "sections": result.sections,  # every agreement named, Texas first
+                "title": "Check the changes, then confirm",
+            },
+        )
 
     def upload_confirm_view(self, request):
         self._check(request)

@@ -250,6 +250,55 @@ def test_a_file_name_without_a_date_needs_the_date(editor_client):
     assert response.context["meta"]["as_of"] == "2099-03-03"
 
 
+def test_a_file_refused_for_its_missing_date_stays_chosen(editor_client):
+    """A browser empties a file field on every page load: the refused file waits (no date, this editor's),
+    the form says so, and sending the date alone previews that file (issue 27)."""
+    content = workbook(SMALL_LIST)
+    response = upload(editor_client, content, name="participating.xlsx")
+    form = response.context["form"]
+    assert "as_of" in form.errors and "workbook" not in form.errors
+    held = PendingUpload.objects.get()
+    assert held.as_of is None and bytes(held.data) == content and held.editor == editor_client.user
+    text = response.content.decode()
+    assert f'name="held" value="{held.token}"' in text
+    assert "Kept from your last try: participating.xlsx" in text
+    # a held file cannot be confirmed: it was never previewed
+    before = state_of_db()
+    refused = editor_client.post(CONFIRM, {"token": held.token}, follow=True)
+    assert "Nothing was imported" in refused.content.decode() and state_of_db() == before
+    # the date, with no file chosen again: the preview of the kept file; the held copy gives way to it
+    response = editor_client.post(UPLOAD, {"held": held.token, "as_of": "2099-03-03"})
+    assert response.context["meta"]["as_of"] == "2099-03-03"
+    assert response.context["meta"]["filename"] == "participating.xlsx"
+    assert response.context["result"].rows_read == len(SMALL_LIST)
+    kept = PendingUpload.objects.get()
+    assert kept.token == response.context["token"] != held.token and kept.as_of == datetime.date(2099, 3, 3)
+
+
+def test_a_held_file_is_only_its_editors(editor_client, client):
+    upload(editor_client, workbook(SMALL_LIST), name="participating.xlsx")
+    held = PendingUpload.objects.get()
+    other = User.objects.create_user("other-editor", is_staff=True)
+    other.groups.add(Group.objects.get(name="Editor"))
+    login_with_second_factor(client, other)
+    response = client.post(UPLOAD, {"held": held.token, "as_of": "2099-03-03"})
+    assert response.status_code == 200
+    assert "Choose the workbook file." in response.content.decode()
+    assert PendingUpload.objects.get() == held  # untouched
+
+
+def test_no_file_at_all_is_asked_for(editor_client):
+    response = editor_client.post(UPLOAD, {"as_of": "2099-03-03"})
+    assert "Choose the workbook file." in response.content.decode()
+    assert not PendingUpload.objects.exists()
+
+
+def test_a_bad_file_is_not_held(editor_client):
+    response = upload(editor_client, b"not a workbook", name="participating.xlsx")
+    assert "not an Excel workbook" in response.content.decode()
+    assert not PendingUpload.objects.exists()
+
+
 @pytest.mark.parametrize("token", ["", "../../etc/passwd", "x" * 43, "a/b" * 20])
 def test_confirm_refuses_unknown_or_malformed_tokens(editor_client, token):
     before = state_of_db()
@@ -482,7 +531,7 @@ def test_where_it_was_downloaded_must_be_icegov_itself(editor_client, address):
     was accepted and labelled so on every county page (issue 24, the attack pass)."""
     response = upload(editor_client, workbook(SMALL_LIST), source_url=address)
     assert response.status_code == 200
-    assert not PendingUpload.objects.exists()
+    assert not PendingUpload.objects.filter(as_of__isnull=False).exists()  # no preview, nothing to confirm
     text = response.content.decode()
     assert "ICE&#x27;s own site" in text or "cannot contain" in text
 
