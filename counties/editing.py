@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .history import history_reason
 from .text import without_controls
@@ -171,12 +173,38 @@ class CountyStateForm(GuardedForm):
             )
 
 
+class ReadableHistory(HistoricalRecordContextHelper):
+    """The history page's "Changes" column in an editor's words: "(none)" for an empty county (not "Deleted
+    county (pk=None)"), "yes"/"no", a choice's label instead of its code, "(empty)" for empty text."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if isinstance(value, DeletedObject):
+            return (
+                "(none)"
+                if value.pk is None
+                else f"a {value.model._meta.verbose_name} since deleted (#{value.pk})"
+            )
+        if field.choices and value in dict(field.flatchoices):
+            return dict(field.flatchoices)[value] or "(empty)"
+        if value is None or value == "":
+            return "(none)" if field.is_relation else "(empty)"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return value
+
+
 class EditorAdmin(SimpleHistoryAdmin):
     """Base for every model editors change: history, reasons, concurrency guard."""
 
     form = GuardedForm
     reason_required = False
-    history_list_display = ["history_change_reason"]
+    history_list_display = []  # the reason has its own column ("Change reason") already
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistory(self.model, historical_record)
+
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -193,6 +221,7 @@ class EditorAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         request._history_revert = True
+        request._history_version = version_id
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
 

@@ -23,8 +23,17 @@ def history_reason(text: str):
 
 def connect() -> None:
     pre_create_historical_record.connect(_fill_reason, dispatch_uid="history-reason")
+    pre_create_historical_record.connect(_fill_county_rows, dispatch_uid="history-county-rows")
 
 
 def _fill_reason(sender, history_instance, **kwargs):
     if not history_instance.history_change_reason and _reason.get():
         history_instance.history_change_reason = _reason.get()
+
+
+def _fill_county_rows(sender, instance, history_instance, **kwargs):
+    """An agency's history row keeps the counties it works in (models.AgencyHistory), so that undoing an
+    edit can put them back. The admin sets them again once its county rows are saved (admin/agencies.py);
+    an import's bulk rows get them in one statement (importers/rebuild/write.py)."""
+    if hasattr(history_instance, "county_rows") and history_instance.county_rows is None and instance.pk:
+        history_instance.county_rows = instance.county_rows()

@@ -45,7 +45,7 @@ def shipped_window():
 
 def restore_editor_group():
     """The Editor group as the newest migration that sets it leaves it (a flush empties every table)."""
-    migration = importlib.import_module("counties.migrations.0016_editor_group_agency_counties")
+    migration = importlib.import_module("counties.migrations.0025_agency_history_counties")
     migration.create_editor_group(MigrationLoader(connection).project_state().apps, None)
 
 

@@ -1,5 +1,7 @@
 """Editors' admin: agencies (their counties, names and agreements), agreements, requests and changes."""
 
+import itertools
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -12,6 +14,7 @@ from ..models import (
     AgencyName,
     Agreement,
     Change,
+    County,
     Request,
 )
 
@@ -52,14 +55,30 @@ class AgencyNameInline(admin.TabularInline):
 
 class AgencyCountyFormSet(BaseInlineFormSet):
     def clean(self):
-        """A county row in another state than the agency's needs the same tick as the main county."""
+        """A county row in another state than the agency's needs the same tick as the main county; removing
+        a row needs a reason (kept in the agency's history); an agency keeps at least one county here."""
         super().clean()
         confirmed = self.data.get("other_state") in ("on", "true", "True", "1")
         for form in self.forms:
             county = form.cleaned_data.get("county") if hasattr(form, "cleaned_data") else None
             problem = other_state_problem(county, self.instance.state) if county else ""
-            if problem and not confirmed and form.has_changed():
+            if problem and not confirmed and form.has_changed() and not self._should_delete_form(form):
                 raise ValidationError(f"{problem} If this is right, tick “{OTHER_STATE_LABEL}” and say why.")
+        removed = [form for form in self.forms if form.instance.pk and self._should_delete_form(form)]
+        if not removed:
+            return
+        if not (self.data.get("change_reason") or "").strip():
+            raise ValidationError(
+                "Say why you remove a county (in “Reason for this change” below); it is kept in the history."
+            )
+        kept = [
+            f for f in self.forms if not self._should_delete_form(f) and (f.instance.pk or f.has_changed())
+        ]
+        if not kept:
+            raise ValidationError(
+                "An agency keeps at least one county here. To move it, change the county to the right one; "
+                "to take it off every county page, ask the site's administrator."
+            )
 
 
 class AgencyForm(CountyStateForm):
@@ -83,7 +102,9 @@ class AgencyCountyInline(admin.TabularInline):
     readonly_fields = ["share", "placed_by", "via"]
     autocomplete_fields = ["county"]
     extra = 0
-    can_delete = False  # editors delete nothing: a county wrongly given is changed to the right one
+    can_delete = (
+        True  # a wrong county row goes, with a reason (the formset asks; the agency's history keeps it)
+    )
 
 
 class AgreementInline(admin.TabularInline):
@@ -130,14 +151,39 @@ class AgencyAdmin(EditorAdmin):
     def has_add_permission(self, request):
         return False  # agencies come from ICE's lists
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        version = getattr(request, "_history_version", None)
+        if version is not None:  # an earlier version restored: its counties come back with it
+            self._restore_counties(request, obj, version)
+
+    def _restore_counties(self, request, agency, version_id):
+        old = agency.history.filter(history_id=version_id).first()
+        rows = old.county_rows if old is not None else None
+        if rows is None:  # a version from before county rows were kept: its main county alone
+            rows = [{"county": agency.county_id, "placed_by": agency.placed_by}] if agency.county_id else []
+            messages.warning(
+                request,
+                "That version did not record every county the agency worked in; its main county is now its "
+                "only county. Check the counties below.",
+            )
+        if agency.county_id and agency.county_id not in {row["county"] for row in rows}:
+            rows = [
+                {"county": agency.county_id, "placed_by": agency.placed_by},
+                *rows,
+            ]  # the main county is one
+        agency.set_county_rows(rows)
+        self._settle(agency)
+
     def save_related(self, request, form, formsets, change):
         """An editor who changes the main county or the list of counties decides where the agency works:
         the main county is one of its counties, and later imports keep the editor's choice (county_locked)."""
         super().save_related(request, form, formsets, change)
+        agency = form.instance
         counties_changed = any(f.has_changed() for f in formsets if f.model is AgencyCounty)
         if "county" not in form.changed_data and not counties_changed:
+            self._settle(agency, counties_changed=False)
             return
-        agency = form.instance
         if "county" in form.changed_data:  # the agency moved: from its old main county to the new one
             if not counties_changed:
                 agency.placements.filter(county_id=form.initial.get("county")).delete()
@@ -150,28 +196,59 @@ class AgencyAdmin(EditorAdmin):
         chosen = list(placements.values_list("county_id", flat=True))
         if agency.county_id not in chosen:
             agency.county_id = chosen[0] if chosen else None
-            if agency.county_id and "county" in form.changed_data:
+            if agency.county_id:
                 messages.warning(
                     request,
                     "The main county is one of the counties the agency works in, so it is now "
-                    f"{agency.county}. To take the agency out of a county, ask the site's administrator.",
+                    f"{agency.county}.",
                 )
         agency.county_locked = bool(chosen)
         agency.placed_by = Agency.Placement.EDITOR if chosen else Agency.Placement.NONE
         agency.unresolved_reason = agency.unplaced_why = ""
-        # One history row per save (issue 27): the row save_model recorded takes the agency's final state,
-        # instead of a second row after a first, half-finished one (reverting to that one was a trap).
-        record = agency.history.order_by("-history_id").first()
         agency.skip_history_when_saving = True
         try:
             agency.save()
         finally:
             del agency.skip_history_when_saving
+        self._settle(agency)
+
+    @staticmethod
+    def _settle(agency, *, counties_changed=True):
+        """One history row per save (issue 27): the row save_model recorded takes the agency's final state
+        and its county rows, instead of a second row after a first, half-finished one (a trap to revert to)."""
+        record = agency.history.order_by("-history_id").first()
         if record is not None:
             for field in ("county_id", "county_locked", "placed_by", "unresolved_reason", "unplaced_why"):
                 setattr(record, field, getattr(agency, field))
+            record.county_rows = agency.county_rows()
             record.save()
-        pagecache.data_changed()  # AgencyCounty is written without a signal (models.PUBLIC_BULK_MODELS)
+        if counties_changed:
+            pagecache.data_changed()  # AgencyCounty is written without a signal (models.PUBLIC_BULK_MODELS)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """Each row of the history says how the agency's counties changed too (AgencyHistory.county_rows)."""
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        records = list(historical_records)
+        ids = {row["county"] for record in records for row in record.county_rows or ()}
+        names = {
+            c.pk: f"{c.name}, {c.state.code}"
+            for c in County.objects.filter(pk__in=ids).select_related("state")
+        }
+
+        def shown(rows):
+            return "; ".join(names.get(row["county"], "a county no longer held") for row in rows) or "(none)"
+
+        for newer, older in itertools.pairwise(records):
+            if newer.county_rows is None:
+                continue
+            before = None if older.county_rows is None else {r["county"] for r in older.county_rows}
+            if before != {r["county"] for r in newer.county_rows}:
+                change = {
+                    "field": "Counties it works in",
+                    "old": "(not recorded)" if before is None else shown(older.county_rows),
+                    "new": shown(newer.county_rows),
+                }
+                newer.history_delta_changes = [*(getattr(newer, "history_delta_changes", None) or []), change]
 
 
 @admin.register(Agreement)

@@ -12,6 +12,24 @@ from .lists import Snapshot
 from .places import County, State
 
 
+class AgencyHistory(models.Model):
+    """What an agency's history rows hold beyond its own fields: the counties it worked in after that save
+    (its AgencyCounty rows), so that undoing an edit puts them back with the agency (issue 27)."""
+
+    county_rows = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name=_("counties it works in"),
+        help_text=_(
+            "Its county rows after this save: county id, share, how placed, evidence. Empty: not recorded."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Agency(models.Model):
     class Kind(models.TextChoices):
         SHERIFF = "sheriff", _("Sheriff's office")
@@ -105,7 +123,7 @@ class Agency(models.Model):
         help_text=_("The first of ICE's lists (either kind) that names the agency."),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[AgencyHistory])
 
     class Meta:
         ordering = ["state__name", "name"]
@@ -113,6 +131,33 @@ class Agency(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.state.code})"
+
+    def county_rows(self) -> list[dict]:
+        """Its AgencyCounty rows as kept in its history (AgencyHistory.county_rows)."""
+        return [
+            {"county": county, "share": None if share is None else str(share), "placed_by": how, "via": via}
+            for county, share, how, via in self.placements.order_by("county_id").values_list(
+                "county_id", "share", "placed_by", "via"
+            )
+        ]
+
+    def set_county_rows(self, rows: list[dict]) -> None:
+        """Make its AgencyCounty rows `rows` (from county_rows()); counties no longer held are left out."""
+        known = set(
+            County.objects.filter(pk__in=[row["county"] for row in rows]).values_list("pk", flat=True)
+        )
+        self.placements.all().delete()
+        AgencyCounty.objects.bulk_create(
+            AgencyCounty(
+                agency=self,
+                county_id=row["county"],
+                share=row.get("share"),
+                placed_by=row.get("placed_by") or self.Placement.EDITOR,
+                via=row.get("via") or "",
+            )
+            for row in rows
+            if row["county"] in known
+        )
 
 
 class AgencyCounty(models.Model):

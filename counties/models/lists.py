@@ -224,7 +224,11 @@ class PendingUpload(models.Model):
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
     filename = models.CharField(max_length=255)
-    as_of = models.DateField(help_text="The date of ICE's list, as shown in the preview.")
+    as_of = models.DateField(
+        null=True,
+        help_text="The date of ICE's list, as shown in the preview. Empty while the editor is asked for it "
+        "(the file name has none): the file waits here so that it need not be chosen again.",
+    )
     kind = models.CharField(max_length=16, choices=Snapshot.Kind.choices)
     source_url = models.URLField(max_length=500, blank=True)
     editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -236,6 +240,4 @@ class PendingUpload(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return (
-            f"{self.filename} ({self.as_of}), uploaded by {self.editor} at {self.created_at:%Y-%m-%d %H:%M}"
-        )
+        return f"{self.filename} ({self.as_of or 'no date yet'}), uploaded by {self.editor} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -6,9 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ... import pagecache
@@ -86,9 +87,11 @@ def write_plan(plan: Plan, *, reason: str = "") -> WriteStats:
     """Bring the database in line with the plan. Only rows that differ are written; history is recorded
     for agencies and agreements (who: nobody, an import; why: `reason`)."""
     stats = WriteStats()
+    started = timezone.now()
     agency_ids = _write_agencies(plan, stats, reason)
     _write_names(plan, agency_ids, stats)
     _write_placements(plan, agency_ids, stats)
+    _record_county_rows(since=started)
     agreement_ids = _write_agreements(plan, agency_ids, stats, reason)
     request_ids = _write_requests(plan, agency_ids, agreement_ids, stats)
     _write_changes(plan, agency_ids, agreement_ids, request_ids, stats)
@@ -96,6 +99,22 @@ def write_plan(plan: Plan, *, reason: str = "") -> WriteStats:
     if stats.changed:
         pagecache.data_changed()  # bulk writes send no signals
     return stats
+
+
+def _record_county_rows(*, since) -> None:
+    """The agencies' history rows this write made keep their county rows (Agency.county_rows() in SQL),
+    so that an editor who undoes a later edit gets the import's counties back with the agency."""
+    history = Agency.history.model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {history} h SET county_rows = coalesce((
+                   SELECT jsonb_agg(jsonb_build_object('county', c.county_id, 'share', c.share::text,
+                                                       'placed_by', c.placed_by, 'via', c.via)
+                                    ORDER BY c.county_id)
+                   FROM {AgencyCounty._meta.db_table} c WHERE c.agency_id = h.id), '[]'::jsonb)
+                WHERE h.county_rows IS NULL AND h.history_date >= %s""",  # noqa: S608 - our table names
+            [since],
+        )
 
 
 def _write_agencies(plan: Plan, stats: WriteStats, reason: str) -> dict[str, int]:
