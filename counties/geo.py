@@ -15,7 +15,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils.text import capfirst
 
-from .status import MapCategory, Sb8Category
+from .sb8 import Sb8Category
+from .status import MapCategory
 
 GEO_FILE = settings.BASE_DIR / "fixtures" / "geo" / "counties-albers-10m.json"
 PADDING = 2.0  # around the state, in map units

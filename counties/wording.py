@@ -17,17 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from . import pagecache
+from .deadline import SB8_DEADLINE, Phase, sb8_phase, sb8_valid_until
 from .models import Agency, Agreement
-from .status import (
-    MODEL_ORDER,
-    SB8_DEADLINE,
-    CountyStatus,
-    Phase,
-    Status,
-    sb8_phase,
-    sb8_valid_until,
-    sorted_models,
-)
+from .status import MODEL_ORDER, CountyStatus, Status, sorted_models
 
 # Plain words for each model, from ICE's own descriptions (FACTS.md b2-b4).
 MODEL_MEANS = {
@@ -101,7 +93,7 @@ STATUS_LABELS = {
     "former": gettext_lazy("Sheriff's agreement no longer listed"),
     "none": gettext_lazy("No agreement listed"),
     "unknown": gettext_lazy("Not known"),
-    # the Texas map's SB 8 view (status.Sb8Category)
+    # the Texas map's SB 8 view (sb8.Sb8Category)
     "sb8-signed": gettext_lazy("SB 8 applies: the sheriff has an agreement"),
     "sb8-requested": gettext_lazy("SB 8 applies: the sheriff has only asked for one"),
     "sb8-neither": gettext_lazy("SB 8 applies: neither an agreement nor a request on ICE's newest lists"),

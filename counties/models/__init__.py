@@ -11,8 +11,6 @@ from .agencies import (
     AgencyName,
     Agreement,
     AgreementQuerySet,
-    Request,
-    RequestQuerySet,
 )
 from .changes import Change
 from .editorial import Correction, CorrectionQuerySet, Event, EventQuerySet, Source
@@ -40,6 +38,7 @@ from .places import (
     local_county_name,
     local_state_name,
 )
+from .requests import Request, RequestQuerySet
 from .site import DataVersion, SharedPage
 
 # What public pages show, and so what a kept page depends on. Every model of this app is in exactly one of

@@ -4,8 +4,9 @@ feeds, the timeline of a county page and the changes page read them."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .agencies import Agency, Agreement, Request
+from .agencies import Agency, Agreement
 from .lists import Snapshot
+from .requests import Request
 
 
 class Change(models.Model):

@@ -16,7 +16,7 @@ unescaped:
 Words that depend on the date: `[[when:CASES|text]]` keeps `text` when today's date (in the site's time
 zone, `django.utils.timezone.localdate()`) is in one of CASES, and drops it otherwise. The cases are
 `before-deadline`, `on-deadline` and `after-deadline`, measured against Texas SB 8's deadline,
-counties.status.SB8_DEADLINE; several may be joined with commas (`on-deadline,after-deadline`). The text
+counties.deadline.SB8_DEADLINE; several may be joined with commas (`on-deadline,after-deadline`). The text
 may hold citations, stats, links and even whole paragraphs or list items (it ends at the `]]` that
 balances the opening `[[`), and works in a page's `description` too. It is chosen before Markdown sees
 the text, so what is kept is rendered and escaped like everything else. `manage.py check` renders every

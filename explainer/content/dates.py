@@ -13,7 +13,7 @@ DEADLINE_CASES = ("before-deadline", "on-deadline", "after-deadline")
 
 def deadline_case(day: date | None = None) -> str:
     """Where `day` (default today) stands against SB 8's deadline: before-deadline, on-deadline or after-deadline."""
-    from counties.status import sb8_phase  # not at import time: counties.status needs the models
+    from counties.deadline import sb8_phase
 
     return sb8_phase(day or timezone.localdate())
 
@@ -21,7 +21,7 @@ def deadline_case(day: date | None = None) -> str:
 def _kept_until_the_case_changes() -> None:
     """A kept page with words chosen by today's date holds until the next day the choice can change."""
     from counties import pagecache
-    from counties.status import sb8_valid_until
+    from counties.deadline import sb8_valid_until
 
     until = sb8_valid_until(timezone.localdate())
     if until:
@@ -30,7 +30,7 @@ def _kept_until_the_case_changes() -> None:
 
 def deadline_days() -> dict[str, date]:
     """One day in each case, for checks that must see every version of a page."""
-    from counties.status import SB8_DEADLINE
+    from counties.deadline import SB8_DEADLINE
 
     return {
         "before-deadline": SB8_DEADLINE - timedelta(days=1),

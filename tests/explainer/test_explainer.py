@@ -243,7 +243,7 @@ WHEN_BODY = (
 
 
 def test_the_deadline_date_comes_from_counties_status():
-    from counties.status import SB8_DEADLINE
+    from counties.deadline import SB8_DEADLINE
 
     assert ON == SB8_DEADLINE and BEFORE < ON < AFTER
     assert [content.deadline_case(day) for day in (BEFORE, ON, AFTER)] == list(content.DEADLINE_CASES)

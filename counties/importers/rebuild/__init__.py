@@ -9,7 +9,7 @@ changes and per-list counters (each list is compared with its neighbour by date)
 kept across rebuilds: the counties an editor chose (Agency.county_locked), an agreement's corrected date or
 links (Agreement.details_locked), and every editor's Event.
 
-Steps, one function each (a module each: plan, rows, same_agency, records, write):
+Steps, one function each (a module each: plan, rows, same_agency, records, write; build runs them):
 1. `_read_rows`: each row of each list -> an Observation (state, agency key, model, date, links) or a
    problem (no state, no agency, unknown support type);
 2. `_resolve_counties`: the counties each agency key works in (ICE's COUNTY column, the name, the Census
@@ -19,8 +19,8 @@ Steps, one function each (a module each: plan, rows, same_agency, records, write
 4. `_agencies`, `_agreements`, `_requests`: the records, with their changes and the per-list counters.
 """
 
+from .build import build_plan
 from .plan import Plan
-from .records import build_plan
 from .write import WriteStats, write_plan
 
 __all__ = ["Plan", "WriteStats", "build_plan", "write_plan"]
