@@ -8,8 +8,9 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.http import Http404
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
@@ -22,8 +23,12 @@ GUARD_FIELDS = {"version", "change_reason"}
 
 
 def record_version(obj) -> str:
-    """A fingerprint of a record's stored values: it changes whenever anyone (or any import) saves it."""
+    """A fingerprint of a record's stored values: it changes whenever anyone (or any import) saves it, and
+    with what the record's form also edits (`fingerprint_extra`: an agency's county rows)."""
     values = {field.attname: field.value_from_object(obj) for field in obj._meta.concrete_fields}
+    extra = getattr(obj, "fingerprint_extra", None)
+    if extra is not None:
+        values["_extra"] = extra()
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()[:32]
 
 
@@ -220,6 +225,10 @@ class EditorAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+            raise Http404("No such version.")
+        if request.method == "POST" and not self.has_change_permission(request):
+            raise PermissionDenied  # simple-history checks only the view permission before it saves
         request._history_revert = True
         request._history_version = version_id
         with transaction.atomic():

@@ -155,24 +155,51 @@ class AgencyAdmin(EditorAdmin):
         super().save_model(request, obj, form, change)
         version = getattr(request, "_history_version", None)
         if version is not None:  # an earlier version restored: its counties come back with it
-            self._restore_counties(request, obj, version)
+            self._restore_counties(request, obj, version, county_typed="county" in form.changed_data)
 
-    def _restore_counties(self, request, agency, version_id):
+    def _restore_counties(self, request, agency, version_id, *, county_typed=False):
+        """The county rows of the version restored (or, where it kept none, the best the site knows), with
+        the main county always one of them; what could not come back is said."""
         old = agency.history.filter(history_id=version_id).first()
         rows = old.county_rows if old is not None else None
-        if rows is None:  # a version from before county rows were kept: its main county alone
-            rows = [{"county": agency.county_id, "placed_by": agency.placed_by}] if agency.county_id else []
+        current = agency.county_rows()
+        if rows is None:  # a version from before county rows were kept (migration 0025)
+            if agency.county_id is None:
+                rows = []
+            elif agency.county_id in {row["county"] for row in current}:
+                rows = current
+            else:
+                rows = [{"county": agency.county_id, "placed_by": agency.placed_by}]
             messages.warning(
                 request,
-                "That version did not record every county the agency worked in; its main county is now its "
-                "only county. Check the counties below.",
+                "That version did not record the counties the agency worked in: its main county and the "
+                "counties it works in now that include it were kept. Check the counties below.",
             )
+        if county_typed:  # the editor chose another main county on the revert form: their choice, kept
+            agency.county_locked, agency.placed_by = bool(agency.county_id), Agency.Placement.EDITOR
         if agency.county_id and agency.county_id not in {row["county"] for row in rows}:
-            rows = [
-                {"county": agency.county_id, "placed_by": agency.placed_by},
-                *rows,
-            ]  # the main county is one
+            main = {"county": agency.county_id, "placed_by": agency.placed_by or Agency.Placement.EDITOR}
+            rows = [main, *rows]  # the main county is one of its counties
         agency.set_county_rows(rows)
+        kept = {row["county"] for row in agency.county_rows()}
+        gone = len({row["county"] for row in rows} - kept)
+        if gone:
+            messages.warning(
+                request,
+                f"{gone} of that version's counties no longer exist in the site's data and were left out.",
+            )
+        if not kept:
+            messages.warning(
+                request,
+                "As in that version, the agency is now on no county page (the state page lists it); the next "
+                "import of ICE's list places it again by its own rules.",
+            )
+        if county_typed:
+            agency.skip_history_when_saving = True
+            try:
+                agency.save()
+            finally:
+                del agency.skip_history_when_saving
         self._settle(agency)
 
     def save_related(self, request, form, formsets, change):
@@ -225,10 +252,20 @@ class AgencyAdmin(EditorAdmin):
         if counties_changed:
             pagecache.data_changed()  # AgencyCounty is written without a signal (models.PUBLIC_BULK_MODELS)
 
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        """Each row's name and county changes read the state and county: fetched with the rows, not per row."""
+        return (
+            super()
+            .get_history_queryset(request, history_manager, pk_name, object_id)
+            .select_related("state", "county__state")
+        )
+
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
         """Each row of the history says how the agency's counties changed too (AgencyHistory.county_rows)."""
         super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
         records = list(historical_records)
+        for record in records:  # the row's name, from the state fetched with it (history_object would ask)
+            record.shown_name = f"{record.name} ({record.state.code})"
         ids = {row["county"] for record in records for row in record.county_rows or ()}
         names = {
             c.pk: f"{c.name}, {c.state.code}"

@@ -192,7 +192,7 @@ class SnapshotUploadMixin:
             .first()
         )
 
-    def _hold(self, form, request) -> UploadForm:
+    def _hold(self, form, request, *, replacing: PendingUpload | None = None) -> UploadForm:
         """The form was refused for something else than its file (no date, say): keep a good file, so that
         the editor need not choose it again (a browser empties a file field on every page load)."""
         uploaded = form.cleaned_data.get("workbook")
@@ -207,6 +207,8 @@ class SnapshotUploadMixin:
         except UploadError as error:
             form.add_error("workbook", str(error))
             return form
+        if replacing is not None:
+            discard(replacing.token, request.user.pk)  # the file chosen now is the one meant
         again = UploadForm({**request.POST.dict(), "held": held.token}, held=held)
         again.is_valid()  # the same errors, shown beside the kept file
         return again
@@ -219,8 +221,7 @@ class SnapshotUploadMixin:
         held = self._held(request)
         form = UploadForm(request.POST, request.FILES, held=held)
         if not form.is_valid():
-            if held is None:
-                form = self._hold(form, request)
+            form = self._hold(form, request, replacing=held)
             return self._render(request, "admin/counties/snapshot/upload.html", {"form": form})
         uploaded = form.cleaned_data["workbook"]
         name = form.file_name()

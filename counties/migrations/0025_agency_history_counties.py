@@ -10,8 +10,24 @@ previous = importlib.import_module("counties.migrations.0016_editor_group_agency
 EDITOR_PERMISSIONS = [*previous.EDITOR_PERMISSIONS, "delete_agencycounty"]
 
 
+# Each agency's newest history row takes its county rows as they are now (older rows stay unrecorded: a
+# revert to one of them keeps the counties it can vouch for and says so, counties/admin/agencies.py).
+NEWEST_ROWS = """
+UPDATE counties_historicalagency h SET county_rows = coalesce((
+    SELECT jsonb_agg(jsonb_build_object('county', c.county_id, 'share', c.share::text,
+                                        'placed_by', c.placed_by, 'via', c.via) ORDER BY c.county_id)
+    FROM counties_agencycounty c WHERE c.agency_id = h.id), '[]'::jsonb)
+WHERE h.county_rows IS NULL AND h.history_type <> '-'
+  AND h.history_id IN (SELECT max(history_id) FROM counties_historicalagency GROUP BY id)
+"""
+
+
 def create_editor_group(apps, schema_editor):
     previous.previous.previous.create_editor_group(apps, schema_editor, permissions=EDITOR_PERMISSIONS)
+
+
+def previous_editor_group(apps, schema_editor):
+    previous.create_editor_group(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
@@ -38,5 +54,8 @@ class Migration(migrations.Migration):
                 null=True,
             ),
         ),
-        migrations.RunPython(create_editor_group, migrations.RunPython.noop),
+        # undone: an upload still waiting for its date cannot stay (as_of is required again)
+        migrations.RunSQL(migrations.RunSQL.noop, "DELETE FROM counties_pendingupload WHERE as_of IS NULL"),
+        migrations.RunSQL(NEWEST_ROWS, migrations.RunSQL.noop),
+        migrations.RunPython(create_editor_group, previous_editor_group),
     ]

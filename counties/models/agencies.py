@@ -141,6 +141,11 @@ class Agency(models.Model):
             )
         ]
 
+    def fingerprint_extra(self) -> list[dict]:
+        """What the agency's admin form edits besides its fields (counties/editing.record_version): two
+        editors changing its counties at once are told, as for its fields."""
+        return self.county_rows()
+
     def set_county_rows(self, rows: list[dict]) -> None:
         """Make its AgencyCounty rows `rows` (from county_rows()); counties no longer held are left out."""
         known = set(

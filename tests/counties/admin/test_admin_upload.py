@@ -275,6 +275,21 @@ def test_a_file_refused_for_its_missing_date_stays_chosen(editor_client):
     assert kept.token == response.context["token"] != held.token and kept.as_of == datetime.date(2099, 3, 3)
 
 
+def test_a_file_chosen_again_replaces_the_kept_one(editor_client):
+    """A kept file, then another file chosen (still without a date): the new one is kept, the old one goes."""
+    upload(editor_client, workbook(SMALL_LIST), name="participating.xlsx")
+    first = PendingUpload.objects.get()
+    second = workbook(SMALL_LIST[:1])
+    response = editor_client.post(
+        UPLOAD, {"held": first.token, "workbook": SimpleUploadedFile("other.xlsx", second)}
+    )
+    kept = PendingUpload.objects.get()
+    assert kept.token != first.token and bytes(kept.data) == second and kept.filename == "other.xlsx"
+    assert "Kept from your last try: other.xlsx" in response.content.decode()
+    response = editor_client.post(UPLOAD, {"held": kept.token, "as_of": "2099-03-03"})
+    assert response.context["meta"]["filename"] == "other.xlsx" and response.context["result"].rows_read == 1
+
+
 def test_a_held_file_is_only_its_editors(editor_client, client):
     upload(editor_client, workbook(SMALL_LIST), name="participating.xlsx")
     held = PendingUpload.objects.get()
