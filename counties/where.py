@@ -41,6 +41,9 @@ def placement_sentence(where: Where) -> str:
         Agency.Placement.ICE: _("ICE's list gives its county as “%(via)s”."),
         Agency.Placement.NAME: _("Its name names this county."),
         Agency.Placement.PLACE: _("The Census Bureau's list of places puts %(city)s in this county."),
+        Agency.Placement.GEONAMES: _(
+            "GeoNames' list of places puts %(city)s inside this county's Census boundary."
+        ),
         Agency.Placement.ZIP: _(
             "%(share)s of the addresses of the ZIP codes named %(city)s are in this county (HUD's ZIP code "
             "file)."
