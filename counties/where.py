@@ -6,6 +6,7 @@ import re
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
+from .importers.corrections import CAMPUS, SERVES
 from .models import Agency, local_county_name
 from .status import Where
 
@@ -51,6 +52,12 @@ def placement_sentence(where: Where) -> str:
         Agency.Placement.TABLE: _("Its name or ICE's county column, read and checked by hand."),
         Agency.Placement.EDITOR: _("One of our editors placed it here."),
     }.get(where.how, "")
+    if where.how == Agency.Placement.TABLE and where.via == CAMPUS:
+        how = _(
+            "A public page, checked by hand, says it has a campus in this county (the methodology page lists it)."
+        )
+    elif where.how == Agency.Placement.TABLE and where.via == SERVES:
+        how = _("A public page, checked by hand, says it serves this county (the methodology page lists it).")
     if where.how == Agency.Placement.ICE and PLACE_KIND.search(where.via):
         # ICE's county, checked against the Census place of the city (the place's name is what is kept)
         how = _("ICE's list gives its county, and the Census Bureau's list of places puts %(city)s in it.")

@@ -5,9 +5,11 @@ import itertools
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
 
 from .. import pagecache
 from ..editing import OTHER_STATE_LABEL, CountyStateForm, EditorAdmin, ReadOnlyAdmin, other_state_problem
+from ..importers.placing import public_page
 from ..models import (
     Agency,
     AgencyCounty,
@@ -98,8 +100,17 @@ class AgencyCountyInline(admin.TabularInline):
 
     model = AgencyCounty
     formset = AgencyCountyFormSet
-    fields = ["county", "share", "placed_by", "via"]
-    readonly_fields = ["share", "placed_by", "via"]
+    fields = ["county", "share", "placed_by", "via", "evidence"]
+    readonly_fields = ["share", "placed_by", "via", "evidence"]
+
+    @admin.display(description="public page")
+    def evidence(self, row):
+        """For a county a public page gives (counties/importers/corrections.py SOURCED): that page."""
+        if row.pk is None or row.placed_by != Agency.Placement.TABLE:
+            return "—"
+        url = public_page(row.agency.state.code, row.agency.name)
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', url, url) if url else "—"
+
     autocomplete_fields = ["county"]
     extra = 0
     can_delete = (

@@ -98,11 +98,14 @@ RENAMES = [
 #   ("counties", name, ...)       the counties its name names;
 #   (CITY, city)                  the city its name names (a campus, an airport), placed as that city's
 #                                 police department is;
+#   (SOURCED, how, url, county, ...)  neither says, but a public page does (issue 26): `how` is CAMPUS (a
+#                                 college's main campus, first, then its other campuses' counties) or
+#                                 SERVES (a town's or township's county, the counties a circuit or a
+#                                 regional body serves); `url` is the page, also in fixtures/SOURCES.md;
 #   (UNKNOWN, reason, why)        where it works is in neither: it stays unplaced, with the reason.
 # An agency typed "State Agency" that is not here covers its whole state (Agency.statewide).
-ICE_COUNTY, CITY, UNKNOWN = "ice-county", "city", "unknown"
-_CIRCUIT = "a judicial circuit's State Attorney; which counties the circuit covers is not in the data shipped"
-_NO_CAMPUS = "a college or university; its name does not say its campus city, and no campus list is shipped"
+ICE_COUNTY, CITY, UNKNOWN, SOURCED = "ice-county", "city", "unknown", "sourced"
+CAMPUS, SERVES = "campus", "serves"
 REGIONAL = {
     # Arkansas: ICE types the 16th Judicial District's drug task force "State Agency"; its COUNTY cell says
     # Independence County (the district's other counties are not in the data shipped).
@@ -110,26 +113,83 @@ REGIONAL = {
     # Florida: two of the twenty State Attorneys, each of one judicial circuit. ICE's COUNTY cell names Lee
     # County for the 20th; it gives none (#NA) for the Sixth.
     ("FL", "Office of the State Attorney, 20th Judicial Circuit"): (ICE_COUNTY,),
-    ("FL", "Office of the State Attorney Sixth Judicial Circuit"): (UNKNOWN, _CIRCUIT, "regional"),
+    # The Sixth: "The Sixth Judicial Circuit is comprised of Pinellas and Pasco counties" (its own site).
+    ("FL", "Office of the State Attorney Sixth Judicial Circuit"): (
+        SOURCED, SERVES, "https://www.flsa6.gov/about/overview/index", "Pasco County", "Pinellas County",
+    ),
     # Florida's state colleges and universities (ICE: "State Agency" or "Municipality").
     # Pensacola State College: ICE's COUNTY cell, Escambia County (where every ZIP code named Pensacola is).
     ("FL", "District Board of Trustees of Pensacola State College"): (ICE_COUNTY,),
     # Names that say the city: Florida State College at Jacksonville; Tallahassee State College.
     ("FL", "Florida State College at Jacksonville Police Department"): (CITY, "Jacksonville"),
     ("FL", "Tallahassee State College Police Department"): (CITY, "Tallahassee"),
-    # Names that do not.
-    ("FL", "Florida A&M University Board of Trustees"): (UNKNOWN, _NO_CAMPUS, "campus"),
-    ("FL", "Florida Gulf Coast University Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
-    ("FL", "Florida International University Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
-    ("FL", "Florida Polytechnic University Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
-    ("FL", "Florida Southwestern State College Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
-    ("FL", "New College of Florida Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
-    ("FL", "Northwest Florida State College Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
-    ("FL", "University of Central Florida Board of Trustees"): (UNKNOWN, _NO_CAMPUS, "campus"),
-    ("FL", "University of Florida Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
-    ("FL", "University of North Florida Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
-    ("FL", "University of West Florida Board of Trustees"): (UNKNOWN, _NO_CAMPUS, "campus"),
-    ("FL", "University of West Florida Police Department"): (UNKNOWN, _NO_CAMPUS, "campus"),
+    # Names that do not: the county of the main campus (first) and of the other campuses a public page
+    # names, each page quoted.
+    # "Among Tallahassee's other institutions of higher learning is Florida A&M University"; Tallahassee
+    # is "the county seat and only incorporated municipality in Leon County".
+    ("FL", "Florida A&M University Board of Trustees"): (
+        SOURCED, CAMPUS, "https://everycounty.org/2015/06/24/florida-leon-county/", "Leon County",
+    ),
+    # "a public university in Lee County, Florida".
+    ("FL", "Florida Gulf Coast University Police Department"): (
+        SOURCED, CAMPUS, "https://en.wikipedia.org/wiki/Florida_Gulf_Coast_University", "Lee County",
+    ),
+    # University Park "is located in an unincorporated area of western Miami-Dade County… It encompasses
+    # the Modesto A. Maidique Campus" (the Biscayne Bay campus, in North Miami, is in Miami-Dade too).
+    ("FL", "Florida International University Police Department"): (
+        SOURCED, CAMPUS, "https://en.wikipedia.org/wiki/University_Park,_Florida", "Miami-Dade County",
+    ),
+    # "public university in Lakeland, Florida"; "Lakeland is a city in Polk County, Florida".
+    ("FL", "Florida Polytechnic University Police Department"): (
+        SOURCED, CAMPUS, "https://en.wikipedia.org/wiki/Florida_Polytechnic_University", "Polk County",
+    ),
+    # (as Edison State College) "main campus in Fort Myers in Lee County, satellite campuses in Charlotte
+    # and Collier counties".
+    ("FL", "Florida Southwestern State College Police Department"): (
+        SOURCED, CAMPUS, "http://piglix.com/piglix/Edison_State_College",
+        "Lee County", "Charlotte County", "Collier County",
+    ),
+    # "USF is located in Manatee County, and New College of Florida is located in Sarasota County" (its
+    # main campus; a parcel north of it, in Manatee, was added in 2024).
+    ("FL", "New College of Florida Police Department"): (
+        SOURCED, CAMPUS, "https://wslr.org/manatee-county-offers-land-to-new-college", "Sarasota County",
+    ),
+    # "main campus in Niceville… operates multiple campuses across Okaloosa and Walton counties".
+    ("FL", "Northwest Florida State College Police Department"): (
+        SOURCED, CAMPUS, "https://en.wikipedia.org/wiki/Northwest_Florida_State_College",
+        "Okaloosa County", "Walton County",
+    ),
+    # "main campus in unincorporated Orange County, Florida".
+    ("FL", "University of Central Florida Board of Trustees"): (
+        SOURCED, CAMPUS,
+        "https://wikireact.com/departamento-de-polic%C3%ADa-de-la-universidad-de-florida-central/"
+        "University_of_Central_Florida_Police_Department",
+        "Orange County",
+    ),
+    # Alachua County: "The county seat is Gainesville, the home of the University of Florida since 1906".
+    ("FL", "University of Florida Police Department"): (
+        SOURCED, CAMPUS, "https://db0nus869y26v.cloudfront.net/en/Alachua_County,_Florida", "Alachua County",
+    ),
+    # "public research university in Jacksonville" (consolidated with Duval County in 1968).
+    ("FL", "University of North Florida Police Department"): (
+        SOURCED, CAMPUS, "https://en.wikipedia.org/wiki/University_of_North_Florida", "Duval County",
+    ),
+    # "authorized the State Board of Education to locate a state university in Escambia County".
+    ("FL", "University of West Florida Board of Trustees"): (
+        SOURCED, CAMPUS, "https://en.wikipedia.org/wiki/University_of_West_Florida", "Escambia County",
+    ),
+    ("FL", "University of West Florida Police Department"): (
+        SOURCED, CAMPUS, "https://en.wikipedia.org/wiki/University_of_West_Florida", "Escambia County",
+    ),
+    # Towns no ZIP code or GeoNames place (500 people or more) names: "Indian Creek is a village, gated
+    # community, and man-made barrier island in Miami-Dade County"; "Jupiter Inlet Colony, Florida, in Palm
+    # Beach county" (the town's own site; the Town of Jupiter Island nearby is in Martin County).
+    ("FL", "Indian Creek Village Department of Public Safety"): (
+        SOURCED, SERVES, "https://en.wikipedia.org/wiki/Indian_Creek,_Florida", "Miami-Dade County",
+    ),
+    ("FL", "Jupiter Inlet Colony Police Department"): (
+        SOURCED, SERVES, "http://jupiterinletcolony.org/Home_Page.html", "Palm Beach County",
+    ),
     # Airports' police: the name says the city (Melbourne; Sanford), or the two counties whose airport
     # authority it is (the Sarasota Manatee Airport Authority: Manatee is the name of a county only).
     ("FL", "Melbourne International Airport Police Department"): (CITY, "Melbourne"),
@@ -148,7 +208,45 @@ REGIONAL = {
     ("VA", "Rappahannock, Shenandoah, Warren Regional Jail Authority"): (
         "counties", "Rappahannock County", "Shenandoah County", "Warren County",
     ),
+    # "the jail authority includes Buchanan, Dickenson, Lee, Russell, Scott, Smyth, Tazewell, Washington
+    # and Wise counties and the city of Norton" (Bristol Herald Courier; a 2021 article lists the same ten;
+    # whether the city of Bristol joined later is not in it).
     ("VA", "Southwest Virginia Regional Jail Authority"): (
-        UNKNOWN, "a regional jail; its name names no county", "regional",
+        SOURCED, SERVES,
+        "https://heraldcourier.com/news/local/bristol-virginia-city-council-to-vote-on-regional-jail-request/"
+        "article_70e2ea04-55f7-5aca-8065-c623c8c3174b.html",
+        "Buchanan County", "Dickenson County", "Lee County", "Russell County", "Scott County", "Smyth County",
+        "Tazewell County", "Washington County", "Wise County", "Norton city",
+    ),
+    # New Hampshire: ICE's 'Pittsburgh Police Department' is the town of Pittsburg's: "Pittsburg Police
+    # Department and Colebrook Police Department have all been approved for 287(g) agreements with ICE"
+    # (Concord Monitor); no place in New Hampshire is named Pittsburgh; "Pittsburg is a town in Coös
+    # County, New Hampshire" (GeoNames agrees: geonameid 5091247).
+    ("NH", "Pittsburgh Police Department"): (
+        SOURCED, SERVES, "https://articles.concordmonitor.com/Police-departments-in-NH-work-with-ICE-59847741",
+        "Coos County",
+    ),
+    # Pennsylvania's townships and a regional police department, which no ZIP code or GeoNames place names.
+    # "Damascus is a second-class township in Wayne County, Pennsylvania"; "Preston is a second-class
+    # township in Wayne County, Pennsylvania"; "New Sewickley Township is a township in Beaver County,
+    # Pennsylvania"; "the Township of Sewickley, County of Westmoreland" (the township's own site; Beaver
+    # County's old Sewickley Township ceased to exist in 1801, and Allegheny's Sewickley is a borough);
+    # "West Donegal Township and Mount Joy Township regionalized forming the Northwest Lancaster County
+    # Regional Police" (its own site, nwrpd.org).
+    ("PA", "Damascus Township Constable"): (
+        SOURCED, SERVES, "https://en.wikipedia.org/wiki/Damascus_Township,_Wayne_County,_Pennsylvania",
+        "Wayne County",
+    ),
+    ("PA", "Preston Township Constable's Office"): (
+        SOURCED, SERVES, "https://en.wikipedia.org/wiki/Preston_Township,_Pennsylvania", "Wayne County",
+    ),
+    ("PA", "New Sewickley Township Police Department"): (
+        SOURCED, SERVES, "https://wikimili.com/en/New_Sewickley_Township,_Pennsylvania", "Beaver County",
+    ),
+    ("PA", "Sewickley Township Constable's Office"): (
+        SOURCED, SERVES, "https://www.sewickleytownship.org/news-announcements/", "Westmoreland County",
+    ),
+    ("PA", "Northwest Regional Police Department"): (
+        SOURCED, SERVES, "http://nwrpd.org/", "Lancaster County",
     ),
 }  # fmt: skip

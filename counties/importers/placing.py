@@ -19,11 +19,20 @@ from .corrections import (
     COUNTY_CORRECTIONS,
     ICE_COUNTY,
     REGIONAL,
+    SOURCED,
     UNKNOWN,
 )
 from .identity import COUNTY_PROBLEM, MISSING_VALUES, CountyName, StateRef
 
 _REGIONAL = {(code, fold(name)): entry for (code, name), entry in REGIONAL.items()}
+
+
+def public_page(state_code: str, agency_name: str) -> str:
+    """The public page that says where the agency works (a SOURCED row of the table), or ''."""
+    entry = _REGIONAL.get((state_code, fold(agency_name)))
+    return entry[2] if entry is not None and entry[0] == SOURCED else ""
+
+
 _CITY_PREFIX = re.compile(r"^(city|town|village) of\s+", re.I)
 _CITY_SUFFIX = re.compile(
     r"\s+(police department|police dept|police services department|police|pd|department of public safety|"
@@ -289,6 +298,16 @@ class CountyResolver:
                     why=Agency.Unplaced.REGIONAL,
                 )
             return Resolution(tuple(Placed(c, Agency.Placement.TABLE) for c in found))
+        if kind == SOURCED:  # a public page says where: the counties it names, the first the main one
+            how, _url, *names = args
+            found = [self.from_text(state, name) for name in names]
+            if None in found:
+                return Resolution(
+                    problem=f"the counties a public page names ({', '.join(names)}) are not all in the "
+                    f"reference data of {state.name}",
+                    why=Agency.Unplaced.REGIONAL,
+                )
+            return Resolution(tuple(Placed(c, Agency.Placement.TABLE, None, how) for c in found))
         if kind == CITY:
             resolution = self._by_city(state, fold(args[0]), Agency.Placement.TABLE)
             if resolution.placed:

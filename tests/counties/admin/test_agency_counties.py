@@ -307,3 +307,19 @@ def test_the_history_page_reads_no_more_for_more_rows(
     move(beta, alpha, beta, alpha)  # seven
     many = queries()
     assert len(many) == len(few), (few, many)
+
+
+def test_a_county_from_a_public_page_shows_the_page_in_the_admin(editor_client):
+    """Issue 26: the placement's evidence where an editor checks it."""
+    florida = StateFactory(code="FL", fips="12", name="Florida")
+    lee = CountyFactory(state=florida, name="Lee County")
+    agency = AgencyFactory(
+        state=florida, county=lee, name="Florida Gulf Coast University Police Department", kind="police",
+        placed_by="table",
+    )  # fmt: skip
+    AgencyCounty.objects.filter(agency=agency).update(via="campus")
+    page = editor_client.get(change_url(agency)).content.decode()
+    url = "https://en.wikipedia.org/wiki/Florida_Gulf_Coast_University"
+    assert f'<a href="{url}" rel="noopener noreferrer">{url}</a>' in page
+    other = AgencyFactory(state=florida, county=lee, name="Lee County Sheriff's Office")
+    assert "wikipedia" not in editor_client.get(change_url(other)).content.decode()
