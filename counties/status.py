@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, FilteredRelation, OuterRef, Q
 
+from .importers.placing import public_page
 from .models import Agency, AgencyCounty, Agreement, County, Request, Snapshot, State
 from .sb8 import Sb8, sb8
 
@@ -60,6 +61,7 @@ class Where:
     share: Decimal | None = None  # about how much of the agency's city lies in this county, when known
     via: str = ""  # the evidence named: ICE's county text, the city, the campus city
     others: tuple[str, ...] = ()  # the other counties it works in, most of its city first
+    page: str = ""  # the public page that says so, for a county the hand-checked table takes from one
 
     @property
     def part(self) -> bool:
@@ -264,7 +266,13 @@ def county_status(county: County, snapshot: Snapshot | None = None) -> CountySta
     for agreement in sorted(_placed_here(county), key=_sort_key):
         if agreement.here_how is not None:
             agreement.where = Where(
-                agreement.here_how, agreement.here_share, agreement.here_via, tuple(agreement.here_others)
+                agreement.here_how,
+                agreement.here_share,
+                agreement.here_via,
+                tuple(agreement.here_others),
+                public_page(county.state.code, agreement.agency.name)
+                if agreement.here_how == Agency.Placement.TABLE
+                else "",
             )
         _file(status, agreement)
     return status

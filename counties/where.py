@@ -5,13 +5,24 @@ import re
 
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .importers.corrections import CAMPUS, SERVES
+from .importers.corrections import CAMPUS, SERVES, TOWN
 from .models import Agency, local_county_name
 from .status import Where
 
 # A Census place's name ends in its kind ("Overton city"); a reader sees the name alone.
 PLACE_KIND = re.compile(r"\s+(city|town|village|CDP|borough)$")
+
+
+# A county a public page gives (importers/corrections.py SOURCED), by what the page says.
+SOURCED_WORDS = {
+    CAMPUS: gettext_lazy(
+        "A public page, checked by hand, says the college it serves has a campus in this county."
+    ),
+    TOWN: gettext_lazy("A public page, checked by hand, says it serves a town or township in this county."),
+    SERVES: gettext_lazy("A public page, checked by hand, says it serves this county."),
+}
 
 
 def _city(via: str) -> str:
@@ -52,12 +63,8 @@ def placement_sentence(where: Where) -> str:
         Agency.Placement.TABLE: _("Its name or ICE's county column, read and checked by hand."),
         Agency.Placement.EDITOR: _("One of our editors placed it here."),
     }.get(where.how, "")
-    if where.how == Agency.Placement.TABLE and where.via == CAMPUS:
-        how = _(
-            "A public page, checked by hand, says it has a campus in this county (the methodology page lists it)."
-        )
-    elif where.how == Agency.Placement.TABLE and where.via == SERVES:
-        how = _("A public page, checked by hand, says it serves this county (the methodology page lists it).")
+    if where.how == Agency.Placement.TABLE and where.via in SOURCED_WORDS:  # the template links the page
+        how = str(SOURCED_WORDS[where.via])
     if where.how == Agency.Placement.ICE and PLACE_KIND.search(where.via):
         # ICE's county, checked against the Census place of the city (the place's name is what is kept)
         how = _("ICE's list gives its county, and the Census Bureau's list of places puts %(city)s in it.")

@@ -113,9 +113,8 @@ class AgencyCountyInline(admin.TabularInline):
 
     autocomplete_fields = ["county"]
     extra = 0
-    can_delete = (
-        True  # a wrong county row goes, with a reason (the formset asks; the agency's history keeps it)
-    )
+    # A wrong county row goes, with a reason (the formset asks; the agency's history keeps it).
+    can_delete = True
 
 
 class AgreementInline(admin.TabularInline):

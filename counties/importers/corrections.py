@@ -99,13 +99,14 @@ RENAMES = [
 #   (CITY, city)                  the city its name names (a campus, an airport), placed as that city's
 #                                 police department is;
 #   (SOURCED, how, url, county, ...)  neither says, but a public page does (issue 26): `how` is CAMPUS (a
-#                                 college's main campus, first, then its other campuses' counties) or
-#                                 SERVES (a town's or township's county, the counties a circuit or a
-#                                 regional body serves); `url` is the page, also in fixtures/SOURCES.md;
+#                                 college's main campus, first, then its other campuses' counties), TOWN
+#                                 (the county of the town or townships a police or constable serves) or
+#                                 SERVES (the counties a circuit or a regional body serves); `url` is the
+#                                 page, also in fixtures/SOURCES.md and linked on the county page;
 #   (UNKNOWN, reason, why)        where it works is in neither: it stays unplaced, with the reason.
 # An agency typed "State Agency" that is not here covers its whole state (Agency.statewide).
 ICE_COUNTY, CITY, UNKNOWN, SOURCED = "ice-county", "city", "unknown", "sourced"
-CAMPUS, SERVES = "campus", "serves"
+CAMPUS, TOWN, SERVES = "campus", "town", "serves"
 REGIONAL = {
     # Arkansas: ICE types the 16th Judicial District's drug task force "State Agency"; its COUNTY cell says
     # Independence County (the district's other counties are not in the data shipped).
@@ -125,10 +126,10 @@ REGIONAL = {
     ("FL", "Tallahassee State College Police Department"): (CITY, "Tallahassee"),
     # Names that do not: the county of the main campus (first) and of the other campuses a public page
     # names, each page quoted.
-    # "Among Tallahassee's other institutions of higher learning is Florida A&M University"; Tallahassee
-    # is "the county seat and only incorporated municipality in Leon County".
+    # Leon County: "Tallahassee is home to … Florida State University and Florida A&M University";
+    # Tallahassee is "the county seat and only incorporated municipality in Leon County".
     ("FL", "Florida A&M University Board of Trustees"): (
-        SOURCED, CAMPUS, "https://everycounty.org/2015/06/24/florida-leon-county/", "Leon County",
+        SOURCED, CAMPUS, "https://en.wikipedia.org/wiki/Leon_County,_Florida", "Leon County",
     ),
     # "a public university in Lee County, Florida".
     ("FL", "Florida Gulf Coast University Police Department"): (
@@ -161,10 +162,7 @@ REGIONAL = {
     ),
     # "main campus in unincorporated Orange County, Florida".
     ("FL", "University of Central Florida Board of Trustees"): (
-        SOURCED, CAMPUS,
-        "https://wikireact.com/departamento-de-polic%C3%ADa-de-la-universidad-de-florida-central/"
-        "University_of_Central_Florida_Police_Department",
-        "Orange County",
+        SOURCED, CAMPUS, "https://en.wikipedia.org/wiki/University_of_Central_Florida", "Orange County",
     ),
     # Alachua County: "The county seat is Gainesville, the home of the University of Florida since 1906".
     ("FL", "University of Florida Police Department"): (
@@ -185,10 +183,10 @@ REGIONAL = {
     # community, and man-made barrier island in Miami-Dade County"; "Jupiter Inlet Colony, Florida, in Palm
     # Beach county" (the town's own site; the Town of Jupiter Island nearby is in Martin County).
     ("FL", "Indian Creek Village Department of Public Safety"): (
-        SOURCED, SERVES, "https://en.wikipedia.org/wiki/Indian_Creek,_Florida", "Miami-Dade County",
+        SOURCED, TOWN, "https://en.wikipedia.org/wiki/Indian_Creek,_Florida", "Miami-Dade County",
     ),
     ("FL", "Jupiter Inlet Colony Police Department"): (
-        SOURCED, SERVES, "http://jupiterinletcolony.org/Home_Page.html", "Palm Beach County",
+        SOURCED, TOWN, "http://jupiterinletcolony.org/Home_Page.html", "Palm Beach County",
     ),
     # Airports' police: the name says the city (Melbourne; Sanford), or the two counties whose airport
     # authority it is (the Sarasota Manatee Airport Authority: Manatee is the name of a county only).
@@ -223,7 +221,7 @@ REGIONAL = {
     # (Concord Monitor); no place in New Hampshire is named Pittsburgh; "Pittsburg is a town in Coös
     # County, New Hampshire" (GeoNames agrees: geonameid 5091247).
     ("NH", "Pittsburgh Police Department"): (
-        SOURCED, SERVES, "https://articles.concordmonitor.com/Police-departments-in-NH-work-with-ICE-59847741",
+        SOURCED, TOWN, "https://articles.concordmonitor.com/Police-departments-in-NH-work-with-ICE-59847741",
         "Coos County",
     ),
     # Pennsylvania's townships and a regional police department, which no ZIP code or GeoNames place names.
@@ -234,19 +232,19 @@ REGIONAL = {
     # "West Donegal Township and Mount Joy Township regionalized forming the Northwest Lancaster County
     # Regional Police" (its own site, nwrpd.org).
     ("PA", "Damascus Township Constable"): (
-        SOURCED, SERVES, "https://en.wikipedia.org/wiki/Damascus_Township,_Wayne_County,_Pennsylvania",
+        SOURCED, TOWN, "https://en.wikipedia.org/wiki/Damascus_Township,_Wayne_County,_Pennsylvania",
         "Wayne County",
     ),
     ("PA", "Preston Township Constable's Office"): (
-        SOURCED, SERVES, "https://en.wikipedia.org/wiki/Preston_Township,_Pennsylvania", "Wayne County",
+        SOURCED, TOWN, "https://en.wikipedia.org/wiki/Preston_Township,_Pennsylvania", "Wayne County",
     ),
     ("PA", "New Sewickley Township Police Department"): (
-        SOURCED, SERVES, "https://wikimili.com/en/New_Sewickley_Township,_Pennsylvania", "Beaver County",
+        SOURCED, TOWN, "https://wikimili.com/en/New_Sewickley_Township,_Pennsylvania", "Beaver County",
     ),
     ("PA", "Sewickley Township Constable's Office"): (
-        SOURCED, SERVES, "https://www.sewickleytownship.org/news-announcements/", "Westmoreland County",
+        SOURCED, TOWN, "https://www.sewickleytownship.org/news-announcements/", "Westmoreland County",
     ),
     ("PA", "Northwest Regional Police Department"): (
-        SOURCED, SERVES, "http://nwrpd.org/", "Lancaster County",
+        SOURCED, TOWN, "http://nwrpd.org/", "Lancaster County",
     ),
 }  # fmt: skip

@@ -28,3 +28,17 @@ def test_a_geonames_placement_names_the_city_and_the_boundary():
     assert sentence == (
         "How we know it works here: GeoNames' list of places puts Davie inside this county's Census boundary."
     )
+
+
+@pytest.mark.parametrize(
+    ("via", "words"),
+    [
+        ("campus", "says the college it serves has a campus in this county."),
+        ("town", "says it serves a town or township in this county."),
+        ("serves", "says it serves this county."),
+    ],
+)
+def test_a_county_a_public_page_gives_says_what_the_page_says(via, words):
+    """Issue 26: a campus police is not said to serve the county, nor a township's constable."""
+    sentence = placement_sentence(Where(how=Agency.Placement.TABLE, via=via, page="https://example.org/p"))
+    assert sentence == "How we know it works here: A public page, checked by hand, " + words

@@ -141,7 +141,7 @@ def test_the_newest_list_leaves_4_rows_unplaced_with_every_list_held():
     }  # fmt: skip
 
 
-# (state, agency as ICE writes it, its counties, main first, "campus" or "serves"): placed from a public
+# (state, agency as ICE writes it, its counties, main first, "campus", "town" or "serves"): placed from a public
 # page quoted in counties/importers/corrections.py (SOURCED) and listed in fixtures/SOURCES.md.
 BY_PUBLIC_PAGE = [
     ("FL", "Florida A&M University Board of Trustees", ["Leon County"], "campus"),
@@ -157,15 +157,15 @@ BY_PUBLIC_PAGE = [
     ("FL", "University of Florida Police Department", ["Alachua County"], "campus"),
     ("FL", "University of North Florida Police Department", ["Duval County"], "campus"),
     ("FL", "University of West Florida Police Department", ["Escambia County"], "campus"),
-    ("FL", "Indian Creek Village Department of Public Safety", ["Miami-Dade County"], "serves"),
-    ("FL", "Jupiter Inlet Colony Police Department", ["Palm Beach County"], "serves"),
+    ("FL", "Indian Creek Village Department of Public Safety", ["Miami-Dade County"], "town"),
+    ("FL", "Jupiter Inlet Colony Police Department", ["Palm Beach County"], "town"),
     ("FL", "Office of the State Attorney Sixth Judicial Circuit", ["Pasco County", "Pinellas County"], "serves"),
-    ("NH", "Pittsburgh Police Department", ["Coos County"], "serves"),
-    ("PA", "Damascus Township Constable", ["Wayne County"], "serves"),
-    ("PA", "Preston Township Constable's Office", ["Wayne County"], "serves"),
-    ("PA", "New Sewickley Township Police Department", ["Beaver County"], "serves"),
-    ("PA", "Sewickley Township Constable's Office", ["Westmoreland County"], "serves"),
-    ("PA", "Northwest Regional Police Department", ["Lancaster County"], "serves"),
+    ("NH", "Pittsburgh Police Department", ["Coos County"], "town"),
+    ("PA", "Damascus Township Constable", ["Wayne County"], "town"),
+    ("PA", "Preston Township Constable's Office", ["Wayne County"], "town"),
+    ("PA", "New Sewickley Township Police Department", ["Beaver County"], "town"),
+    ("PA", "Sewickley Township Constable's Office", ["Westmoreland County"], "town"),
+    ("PA", "Northwest Regional Police Department", ["Lancaster County"], "town"),
     (
         "VA", "Southwest Virginia Regional Jail Authority",
         ["Buchanan County", "Dickenson County", "Lee County", "Russell County", "Scott County", "Smyth County",
@@ -180,6 +180,22 @@ def test_placed_where_a_public_page_says(state, name, counties, how):
     rows = sorted((r.county.name, r.placed_by, r.via) for r in found.placements.select_related("county"))
     assert rows == sorted((county, "table", how) for county in counties)
     assert found.county.name == counties[0] and found.unplaced_why == "" and not found.statewide
+
+
+def test_the_county_page_says_it_and_links_the_page(client):
+    english = client.get("/counties/fl/miami-dade-county/").content.decode()
+    heading = 'Florida International University Police Department <span class="kind">'
+    florida_international = english.split(heading)[1][:900]
+    assert "A public page, checked by hand, says the college it serves has a campus in this county." in (
+        florida_international
+    )
+    link = '<a href="https://en.wikipedia.org/wiki/University_Park,_Florida" rel="noopener noreferrer">'
+    assert link + "The page (en.wikipedia.org)</a>" in florida_international
+    spanish = client.get("/es/counties/fl/miami-dade-county/").content.decode()
+    assert link + "La página (en.wikipedia.org)</a>" in spanish
+    coos = client.get("/counties/nh/coos-county/").content.decode()
+    coos = coos.split('Pittsburgh Police Department <span class="kind">')[1]
+    assert "says it serves a town or township in this county." in coos[:600]
 
 
 def test_every_page_the_table_quotes_is_listed_in_the_sources():
