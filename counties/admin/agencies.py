@@ -204,13 +204,7 @@ class AgencyAdmin(EditorAdmin):
                 "As in that version, the agency is now on no county page (the state page lists it); the next "
                 "import of ICE's list places it again by its own rules.",
             )
-        if county_typed:
-            agency.skip_history_when_saving = True
-            try:
-                agency.save()
-            finally:
-                del agency.skip_history_when_saving
-        self._settle(agency)
+        self._settle(agency, save=county_typed)
 
     def save_related(self, request, form, formsets, change):
         """An editor who changes the main county or the list of counties decides where the agency works:
@@ -242,17 +236,19 @@ class AgencyAdmin(EditorAdmin):
         agency.county_locked = bool(chosen)
         agency.placed_by = Agency.Placement.EDITOR if chosen else Agency.Placement.NONE
         agency.unresolved_reason = agency.unplaced_why = ""
-        agency.skip_history_when_saving = True
-        try:
-            agency.save()
-        finally:
-            del agency.skip_history_when_saving
-        self._settle(agency)
+        self._settle(agency, save=True)
 
     @staticmethod
-    def _settle(agency, *, counties_changed=True):
+    def _settle(agency, *, counties_changed=True, save=False):
         """One history row per save (issue 27): the row save_model recorded takes the agency's final state
-        and its county rows, instead of a second row after a first, half-finished one (a trap to revert to)."""
+        and its county rows, instead of a second row after a first, half-finished one (a trap to revert to).
+        `save`: the agency's fields changed after save_model; saved here without a history row of their own."""
+        if save:
+            agency.skip_history_when_saving = True
+            try:
+                agency.save()
+            finally:
+                del agency.skip_history_when_saving
         record = agency.history.order_by("-history_id").first()
         if record is not None:
             for field in ("county_id", "county_locked", "placed_by", "unresolved_reason", "unplaced_why"):

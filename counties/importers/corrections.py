@@ -1,7 +1,8 @@
 """Hand-checked corrections of ICE's lists: data, one record a line, each with what confirms it.
 
 Nothing here is a guess: every record was checked against the evidence named in its comment (the agency's
-own name, the other rows of ICE's lists, or the shipped HUD ZIP-county and Census place files). The rules
+own name, the other rows of ICE's lists, the shipped HUD ZIP-county and Census place files, or a public
+page quoted and linked, SOURCED). The rules
 that use these tables, and the rules that need no table, are in counties/importers/identity.py and placing.py; all of
 them are listed in fixtures/SOURCES.md. A row none of them can place stays unresolved, with the reason,
 for an editor to fix in the admin.
