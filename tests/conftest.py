@@ -2,7 +2,8 @@
 
 Tests that need the real data ask for the `shipped` fixture: the reference data (every U.S. county, ZIP
 code and Texas place) and a window of ICE's lists (SHIPPED_WINDOW), loaded once per session, then kept
-for every later test. So that tests without it still start from an empty database, tests that use it
+for every later test. With workers (`make test`), it is built once for the run, beside the first tests,
+and each worker's database becomes a copy of it (tests/shipped_template.py). So that tests without it still start from an empty database, tests that use it
 (and the browser tests, whose server reads it) run after all the others. A transactional test empties
 the database when it ends; `shipped` loads the window again if that happened.
 
@@ -10,7 +11,9 @@ Checks that need the whole archive (328 lists) run in the slow suite (`make test
 """
 
 import importlib
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -63,6 +66,45 @@ def committed(_editor_group_after_the_module, transactional_db):
     restore_editor_group()
 
 
+def pytest_configure(config):
+    """The run's controller (with workers) starts building the shipped data's template (tests/shipped_template.py)."""
+    if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist"):
+        return
+    if not config.getoption("numprocesses", None) or config.getoption("collectonly"):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    from tests import shipped_template
+
+    with config.stash[blocking_manager_key].unblock():
+        shipped_template.drop_templates()  # what a killed run left
+    name = shipped_template.template_name()
+    log = Path(tempfile.mkdtemp(prefix="shipped-template-")) / "build.log"
+    config._shipped_template = (name, log, shipped_template.start_builder(name, log))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """Each worker is told the template's name and where its builder writes (xdist)."""
+    name, log, _builder = node.config._shipped_template
+    node.workerinput["shipped_template"] = [name, str(log)]
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "_shipped_template"):
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    from tests import shipped_template
+
+    name, _log, builder = config._shipped_template
+    if builder.poll() is None:
+        builder.terminate()
+    builder.wait()
+    with config.stash[blocking_manager_key].unblock():
+        shipped_template.drop_templates(only=name)
+
+
 def _uses_shipped(item) -> bool:
     return "shipped" in item.fixturenames or "site_server" in item.fixturenames
 
@@ -72,12 +114,17 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=_uses_shipped)
 
 
-def _load(django_db_blocker):
+def _load(django_db_blocker, template=None):
     from counties.importers.shipped import load_shipped_data
     from counties.models import County, Snapshot
 
     with django_db_blocker.unblock():
         if County.objects.exists() and Snapshot.objects.exists():
+            return
+        if template:  # the run's copy, built once (tests/shipped_template.py)
+            from tests.shipped_template import clone_into_this_database
+
+            clone_into_this_database(template[0], Path(template[1]))
             return
         call_command("flush", interactive=False, verbosity=0)  # whatever a half-empty database holds
         restore_editor_group()  # a flush removed it too
@@ -85,8 +132,8 @@ def _load(django_db_blocker):
 
 
 @pytest.fixture(scope="session")
-def _shipped_session(django_db_setup, django_db_blocker):
-    _load(django_db_blocker)
+def _shipped_session(request, django_db_setup, django_db_blocker):
+    _load(django_db_blocker, getattr(request.config, "workerinput", {}).get("shipped_template"))
 
 
 @pytest.fixture
@@ -102,6 +149,14 @@ def forget_shared_pages(django_db_blocker):
 
     with django_db_blocker.unblock():
         SharedPage.objects.all().delete()
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashes(request, settings):
+    """Django's own advice for test speed: a cheap hasher (each PBKDF2 hash costs 0.2 s here, and the admin
+    tests make and check hundreds). Not for tests whose servers check a password with the real settings."""
+    if not (request.node.get_closest_marker("server") or request.node.get_closest_marker("browser")):
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)

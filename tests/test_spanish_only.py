@@ -127,9 +127,30 @@ def reader_text(body: str) -> str:
 def names_pattern(names, states=()) -> re.Pattern:
     """Whole names only: "Hutchins" (a place) is taken out, not the start of "Hutchinson"; never a state's
     name ("New York" the city is also New York the state, which Spanish calls Nueva York)."""
-    names = set(names) - set(states)
-    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True) if name)
-    return re.compile(rf"(?<![\w’'])(?:{alternatives})(?![\w’'])")
+    names = {name for name in set(names) - set(states) if name}
+    return re.compile(rf"(?<![\w’'])(?:{_trie_alternation(names)})(?![\w’'])")
+
+
+def _trie_alternation(names) -> str:
+    """The names as one alternation shaped like a trie ("Dal(?:las(?: City)?|hart)"): Python's re tries a
+    flat alternation of 60,000 names one by one at every character of the page (0.4 s a page); this one
+    fails at the first character that no name goes on with. Longer names are tried first, as before."""
+    trie: dict = {}
+    for name in names:
+        node = trie
+        for char in name:
+            node = node.setdefault(char, {})
+        node[""] = True
+
+    def pattern(node) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and len(branches[0]) == 1 else f"(?:{'|'.join(branches)})"
+        return f"{body}?" if ends else body
+
+    return pattern(trie)
 
 
 def english_words(text: str, names: re.Pattern, extra: tuple[str, ...] = ()) -> list[str]:

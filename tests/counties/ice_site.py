@@ -148,6 +148,6 @@ def serve(site: IceSite):
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     site.base = f"http://127.0.0.1:{server.server_port}"
     return server

@@ -2,7 +2,9 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 
 from counties import pagecache
 from counties.models import County, Place, ReferenceLoad, State, ZipCode, ZipCounty
@@ -104,7 +106,14 @@ def test_loading_twice_changes_nothing_but_is_recorded_for_the_page_cache():
     before = list(County.objects.order_by("fips").values())
     loads = ReferenceLoad.objects.count()
     version = pagecache.data_version()
+    started = timezone.now()
     call_command("load_reference_data", verbosity=0)
+    with connection.cursor() as cursor:  # the planner's statistics of what it wrote, taken by the load
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_analyze >= %s AND relname LIKE 'counties_zip%%'",
+            [started],
+        )
+        assert {row[0] for row in cursor.fetchall()} == {"counties_zipcode", "counties_zipcounty"}
     assert list(County.objects.order_by("fips").values()) == before
     assert ZipCounty.objects.count() == 54234
     # Its bulk writes leave no history row: the ReferenceLoad row is what makes kept pages stale.
