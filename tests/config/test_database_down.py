@@ -1,6 +1,7 @@
 """With the database away, pages answer 503 with a short bilingual page and Retry-After (not 500),
 /healthz says 503, and the site recovers by itself when the database returns (config/unavailable.py)."""
 
+import contextlib
 import os
 import threading
 import time
@@ -69,11 +70,11 @@ def fetch(url):
         return error.code, error.headers, error.read().decode()
 
 
-def test_a_real_server_answers_503_while_postgresql_is_away_and_recovers_by_itself(
-    shipped, django_db_blocker, tmp_path
-):
-    """gunicorn on the test database through a TCP port the test switches off (connections refused and
-    cut, as when PostgreSQL stops) and on again. The server is never restarted."""
+@contextlib.contextmanager
+def server_behind_a_proxy(django_db_blocker, tmp_path, threads):
+    """gunicorn (one worker) on the test database through a TCP port the test can switch off or pause; every
+    page of PAGES answered once, so kept. Yields (server, proxy); after the block, the server must still be
+    running and must have logged no traceback."""
     with django_db_blocker.unblock():
         db = connection.settings_dict
         socket_path = os.path.join(db["HOST"], f".s.PGSQL.{db['PORT'] or 5432}")
@@ -82,27 +83,36 @@ def test_a_real_server_answers_503_while_postgresql_is_away_and_recovers_by_itse
     proxy.start()
     url = f"postgres://{db['USER']}:@127.0.0.1:{proxy.port}/{name}"
     try:
-        with app_server(tmp_path, database_url=url, workers=1, threads=2) as server:
+        with app_server(tmp_path, database_url=url, workers=1, threads=threads) as server:
             for page in ["/healthz", *PAGES]:
                 assert fetch(server.url + page)[0] == 200, page
-            proxy.stop()
-            # Pages never rendered need the database; pages already kept are served from memory, also after
-            # the second a process trusts the data version it last read.
-            for page in NEW_PAGES:
-                assert_unavailable(*fetch(server.url + page))
-            time.sleep(1.2)
-            for page in PAGES:
-                assert fetch(server.url + page)[0] == 200, page
-            status, _headers, body = fetch(server.url + "/healthz")
-            assert status == 503 and "unreachable" in body
-            proxy.start()
-            assert fetch(server.url + "/healthz")[0] == 200
-            for page in PAGES:
-                assert fetch(server.url + page)[0] in (200, 404), page
+            yield server, proxy
             assert server.process.poll() is None
         assert "Traceback" not in server.logs()
     finally:
         proxy.stop()
+
+
+def test_a_real_server_answers_503_while_postgresql_is_away_and_recovers_by_itself(
+    shipped, django_db_blocker, tmp_path
+):
+    """gunicorn on the test database through a TCP port the test switches off (connections refused and
+    cut, as when PostgreSQL stops) and on again. The server is never restarted."""
+    with server_behind_a_proxy(django_db_blocker, tmp_path, threads=2) as (server, proxy):
+        proxy.stop()
+        # Pages never rendered need the database; pages already kept are served from memory, also after
+        # the second a process trusts the data version it last read.
+        for page in NEW_PAGES:
+            assert_unavailable(*fetch(server.url + page))
+        time.sleep(1.2)
+        for page in PAGES:
+            assert fetch(server.url + page)[0] == 200, page
+        status, _headers, body = fetch(server.url + "/healthz")
+        assert status == 503 and "unreachable" in body
+        proxy.start()
+        assert fetch(server.url + "/healthz")[0] == 200
+        for page in PAGES:
+            assert fetch(server.url + page)[0] in (200, 404), page
 
 
 def timed_fetch(url):
@@ -115,58 +125,44 @@ def test_a_paused_database_never_stalls_a_kept_page(shipped, django_db_blocker, 
     """PostgreSQL paused (SIGSTOP), not down: connections stay open and nothing answers (issue 24). Every
     request used to hang as long as the pause. Now kept pages come from memory at once, other pages and
     /healthz answer 503 within 5 seconds, and the site recovers by itself when the database answers again."""
-    with django_db_blocker.unblock():
-        db = connection.settings_dict
-        socket_path = os.path.join(db["HOST"], f".s.PGSQL.{db['PORT'] or 5432}")
-        name = db["NAME"]
-    proxy = DatabaseProxy(socket_path)
-    proxy.start()
-    url = f"postgres://{db['USER']}:@127.0.0.1:{proxy.port}/{name}"
-    try:
-        with app_server(tmp_path, database_url=url, workers=1, threads=5) as server:
-            for page in ["/healthz", *PAGES]:
-                assert fetch(server.url + page)[0] == 200, page
-            time.sleep(1.5)  # the worker's version watcher has read the data version since it started
-            proxy.pause()
-            try:
-                for _round in range(2):  # and again after the second a process once trusted the version
-                    for page in PAGES:
-                        status, _h, _b, seconds = timed_fetch(server.url + page)
-                        assert status == 200 and seconds < 1.0, (page, status, seconds)
-                    time.sleep(1.2)
-                # Readers of pages that need the database wait at once, each on its own thread of the server,
-                # with /healthz: each gets its 503 within 5 seconds, and a kept page is not held up meanwhile.
-                answers = {}
-                waiting = [
-                    threading.Thread(
-                        target=lambda page: answers.__setitem__(page, timed_fetch(server.url + page)),
-                        args=(page,),
-                        daemon=True,
-                    )
-                    for page in [*NEW_PAGES, "/healthz"]
-                ]
-                for thread in waiting:
-                    thread.start()
-                time.sleep(0.3)
-                status, _h, _b, seconds = timed_fetch(server.url + PAGES[0])
-                assert status == 200 and seconds < 1.0, ("kept page behind waiting readers", status, seconds)
-                for thread in waiting:
-                    thread.join()
-                for page in NEW_PAGES:
-                    status, headers, body, seconds = answers[page]
-                    assert_unavailable(status, headers, body)
-                    assert seconds < 5.0, (page, seconds)
-                status, _h, body, seconds = answers["/healthz"]
-                assert status == 503 and "unreachable" in body and seconds < 5.0, (status, seconds)
-            finally:
-                proxy.resume()
-            deadline = time.monotonic() + 15
-            while fetch(server.url + "/healthz")[0] != 200:
-                assert time.monotonic() < deadline, "the site did not recover by itself"
-                time.sleep(0.5)
-            for page in NEW_PAGES[:2]:
-                assert fetch(server.url + page)[0] == 200, page
-            assert server.process.poll() is None
-        assert "Traceback" not in server.logs()
-    finally:
-        proxy.stop()
+    with server_behind_a_proxy(django_db_blocker, tmp_path, threads=5) as (server, proxy):
+        time.sleep(1.5)  # the worker's version watcher has read the data version since it started
+        proxy.pause()
+        try:
+            for _round in range(2):  # and again after the second a process once trusted the version
+                for page in PAGES:
+                    status, _h, _b, seconds = timed_fetch(server.url + page)
+                    assert status == 200 and seconds < 1.0, (page, status, seconds)
+                time.sleep(1.2)
+            # Readers of pages that need the database wait at once, each on its own thread of the server,
+            # with /healthz: each gets its 503 within 5 seconds, and a kept page is not held up meanwhile.
+            answers = {}
+            waiting = [
+                threading.Thread(
+                    target=lambda page: answers.__setitem__(page, timed_fetch(server.url + page)),
+                    args=(page,),
+                    daemon=True,
+                )
+                for page in [*NEW_PAGES, "/healthz"]
+            ]
+            for thread in waiting:
+                thread.start()
+            time.sleep(0.3)
+            status, _h, _b, seconds = timed_fetch(server.url + PAGES[0])
+            assert status == 200 and seconds < 1.0, ("kept page behind waiting readers", status, seconds)
+            for thread in waiting:
+                thread.join()
+            for page in NEW_PAGES:
+                status, headers, body, seconds = answers[page]
+                assert_unavailable(status, headers, body)
+                assert seconds < 5.0, (page, seconds)
+            status, _h, body, seconds = answers["/healthz"]
+            assert status == 503 and "unreachable" in body and seconds < 5.0, (status, seconds)
+        finally:
+            proxy.resume()
+        deadline = time.monotonic() + 15
+        while fetch(server.url + "/healthz")[0] != 200:
+            assert time.monotonic() < deadline, "the site did not recover by itself"
+            time.sleep(0.5)
+        for page in NEW_PAGES[:2]:
+            assert fetch(server.url + page)[0] == 200, page
