@@ -20,6 +20,7 @@ from explainer.content import loading as content_loading
 from explainer.stats import STATS, SiteStats
 from tests import factsheet
 from tests.counties.factories import AgreementFactory, CountyFactory, SnapshotFactory
+from tests.explainer.pages import make_page
 
 LANGS = [code for code, _name in settings.LANGUAGES]
 PAGES = sorted(content.pages())
@@ -63,18 +64,6 @@ def parsed(html):
 def url_of(lang, slug):
     with translation.override(lang):
         return reverse("explainer:page", args=[slug])
-
-
-def make_page(body, lang="en", slug="what-is-287g"):
-    return Page(
-        slug=slug,
-        lang=lang,
-        title="T",
-        description_text="D",
-        reviewed=datetime.date(2026, 1, 1),
-        order=1,
-        body=body,
-    )
 
 
 # --- the content files ----------------------------------------------------------------------------------

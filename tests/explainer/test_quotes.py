@@ -24,6 +24,7 @@ import pytest
 from explainer import content
 from explainer.content import CITE_RE, Page
 from tests import factsheet
+from tests.explainer.pages import make_page
 
 DAYS = content.deadline_days()
 LINK_TEXT_RE = re.compile(r"\[\[(?:term|page|county|state):[^\]|\\]+?\\?\|([^\]]+?)\]\]")
@@ -94,18 +95,6 @@ def test_every_quote_on_every_page_is_in_its_source(lang, slug):
     english = content.get_page("en", slug) if lang != "en" else None
     problems = [p for day in DAYS.values() for p in quote_problems(page, day, english)]
     assert list(dict.fromkeys(problems)) == []
-
-
-def make_page(body, lang="en", slug="debate"):
-    return Page(
-        slug=slug,
-        lang=lang,
-        title="T",
-        description_text="D",
-        reviewed=datetime.date(2026, 1, 1),
-        order=1,
-        body=body,
-    )
 
 
 def test_the_quote_checker_catches_a_made_up_quote():
