@@ -4,6 +4,8 @@ import io
 import resource
 import zipfile
 
+import pytest
+
 MAIN = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 REL = b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 HEADERS = ["STATE", "LAW ENFORCEMENT AGENCY", "TYPE", "COUNTY", "SUPPORT TYPE", "SIGNED", "MOA", "ADDENDUM"]
@@ -66,6 +68,14 @@ def million_shared_strings() -> bytes:
     item = b"<si><t>a</t></si>"
     strings = b"<sst " + MAIN + b">" + item * ((16 * 1024 * 1024 - 200) // len(item)) + b"</sst>"
     return xlsx(one_sheet(rows_xml(3), **{"xl__sharedStrings.xml": strings}))
+
+
+# Each bomb with the words of the message that refuses it (for pytest.mark.parametrize("build", "message")).
+BOMBS = [
+    pytest.param(expanding_to, "unreasonable size", id="150-MB-when-expanded"),
+    pytest.param(many_rows, "more than 20,000 rows", id="50000-rows"),
+    pytest.param(million_shared_strings, "far more memory", id="a-million-shared-strings"),
+]
 
 
 def children_cpu_seconds() -> float:
