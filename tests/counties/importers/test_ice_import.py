@@ -700,28 +700,9 @@ def test_an_agreement_handed_from_one_agency_to_another_listed_beside_it(texas):
 
 def test_requests_signed_pending_dropped_and_on_the_oldest_list(texas):
     sheriff = "Rockwall County Sheriff's Office"
-    run(
-        workbook(
-            [
-                pending_row(sheriff, "Rockwall County"),
-                pending_row("Gone PD", "Collin County", "Municipality"),
-            ],
-            PENDING,
-        ),
-        date(2026, 1, 5),
-        "pending",
-    )
-    run(
-        workbook(
-            [
-                pending_row(sheriff, "Rockwall County"),
-                pending_row("Waiting PD", "Dallas County", "Municipality"),
-            ],
-            PENDING,
-        ),
-        date(2026, 1, 20),
-        "pending",
-    )
+    for other, county, day in [("Gone PD", "Collin County", 5), ("Waiting PD", "Dallas County", 20)]:
+        rows = [pending_row(sheriff, "Rockwall County"), pending_row(other, county, "Municipality")]
+        run(workbook(rows, PENDING), date(2026, 1, day), "pending")
     run(
         workbook([tf(sheriff, "Rockwall County", kind="County", model="Jail Enforcement Model")]),
         date(2026, 2, 2),
