@@ -123,6 +123,11 @@ def tf(
     return ["TEXAS", agency, kind, county, model, signed, moa, None]
 
 
+def police(*names) -> list[list]:
+    """A Task Force row for the police department of each name ("Alpha": "Alpha Police Department")."""
+    return [tf(f"{name} Police Department") for name in names]
+
+
 def pending_row(agency, county="Dallas County", kind="County", model="Jail Enforcement Model", state="TEXAS"):
     return [state, agency, kind, county, model, "link pending"]
 

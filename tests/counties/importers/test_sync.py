@@ -17,7 +17,7 @@ from counties.importers import sync as sync_module
 from counties.importers.sync import sync
 from counties.models import Agreement, Snapshot, SyncRun
 from tests.counties.ice_site import IceSite, http_date, serve
-from tests.counties.workbooks import PENDING, pending_row, tf, workbook
+from tests.counties.workbooks import PENDING, pending_row, police, tf, workbook
 from tests.editors import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -61,10 +61,6 @@ def today(monkeypatch):
     monkeypatch.setattr(sync_module, "_today", lambda: TODAY)
 
 
-def lists(*names):
-    return [tf(f"{name} Police Department") for name in names]
-
-
 def results(runs):
     return {run.item: run.result for run in runs}
 
@@ -76,7 +72,7 @@ def run_sync(ice, **options):
 def test_a_new_list_is_imported_and_the_same_list_later_only_confirms_it(texas, ice):
     ice.publish(
         "/doclib/287g/participatingAgencies11302026am.xlsx",
-        workbook(lists("Alpha", "Bravo")),
+        workbook(police("Alpha", "Bravo")),
         etag='"v1"',
         modified=datetime.date(2026, 11, 30),
     )
@@ -112,14 +108,14 @@ def test_a_new_list_is_imported_and_the_same_list_later_only_confirms_it(texas, 
 
 
 def test_a_resaved_file_with_the_same_rows_confirms_the_list_and_adds_none(texas, ice):
-    ice.publish("/doclib/287g/participatingAgencies11302026am.xlsx", workbook(lists("Alpha")))
+    ice.publish("/doclib/287g/participatingAgencies11302026am.xlsx", workbook(police("Alpha")))
     ice.publish(
         "/doclib/287g/pendingAgencies11302026am.xlsx", workbook([pending_row("X Sheriff's Office")], PENDING)
     )
     ice.page("participatingAgencies11302026am.xlsx", "pendingAgencies11302026am.xlsx")
     run_sync(ice)
     ice.publish(
-        "/doclib/287g/participatingAgencies12012026am.xlsx", workbook(lists("Alpha"), title="Saved again")
+        "/doclib/287g/participatingAgencies12012026am.xlsx", workbook(police("Alpha"), title="Saved again")
     )
     ice.page("participatingAgencies12012026am.xlsx", "pendingAgencies11302026am.xlsx")
     runs = run_sync(ice)
@@ -178,7 +174,7 @@ def test_a_file_far_larger_than_usual_is_a_failure(texas, ice, monkeypatch):
     monkeypatch.setattr(
         sync_module, "MAX_GROWTH", 3
     )  # 100 in production; a small factor keeps the test file small
-    _published(ice, lists("Alpha"))
+    _published(ice, police("Alpha"))
     run_sync(ice)
     padding = [
         tf(f"Agency {i} with a long made-up name to grow the file Police Department") for i in range(1500)
@@ -192,7 +188,10 @@ def test_a_file_far_larger_than_usual_is_a_failure(texas, ice, monkeypatch):
 def test_a_file_whose_name_and_server_dates_disagree_is_held(texas, ice):
     """ICE named its January 2026 files 2025: the server's Last-Modified tells."""
     _published(
-        ice, lists("Alpha"), name="participatingAgencies11302025am.xlsx", modified=datetime.date(2026, 11, 30)
+        ice,
+        police("Alpha"),
+        name="participatingAgencies11302025am.xlsx",
+        modified=datetime.date(2026, 11, 30),
     )
     runs = run_sync(ice)
     held = [r for r in runs if r.item == "participating"][0]
@@ -201,11 +200,11 @@ def test_a_file_whose_name_and_server_dates_disagree_is_held(texas, ice):
 
 
 def test_an_old_list_served_again_and_the_other_kind_of_list_are_held(texas, ice):
-    _published(ice, lists("Alpha"))
+    _published(ice, police("Alpha"))
     run_sync(ice)
-    _published(ice, lists("Alpha", "Bravo"), name="participatingAgencies12012026am.xlsx")
+    _published(ice, police("Alpha", "Bravo"), name="participatingAgencies12012026am.xlsx")
     run_sync(ice)
-    _published(ice, lists("Alpha"), name="participatingAgencies12022026am.xlsx")  # the rows of 11-30 again
+    _published(ice, police("Alpha"), name="participatingAgencies12022026am.xlsx")  # the rows of 11-30 again
     runs = run_sync(ice)
     assert results(runs)["participating"] == "held" and "re-served" in runs[1].message
     ice.publish(
@@ -219,9 +218,9 @@ def test_an_old_list_served_again_and_the_other_kind_of_list_are_held(texas, ice
 
 
 def test_a_list_that_drops_an_unusual_share_is_held(texas, ice):
-    _published(ice, lists(*[f"A{i}" for i in range(20)]))
+    _published(ice, police(*[f"A{i}" for i in range(20)]))
     run_sync(ice)
-    _published(ice, lists("A0"), name="participatingAgencies12012026am.xlsx")
+    _published(ice, police("A0"), name="participatingAgencies12012026am.xlsx")
     runs = run_sync(ice)
     assert results(runs)["participating"] == "held" and "drops 19 of the 20" in runs[1].message
     assert Agreement.objects.current().count() == 20
@@ -238,7 +237,7 @@ def test_editors_and_admins_are_emailed_when_a_lists_state_changes(texas, ice, s
         "boss", email="boss@example.org"
     )  # edits too, though in no group (issue 27)
     User.objects.create_user("reader", email="reader@example.org")  # not staff: never told
-    _published(ice, lists("Alpha"))
+    _published(ice, police("Alpha"))
     run_sync(ice)
     assert mail.outbox == []  # the first success is no news
     ice.publish("/287g.html", b"", status=500)
@@ -255,7 +254,7 @@ def test_editors_and_admins_are_emailed_when_a_lists_state_changes(texas, ice, s
 
 
 def test_the_command_says_what_happened_and_fails_loudly_on_a_failure(texas, ice):
-    _published(ice, lists("Alpha"))
+    _published(ice, police("Alpha"))
     out = io.StringIO()
     call_command("sync_ice_287g", "--url", ice.base + "/287g.html", stdout=out)
     assert "Participating agencies list: A new list imported" in out.getvalue()
@@ -266,7 +265,7 @@ def test_the_command_says_what_happened_and_fails_loudly_on_a_failure(texas, ice
 
 
 def test_the_admin_index_shows_the_last_successful_check(texas, ice, client, admin_user):
-    _published(ice, lists("Alpha"))
+    _published(ice, police("Alpha"))
     run_sync(ice)
     login_with_second_factor(client, admin_user)
     html = client.get("/admin/").content.decode()
@@ -288,7 +287,7 @@ def test_an_editor_checks_ices_site_now_from_the_admin(texas, ice, settings, cli
     from counties.admin import lists as lists_admin
 
     settings.ICE_PAGE_URL = ice.base + "/287g.html"
-    _published(ice, lists("Alpha", "Bravo"))
+    _published(ice, police("Alpha", "Bravo"))
     editor = User.objects.create_user("checker", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editor"))
     login_with_second_factor(client, editor)

@@ -17,7 +17,7 @@ from counties.importers import sync as sync_module
 from counties.importers.sync import sync
 from counties.models import Agreement, Snapshot, SyncRun
 from tests.counties.ice_site import FILE_SERVICE
-from tests.counties.workbooks import PENDING, pending_row, plain_workbook, tf, workbook
+from tests.counties.workbooks import PENDING, pending_row, plain_workbook, police, workbook
 from tests.editors import login_with_second_factor
 from tests.pages import page_text
 
@@ -31,8 +31,9 @@ def today(monkeypatch):
     monkeypatch.setattr(sync_module, "_today", lambda: TODAY)
 
 
-def rows(*names):
-    return [tf(f"{name} Police Department") for name in names]
+def publish(ice, filename, modified, *names):
+    """ICE's page linking one list, of these police departments, served as `filename` (modified on `modified`)."""
+    return ice.publish(workbook(police(*names)), filename, modified=modified)
 
 
 def by_item(runs):
@@ -41,7 +42,7 @@ def by_item(runs):
 
 def test_a_list_behind_the_file_service_is_imported_with_the_date_in_its_content_disposition(texas, ice):
     ice.publish(
-        workbook(rows("Alpha", "Bravo")),
+        workbook(police("Alpha", "Bravo")),
         "287gParticipatingAgencies120426pm.xlsx",
         modified=datetime.date(2026, 12, 4),
         etag='"a1"',
@@ -87,7 +88,7 @@ def test_a_list_behind_the_file_service_is_imported_with_the_date_in_its_content
     ],
 )
 def test_every_name_scheme_gives_icess_date(texas, ice, filename, expected):
-    ice.publish(workbook(rows("Alpha")), filename, modified=expected)
+    publish(ice, filename, expected, "Alpha")
     participating = by_item(sync(ice.page_url))["participating"]
     assert (participating.result, participating.list_date, participating.date_from) == (
         "imported",
@@ -98,9 +99,7 @@ def test_every_name_scheme_gives_icess_date(texas, ice, filename, expected):
 
 
 def test_a_name_with_an_impossible_date_is_dated_by_last_modified_and_the_run_says_so(texas, ice):
-    ice.publish(
-        workbook(rows("Alpha")), "participatingAgencies12033026am.xlsx", modified=datetime.date(2026, 12, 3)
-    )
+    publish(ice, "participatingAgencies12033026am.xlsx", datetime.date(2026, 12, 3), "Alpha")
     participating = by_item(sync(ice.page_url))["participating"]
     assert participating.result == "imported" and participating.date_from == "Last-Modified"
     assert "Dated 2026-12-03 by the server's Last-Modified" in participating.message
@@ -109,7 +108,7 @@ def test_a_name_with_an_impossible_date_is_dated_by_last_modified_and_the_run_sa
 
 
 def test_a_list_with_no_date_anywhere_is_held_for_an_editor(texas, ice):
-    ice.publish(workbook(rows("Alpha")), "participatingAgencies09002026am.xlsx")  # day 00, no Last-Modified
+    publish(ice, "participatingAgencies09002026am.xlsx", None, "Alpha")  # day 00, no Last-Modified
     participating = by_item(sync(ice.page_url))["participating"]
     assert participating.result == "held" and "cannot be told" in participating.message
     assert "not a real date" in participating.message and participating.held_file
@@ -125,7 +124,7 @@ def test_kind_from_the_link_text_then_from_the_columns(texas, ice):
         modified=datetime.date(2026, 12, 2),
     )
     participating_path = ice.serve_file(
-        workbook(rows("Alpha")), filename=None, modified=datetime.date(2026, 12, 2)
+        workbook(police("Alpha")), filename=None, modified=datetime.date(2026, 12, 2)
     )
     ice.page((participating_path, "Download the list (XLSX)"), (pending_path, "Pending agencies"))
     runs = by_item(sync(ice.page_url))
@@ -174,9 +173,7 @@ def test_a_page_with_no_lists_fails_loudly(texas, ice):
 
 
 def test_the_command_exits_0_when_the_participating_list_was_checked_without_a_pending_link(texas, ice):
-    ice.publish(
-        workbook(rows("Alpha")), "ParticipatingAgency120326.xlsx", modified=datetime.date(2026, 12, 3)
-    )
+    publish(ice, "ParticipatingAgency120326.xlsx", datetime.date(2026, 12, 3), "Alpha")
     out = io.StringIO()
     call_command("sync_ice_287g", "--url", ice.page_url, stdout=out)
     assert "Participating agencies list: A new list imported" in out.getvalue()
@@ -188,7 +185,7 @@ def test_editors_hear_once_when_the_pending_link_goes_and_once_when_it_comes_bac
     editor = User.objects.create_user("ed", email="ed@example.org", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editor"))
     participating = ice.serve_file(
-        workbook(rows("Alpha")),
+        workbook(police("Alpha")),
         filename="participatingAgencies12012026am.xlsx",
         modified=datetime.date(2026, 12, 1),
     )
@@ -212,34 +209,20 @@ def test_editors_hear_once_when_the_pending_link_goes_and_once_when_it_comes_bac
 
 
 def test_a_re_served_old_file_under_a_new_name_is_held(texas, ice):
-    ice.publish(
-        workbook(rows("Alpha")), "participatingAgencies12012026am.xlsx", modified=datetime.date(2026, 12, 1)
-    )
+    publish(ice, "participatingAgencies12012026am.xlsx", datetime.date(2026, 12, 1), "Alpha")
     sync(ice.page_url)
-    ice.publish(
-        workbook(rows("Alpha", "Bravo")),
-        "287gParticipatingAgencies120326am.xlsx",
-        modified=datetime.date(2026, 12, 3),
-    )
+    publish(ice, "287gParticipatingAgencies120326am.xlsx", datetime.date(2026, 12, 3), "Alpha", "Bravo")
     sync(ice.page_url)
-    ice.publish(
-        workbook(rows("Alpha")), "ParticipatingAgency120526.xlsx", modified=datetime.date(2026, 12, 5)
-    )
+    publish(ice, "ParticipatingAgency120526.xlsx", datetime.date(2026, 12, 5), "Alpha")
     participating = by_item(sync(ice.page_url))["participating"]
     assert participating.result == "held" and "re-served" in participating.message
     assert Agreement.objects.current().count() == 2
 
 
 def test_a_second_different_list_on_the_same_date_is_held_not_a_failure(texas, ice):
-    ice.publish(
-        workbook(rows("Alpha")), "287gParticipatingAgencies120326am.xlsx", modified=datetime.date(2026, 12, 3)
-    )
+    publish(ice, "287gParticipatingAgencies120326am.xlsx", datetime.date(2026, 12, 3), "Alpha")
     sync(ice.page_url)
-    ice.publish(
-        workbook(rows("Alpha", "Bravo")),
-        "287gParticipatingAgencies120326pm.xlsx",
-        modified=datetime.date(2026, 12, 3),
-    )
+    publish(ice, "287gParticipatingAgencies120326pm.xlsx", datetime.date(2026, 12, 3), "Alpha", "Bravo")
     participating = by_item(sync(ice.page_url))["participating"]
     assert (
         participating.result == "held" and "second, different list dated 2026-12-03" in participating.message
@@ -250,12 +233,12 @@ def test_a_second_different_list_on_the_same_date_is_held_not_a_failure(texas, i
 
 def test_of_two_links_the_newest_list_is_checked(texas, ice):
     older = ice.serve_file(
-        workbook(rows("Alpha")),
+        workbook(police("Alpha")),
         filename="287gParticipatingAgencies120126pm.xlsx",
         modified=datetime.date(2026, 12, 1),
     )
     newer = ice.serve_file(
-        workbook(rows("Alpha", "Bravo")),
+        workbook(police("Alpha", "Bravo")),
         filename="287gParticipatingAgencies120326am.xlsx",
         modified=datetime.date(2026, 12, 3),
     )
@@ -265,7 +248,7 @@ def test_of_two_links_the_newest_list_is_checked(texas, ice):
 
 
 def test_a_drip_fed_file_is_cut_off_at_the_deadline(texas, ice):
-    path = ice.publish(workbook(rows("Alpha")), "287gParticipatingAgencies120326am.xlsx")
+    path = publish(ice, "287gParticipatingAgencies120326am.xlsx", None, "Alpha")
     ice.drip[path] = 0.5  # one byte every half second: minutes for the whole file
     started = time.monotonic()
     runs = by_item(sync(ice.page_url, timeout=2))
@@ -284,9 +267,7 @@ def test_a_redirect_to_something_other_than_http_is_refused(texas, ice):
 def test_the_admin_shows_how_each_list_was_found_and_an_absent_pending_link_is_no_failure(
     texas, ice, client, admin_user
 ):
-    ice.publish(
-        workbook(rows("Alpha")), "ParticipatingAgency120326.xlsx", modified=datetime.date(2026, 12, 3)
-    )
+    publish(ice, "ParticipatingAgency120326.xlsx", datetime.date(2026, 12, 3), "Alpha")
     sync(ice.page_url)
     login_with_second_factor(client, admin_user)
     index = client.get("/admin/").content.decode()
@@ -298,9 +279,7 @@ def test_the_admin_shows_how_each_list_was_found_and_an_absent_pending_link_is_n
 
 
 def test_the_state_page_and_the_feeds_say_how_current_the_list_is(texas, ice, client, monkeypatch):
-    ice.publish(
-        workbook(rows("Alpha")), "participatingAgencies05182026am.xlsx", modified=datetime.date(2026, 5, 18)
-    )
+    publish(ice, "participatingAgencies05182026am.xlsx", datetime.date(2026, 5, 18), "Alpha")
     monkeypatch.setattr(sync_module, "_today", lambda: datetime.date(2026, 5, 18))
     sync(ice.page_url)
     monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
@@ -332,7 +311,7 @@ def test_broken_markup_on_the_page_is_a_recorded_failure_not_a_traceback(texas, 
 
 def test_a_validator_too_long_to_keep_is_not_kept_and_the_check_still_counts(texas, ice):
     ice.publish(
-        workbook(rows("Alpha")),
+        workbook(police("Alpha")),
         "ParticipatingAgency120326.xlsx",
         modified=datetime.date(2026, 12, 3),
         etag='"' + "e" * 300 + '"',
@@ -343,7 +322,7 @@ def test_a_validator_too_long_to_keep_is_not_kept_and_the_check_still_counts(tex
 
 def test_an_unanswered_link_that_is_not_named_pending_leaves_the_pending_state_absent(texas, ice):
     path = ice.serve_file(
-        workbook(rows("Alpha")),
+        workbook(police("Alpha")),
         filename="ParticipatingAgency120326.xlsx",
         modified=datetime.date(2026, 12, 3),
     )
@@ -363,7 +342,7 @@ def test_an_unanswered_link_that_is_not_named_pending_leaves_the_pending_state_a
 def test_many_other_documents_on_the_file_service_do_not_push_the_list_out(texas, ice):
     others = [(f"/file-download/download/public/{500 + i}", f"Fact sheet {i}") for i in range(20)]
     path = ice.serve_file(
-        workbook(rows("Alpha")),
+        workbook(police("Alpha")),
         filename="ParticipatingAgency120326.xlsx",
         modified=datetime.date(2026, 12, 3),
     )
@@ -372,12 +351,10 @@ def test_many_other_documents_on_the_file_service_do_not_push_the_list_out(texas
 
 
 def test_a_new_file_dated_before_the_newest_list_held_is_held_not_filed_into_history(texas, ice):
-    ice.publish(
-        workbook(rows("Alpha")), "participatingAgencies12012026am.xlsx", modified=datetime.date(2026, 12, 1)
-    )
+    publish(ice, "participatingAgencies12012026am.xlsx", datetime.date(2026, 12, 1), "Alpha")
     sync(ice.page_url)
     # ICE's January 2026 typo again: a new list named a year early, and no Last-Modified to tell.
-    ice.publish(workbook(rows("Alpha", "Bravo")), "participatingAgencies12032025am.xlsx")
+    publish(ice, "participatingAgencies12032025am.xlsx", None, "Alpha", "Bravo")
     participating = by_item(sync(ice.page_url))["participating"]
     assert (
         participating.result == "held" and "before the newest we hold (2026-12-01)" in participating.message
