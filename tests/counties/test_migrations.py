@@ -2,6 +2,7 @@
 data, migrate forward, then load the shipped archive over it."""
 
 import importlib
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -20,17 +21,22 @@ OLD_SHIPPED_2025_08_01 = (
 )
 
 
+@contextmanager
 def state_at(migration):
+    """The database migrated back to `migration` for the block, which gets the models as they were then;
+    migrated forward again after it, whatever happened in it."""
     executor = MigrationExecutor(connection)
     executor.migrate([("counties", migration)])
-    return MigrationExecutor(connection).loader.project_state(("counties", migration)).apps
+    try:
+        yield MigrationExecutor(connection).loader.project_state(("counties", migration)).apps
+    finally:
+        call_command("migrate", verbosity=0)
 
 
 @pytest.fixture
 def at_0007():
-    apps = state_at("0007_unassign_near_spelling_matches")
-    yield apps
-    call_command("migrate", verbosity=0)
+    with state_at("0007_unassign_near_spelling_matches") as apps:
+        yield apps
 
 
 def _old_data(apps):
@@ -128,9 +134,8 @@ def test_a_database_of_the_old_17_lists_moves_to_the_archive(at_0007):
 
 @pytest.fixture
 def at_0014():
-    apps = state_at("0014_pending_upload")
-    yield apps
-    call_command("migrate", verbosity=0)
+    with state_at("0014_pending_upload") as apps:
+        yield apps
 
 
 def test_0015_keeps_every_agency_in_its_county_and_an_editors_choice_the_editors(at_0014):
@@ -161,8 +166,7 @@ def test_signed_typos_stored_before_issue_21_are_read_again(django_db_blocker):
     keys and the agreements get the dates, ICE's text kept beside them (0020_repair_signed_typos)."""
     from counties.importers.lists import Col, content_key, encode_rows
 
-    apps = state_at("0019_request_without_model")
-    try:
+    with state_at("0019_request_without_model") as apps:
         State, Agency_ = apps.get_model("counties", "State"), apps.get_model("counties", "Agency")
         Snapshot_, Data = apps.get_model("counties", "Snapshot"), apps.get_model("counties", "SnapshotData")
         Agreement_ = apps.get_model("counties", "Agreement")
@@ -201,8 +205,6 @@ def test_signed_typos_stored_before_issue_21_are_read_again(django_db_blocker):
             first_listed=snapshot,
             last_listed=snapshot,
         )
-    finally:
-        call_command("migrate", verbosity=0)
     snapshot = Snapshot.objects.get(as_of=date(2025, 7, 8))
     rows = decode_rows(snapshot.data.rows)
     assert rows[0][Col.SIGNED : Col.SIGNED_RAW + 1] == ["2025-07-07", "7/72025"]
