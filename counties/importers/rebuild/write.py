@@ -73,13 +73,13 @@ COUNTER_FIELDS = [
 ]  # fmt: skip
 
 
-def _differs(obj, values: dict) -> bool:
-    return any(getattr(obj, name) != value for name, value in values.items())
-
-
-def _set(obj, values: dict) -> None:
+def _changed(obj, values: dict) -> bool:
+    """Set `values` on `obj` if any of them differs from what it holds; whether one did (it needs writing)."""
+    if all(getattr(obj, name) == value for name, value in values.items()):
+        return False
     for name, value in values.items():
         setattr(obj, name, value)
+    return True
 
 
 @transaction.atomic
@@ -148,9 +148,7 @@ def _write_agencies(plan: Plan, stats: WriteStats, reason: str) -> dict[str, int
             "unplaced_why": planned.unplaced_why, "first_seen_id": planned.first_seen_id,
         }  # fmt: skip
         if not matches:
-            agency = Agency(key=primary, **values)
-            agency._change_reason = reason
-            to_create.append(agency)
+            to_create.append(Agency(key=primary, **values))
             continue
         keep = matches[0] if matches[0].key == primary else min(matches, key=lambda a: a.pk)
         for other in matches:
@@ -158,9 +156,7 @@ def _write_agencies(plan: Plan, stats: WriteStats, reason: str) -> dict[str, int
                 absorbed[other.pk] = keep
         if keep.key != primary:
             values["key"] = primary
-        if _differs(keep, values):
-            _set(keep, values)
-            keep._change_reason = reason
+        if _changed(keep, values):
             to_update.append(keep)
         ids[primary] = keep.pk
     if absorbed:
@@ -235,8 +231,7 @@ def _write_placements(plan: Plan, agency_ids: dict[str, int], stats: WriteStats)
         row = existing.get((agency_id, county_id))
         if row is None:
             to_create.append(AgencyCounty(agency_id=agency_id, county_id=county_id, **values))
-        elif _differs(row, values):
-            _set(row, values)
+        elif _changed(row, values):
             to_update.append(row)
     stale = [row.pk for key, row in existing.items() if key not in wanted]
     if stale:
@@ -259,8 +254,7 @@ def _sync(
         obj = existing.get(key)
         if obj is None:
             to_create.append(model(**{key_field: key}, **values))
-        elif _differs(obj, values):
-            _set(obj, values)
+        elif _changed(obj, values):
             to_update.append(obj)
     stale = [obj.pk for key, obj in existing.items() if key not in wanted]
     if stale:
@@ -304,9 +298,7 @@ def _write_agreements(
             if agreement is not None and agreement.pk in matched:
                 agreement = None
         if agreement is None:
-            agreement = Agreement(model=model, **values)
-            agreement._change_reason = reason
-            to_create.append(agreement)
+            to_create.append(Agreement(model=model, **values))
             continue
         matched.add(agreement.pk)
         if agreement.details_locked:
@@ -314,9 +306,7 @@ def _write_agreements(
                 values.pop(name)
         if agreement.model != model:
             values["model"] = model
-        if _differs(agreement, values):
-            _set(agreement, values)
-            agreement._change_reason = reason
+        if _changed(agreement, values):
             to_update.append(agreement)
         ids[planned.public_id] = agreement.pk
     stale = [a.pk for a in existing_all if a.pk not in matched]
@@ -396,8 +386,7 @@ def _write_counters(plan: Plan, stats: WriteStats) -> None:
         if counts is None:
             continue
         values = {name: getattr(counts, name) for name in COUNTER_FIELDS}
-        if _differs(snapshot, values):
-            _set(snapshot, values)
+        if _changed(snapshot, values):
             to_update.append(snapshot)
     if to_update:
         Snapshot.objects.bulk_update(to_update, COUNTER_FIELDS, batch_size=500)
