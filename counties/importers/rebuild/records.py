@@ -155,15 +155,21 @@ def _detail_changes(before: Observation, after: Observation) -> list[tuple[str, 
     return found
 
 
-def _agreement_groups(keys, primary_of, handovers) -> dict[tuple[str, str], list[Observation]]:
-    """Participating rows by agreement: (agency, model), with agreements handed from one agency to another
-    joined under the agency that holds them last."""
+def _by_agency_and_model(keys, primary_of, kind: str) -> dict[tuple[str, str], list[Observation]]:
+    """The rows of the lists of `kind`, grouped by (the agency's primary key, model)."""
     grouped: dict[tuple[str, str], list[Observation]] = defaultdict(list)
     for info in keys.values():
         primary = primary_of[info.key]
         for o in info.observations:
-            if o.list.kind == PARTICIPATING:
+            if o.list.kind == kind:
                 grouped[(primary, o.model)].append(o)
+    return grouped
+
+
+def _agreement_groups(keys, primary_of, handovers) -> dict[tuple[str, str], list[Observation]]:
+    """Participating rows by agreement: (agency, model), with agreements handed from one agency to another
+    joined under the agency that holds them last."""
+    grouped = _by_agency_and_model(keys, primary_of, PARTICIPATING)
     for (a, model), (b, _model) in handovers:
         first, second = (primary_of[a], model), (primary_of[b], model)
         if first == second or first not in grouped or second not in grouped:
@@ -271,12 +277,7 @@ def _requests(
     if not pending:
         return {}
     newest = len(pending) - 1
-    grouped: dict[tuple[str, str], list[Observation]] = defaultdict(list)
-    for info in keys.values():
-        primary = primary_of[info.key]
-        for o in info.observations:
-            if o.list.kind == PENDING:
-                grouped[(primary, o.model)].append(o)
+    grouped = _by_agency_and_model(keys, primary_of, PENDING)
     handed = _handed_over(agreements, primary_of)
     by_agency: dict[str, list[PlannedAgreement]] = defaultdict(list)
     for (holder, _model), agreement in agreements.items():
