@@ -3,8 +3,10 @@ preview and the import after it, and every later one, reuse it (bench/preview.py
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
+from .. import background
 from ..models import County, Place, PlaceCounty, ReferenceLoad, ZipCounty
 from .placing import CountyResolver
 
@@ -39,16 +41,11 @@ def county_resolver() -> CountyResolver:
 def warm_up() -> threading.Thread:
     """Build the resolver in the background as a server process starts (config/gunicorn.conf.py): an
     editor's first preview in this process does not pay for it."""
-    from django.db import DatabaseError, InterfaceError, connections
+    from django.db import DatabaseError, InterfaceError
 
     def build() -> None:
-        try:
+        # The database is away: the first preview builds it.
+        with contextlib.suppress(DatabaseError, InterfaceError):
             county_resolver()
-        except (DatabaseError, InterfaceError):
-            pass  # the database is away: the first preview builds it
-        finally:
-            connections.close_all()  # this thread's own connection
 
-    thread = threading.Thread(target=build, name="county-resolver-warm-up", daemon=True)
-    thread.start()
-    return thread
+    return background.start("county-resolver-warm-up", build)

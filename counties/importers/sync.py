@@ -38,11 +38,10 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
-from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import locks
+from .. import background, locks
 from ..models import Snapshot, SyncRun
 from .discover import DateFrom, Discovery, Found, discover
 from .download import DownloadError, kind_from_text
@@ -215,12 +214,8 @@ def check_in_background(url: str | None = None) -> threading.Thread | None:
             pass  # one began in between: its result is the one to read
         except Exception:  # noqa: BLE001 - recorded by the check itself where it can be; never lost silently
             log.exception("ICE sync started from the admin failed")
-        finally:
-            connections.close_all()  # this thread's own connection
 
-    thread = threading.Thread(target=run, name="ice-check-now", daemon=True)
-    thread.start()
-    return thread
+    return background.start("ice-check-now", run)
 
 
 def _page_problem(page_url: str, found: Discovery) -> str:

@@ -7,9 +7,9 @@ import gc
 import logging
 import threading
 
-from django.db import DatabaseError, InterfaceError, connection, connections
+from django.db import DatabaseError, InterfaceError, connection
 
-from .. import pagecache
+from .. import background, pagecache
 from ..models import (
     Agency,
     County,
@@ -82,9 +82,5 @@ def warm_up() -> threading.Thread:
             get_index()
         except (DatabaseError, InterfaceError):
             log.warning("search index not built at start: the database did not answer")
-        finally:
-            connections.close_all()  # this thread's own connection
 
-    thread = threading.Thread(target=build, name="search-index-warm-up", daemon=True)
-    thread.start()
-    return thread
+    return background.start("search-index-warm-up", build)
