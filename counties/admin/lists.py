@@ -4,11 +4,12 @@ from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 
 from ..editing import ReadOnlyAdmin
 from ..importers.sync import check_in_background
@@ -111,24 +112,15 @@ class SyncRunAdmin(ReadOnlyAdmin):
         return format_html('<a href="{}">Download the held workbook ({} bytes)</a>', url, len(run.held_file))
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
-            path(
-                "check-now/",
-                self.admin_site.admin_view(self.check_now_view),
-                name="counties_syncrun_check_now",
-            ),
-            path(
-                "<int:pk>/held-file/",
-                self.admin_site.admin_view(self.held_file_view),
-                name="counties_syncrun_held_file",
-            ),
+            path("check-now/", view(require_POST(self.check_now_view)), name="counties_syncrun_check_now"),
+            path("<int:pk>/held-file/", view(self.held_file_view), name="counties_syncrun_held_file"),
             *super().get_urls(),
         ]
 
     def check_now_view(self, request):
         """Editors who may upload a list may also ask for a check of ICE's site now (POST)."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         if not request.user.has_perm("counties.add_snapshot"):
             raise PermissionDenied
         if check_in_background() is None:

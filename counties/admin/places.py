@@ -5,9 +5,10 @@ import re
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 
 from ..editing import EditorAdmin, ReadOnlyAdmin, mark_counties_checked
 from ..models import (
@@ -86,18 +87,13 @@ class CountyAdmin(EditorAdmin):
         self.message_user(request, f"Marked {count} county(ies) as checked by you, now.", messages.SUCCESS)
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
-            path(
-                "<int:pk>/checked/",
-                self.admin_site.admin_view(self.checked_view),
-                name="counties_county_checked",
-            ),
+            path("<int:pk>/checked/", view(require_POST(self.checked_view)), name="counties_county_checked"),
             *super().get_urls(),
         ]
 
     def checked_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         county = get_object_or_404(County, pk=pk)
         if not self.has_change_permission(request, county):
             raise PermissionDenied

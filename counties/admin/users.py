@@ -7,10 +7,10 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.views.decorators.http import require_POST
 
 from ..editors import new_second_factor, second_factor_summary
 
@@ -31,10 +31,11 @@ class EditorUserAdmin(UserAdmin):
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
             path(
                 "<int:pk>/second-factor/",
-                self.admin_site.admin_view(self.second_factor_view),
+                view(require_POST(self.second_factor_view)),
                 name="auth_user_second_factor",
             ),
             *super().get_urls(),
@@ -42,8 +43,6 @@ class EditorUserAdmin(UserAdmin):
 
     def second_factor_view(self, request, pk):
         """POST only, superusers only: a new app key and new codes (or new codes only), shown once."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
         if not request.user.is_superuser:
             raise PermissionDenied
         user = get_object_or_404(User, pk=pk)
