@@ -248,6 +248,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False  # the next import would bring the row back; and bulk-owned rows send no signal on delete
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows an import owns, on their parent's page: shown, never edited (each sets readonly_fields = fields),
+    added or removed by hand."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 def mark_counties_checked(queryset, user) -> int:
     now = timezone.now()
     with transaction.atomic(), history_reason("Marked as checked"):

@@ -8,7 +8,14 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html
 
 from .. import pagecache
-from ..editing import OTHER_STATE_LABEL, CountyStateForm, EditorAdmin, ReadOnlyAdmin, other_state_problem
+from ..editing import (
+    OTHER_STATE_LABEL,
+    CountyStateForm,
+    EditorAdmin,
+    ReadOnlyAdmin,
+    ReadOnlyInline,
+    other_state_problem,
+)
 from ..importers.placing import public_page
 from ..models import (
     Agency,
@@ -42,17 +49,12 @@ class NeedsCountyFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AgencyNameInline(admin.TabularInline):
+class AgencyNameInline(ReadOnlyInline):
     """The names ICE used for the agency, and why the site knows they are one agency (set by imports)."""
 
     model = AgencyName
     fields = ["name", "key", "why", "first_seen", "last_seen"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class AgencyCountyFormSet(BaseInlineFormSet):
@@ -117,16 +119,11 @@ class AgencyCountyInline(admin.TabularInline):
     can_delete = True
 
 
-class AgreementInline(admin.TabularInline):
+class AgreementInline(ReadOnlyInline):
     model = Agreement
     fields = ["model", "signed", "is_current", "first_listed", "last_listed"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Agency)

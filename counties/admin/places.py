@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from ..editing import EditorAdmin, ReadOnlyAdmin, mark_counties_checked
+from ..editing import EditorAdmin, ReadOnlyAdmin, ReadOnlyInline, mark_counties_checked
 from ..models import (
     County,
     Place,
@@ -113,12 +113,10 @@ class ReferenceLoadAdmin(ReadOnlyAdmin):
         return False
 
 
-class ZipCountyInline(admin.TabularInline):
+class ZipCountyInline(ReadOnlyInline):
     model = ZipCounty
     fields = ["county", "share", "res_ratio", "tot_ratio"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
 
 @admin.register(ZipCode)
@@ -132,12 +130,10 @@ class ZipCodeAdmin(ReadOnlyAdmin):
     inlines = [ZipCountyInline]
 
 
-class PlaceCountyInline(admin.TabularInline):
+class PlaceCountyInline(ReadOnlyInline):
     model = PlaceCounty
     fields = ["county"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
 
 
 @admin.register(Place)
