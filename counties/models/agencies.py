@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .fields import validate_http_url
-from .lists import Snapshot
+from .lists import Snapshot, optional_snapshot
 from .places import County, State
 
 
@@ -114,14 +114,7 @@ class Agency(models.Model):
         blank=True,
         help_text=_("The same reason in a few words, for readers (the state page lists unplaced agencies)."),
     )
-    first_seen = models.ForeignKey(
-        Snapshot,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("The first of ICE's lists (either kind) that names the agency."),
-    )
+    first_seen = optional_snapshot(_("The first of ICE's lists (either kind) that names the agency."))
 
     history = HistoricalRecords(bases=[AgencyHistory])
 
@@ -334,37 +327,20 @@ class Agreement(models.Model):
     )
     first_listed = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
     last_listed = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
-    dropped_on = models.ForeignKey(
-        Snapshot,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("The first list after its last listing that no longer had it (none while current)."),
+    dropped_on = optional_snapshot(
+        _("The first list after its last listing that no longer had it (none while current).")
     )
     first_listed_is_oldest = models.BooleanField(
         default=False,
         help_text=_("Already on the oldest list the site holds: when it first appeared is not known."),
     )
-    gone_from = models.ForeignKey(
-        Snapshot,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_(
+    gone_from = optional_snapshot(
+        _(
             "An agreement that left ICE's list and came back: the first list without it before its latest "
             "return (none if it was never gone)."
-        ),
+        )
     )
-    back_on = models.ForeignKey(
-        Snapshot,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("The list where it came back after that gap (none if it was never gone)."),
-    )
+    back_on = optional_snapshot(_("The list where it came back after that gap (none if it was never gone)."))
     is_current = models.BooleanField(default=True, help_text=_("Listed on ICE's newest workbook."))
 
     objects = AgreementQuerySet.as_manager()

@@ -107,6 +107,13 @@ class Snapshot(models.Model):
         return decode_rows(data)
 
 
+def optional_snapshot(help_text="") -> models.ForeignKey:
+    """A link to one of ICE's lists that may be none, and becomes none if the list is deleted."""
+    return models.ForeignKey(
+        Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text=help_text
+    )
+
+
 class SnapshotData(models.Model):
     """A list's rows as read, and those the site could not place: kept apart so that the many queries
     that read a Snapshot never carry them."""
@@ -185,7 +192,7 @@ class SyncRun(models.Model):
     size = models.PositiveIntegerField(null=True, blank=True)
     etag = models.CharField(max_length=200, blank=True)
     last_modified = models.CharField(max_length=100, blank=True)
-    snapshot = models.ForeignKey(Snapshot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    snapshot = optional_snapshot()
     held_file = models.BinaryField(
         null=True, blank=True, help_text=_("A held workbook, for an editor to look at.")
     )

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .agencies import OF_SHERIFFS, Agency, Agreement
-from .lists import Snapshot
+from .lists import Snapshot, optional_snapshot
 
 
 class RequestQuerySet(models.QuerySet):
@@ -38,22 +38,10 @@ class Request(models.Model):
     first_pending_is_oldest = models.BooleanField(
         default=False, help_text=_("Already on the oldest pending list the site holds.")
     )
-    gone_on = models.ForeignKey(
-        Snapshot,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("The first pending list after its last one that no longer had it."),
-    )
+    gone_on = optional_snapshot(_("The first pending list after its last one that no longer had it."))
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    signed_on = models.ForeignKey(
-        Snapshot,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("The first participating list, on or after the request, that shows the agreement."),
+    signed_on = optional_snapshot(
+        _("The first participating list, on or after the request, that shows the agreement.")
     )
     agreement = models.ForeignKey(
         Agreement,
