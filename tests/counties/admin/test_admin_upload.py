@@ -39,27 +39,14 @@ def workbook(rows, headers=HEADERS, title="Sheet1") -> bytes:
     return out.getvalue()
 
 
+def texas_row(agency, county="Dallas County", kind="Municipality", signed="2025-06-01"):
+    """A Texas Task Force row, with no links, in the columns of HEADERS."""
+    return ["TEXAS", agency, kind, county, "Task Force Model", signed, "", ""]
+
+
 SMALL_LIST = [
-    [
-        "TEXAS",
-        "Dallas County Sheriff's Office",
-        "County",
-        "Dallas County",
-        "Task Force Model",
-        "2025-06-01",
-        "",
-        "",
-    ],
-    [
-        "TEXAS",
-        "Testville Police Department",
-        "Municipality",
-        "Nosuch County",
-        "Task Force Model",
-        "2026-01-01",
-        "",
-        "",
-    ],
+    texas_row("Dallas County Sheriff's Office", kind="County"),
+    texas_row("Testville Police Department", "Nosuch County", signed="2026-01-01"),
     ["NOWHERE", "Imaginary Sheriff's Office", "County", "Imaginary County", "Task Force Model", "", "", ""],
 ]
 
@@ -95,36 +82,11 @@ def stash(user, as_of: datetime.date) -> str:
     return token
 
 
-FILLERS = [
-    [
-        "TEXAS",
-        f"Filler {i} Police Department",
-        "Municipality",
-        "Dallas County",
-        "Task Force Model",
-        "2025-06-01",
-        "",
-        "",
-    ]
-    for i in range(12)
-]
+FILLERS = [texas_row(f"Filler {i} Police Department") for i in range(12)]
 
 
 def test_preview_changes_nothing_until_confirmed(editor_client, texas):
-    baseline = [
-        *SMALL_LIST[:1],
-        [
-            "TEXAS",
-            "Listed Police Department",
-            "Municipality",
-            "Dallas County",
-            "Task Force Model",
-            "2025-06-01",
-            "",
-            "",
-        ],
-        *FILLERS,
-    ]
+    baseline = [*SMALL_LIST[:1], texas_row("Listed Police Department"), *FILLERS]
     import_list(workbook(baseline), filename="participating-2026-11-01.xlsx")
     listed = Agreement.objects.get(agency__name="Listed Police Department")
     before = state_of_db()
@@ -367,16 +329,7 @@ def test_the_date_is_taken_from_the_file_name(name, expected):
 
 def test_an_editors_county_choice_survives_later_imports(editor_client, texas):
     """Resolve an agency's county in the admin; the next ICE list (same agency, ICE's county) keeps it."""
-    row = [
-        "TEXAS",
-        "Testville Police Department",
-        "Municipality",
-        "Nosuch County",
-        "Task Force Model",
-        "",
-        "",
-        "",
-    ]
+    row = texas_row("Testville Police Department", "Nosuch County", signed="")
     first = upload(editor_client, workbook([row]), name="first-2026-11-04.xlsx")
     editor_client.post(CONFIRM, {"token": first.context["token"]})
     agency = Agency.objects.get(name="Testville Police Department")
