@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.browser.keyboard import tab_to
+
 # django_db: the session test database (with the shipped data) must exist for the site server to read.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -126,21 +128,21 @@ def test_keyboard_only_search(page, site_server):
     page.goto("/")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # skip link: focus moves to <main>
-    for _ in range(5):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == "q":
-            break
-    else:
-        pytest.fail("the search box is not among the first tab stops of the main content")
+    tab_to(
+        page,
+        "document.activeElement.id === 'q'",
+        5,
+        "the search box is not among the first tab stops of the main content",
+    )
     page.wait_for_function("() => window.htmx !== undefined")  # live search ready before the keys
     page.keyboard.type("75201", delay=30)
     page.locator("#results a.result-link").first.wait_for(timeout=30_000)
-    for _ in range(10):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('result-link')"):
-            break
-    else:
-        pytest.fail("the search result cannot be reached with Tab")
+    tab_to(
+        page,
+        "document.activeElement.classList.contains('result-link')",
+        10,
+        "the search result cannot be reached with Tab",
+    )
     style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert style != "none", "the focused result shows a focus ring"
     with page.expect_navigation():

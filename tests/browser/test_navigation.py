@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from tests.browser.keyboard import tab_to
+
 # django_db: the session test database (with the shipped data) must exist for the site server to read.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -38,12 +40,12 @@ AFTER_MAIN_JS = """() => {
 
 def test_main_navigation_works_with_the_keyboard_alone(page):
     page.goto("/")
-    for _ in range(10):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent.trim()") == "Texas counties":
-            break
-    else:
-        pytest.fail("the 'Texas counties' link cannot be reached with Tab")
+    tab_to(
+        page,
+        "document.activeElement.textContent.trim() === 'Texas counties'",
+        10,
+        "the 'Texas counties' link cannot be reached with Tab",
+    )
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.endswith("/counties/tx/")
