@@ -19,7 +19,7 @@ from .sources import CitedSource
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "pages"
 SOURCES_FILE = CONTENT_DIR / "sources.toml"
-# The fixed set of page slugs (notes/CONVENTIONS.md). A [[page:...]] link to one of these that has no file
+# The fixed set of page slugs. A [[page:...]] link to one of these that has no file
 # yet shows as plain text, so writers can link ahead; any other slug is an error.
 PLANNED_SLUGS = frozenset(
     [
@@ -44,7 +44,7 @@ SOURCES_SLUG = "sources"
 
 # The fact sheet's sources are numbered 1, 2, 3...; the data this site ships (fixtures/SOURCES.md) from 901.
 # load_sources() refuses an entry on the wrong side of this line, and the tests fail if the fact sheet's
-# own numbering ever reaches it (tests/test_explainer.py), so the two can never collide.
+# own numbering ever reaches it (tests/explainer/test_explainer.py), so the two can never collide.
 SHIPPED_DATA_FIRST = 901
 SHIPPED_DATA_NOTE = "fixtures/SOURCES.md"
 
