@@ -31,7 +31,7 @@ from django.views.decorators.http import require_POST
 from .. import locks
 from ..editing import unsafe_url
 from ..history import history_reason
-from ..importers.ice import Outcome, WorkbookError, import_list, lock_imports
+from ..importers.ice import ImportOutcome, WorkbookError, import_list, lock_imports
 from ..importers.lists import date_from_filename
 from ..models import PendingUpload, Snapshot
 from ..templatetags.counties import link_host
@@ -313,7 +313,7 @@ class SnapshotUploadMixin:
 
 
 def summary(result) -> str:
-    if result.outcome != Outcome.IMPORTED:
+    if result.outcome != ImportOutcome.IMPORTED:
         return result.summary()
     counts = (
         f"{result.rows_read} rows read, {len(result.added)} added, {len(result.dropped)} no longer listed, "

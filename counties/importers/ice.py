@@ -48,7 +48,9 @@ MAX_DROP_SHARE = 0.10
 IMPORT_LOCK = locks.IMPORT  # counties/locks.py
 
 
-class Outcome:
+class ImportOutcome:
+    """What an import did with a file (ImportResult.outcome); a request's outcome is Request.Outcome."""
+
     IMPORTED = "imported"  # a new list
     ALREADY = "already"  # this very file (same SHA-256) is already held: nothing to do
     CONFIRMED = "confirmed"  # the same rows as the list just before its date: that list is confirmed
@@ -61,7 +63,7 @@ class ImportResult:
     sha256: str
     kind: str = Kind.PARTICIPATING
     as_of: date | None = None
-    outcome: str = Outcome.IMPORTED
+    outcome: str = ImportOutcome.IMPORTED
     reason: str = ""  # why a file is held, or what an ALREADY/CONFIRMED file matched
     matched: Snapshot | None = None  # the list an ALREADY / CONFIRMED / HELD file has the rows of
     snapshot: Snapshot | None = None
@@ -85,14 +87,14 @@ class ImportResult:
     def summary(self) -> str:
         label = "ICE pending list" if self.kind == Kind.PENDING else "ICE list"
         name = f"{label} of {self.as_of} ({self.filename})"
-        if self.outcome == Outcome.ALREADY:
+        if self.outcome == ImportOutcome.ALREADY:
             return f"{self.filename}: already imported as the {label} of {self.as_of}; nothing changed."
-        if self.outcome == Outcome.CONFIRMED:
+        if self.outcome == ImportOutcome.CONFIRMED:
             return (
                 f"{self.filename}: the same rows as the {label} of {self.matched.as_of}; "
                 f"that list is now confirmed through {self.as_of}. No new list."
             )
-        if self.outcome == Outcome.HELD:
+        if self.outcome == ImportOutcome.HELD:
             return f"{name}: HELD for an editor, not imported: {self.reason}"
         things = "requests" if self.kind == Kind.PENDING else "agreements"
         lines = [
@@ -132,7 +134,7 @@ def read(data: bytes) -> ParsedList:
 def check(result: ImportResult, parsed: ParsedList, expected_kind: str | None) -> None:
     """Decide what this file is (result.outcome, reason, matched) against the lists already held."""
     if expected_kind and parsed.kind != expected_kind:
-        result.outcome = Outcome.HELD
+        result.outcome = ImportOutcome.HELD
         result.reason = (
             f"the file is named as ICE's {expected_kind} list, but its columns are those of the "
             f"{parsed.kind} list (ICE has swapped the two files before)."
@@ -140,12 +142,12 @@ def check(result: ImportResult, parsed: ParsedList, expected_kind: str | None) -
         return
     same_file = Snapshot.objects.filter(sha256=result.sha256).first()
     if same_file is not None and (same_file.kind, same_file.as_of) == (result.kind, result.as_of):
-        result.outcome, result.matched = Outcome.ALREADY, same_file
+        result.outcome, result.matched = ImportOutcome.ALREADY, same_file
         return
     existing = Snapshot.objects.filter(kind=result.kind, as_of=result.as_of).first()
     if existing is not None:
         if existing.content_key == parsed.content_key:
-            result.outcome, result.matched = Outcome.ALREADY, existing
+            result.outcome, result.matched = ImportOutcome.ALREADY, existing
             return
         raise WorkbookError(
             f"A different ICE list dated {result.as_of} is already imported. If ICE published two files that "
@@ -156,9 +158,9 @@ def check(result: ImportResult, parsed: ParsedList, expected_kind: str | None) -
     matched = same_rows.first()
     if matched is not None:
         if before is not None and matched.pk == before.pk:
-            result.outcome, result.matched = Outcome.CONFIRMED, matched
+            result.outcome, result.matched = ImportOutcome.CONFIRMED, matched
             return
-        result.outcome, result.matched = Outcome.HELD, matched
+        result.outcome, result.matched = ImportOutcome.HELD, matched
         result.reason = (
             f"its rows are exactly those of ICE's list of {matched.as_of}, not of the list just before its "
             f"date ({before.as_of if before else 'none'}): a re-served old file or a wrong date."
@@ -208,11 +210,11 @@ def import_list(
         with transaction.atomic():
             lock_imports()
             check(result, parsed, expected)
-            if result.outcome == Outcome.CONFIRMED:
+            if result.outcome == ImportOutcome.CONFIRMED:
                 if not dry_run:
                     _confirm(result.matched, result.as_of)
                 return result
-            if result.outcome != Outcome.IMPORTED:
+            if result.outcome != ImportOutcome.IMPORTED:
                 return result
             newest = Snapshot.objects.newest(result.kind)
             result.is_newest = newest is None or result.as_of > newest.as_of
@@ -239,7 +241,7 @@ def import_list(
             # a participating list is held for a large drop.
             large = result.kind == Kind.PARTICIPATING and before and dropped > MAX_DROP_SHARE * before
             if result.is_newest and not allow_large_drop and large:
-                result.outcome = Outcome.HELD
+                result.outcome = ImportOutcome.HELD
                 result.reason = (
                     f"it drops {dropped} of the {before} agreements on the list before it "
                     f"({dropped / before:.0%}), far more than ICE's lists ever have: a truncated or re-served file?"
@@ -250,7 +252,7 @@ def import_list(
                 raise _DryRun
             result.stats = write_plan(plan, reason=f"{snapshot} imported ({filename})")
     except _DryRun:
-        if result.outcome == Outcome.IMPORTED:
+        if result.outcome == ImportOutcome.IMPORTED:
             result.snapshot = None
     return result
 
@@ -293,7 +295,7 @@ def rebuild_history(reason: str = "") -> tuple[Plan, WriteStats]:
 __all__ = [
     "ICE_PAGE_URL",
     "ImportResult",
-    "Outcome",
+    "ImportOutcome",
     "WorkbookError",
     "date_from_filename",
     "import_list",

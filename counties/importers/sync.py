@@ -45,7 +45,7 @@ from .. import background, locks
 from ..models import Snapshot, SyncRun
 from .discover import DateFrom, Discovery, Found, discover
 from .download import DownloadError, kind_from_text
-from .ice import Outcome, WorkbookError, import_list
+from .ice import ImportOutcome, WorkbookError, import_list
 
 log = logging.getLogger(__name__)
 
@@ -166,10 +166,10 @@ def _check_file(run: SyncRun, found: Found, today: date) -> None:
         origin=Snapshot.Origin.SYNC,
         unchanged_through=today if as_of <= today else as_of,
     )
-    if result.outcome == Outcome.IMPORTED:
+    if result.outcome == ImportOutcome.IMPORTED:
         run.result, run.snapshot = SyncRun.Result.IMPORTED, result.snapshot
         run.message = dated + result.summary()
-    elif result.outcome in (Outcome.CONFIRMED, Outcome.ALREADY):
+    elif result.outcome in (ImportOutcome.CONFIRMED, ImportOutcome.ALREADY):
         matched = result.matched
         if newest is not None and matched.pk == newest.pk:
             _confirm_newest(kind, today)

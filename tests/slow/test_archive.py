@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from counties.importers.ice import Outcome, import_list
+from counties.importers.ice import ImportOutcome, import_list
 from counties.importers.shipped import MANIFEST, shipped_lists
 from counties.models import Agency, AgencyName, Agreement, Change, Request, Snapshot
 from tests.pages import page_text
@@ -130,10 +130,10 @@ def test_a_re_served_old_list_is_held_as_the_archive_once_saw_it(shipped):
     """The file of 2025-03-06, served again as 2025-04-21 (excluded.csv): it would drop about 140 agreements."""
     old = (MANIFEST.parent / "participating/participating-2025-03-06.xlsx").read_bytes()
     result = import_list(old, filename="participatingAgencies04212025am.xlsx", dry_run=True)
-    assert result.outcome == Outcome.HELD and "2025-03-06" in result.reason
+    assert result.outcome == ImportOutcome.HELD and "2025-03-06" in result.reason
     pending = (MANIFEST.parent / "pending/pending-2025-09-26.xlsx").read_bytes()
     swapped = import_list(pending, filename="participatingAgencies09222025pm.xlsx", dry_run=True)
-    assert swapped.outcome == Outcome.HELD and "pending list" in swapped.reason
+    assert swapped.outcome == ImportOutcome.HELD and "pending list" in swapped.reason
 
 
 def _public_data(client):
@@ -176,7 +176,7 @@ def test_a_window_imported_in_a_shuffled_order_gives_the_same_public_data(shippe
                 entry.path.read_bytes(), filename=entry.path.name, as_of=entry.as_of, kind=entry.kind,
                 unchanged_through=entry.unchanged_through, allow_large_drop=True,
             )  # fmt: skip
-            assert result.outcome == Outcome.IMPORTED, result.summary()
+            assert result.outcome == ImportOutcome.IMPORTED, result.summary()
         from counties import pagecache
 
         pagecache.clear()

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from counties import locks
 from counties.importers.discover import fetch_list
-from counties.importers.ice import IMPORT_LOCK, Outcome, WorkbookError, import_list, lock_imports
+from counties.importers.ice import IMPORT_LOCK, ImportOutcome, WorkbookError, import_list, lock_imports
 from counties.models import Snapshot
 
 
@@ -89,5 +89,5 @@ class Command(BaseCommand):
         except WorkbookError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(result.summary())
-        if result.outcome == Outcome.HELD:
+        if result.outcome == ImportOutcome.HELD:
             raise CommandError("Not imported (held). Check the file and its date, then import it again.")

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from counties.importers import ice
-from counties.importers.ice import Outcome, WorkbookError, import_list, rebuild_history
+from counties.importers.ice import ImportOutcome, WorkbookError, import_list, rebuild_history
 from counties.importers.lists import date_from_filename, kind_from_filename, unwrap_url
 from counties.importers.shipped import load_shipped_data
 from counties.models import Agency, AgencyName, Agreement, Change, Request, Snapshot, SnapshotData
@@ -409,7 +409,7 @@ def test_same_file_twice_changes_nothing(texas):
     first = run(data, date(2026, 1, 5))
     counts = (Snapshot.objects.count(), Agreement.objects.count(), Change.objects.count())
     again = run(data, date(2026, 1, 5))
-    assert again.outcome == Outcome.ALREADY and again.matched == first.snapshot
+    assert again.outcome == ImportOutcome.ALREADY and again.matched == first.snapshot
     assert (Snapshot.objects.count(), Agreement.objects.count(), Change.objects.count()) == counts
     assert "already imported" in again.summary()
 
@@ -418,7 +418,7 @@ def test_the_same_rows_again_confirm_the_list_before_instead_of_a_new_list(texas
     run(workbook([tf("Testville Police Department")]), date(2026, 1, 5))
     resaved = workbook([tf("Testville Police Department")], title="Resaved")  # other bytes, same rows
     result = run(resaved, date(2026, 2, 10))
-    assert result.outcome == Outcome.CONFIRMED and result.snapshot is None
+    assert result.outcome == ImportOutcome.CONFIRMED and result.snapshot is None
     assert Snapshot.objects.get().unchanged_through == date(2026, 2, 10)
     assert "confirmed through" in result.summary()
 
@@ -429,7 +429,7 @@ def test_an_old_list_served_again_under_a_newer_date_is_held(texas):
     run(old, date(2026, 1, 5))
     run(workbook([tf("Alpha Police Department"), tf("Bravo Police Department")]), date(2026, 2, 5))
     result = run(old, date(2026, 3, 5))
-    assert result.outcome == Outcome.HELD
+    assert result.outcome == ImportOutcome.HELD
     assert "exactly those of ICE's list of 2026-01-05" in result.reason
     assert not Snapshot.objects.filter(as_of=date(2026, 3, 5)).exists()
     assert agreement("Bravo Police Department").is_current
@@ -438,7 +438,7 @@ def test_an_old_list_served_again_under_a_newer_date_is_held(texas):
 def test_the_other_kind_of_list_is_held(texas):
     pending = workbook([pending_row("Dallas County Sheriff's Office")], PENDING)
     result = import_list(pending, filename="participatingAgencies01052026am.xlsx")
-    assert result.outcome == Outcome.HELD and "pending list" in result.reason
+    assert result.outcome == ImportOutcome.HELD and "pending list" in result.reason
     assert not Snapshot.objects.exists()
 
 
@@ -446,10 +446,10 @@ def test_a_list_that_drops_an_unusual_share_is_held_unless_allowed(texas):
     many = [tf(f"Agency {i} Police Department") for i in range(20)]
     run(workbook(many), date(2026, 1, 5))
     result = run(workbook(many[:10]), date(2026, 2, 5))
-    assert result.outcome == Outcome.HELD and "drops 10 of the 20 agreements" in result.reason
+    assert result.outcome == ImportOutcome.HELD and "drops 10 of the 20 agreements" in result.reason
     assert not Snapshot.objects.filter(as_of=date(2026, 2, 5)).exists()
     allowed = run(workbook(many[:10]), date(2026, 2, 5), allow_large_drop=True)
-    assert allowed.outcome == Outcome.IMPORTED and len(allowed.dropped) == 10
+    assert allowed.outcome == ImportOutcome.IMPORTED and len(allowed.dropped) == 10
 
 
 def test_a_different_file_for_a_date_already_imported_is_refused(texas):
@@ -564,7 +564,7 @@ def _lists():
 def _import_all(order):
     for kind, day, data in order:
         result = run(data, day, kind, allow_large_drop=True)
-        assert result.outcome == Outcome.IMPORTED, result.summary()
+        assert result.outcome == ImportOutcome.IMPORTED, result.summary()
 
 
 def test_shuffled_order_gives_the_same_public_data_as_date_order(texas):
@@ -572,7 +572,7 @@ def test_shuffled_order_gives_the_same_public_data_as_date_order(texas):
     _import_all(lists)
     in_order = _public_state()
     twice = [run(data, day, kind).outcome for kind, day, data in lists]
-    assert set(twice) == {Outcome.ALREADY} and _public_state() == in_order  # a window imported twice
+    assert set(twice) == {ImportOutcome.ALREADY} and _public_state() == in_order  # a window imported twice
     Change.objects.all().delete()
     Request.objects.all().delete()
     Agreement.objects.all().delete()
