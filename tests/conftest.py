@@ -3,14 +3,16 @@
 Tests that need the real data ask for the `shipped` fixture: the reference data (every U.S. county, ZIP
 code and Texas place) and a window of ICE's lists (SHIPPED_WINDOW), loaded once per session, then kept
 for every later test. With workers (`make test`), it is built once for the run, beside the first tests,
-and each worker's database becomes a copy of it (tests/shipped_template.py). So that tests without it still start from an empty database, tests that use it
-(and the browser tests, whose server reads it) run after all the others. A transactional test empties
-the database when it ends; `shipped` loads the window again if that happened.
+and each worker's database becomes a copy of it (tests/shipped_template.py). So that tests without it still
+start from an empty database, tests that use it (and the browser tests, whose server reads it) run after
+all the others. A transactional test empties the database when it ends; `shipped` loads the window again
+in place if that happened (not a copy: the browser tests' server may hold connections to the database).
 
 Checks that need the whole archive (328 lists) run in the slow suite (`make test-slow`, tests/slow/).
 """
 
 import importlib
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -66,6 +68,9 @@ def committed(_editor_group_after_the_module, transactional_db):
     restore_editor_group()
 
 
+SHIPPED_TEMPLATE = pytest.StashKey[tuple]()
+
+
 def pytest_configure(config):
     """The run's controller (with workers) starts building the shipped data's template (tests/shipped_template.py)."""
     if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("xdist"):
@@ -77,32 +82,33 @@ def pytest_configure(config):
     from tests import shipped_template
 
     with config.stash[blocking_manager_key].unblock():
-        shipped_template.drop_templates()  # what a killed run left
-    name = shipped_template.template_name()
-    log = Path(tempfile.mkdtemp(prefix="shipped-template-")) / "build.log"
-    config._shipped_template = (name, log, shipped_template.start_builder(name, log))
+        shipped_template.drop_left_behind()
+    log_dir = Path(tempfile.mkdtemp(prefix="shipped-template-"))
+    config.stash[SHIPPED_TEMPLATE] = (*shipped_template.start(log_dir), log_dir)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node):
-    """Each worker is told the template's name and where its builder writes (xdist)."""
-    name, log, _builder = node.config._shipped_template
-    node.workerinput["shipped_template"] = [name, str(log)]
+    """Each worker is told the template's name, its builder and where the builder writes (xdist)."""
+    if SHIPPED_TEMPLATE in node.config.stash:
+        template, _builder, _log_dir = node.config.stash[SHIPPED_TEMPLATE]
+        node.workerinput["shipped_template"] = template.as_input()
 
 
 def pytest_unconfigure(config):
-    if not hasattr(config, "_shipped_template"):
+    if SHIPPED_TEMPLATE not in config.stash:
         return
     from pytest_django.plugin import blocking_manager_key
 
     from tests import shipped_template
 
-    name, _log, builder = config._shipped_template
+    template, builder, log_dir = config.stash[SHIPPED_TEMPLATE]
     if builder.poll() is None:
         builder.terminate()
     builder.wait()
     with config.stash[blocking_manager_key].unblock():
-        shipped_template.drop_templates(only=name)
+        shipped_template.drop(template.name)
+    shutil.rmtree(log_dir, ignore_errors=True)
 
 
 def _uses_shipped(item) -> bool:
@@ -124,7 +130,7 @@ def _load(django_db_blocker, template=None):
         if template:  # the run's copy, built once (tests/shipped_template.py)
             from tests.shipped_template import clone_into_this_database
 
-            clone_into_this_database(template[0], Path(template[1]))
+            clone_into_this_database(template)
             return
         call_command("flush", interactive=False, verbosity=0)  # whatever a half-empty database holds
         restore_editor_group()  # a flush removed it too
@@ -133,7 +139,10 @@ def _load(django_db_blocker, template=None):
 
 @pytest.fixture(scope="session")
 def _shipped_session(request, django_db_setup, django_db_blocker):
-    _load(django_db_blocker, getattr(request.config, "workerinput", {}).get("shipped_template"))
+    from tests.shipped_template import Template
+
+    template = Template.from_input(getattr(request.config, "workerinput", {}).get("shipped_template"))
+    _load(django_db_blocker, template)
 
 
 @pytest.fixture
@@ -156,7 +165,8 @@ def _static_files_read_once():
     """Each test's client builds the middleware stack anew, and WhiteNoise's reads all of STATIC_ROOT (711
     files, 85 ms) each time: 700 times a run, a minute of one core. The files do not change while the tests
     run, so each middleware gets the entries the first one read with the same settings (the production code
-    path, read once)."""
+    path, read once). No test sets WHITENOISE_MIMETYPES or WHITENOISE_IMMUTABLE_FILE_TEST, which the key
+    leaves out."""
     from django.conf import settings
     from whitenoise.base import WhiteNoise
 

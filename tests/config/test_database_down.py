@@ -137,13 +137,15 @@ def test_a_paused_database_never_stalls_a_kept_page(shipped, django_db_blocker, 
             # Readers of pages that need the database wait at once, each on its own thread of the server,
             # with /healthz: each gets its 503 within 5 seconds, and a kept page is not held up meanwhile.
             answers = {}
+
+            def ask(page):
+                try:
+                    answers[page] = timed_fetch(server.url + page)
+                except Exception as error:  # noqa: BLE001 - said by the assertion below, in the test's thread
+                    answers[page] = error
+
             waiting = [
-                threading.Thread(
-                    target=lambda page: answers.__setitem__(page, timed_fetch(server.url + page)),
-                    args=(page,),
-                    daemon=True,
-                )
-                for page in [*NEW_PAGES, "/healthz"]
+                threading.Thread(target=ask, args=(page,), daemon=True) for page in [*NEW_PAGES, "/healthz"]
             ]
             for thread in waiting:
                 thread.start()
@@ -152,6 +154,7 @@ def test_a_paused_database_never_stalls_a_kept_page(shipped, django_db_blocker, 
             assert status == 200 and seconds < 1.0, ("kept page behind waiting readers", status, seconds)
             for thread in waiting:
                 thread.join()
+            assert not [answer for answer in answers.values() if isinstance(answer, Exception)], answers
             for page in NEW_PAGES:
                 status, headers, body, seconds = answers[page]
                 assert_unavailable(status, headers, body)

@@ -183,8 +183,8 @@ def test_a_load_leaves_the_planner_statistics_of_what_it_wrote(shipped):
     ]
     with connection.cursor() as cursor:
         # The statistics themselves (pg_stats): a copy of a database (the tests' template) has them, while
-        # its pg_stat_user_tables.last_analyze starts empty. tests/counties/importers/test_reference.py checks
-        # that a load runs ANALYZE itself.
+        # its pg_stat_user_tables.last_analyze starts empty. That the shipped load took them itself is
+        # checked where it ran (tests/shipped_template.py, build); the reference load's, in test_reference.py.
         cursor.execute("SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = 'public'")
         analyzed = {row[0] for row in cursor.fetchall()}
         cursor.execute("EXPLAIN " + ZIP_ROWS_SQL)
