@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from . import locks
 from .history import history_reason
 from .text import without_controls
 
@@ -49,16 +50,25 @@ def unsafe_url(url: str) -> str:
     return ""
 
 
+IMPORT_RUNNING = (
+    "An import of ICE's list is running right now, and it writes these records too. Nothing was saved; your "
+    "changes are still in the form below. Save again in a minute."
+)
+
+
 class GuardedForm(forms.ModelForm):
     """Optimistic locking plus a reason for the history.
 
     The form carries the fingerprint of the record as it was when the editor opened it. On save the
     record is locked (SELECT ... FOR UPDATE, inside the admin's transaction) and its fingerprint compared:
     if someone saved it in between, nothing is saved, the editor's input stays in the form with a message
-    saying who changed it, and saving again (after checking) is a conscious choice.
+    saying who changed it, and saving again (after checking) is a conscious choice. Records an import also
+    writes are not saved while one runs (its plan, made before, would write over the save; same message
+    shape, input kept), and an import waits for such a save to end.
     """
 
     reason_required = False
+    import_writes = False  # an import writes these records too (EditorAdmin.import_writes)
 
     version = forms.CharField(widget=forms.HiddenInput, required=False)
     change_reason = forms.CharField(
@@ -94,12 +104,23 @@ class GuardedForm(forms.ModelForm):
                 problem = unsafe_url(value)
                 if problem:
                     self.add_error(name, problem)
+        if self.import_writes and not self._no_import_running():
+            raise ValidationError(IMPORT_RUNNING, code="import-running")
         if not self.instance.pk:
             return cleaned
         if self.reason_required and self.edited_fields() and not cleaned.get("change_reason", "").strip():
             self.add_error("change_reason", "Say why you are changing this; it is kept in the history.")
         self._check_version(cleaned.get("version") or "")
         return cleaned
+
+    @staticmethod
+    def _no_import_running() -> bool:
+        """Take the import lock until this save's transaction ends, so that an import starting now waits for
+        it and then works from it; False if an import holds the lock: its plan was made before this save
+        and would write over it."""
+        if not transaction.get_connection().in_atomic_block:
+            return True  # not the admin's save (its views run in a transaction)
+        return locks.take_in_transaction(locks.IMPORT)
 
     def _check_version(self, seen):
         model = type(self.instance)
@@ -205,6 +226,9 @@ class EditorAdmin(SimpleHistoryAdmin):
 
     form = GuardedForm
     reason_required = False
+    # Records an import also writes (an agency's county, an agreement's details): a save while an import
+    # runs is refused with the editor's input kept, and an import waits for a save (the import lock).
+    import_writes = False
     history_list_display = []  # the reason has its own column ("Change reason") already
 
     def get_historical_record_context_helper(self, request, historical_record):
@@ -215,6 +239,7 @@ class EditorAdmin(SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.reason_required = self.reason_required
+        form.import_writes = self.import_writes
         return form
 
     def save_model(self, request, obj, form, change):

@@ -129,6 +129,7 @@ class AgreementInline(ReadOnlyInline):
 @admin.register(Agency)
 class AgencyAdmin(EditorAdmin):
     form = AgencyForm
+    import_writes = True
     list_display = [
         "name",
         "state",
@@ -293,6 +294,7 @@ class AgencyAdmin(EditorAdmin):
 
 @admin.register(Agreement)
 class AgreementAdmin(EditorAdmin):
+    import_writes = True
     list_display = [
         "agency",
         "model",

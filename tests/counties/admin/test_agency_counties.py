@@ -1,14 +1,17 @@
 """The counties an agency works in, as editors change them (issue 27): a county row goes with a reason, an
 undo puts the rows back with the agency, and the history says what changed in words."""
 
+import contextlib
 import re
+import threading
 
 import pytest
 from django.urls import reverse
 
+from counties.editing import IMPORT_RUNNING
 from counties.models import AgencyCounty
 from tests.counties.admin.test_editors_admin import change_url, form_data
-from tests.counties.factories import AgencyFactory, CountyFactory, StateFactory, place
+from tests.counties.factories import AgencyFactory, AgreementFactory, CountyFactory, StateFactory, place
 from tests.editors import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -323,3 +326,57 @@ def test_a_county_from_a_public_page_shows_the_page_in_the_admin(editor_client):
     assert f'<a href="{url}" rel="noopener noreferrer">{url}</a>' in page
     other = AgencyFactory(state=florida, county=lee, name="Lee County Sheriff's Office")
     assert "wikipedia" not in editor_client.get(change_url(other)).content.decode()
+
+
+@contextlib.contextmanager
+def an_import_running():
+    """The import lock held by another connection, as an import (a sync's, an upload's) holds it."""
+    from django.db import connection
+
+    from counties import locks
+
+    taken, done = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s)", [locks.IMPORT])
+                taken.set()
+                done.wait(30)
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [locks.IMPORT])
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert taken.wait(10)
+    try:
+        yield
+    finally:
+        done.set()
+        holder.join()
+
+
+def refusals(response) -> list[str]:
+    return list(response.context["adminform"].form.non_field_errors())
+
+
+def test_an_editors_save_while_an_import_runs_is_refused_with_the_input_kept(editor_client, two_counties):
+    """An import's plan is made before it writes: a county an editor saved in between would be written over.
+    So the save is refused while an import holds the lock (and an import waits for a save)."""
+    alpha, beta = two_counties
+    agency = place(
+        AgencyFactory(state=alpha.state, county=alpha, name="Onetown Police", kind="police"), alpha
+    )
+    url = change_url(agency)
+    data = with_rows(editor_client, agency, add=[beta], change_reason="The city's map shows Beta too")
+    with an_import_running():
+        response = editor_client.post(url, data)
+        assert response.status_code == 200 and IMPORT_RUNNING in refusals(response)
+        assert response.context["adminform"].form.data["change_reason"] == "The city's map shows Beta too"
+        assert counties_of(agency) == {"Alpha County"}
+        agreement = AgreementFactory(agency=agency)
+        refused = editor_client.post(change_url(agreement), form_data(editor_client, agreement, moa_url=""))
+        assert refused.status_code == 200 and IMPORT_RUNNING in refusals(refused)
+    assert editor_client.post(url, data).status_code == 302
+    assert counties_of(agency) == {"Alpha County", "Beta County"}
