@@ -3,8 +3,9 @@
 import functools
 import http.server
 import io
+import os
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.core.management import call_command
@@ -96,11 +97,15 @@ def test_only_http_urls_and_not_both_a_file_and_a_url():
 
 
 def test_newest_link_without_dates_in_names_or_on_the_server_is_the_last_one(site, texas):
-    """Two links to participating lists whose names carry no date and no Last-Modified (SimpleHTTPRequestHandler
-    sends one: a directory listing is not ICE's site, so the files are served from one handler that does not)."""
+    """Two links to participating lists whose names carry no date: each is dated by the server's
+    Last-Modified (the same day), and the later link on the page wins the tie."""
     directory, base = site
-    publish(directory, "participating-a.xlsx", workbook([tf("Alpha Police Department")]))
-    publish(directory, "participating-b.xlsx", workbook([tf("Bravo Police Department")]))
+    # SimpleHTTPRequestHandler sends each file's mtime as Last-Modified: a fixed day before `today` (a file
+    # written today was "after today" from midnight in Texas on, and its date was rightly refused).
+    noon = datetime(2026, 12, 1, 18, tzinfo=UTC).timestamp()
+    for name, agency in (("participating-a.xlsx", "Alpha"), ("participating-b.xlsx", "Bravo")):
+        path = publish(directory, name, workbook([tf(f"{agency} Police Department")]))
+        os.utime(path, (noon, noon))
     (directory / "page.html").write_text(
         '<a href="/doclib/about/offices/ero/287g/participating-a.xlsx">a</a>'
         '<a href="/doclib/about/offices/ero/287g/participating-b.xlsx">b</a>'
@@ -109,6 +114,7 @@ def test_newest_link_without_dates_in_names_or_on_the_server_is_the_last_one(sit
     newest = found.newest("participating")
     # Both are dated by the server's Last-Modified (the same day): the later link wins the tie.
     assert newest.download.filename == "participating-b.xlsx" and newest.date_from == "Last-Modified"
+    assert newest.list_date == date(2026, 12, 1)
     assert [item.download.filename for item in found.lists["participating"]] == [
         "participating-b.xlsx",
         "participating-a.xlsx",
