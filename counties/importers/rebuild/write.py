@@ -90,7 +90,8 @@ def write_plan(plan: Plan, *, reason: str = "") -> WriteStats:
     started = timezone.now()
     agency_ids = _write_agencies(plan, stats, reason)
     _write_names(plan, agency_ids, stats)
-    _write_placements(plan, agency_ids, stats)
+    moved = _write_placements(plan, agency_ids, stats)
+    _record_moves(moved, since=started, reason=reason)
     _record_county_rows(since=started)
     agreement_ids = _write_agreements(plan, agency_ids, stats, reason)
     request_ids = _write_requests(plan, agency_ids, agreement_ids, stats)
@@ -99,6 +100,15 @@ def write_plan(plan: Plan, *, reason: str = "") -> WriteStats:
     if stats.changed:
         pagecache.data_changed()  # bulk writes send no signals
     return stats
+
+
+def _record_moves(agency_ids: set[int], *, since, reason: str) -> None:
+    """An agency whose county rows changed while its own row did not gets a history row too (its county
+    rows are filled in next), so that its history says the import moved it and an undo has this version."""
+    recorded = set(Agency.history.filter(history_date__gte=since).values_list("id", flat=True))
+    agencies = list(Agency.objects.filter(pk__in=agency_ids - recorded))
+    if agencies:
+        Agency.history.bulk_history_create(agencies, update=True, default_change_reason=reason)
 
 
 def _record_county_rows(*, since) -> None:
@@ -219,8 +229,9 @@ def _share(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(round(value, 4)))
 
 
-def _write_placements(plan: Plan, agency_ids: dict[str, int], stats: WriteStats) -> None:
-    """The counties each agency works in (AgencyCounty), keyed on (agency, county)."""
+def _write_placements(plan: Plan, agency_ids: dict[str, int], stats: WriteStats) -> set[int]:
+    """The counties each agency works in (AgencyCounty), keyed on (agency, county); the agencies whose rows
+    changed."""
     existing = {(row.agency_id, row.county_id): row for row in AgencyCounty.objects.all()}
     wanted = {}
     for primary, planned in plan.agencies.items():
@@ -233,9 +244,9 @@ def _write_placements(plan: Plan, agency_ids: dict[str, int], stats: WriteStats)
             to_create.append(AgencyCounty(agency_id=agency_id, county_id=county_id, **values))
         elif _changed(row, values):
             to_update.append(row)
-    stale = [row.pk for key, row in existing.items() if key not in wanted]
+    stale = [row for key, row in existing.items() if key not in wanted]
     if stale:
-        AgencyCounty.objects.filter(pk__in=stale).delete()
+        AgencyCounty.objects.filter(pk__in=[row.pk for row in stale]).delete()
         stats.deleted["counties of agencies"] += len(stale)
     if to_update:
         AgencyCounty.objects.bulk_update(to_update, ["share", "placed_by", "via"], batch_size=1000)
@@ -243,6 +254,7 @@ def _write_placements(plan: Plan, agency_ids: dict[str, int], stats: WriteStats)
     if to_create:
         AgencyCounty.objects.bulk_create(to_create, batch_size=2000)
         stats.created["counties of agencies"] += len(to_create)
+    return {row.agency_id for row in (*stale, *to_update, *to_create)}
 
 
 def _sync(

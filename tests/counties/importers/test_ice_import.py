@@ -356,6 +356,26 @@ def test_an_editors_counties_survive_the_next_import(texas):
     assert (nixon.county.name, nixon.placed_by, nixon.county_locked) == ("Wilson County", "editor", True)
 
 
+def test_an_import_that_changes_only_an_agencys_counties_records_it_in_the_agencys_history(texas):
+    """Nixon's rows lost their Wilson County row (an earlier list's placing, say) while the agency row is as
+    the plan wants it: the import puts the row back and the agency's history says so, with its counties,
+    so that an undo to this version has them."""
+    run(workbook([tf("Nixon Police Department", "#N/A")]), date(2026, 1, 5))
+    nixon = Agency.objects.get(name="Nixon Police Department")
+    nixon.placements.filter(county__name="Wilson County").delete()
+    versions = nixon.history.count()
+    rebuild_history(reason="the lists held, worked out again")
+    assert placements(nixon) == [("Gonzales County", "place", 92), ("Wilson County", "place", 8)]
+    assert nixon.history.count() == versions + 1
+    latest = nixon.history.order_by("-history_id").first()
+    assert latest.history_change_reason == "the lists held, worked out again" and latest.history_user is None
+    assert sorted(row["county"] for row in latest.county_rows) == sorted(
+        [texas["Gonzales County"].pk, texas["Wilson County"].pk]
+    )
+    rebuild_history(reason="again")  # nothing changed: no new history row
+    assert nixon.history.count() == versions + 1
+
+
 def test_rows_without_a_model_or_state_are_kept_with_a_problem(texas):
     rows = [
         tf("Testville Police Department", model="Mystery Model"),
