@@ -1,20 +1,26 @@
 """The open-data files: counties, agreements and snapshots as rows with a fixed column order.
 
-Each dataset is a list of documented columns and a generator of rows read with `.iterator()`, so the
-files stream from the database to the client without building the whole table in memory. The same rows
-feed the CSV and the JSON files, and the column documentation on /data/.
+Each dataset is a list of columns (what each holds, in English and Spanish: columns.toml, beside this file)
+and a generator of rows read with `.iterator()`, so the files stream from the database to the client
+without building the whole table in memory. The same rows feed the CSV and the JSON files, and the column
+documentation on /data/.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from counties.models import Agency, AgencyCounty, Agreement, County, Request, Snapshot
@@ -24,10 +30,36 @@ from counties.where import PLACE_KIND
 log = logging.getLogger(__name__)
 
 
+COLUMNS_FILE = Path(__file__).with_name("columns.toml")
+
+
 @dataclass(frozen=True)
 class Column:
+    """A column of a file and what it holds, in each language of the site (columns.toml)."""
+
     name: str
-    description: str
+    texts: dict[str, str]
+
+    @property
+    def description(self) -> str:
+        return self.texts.get((get_language() or "en")[:2], self.texts["en"])
+
+
+@functools.cache
+def _column_texts() -> dict[str, dict[str, dict[str, str]]]:
+    with COLUMNS_FILE.open("rb") as f:
+        return tomllib.load(f)
+
+
+def _columns(dataset: str) -> tuple[Column, ...]:
+    """The dataset's columns in the file's order; each says what it holds in English and in Spanish."""
+    columns = tuple(Column(name, texts) for name, texts in _column_texts()[dataset].items())
+    for column in columns:
+        if set(column.texts) != {"en", "es"} or not all(column.texts.values()):
+            raise ImproperlyConfigured(
+                f"{COLUMNS_FILE.name}: {dataset}.{column.name} needs an 'en' and an 'es' text"
+            )
+    return columns
 
 
 @dataclass(frozen=True)
@@ -210,214 +242,44 @@ def _snapshot_rows() -> Iterator[tuple]:
         )
 
 
+def _dataset(name: str, title, description, rows: Callable[[], Iterator[tuple]]) -> Dataset:
+    return Dataset(name, title, description, _columns(name), rows)
+
+
 DATASETS = {
-    "counties": Dataset(
-        name="counties",
-        title=_("Counties"),
-        description=_(
-            "One row per county or county-equivalent, with its 287(g) status on ICE's newest list."
+    dataset.name: dataset
+    for dataset in (
+        _dataset(
+            "counties",
+            _("Counties"),
+            _("One row per county or county-equivalent, with its 287(g) status on ICE's newest list."),
+            _county_rows,
         ),
-        columns=(
-            Column("fips", _("Five-digit Census FIPS code of the county. Never changes.")),
-            Column("state", _("Two-letter postal code of the state.")),
-            Column("name", _("County name as the Census writes it.")),
-            Column(
-                "status",
-                _(
-                    "sheriff: the sheriff has an agreement on ICE's newest list; former: the sheriff had one "
-                    "that ICE no longer lists; none: no sheriff agreement on ICE's newest list; unknown: "
-                    "no ICE list loaded."
-                ),
+        _dataset(
+            "agreements",
+            _("Agreements"),
+            _(
+                "One row per agreement ICE has listed, including those it no longer lists, and county its agency "
+                "works in. An agreement is an agency and a model; an agency that works in several counties (a city "
+                "that lies in more than one) has one row per county, so an id and a county_fips may repeat."
             ),
-            Column("sheriff_models", _("Models of the sheriff's current agreements, separated by ';'.")),
-            Column(
-                "sheriff_former_models",
-                _("Models of the sheriff's agreements that ICE no longer lists, separated by ';'."),
-            ),
-            Column("other_agreements", _("Number of current agreements of other agencies in the county.")),
-            Column(
-                "sb8_applies",
-                _(
-                    "Whether Texas SB 8 says the sheriff shall request and enter into an agreement: yes, no or unknown "
-                    "(always no outside Texas)."
-                ),
-            ),
-            Column(
-                "jail_status",
-                _("Texas only: jail (runs a county jail), private (jail run by a vendor), none or unknown."),
-            ),
-            Column("jail_status_as_of", _("Date of the jail status (Texas Commission on Jail Standards).")),
-            Column("as_of", _("Date of ICE's list behind the status (YYYY-MM-DD).")),
-            Column("url", _("The county's page on this site.")),
+            _agreement_rows,
         ),
-        rows=_county_rows,
-    ),
-    "agreements": Dataset(
-        name="agreements",
-        title=_("Agreements"),
-        description=_(
-            "One row per agreement ICE has listed, including those it no longer lists, and county its agency "
-            "works in. An agreement is an agency and a model; an agency that works in several counties (a city "
-            "that lies in more than one) has one row per county, so an id and a county_fips may repeat."
+        _dataset(
+            "requests",
+            _("Requests"),
+            _(
+                "One row per agreement requested on ICE's list of pending agencies (requests ICE had not yet "
+                "signed), and what became of it. An agency and a model; one row per county the agency works in, "
+                "as in the agreements file."
+            ),
+            _request_rows,
         ),
-        columns=(
-            Column(
-                "id",
-                _(
-                    "Stable identifier: the normalized state and name of the agency's earliest name on ICE's "
-                    "lists, and the model. It never changes. /counties/agreements/ID/ on this site leads to it."
-                ),
-            ),
-            Column(
-                "aliases",
-                _(
-                    "Other identifiers of the same agreement, separated by ';': ICE listed it under other names "
-                    "(the same signed agreement, or a hand-checked rename). They stay valid: their links on this "
-                    "site redirect to the id."
-                ),
-            ),
-            Column("agency", _("Agency name as ICE's newest list spells it.")),
-            Column("agency_kind", _("sheriff, police, constable, marshal, da, state or other.")),
-            Column("state", _("Two-letter postal code of the state.")),
-            Column(
-                "county_fips",
-                _(
-                    "FIPS code of a county the agency works in (one row for each); empty when not resolved or "
-                    "statewide."
-                ),
-            ),
-            Column(
-                "placed_by",
-                _(
-                    "How the county was found: ice (ICE's county column), name (the county in the agency's "
-                    "name), place (the city in its name), zip (the city's ZIP codes), table (a hand-checked "
-                    "table), editor, statewide, or empty (not placed)."
-                ),
-            ),
-            Column("statewide", _("true for a state agency whose agreement covers the state.")),
-            Column("model", _("jail (Jail Enforcement), warrant (Warrant Service Officer) or task-force.")),
-            Column(
-                "signed", _("Date signed, as ICE lists it (YYYY-MM-DD); empty if ICE gave no clean date.")
-            ),
-            Column(
-                "signed_raw",
-                _(
-                    "The SIGNED cell as ICE wrote it, when it was not a clean date. With a signed date beside "
-                    "it, the date was read from a typo of one possible reading (7/72025, 5/31/20026)."
-                ),
-            ),
-            Column("moa_url", _("Link to the signed agreement on ice.gov.")),
-            Column("addendum_url", _("Link to the addendum on ice.gov, if any.")),
-            Column("first_listed", _("Date of the first ICE list this site holds that shows the agreement.")),
-            Column(
-                "first_listed_is_oldest",
-                _(
-                    "true when that is the oldest list the site holds (Jan. 13, 2021): the agreement is on "
-                    "ICE's lists since at least that date; when it first appeared is not known."
-                ),
-            ),
-            Column("last_listed", _("Date of the last ICE list that shows it.")),
-            Column(
-                "last_seen",
-                _(
-                    "The last day that list was seen unchanged: the agreement was last seen on ICE's list that day."
-                ),
-            ),
-            Column("gone_on", _("Date of the first ICE list without it (empty while it is listed).")),
-            Column("is_current", _("true if ICE's newest list shows it.")),
-            Column(
-                "county_share",
-                _(
-                    "About how much of the agency's city lies in this county (0 to 1): the share of the "
-                    "addresses of the city's ZIP codes (HUD). Empty when not known or not a city's agency."
-                ),
-            ),
-            Column(
-                "placed_how",
-                _("How the site knows the agency works in this county, in words, with the evidence named."),
-            ),
+        _dataset(
+            "snapshots",
+            _("ICE lists"),
+            _("One row per ICE list loaded (participating and pending agencies), oldest first."),
+            _snapshot_rows,
         ),
-        rows=_agreement_rows,
-    ),
-    "requests": Dataset(
-        name="requests",
-        title=_("Requests"),
-        description=_(
-            "One row per agreement requested on ICE's list of pending agencies (requests ICE had not yet "
-            "signed), and what became of it. An agency and a model; one row per county the agency works in, "
-            "as in the agreements file."
-        ),
-        columns=(
-            Column(
-                "id",
-                _("Stable identifier: the agency's key, the model and 'request'. It never changes."),
-            ),
-            Column("agency", _("Agency name as ICE's newest list spells it.")),
-            Column("agency_kind", _("sheriff, police, constable, marshal, da, state or other.")),
-            Column("state", _("Two-letter postal code of the state.")),
-            Column(
-                "county_fips",
-                _(
-                    "FIPS code of a county the agency works in (one row for each); empty when not resolved or "
-                    "statewide."
-                ),
-            ),
-            Column("model", _("jail (Jail Enforcement), warrant (Warrant Service Officer) or task-force.")),
-            Column(
-                "first_pending", _("Date of the first pending list this site holds that shows the request.")
-            ),
-            Column(
-                "first_pending_is_oldest",
-                _("true when that is the oldest pending list the site holds (Feb. 21, 2025)."),
-            ),
-            Column("last_pending", _("Date of the last pending list that shows it.")),
-            Column("last_seen", _("The last day that pending list was seen unchanged.")),
-            Column("gone_on", _("Date of the first pending list without it (empty while it is pending).")),
-            Column(
-                "outcome",
-                _(
-                    "signed: ICE then listed the agreement; pending: still on the newest pending list; dropped: "
-                    "gone from the pending list with no agreement on ICE's lists; already: requested while an "
-                    "agreement of that model was already listed."
-                ),
-            ),
-            Column("agreement_id", _("The agreement it became (the id in agreements.csv), if any.")),
-            Column(
-                "signed_on",
-                _("Date of the first ICE list, on or after the request, that shows the agreement."),
-            ),
-            Column("days_to_sign", _("Days from first_pending to signed_on.")),
-            Column("county_share", _("As in the agreements file.")),
-            Column("placed_how", _("As in the agreements file.")),
-        ),
-        rows=_request_rows,
-    ),
-    "snapshots": Dataset(
-        name="snapshots",
-        title=_("ICE lists"),
-        description=_("One row per ICE list loaded (participating and pending agencies), oldest first."),
-        columns=(
-            Column("kind", _("participating (signed agreements) or pending (requests not yet signed).")),
-            Column("as_of", _("The date of ICE's list (from ICE's file name).")),
-            Column(
-                "unchanged_through",
-                _(
-                    "The last day the list was seen unchanged on ICE's site (by the archive or this site's check)."
-                ),
-            ),
-            Column("filename", _("File name of our dated copy.")),
-            Column("source_url", _("Where the file came from.")),
-            Column("sha256", _("SHA-256 of the file, to check a copy.")),
-            Column("rows_read", _("Rows read from the file.")),
-            Column("rows_unresolved", _("Rows whose county could not be resolved (kept, not dropped).")),
-            Column("added", _("Agreements (requests, on a pending list) first on this list.")),
-            Column(
-                "dropped",
-                _("Agreements (requests) on the list before it of the same kind but not on this one."),
-            ),
-            Column("changed", _("Agreements whose date, document, addendum or name changed on this list.")),
-            Column("relisted", _("Agreements (requests) back after missing from the list before.")),
-        ),
-        rows=_snapshot_rows,
-    ),
+    )
 }

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from counties.models import Agreement, County, Request, Snapshot
 from counties.share.export import csv_safe
@@ -147,13 +148,24 @@ def test_data_page_documents_columns_in_both_languages(client, prefix):
     response = client.get(prefix + "/data/")
     assert response.status_code == 200
     html = response.content.decode()
+    language, other = ("es", "en") if prefix else ("en", "es")
     for dataset in DATASETS.values():
-        for column in dataset.column_names:
-            assert f"<code>{column}</code>" in html
+        for column in dataset.columns:
+            assert f"<code>{column.name}</code>" in html
+            # what it holds, in the page's language only (counties/share/columns.toml)
+            assert escape(column.texts[language]) in html and escape(column.texts[other]) not in html, column
     assert f'href="{prefix}/data/counties.csv"' in html and f'href="{prefix}/data/snapshots.json"' in html
     assert "CC0" in html
     assert 'type="application/atom+xml"' in html
     assert not response.cookies
+
+
+def test_every_row_has_a_value_for_each_documented_column(sample):
+    """counties/share/columns.toml names the columns; each dataset's rows have as many values."""
+    for dataset in DATASETS.values():
+        rows = list(dataset.rows())
+        assert rows, dataset.name
+        assert {len(row) for row in rows} == {len(dataset.columns)}, dataset.name
 
 
 def test_county_statuses_match_county_status_in_fixed_queries(sample, django_assert_max_num_queries):
