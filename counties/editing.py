@@ -115,12 +115,14 @@ class GuardedForm(forms.ModelForm):
 
     @staticmethod
     def _no_import_running() -> bool:
-        """Take the import lock until this save's transaction ends, so that an import starting now waits for
-        it and then works from it; False if an import holds the lock: its plan was made before this save
-        and would write over it."""
+        """Take the import lock, shared, until this save's transaction ends, so that an import starting now
+        waits for it and then works from it (editors' saves do not stop each other); False if an import
+        holds it: its plan was made before this save and would write over it."""
         if not transaction.get_connection().in_atomic_block:
-            return True  # not the admin's save (its views run in a transaction)
-        return locks.take_in_transaction(locks.IMPORT)
+            # The admin's change, add and revert views validate inside their transaction; a view that does
+            # not (list_editable does not) would let the lock go at once: refuse rather than guard nothing.
+            raise RuntimeError("a save of a record an import writes must be validated inside its transaction")
+        return locks.share_in_transaction_if_free(locks.IMPORT)
 
     def _check_version(self, seen):
         model = type(self.instance)

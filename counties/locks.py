@@ -37,3 +37,11 @@ def take_in_transaction(key: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
         return cursor.fetchone()[0]
+
+
+def share_in_transaction_if_free(key: int) -> bool:
+    """Take the lock shared until this transaction ends, unless someone holds it exclusively now (whether it
+    was taken). Shared holders do not stop each other; one who waits for it exclusively waits for them."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock_shared(%s)", [key])
+        return cursor.fetchone()[0]

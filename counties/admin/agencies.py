@@ -129,7 +129,7 @@ class AgreementInline(ReadOnlyInline):
 @admin.register(Agency)
 class AgencyAdmin(EditorAdmin):
     form = AgencyForm
-    import_writes = True
+    import_writes = True  # an import writes agencies and their counties
     list_display = [
         "name",
         "state",
@@ -294,7 +294,7 @@ class AgencyAdmin(EditorAdmin):
 
 @admin.register(Agreement)
 class AgreementAdmin(EditorAdmin):
-    import_writes = True
+    import_writes = True  # an import writes agreements (what an editor locks it keeps)
     list_display = [
         "agency",
         "model",

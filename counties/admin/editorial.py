@@ -47,6 +47,7 @@ class EventForm(CountyStateForm):
 @admin.register(Event)
 class EventAdmin(EditorAdmin):
     form = EventForm
+    import_writes = True  # an import moves events to the agency it merges into, and removes agencies without
     list_display = ["date", "summary", "county", "agency", "kind", "in_spanish", "is_published"]
     list_filter = ["is_published", "kind"]
     search_fields = ["summary", "summary_es", "county__name", "agency__name"]

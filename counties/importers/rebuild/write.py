@@ -230,8 +230,8 @@ def _share(value: float | None) -> Decimal | None:
 
 
 def _write_placements(plan: Plan, agency_ids: dict[str, int], stats: WriteStats) -> set[int]:
-    """The counties each agency works in (AgencyCounty), keyed on (agency, county); the agencies whose rows
-    changed."""
+    """The counties each agency works in (AgencyCounty), keyed on (agency, county); the agencies that lost
+    or gained a county."""
     existing = {(row.agency_id, row.county_id): row for row in AgencyCounty.objects.all()}
     wanted = {}
     for primary, planned in plan.agencies.items():
@@ -254,7 +254,7 @@ def _write_placements(plan: Plan, agency_ids: dict[str, int], stats: WriteStats)
     if to_create:
         AgencyCounty.objects.bulk_create(to_create, batch_size=2000)
         stats.created["counties of agencies"] += len(to_create)
-    return {row.agency_id for row in (*stale, *to_update, *to_create)}
+    return {row.agency_id for row in (*stale, *to_create)}  # a county gone or added (not a share moved)
 
 
 def _sync(

@@ -11,7 +11,14 @@ from django.urls import reverse
 from counties.editing import IMPORT_RUNNING
 from counties.models import AgencyCounty
 from tests.counties.admin.test_editors_admin import change_url, form_data
-from tests.counties.factories import AgencyFactory, AgreementFactory, CountyFactory, StateFactory, place
+from tests.counties.factories import (
+    AgencyFactory,
+    AgreementFactory,
+    CountyFactory,
+    EventFactory,
+    StateFactory,
+    place,
+)
 from tests.editors import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
@@ -329,8 +336,9 @@ def test_a_county_from_a_public_page_shows_the_page_in_the_admin(editor_client):
 
 
 @contextlib.contextmanager
-def an_import_running():
-    """The import lock held by another connection, as an import (a sync's, an upload's) holds it."""
+def an_import_running(*, shared=False):
+    """The import lock held by another connection, as an import (a sync's, an upload's) holds it, or shared,
+    as another editor's save holds it while it is written."""
     from django.db import connection
 
     from counties import locks
@@ -340,10 +348,11 @@ def an_import_running():
     def hold():
         try:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s)", [locks.IMPORT])
+                mode = "_shared" if shared else ""
+                cursor.execute(f"SELECT pg_advisory_lock{mode}(%s)", [locks.IMPORT])
                 taken.set()
                 done.wait(30)
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [locks.IMPORT])
+                cursor.execute(f"SELECT pg_advisory_unlock{mode}(%s)", [locks.IMPORT])
         finally:
             connection.close()
 
@@ -378,5 +387,12 @@ def test_an_editors_save_while_an_import_runs_is_refused_with_the_input_kept(edi
         agreement = AgreementFactory(agency=agency)
         refused = editor_client.post(change_url(agreement), form_data(editor_client, agreement, moa_url=""))
         assert refused.status_code == 200 and IMPORT_RUNNING in refusals(refused)
-    assert editor_client.post(url, data).status_code == 302
+        event = EventFactory(county=alpha)
+        refused = editor_client.post(
+            change_url(event), form_data(editor_client, event, summary="Vote (test)")
+        )
+        assert refused.status_code == 200 and IMPORT_RUNNING in refusals(refused)
+    # Another editor's save in flight (the lock shared) does not stop this one.
+    with an_import_running(shared=True):
+        assert editor_client.post(url, data).status_code == 302
     assert counties_of(agency) == {"Alpha County", "Beta County"}
