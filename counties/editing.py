@@ -51,8 +51,8 @@ def unsafe_url(url: str) -> str:
 
 
 IMPORT_RUNNING = (
-    "An import of ICE's list is running right now, and it writes these records too. Nothing was saved; your "
-    "changes are still in the form below. Save again in a minute."
+    "An import of ICE's list (or an editor's preview of one) is running right now, and it writes these "
+    "records too. Nothing was saved; your changes are still in the form below. Save again in a minute."
 )
 
 
