@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -73,13 +73,32 @@ COUNTER_FIELDS = [
 ]  # fmt: skip
 
 
-def _changed(obj, values: dict) -> bool:
-    """Set `values` on `obj` if any of them differs from what it holds; whether one did (it needs writing)."""
-    if all(getattr(obj, name) == value for name, value in values.items()):
-        return False
-    for name, value in values.items():
-        setattr(obj, name, value)
-    return True
+def _changed(obj, values: dict) -> list[str]:
+    """Set `values` on `obj`; the names of those that differed from what it held (none: nothing to write)."""
+    names = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in names:
+        setattr(obj, name, values[name])
+    return names
+
+
+def _update(
+    model, to_update: list[tuple[models.Model, list[str]]], *, history_reason: str | None = None
+) -> None:
+    """Write the fields each row changed, in one bulk_update per set of changed fields. Django's bulk_update
+    writes each field as a CASE with a WHEN per row, built in Python for every row and field: a new list
+    moves every current agreement's last list and little else, and writing all their fields cost many
+    times what writing the changed ones does (docs/performance.md). With `history_reason` (an import's
+    reason, "" for none), each row gets its history row too."""
+    groups = defaultdict(list)
+    for obj, names in to_update:
+        groups[tuple(sorted(names))].append(obj)
+    for names, objs in groups.items():
+        if history_reason is None:
+            model.objects.bulk_update(objs, names, batch_size=1000)
+        else:
+            bulk_update_with_history(
+                objs, model, list(names), batch_size=500, default_change_reason=history_reason
+            )
 
 
 @transaction.atomic
@@ -147,7 +166,7 @@ def _write_agencies(plan: Plan, stats: WriteStats, reason: str) -> dict[str, int
                 claimed[primary].append(agency)
                 taken.add(agency.pk)
     ids: dict[str, int] = {}
-    to_create, to_update, absorbed = [], [], {}
+    to_create, to_update, absorbed = [], {}, {}
     for primary, planned in plan.agencies.items():
         matches = claimed[primary]
         values = {
@@ -166,16 +185,16 @@ def _write_agencies(plan: Plan, stats: WriteStats, reason: str) -> dict[str, int
                 absorbed[other.pk] = keep
         if keep.key != primary:
             values["key"] = primary
-        if _changed(keep, values):
-            to_update.append(keep)
+        if names := _changed(keep, values):
+            to_update[keep.pk] = (keep, names)
         ids[primary] = keep.pk
     if absorbed:
-        _absorb(absorbed, stats)
-    _free_unique(Agency, "key", to_update)  # keys may move between rows (a split or a merge)
+        for keep in _absorb(absorbed, stats):  # it took an absorbed agency's county, set by an editor
+            names = to_update.setdefault(keep.pk, (keep, []))[1]
+            names += [name for name in ("county_id", "county_locked") if name not in names]
+    _free_unique(Agency, "key", [obj for obj, _ in to_update.values()])  # keys may move (a split or a merge)
     if to_update:
-        bulk_update_with_history(
-            to_update, Agency, ["key", *AGENCY_FIELDS], batch_size=500, default_change_reason=reason
-        )
+        _update(Agency, list(to_update.values()), history_reason=reason)
         stats.updated["agencies"] += len(to_update)
     if to_create:
         created = bulk_create_with_history(to_create, Agency, batch_size=500, default_change_reason=reason)
@@ -191,8 +210,10 @@ def _write_agencies(plan: Plan, stats: WriteStats, reason: str) -> dict[str, int
     return ids
 
 
-def _absorb(absorbed: dict[int, Agency], stats: WriteStats) -> None:
-    """Agencies found to be another agency's earlier name: their editors' events move to it, then they go."""
+def _absorb(absorbed: dict[int, Agency], stats: WriteStats) -> list[Agency]:
+    """Agencies found to be another agency's earlier name: their editors' events move to it, then they go.
+    Returns the agencies that took the county an editor had set on an absorbed one."""
+    took_county = []
     for old_pk, keep in absorbed.items():
         Event.objects.filter(agency_id=old_pk).update(agency=keep)
         held = set(Agreement.objects.filter(agency=keep).values_list("model", flat=True))
@@ -200,8 +221,10 @@ def _absorb(absorbed: dict[int, Agency], stats: WriteStats) -> None:
         old = Agency.objects.filter(pk=old_pk).first()
         if old is not None and old.county_locked and not keep.county_locked:
             keep.county_id, keep.county_locked = old.county_id, True
+            took_county.append(keep)
         Agency.objects.filter(pk=old_pk).delete()
         stats.deleted["agencies (merged)"] += 1
+    return took_county
 
 
 def _write_names(plan: Plan, agency_ids: dict[str, int], stats: WriteStats) -> None:
@@ -242,14 +265,14 @@ def _write_placements(plan: Plan, agency_ids: dict[str, int], stats: WriteStats)
         row = existing.get((agency_id, county_id))
         if row is None:
             to_create.append(AgencyCounty(agency_id=agency_id, county_id=county_id, **values))
-        elif _changed(row, values):
-            to_update.append(row)
+        elif names := _changed(row, values):
+            to_update.append((row, names))
     stale = [row for key, row in existing.items() if key not in wanted]
     if stale:
         AgencyCounty.objects.filter(pk__in=[row.pk for row in stale]).delete()
         stats.deleted["counties of agencies"] += len(stale)
     if to_update:
-        AgencyCounty.objects.bulk_update(to_update, ["share", "placed_by", "via"], batch_size=1000)
+        _update(AgencyCounty, to_update)
         stats.updated["counties of agencies"] += len(to_update)
     if to_create:
         AgencyCounty.objects.bulk_create(to_create, batch_size=2000)
@@ -266,14 +289,14 @@ def _sync(
         obj = existing.get(key)
         if obj is None:
             to_create.append(model(**{key_field: key}, **values))
-        elif _changed(obj, values):
-            to_update.append(obj)
+        elif names := _changed(obj, values):
+            to_update.append((obj, names))
     stale = [obj.pk for key, obj in existing.items() if key not in wanted]
     if stale:
         model.objects.filter(pk__in=stale).delete()
         stats.deleted[label] += len(stale)
     if to_update:
-        model.objects.bulk_update(to_update, fields, batch_size=1000)
+        _update(model, to_update)
         stats.updated[label] += len(to_update)
     if to_create:
         model.objects.bulk_create(to_create, batch_size=2000)
@@ -318,18 +341,16 @@ def _write_agreements(
                 values.pop(name)
         if agreement.model != model:
             values["model"] = model
-        if _changed(agreement, values):
-            to_update.append(agreement)
+        if names := _changed(agreement, values):
+            to_update.append((agreement, names))
         ids[planned.public_id] = agreement.pk
     stale = [a.pk for a in existing_all if a.pk not in matched]
     if stale:
         Agreement.objects.filter(pk__in=stale).delete()
         stats.deleted["agreements"] += len(stale)
     if to_update:
-        _free_unique(Agreement, "public_id", to_update)  # public IDs may move between rows (a merge)
-        bulk_update_with_history(
-            to_update, Agreement, [*AGREEMENT_FIELDS, "model"], batch_size=500, default_change_reason=reason
-        )
+        _free_unique(Agreement, "public_id", [obj for obj, _ in to_update])  # public IDs may move (a merge)
+        _update(Agreement, to_update, history_reason=reason)
         stats.updated["agreements"] += len(to_update)
     if to_create:
         created = bulk_create_with_history(to_create, Agreement, batch_size=500, default_change_reason=reason)
@@ -398,10 +419,10 @@ def _write_counters(plan: Plan, stats: WriteStats) -> None:
         if counts is None:
             continue
         values = {name: getattr(counts, name) for name in COUNTER_FIELDS}
-        if _changed(snapshot, values):
-            to_update.append(snapshot)
+        if names := _changed(snapshot, values):
+            to_update.append((snapshot, names))
     if to_update:
-        Snapshot.objects.bulk_update(to_update, COUNTER_FIELDS, batch_size=500)
+        _update(Snapshot, to_update)
         stats.updated["list counters"] += len(to_update)
     unresolved = {pk: sorted(counts.unresolved) for pk, counts in plan.counters.items()}
     data = list(SnapshotData.objects.filter(snapshot_id__in=unresolved).only("snapshot_id", "unresolved"))

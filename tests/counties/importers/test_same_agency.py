@@ -6,7 +6,8 @@ from datetime import date, datetime
 import pytest
 
 from counties.importers.ice import import_list
-from counties.models import AgencyName, Agreement, Change, County, Request, State
+from counties.models import Agency, AgencyName, Agreement, Change, County, Request, State
+from tests.counties.factories import CountyFactory
 from tests.counties.workbooks import PENDING, name, pending_row, tf, workbook
 from tests.pages import page_text
 
@@ -238,3 +239,24 @@ def test_a_request_without_a_model_is_not_signed_by_an_agreement_that_came_back_
     run([row("TEXAS", agency, "Warrant Service Officer", "2019-01-01", "Collin County")], date(2025, 11, 5))
     request = Request.objects.get(agency__name=agency)
     assert request.outcome == "pending" and request.agreement is None
+
+
+def test_an_agency_found_to_be_an_earlier_name_hands_on_the_county_an_editor_gave_it(states):
+    """The garbled name had a page of its own until the next list showed it was Walton County's sheriff; an
+    editor had placed it meanwhile. The agency it joins takes that county and the editor's lock, written
+    with only the fields that changed."""
+    florida = State.objects.get(code="FL")
+    chosen = CountyFactory(state=florida, name="Okaloosa County", fips="12091")
+    walton = row("FLORIDA", "Walton County Sheriff's Office", "Warrant Service Officer", "2019-05-06")
+    garbled = row("FLORIDA", "Waria-labelon County Sheriff's Office", "Warrant Service Officer", "2019-05-06")
+    other = row("FLORIDA", "Bay County Sheriff's Office", "Jail Enforcement Model", "2020-01-01")
+    run([walton, other], date(2024, 12, 4))
+    run([garbled, other], date(2024, 12, 11))
+    Agency.objects.filter(key="fl:waria labelon county sheriffs office").update(
+        county=chosen, county_locked=True, placed_by=Agency.Placement.EDITOR
+    )
+    newcomer = row("FLORIDA", "Gulf County Sheriff's Office", "Task Force Model", "2024-12-15")
+    run([walton, other, newcomer], date(2024, 12, 18))
+    assert not Agency.objects.filter(key="fl:waria labelon county sheriffs office").exists()
+    agency = Agency.objects.get(key="fl:walton county sheriffs office")
+    assert (agency.county_id, agency.county_locked) == (chosen.pk, True)
