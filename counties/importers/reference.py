@@ -125,13 +125,11 @@ def county_slug(name: str) -> str:
 def load_reference_data() -> ReferenceResult:
     result = ReferenceResult()
     states, counties = _load_states_and_counties(result)
+    stored = {fips: [getattr(c, name) for name in TEXAS_FIELDS] for fips, c in counties.items()}
     _load_texas_seats(counties, result)
     _load_texas_jails(counties, result)
-    County.objects.bulk_update(
-        counties.values(),
-        ["seat", "jail_status", "jail_status_as_of", "jail_status_note"],
-        batch_size=1000,
-    )
+    changed = [c for fips, c in counties.items() if [getattr(c, n) for n in TEXAS_FIELDS] != stored[fips]]
+    County.objects.bulk_update(changed, TEXAS_FIELDS, batch_size=1000)  # Texas' 254 at most
     _load_zip_codes(states, counties, result)
     _load_places(states, counties, result)
     # Statistics now, inside the load's transaction (ANALYZE samples its own uncommitted rows), for what
@@ -145,6 +143,17 @@ def load_reference_data() -> ReferenceResult:
 
 
 REFERENCE_MODELS = (State, County, ZipCode, ZipCounty, Place, PlaceCounty)
+TEXAS_FIELDS = ["seat", "jail_status", "jail_status_as_of", "jail_status_note"]
+
+
+def _copy(model, fields: list[str], rows) -> None:
+    """New rows written with PostgreSQL's COPY (psycopg's `Cursor.copy`): the crosswalks' link tables,
+    over 100,000 rows, which bulk_create would first make into model instances and long INSERTs."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in fields)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def analyze(models=None) -> None:
@@ -278,16 +287,14 @@ def _load_zip_codes(states, counties, result):
     # A ZIP with no residential address anywhere (PO boxes, businesses) is shared by all its addresses.
     residential = {z for z, _, res, _ in links if res > 0}
     ZipCounty.objects.all().delete()
-    ZipCounty.objects.bulk_create(
-        [
-            ZipCounty(
-                zip_code_id=zip_ids[z], county=county, res_ratio=res, tot_ratio=tot,
-                share=res if z in residential else tot,
-            )
+    _copy(
+        ZipCounty,
+        ["zip_code", "county", "res_ratio", "tot_ratio", "share"],
+        (
+            (zip_ids[z], county.pk, res, tot, res if z in residential else tot)
             for z, county, res, tot in links
-        ],
-        batch_size=5000,
-    )  # fmt: skip
+        ),
+    )
     result.zip_codes = len(zips)
     result.zip_links = len(links)
 
@@ -343,10 +350,7 @@ def _load_places(states, counties, result):
     )
     place_ids = dict(Place.objects.values_list("geoid", "id"))
     PlaceCounty.objects.all().delete()
-    PlaceCounty.objects.bulk_create(
-        [PlaceCounty(place_id=place_ids[geoid], county=county) for geoid, county in links + geonames_links],
-        batch_size=5000,
-    )
+    _copy(PlaceCounty, ["place", "county"], ((place_ids[geoid], c.pk) for geoid, c in links + geonames_links))
     result.places = len(places) + len(geonames)
     result.place_links = len(links) + len(geonames_links)
 
