@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BASE_DIR, _open_page
+from .conftest import BASE_DIR, PHONE
 from .pages import spanish
 
 # django_db: the session test database (with the shipped data) must exist for the site server to read.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = BASE_DIR / "docs" / "screenshots"
 EMBED_HEIGHT = 400  # the iframe height the county page suggests (the embed test reads it from the page)
 
@@ -47,30 +46,6 @@ PHONE_CASES = [
 ]
 
 
-@pytest.fixture
-def phone(browser, site_server):
-    """A phone-sized window (390x844, touch) whose browser prefers English."""
-    context, page = _open_page(browser, site_server, viewport=PHONE, has_touch=True, is_mobile=True)
-    yield page
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def _phone_window(browser, site_server):
-    context, page = _open_page(browser, site_server, viewport=PHONE, has_touch=True, is_mobile=True)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def phone_visit(_phone_window):
-    """`phone`, one window for the module's page-by-page checks (a new window costs a third of a second):
-    its cookies forgotten and its size set again before each test."""
-    _phone_window.context.clear_cookies()
-    _phone_window.set_viewport_size(PHONE)
-    return _phone_window
-
-
 WIDER_THAN_SCREEN_JS = """() => {
   const root = document.documentElement;
   const wide = [...document.querySelectorAll('body *')].filter((el) => {
@@ -84,8 +59,7 @@ WIDER_THAN_SCREEN_JS = """() => {
 
 
 @pytest.mark.parametrize("path", PHONE_CASES)
-def test_no_page_scrolls_sideways_on_a_phone(phone_visit, path, request):
-    phone = phone_visit
+def test_no_page_scrolls_sideways_on_a_phone(phone, path, request):
     response = phone.goto(path)
     assert response.status == 200
     result = phone.evaluate(WIDER_THAN_SCREEN_JS)
@@ -223,42 +197,38 @@ def host_site():
 @pytest.mark.parametrize("lang", ["en", "es"])
 @pytest.mark.parametrize("county", LONG_CARDS)
 def test_the_embed_card_fits_the_suggested_iframe_from_280_to_600_px(
-    browser, site_server, host_site, county, lang
+    page, site_server, host_site, county, lang
 ):
-    context, page = _open_page(browser, site_server, javascript=True)
-    try:
-        code = suggested_iframe(page, county if lang == "en" else spanish(county))
-        assert re.fullmatch(
-            r'<iframe src="[^"]+" title="[^"]+" width="100%" height="\d+" style="[^"]*" loading="lazy"></iframe>',
-            code,
-        ), code
-        height = int(re.search(r'height="(\d+)"', code).group(1))
-        assert height == EMBED_HEIGHT
-        src = html.unescape(re.search(r'src="([^"]+)"', code).group(1))
-        assert src.startswith(site_server.url + ("/es" if lang == "es" else "") + "/embed/counties/")
-        # Another site's page: the code pasted as it is, and no script of the host's.
-        for snippet in (code, code.replace(f'height="{height}"', 'height="320"')):  # also the old height
-            frame_height = int(re.search(r'height="(\d+)"', snippet).group(1))
-            host_site.open(page, snippet)
-            for width in HOST_WIDTHS:
-                page.set_viewport_size({"width": width, "height": 900})
-                frame = page.frame_locator("iframe").first
-                frame.locator(".by").wait_for()
-                card = next(f for f in page.frames if f.url == src)
-                card.wait_for_load_state("load")  # its stylesheet applied
-                # The frame lays out again after the host's viewport changes: wait for its new width.
-                card.wait_for_function("w => window.innerWidth === w", arg=min(width, 512))
-                fit = card.evaluate(CARD_FIT_JS)
-                where = f"{src} at {width} px, iframe height {frame_height}: {fit}"
-                assert fit["frame"] == [min(width, 512), frame_height], where
-                assert fit["scrollHeight"] <= frame_height and fit["scrollWidth"] <= fit["frame"][0], where
-                assert fit["heading"] and fit["headline"] and fit["link"] and fit["by"], where
-                # The details between them: all shown, or a scrolling part of at least two lines.
-                assert fit["detailsScroll"] <= fit["details"] + 1 or (
-                    fit["scrolls"] and fit["details"] >= 40
-                ), where
-    finally:
-        context.close()
+    code = suggested_iframe(page, county if lang == "en" else spanish(county))
+    assert re.fullmatch(
+        r'<iframe src="[^"]+" title="[^"]+" width="100%" height="\d+" style="[^"]*" loading="lazy"></iframe>',
+        code,
+    ), code
+    height = int(re.search(r'height="(\d+)"', code).group(1))
+    assert height == EMBED_HEIGHT
+    src = html.unescape(re.search(r'src="([^"]+)"', code).group(1))
+    assert src.startswith(site_server.url + ("/es" if lang == "es" else "") + "/embed/counties/")
+    # Another site's page: the code pasted as it is, and no script of the host's.
+    for snippet in (code, code.replace(f'height="{height}"', 'height="320"')):  # also the old height
+        frame_height = int(re.search(r'height="(\d+)"', snippet).group(1))
+        host_site.open(page, snippet)
+        for width in HOST_WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            frame = page.frame_locator("iframe").first
+            frame.locator(".by").wait_for()
+            card = next(f for f in page.frames if f.url == src)
+            card.wait_for_load_state("load")  # its stylesheet applied
+            # The frame lays out again after the host's viewport changes: wait for its new width.
+            card.wait_for_function("w => window.innerWidth === w", arg=min(width, 512))
+            fit = card.evaluate(CARD_FIT_JS)
+            where = f"{src} at {width} px, iframe height {frame_height}: {fit}"
+            assert fit["frame"] == [min(width, 512), frame_height], where
+            assert fit["scrollHeight"] <= frame_height and fit["scrollWidth"] <= fit["frame"][0], where
+            assert fit["heading"] and fit["headline"] and fit["link"] and fit["by"], where
+            # The details between them: all shown, or a scrolling part of at least two lines.
+            assert fit["detailsScroll"] <= fit["details"] + 1 or (fit["scrolls"] and fit["details"] >= 40), (
+                where
+            )
 
 
 def test_a_short_card_needs_no_scrolling_in_the_suggested_iframe(page, host_site):
@@ -279,31 +249,26 @@ def test_a_short_card_needs_no_scrolling_in_the_suggested_iframe(page, host_site
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_a_phone_set_to_spanish_is_offered_the_spanish_page(browser, site_server, javascript):
-    context, page = _open_page(
-        browser, site_server, javascript=javascript, viewport=PHONE, locale="es-MX", has_touch=True
-    )
-    try:
-        for path in ("/", "/counties/tx/dallas-county/", "/counties/tx/", "/your-rights/"):
-            response = page.goto(path)
-            assert response.status == 200 and response.url == site_server.url + path  # no redirect
-            assert "Accept-Language" in response.headers["vary"]
-            notice = page.locator(".lang-notice")
-            assert notice.is_visible(), path
-            assert notice.get_attribute("lang") == "es"
-            link = notice.get_by_role("link", name="Ver en español")
-            assert link.get_attribute("href") == spanish(path)
-            box = link.bounding_box()
-            assert box["height"] >= 24 and box["x"] + box["width"] <= PHONE["width"], box
-        if os.environ.get("UPDATE_SCREENSHOTS") and javascript:
-            save_screenshot(page, "notice-rights-en")
-        with page.expect_navigation():
-            page.locator(".lang-notice a").click()
-        assert page.url == site_server.url + spanish("/your-rights/")
-        assert page.locator(".lang-notice").count() == 0  # the Spanish page has none
-        assert page.context.cookies() == []
-    finally:
-        context.close()
+def test_a_phone_set_to_spanish_is_offered_the_spanish_page(windows, site_server, javascript):
+    page = windows.take(javascript=javascript, viewport=PHONE, locale="es-MX", has_touch=True)
+    for path in ("/", "/counties/tx/dallas-county/", "/counties/tx/", "/your-rights/"):
+        response = page.goto(path)
+        assert response.status == 200 and response.url == site_server.url + path  # no redirect
+        assert "Accept-Language" in response.headers["vary"]
+        notice = page.locator(".lang-notice")
+        assert notice.is_visible(), path
+        assert notice.get_attribute("lang") == "es"
+        link = notice.get_by_role("link", name="Ver en español")
+        assert link.get_attribute("href") == spanish(path)
+        box = link.bounding_box()
+        assert box["height"] >= 24 and box["x"] + box["width"] <= PHONE["width"], box
+    if os.environ.get("UPDATE_SCREENSHOTS") and javascript:
+        save_screenshot(page, "notice-rights-en")
+    with page.expect_navigation():
+        page.locator(".lang-notice a").click()
+    assert page.url == site_server.url + spanish("/your-rights/")
+    assert page.locator(".lang-notice").count() == 0  # the Spanish page has none
+    assert page.context.cookies() == []
 
 
 def test_a_phone_set_to_english_sees_no_notice(phone):
@@ -328,14 +293,11 @@ SMALL_PHONE = {"width": 320, "height": 640}
 
 
 @pytest.mark.parametrize("path", ["/data/", "/es/data/", "/counties/tx/dallas-county/", "/es/counties/tx/"])
-def test_no_page_scrolls_sideways_at_320_px(browser, site_server, path):
+def test_no_page_scrolls_sideways_at_320_px(windows, path):
     """The open-data page at 320 px too (issue 23): its column tables scroll inside themselves, the page does
     not."""
-    context, page = _open_page(browser, site_server, viewport=SMALL_PHONE, has_touch=True, is_mobile=True)
-    try:
-        assert page.goto(path).status == 200
-        result = page.evaluate(WIDER_THAN_SCREEN_JS)
-        assert result["scroll"] <= result["client"], f"the page scrolls sideways: {result}"
-        assert not result["wide"], f"wider than the screen: {result['wide']}"
-    finally:
-        context.close()
+    page = windows.take(viewport=SMALL_PHONE, has_touch=True, is_mobile=True)
+    assert page.goto(path).status == 200
+    result = page.evaluate(WIDER_THAN_SCREEN_JS)
+    assert result["scroll"] <= result["client"], f"the page scrolls sideways: {result}"
+    assert not result["wide"], f"wider than the screen: {result['wide']}"

@@ -14,13 +14,12 @@ import os
 
 import pytest
 
-from .conftest import _checked, _open_page
+from .conftest import PHONE
 from .pages import spanish
 from .test_phone import SCREENSHOTS, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
-PHONE = {"width": 390, "height": 844}
 SCREEN = PHONE["height"]
 FIRST_SCREENS = [
     ("dallas", "/counties/tx/dallas-county/"),
@@ -37,13 +36,6 @@ WHERE_JS = """(selector) => {
   const box = document.querySelector(selector).getBoundingClientRect();
   return {top: box.top + scrollY, bottom: box.bottom + scrollY};
 }"""
-
-
-@pytest.fixture
-def phone(browser, site_server):
-    context, page = _open_page(browser, site_server, viewport=PHONE, has_touch=True, is_mobile=True)
-    yield page
-    _checked(context, page)
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -143,7 +135,7 @@ def test_a_tap_well_inside_a_large_county_opens_it_and_a_click_never_asks(phone,
         page.mouse.click(dallas["x"] + dallas["width"] / 2, dallas["y"] + dallas["height"] / 2)
 
 
-def test_the_chooser_closes_and_the_map_works_without_javascript(phone, browser, site_server):
+def test_the_chooser_closes_and_the_map_works_without_javascript(phone, windows):
     phone.goto("/es/counties/tx/")
     dallas = shape(phone, "Condado de Dallas:")
     phone.touchscreen.tap(dallas["x"] + dallas["width"] / 2 + 9, dallas["y"] + dallas["height"] / 2)
@@ -152,14 +144,11 @@ def test_the_chooser_closes_and_the_map_works_without_javascript(phone, browser,
     assert chooser.locator("h2").inner_text() == "¿Qué condado quiso decir?"
     chooser.get_by_role("button", name="Cerrar").tap()
     chooser.wait_for(state="hidden")
-    context, plain = _open_page(browser, site_server, javascript=False, viewport=PHONE, has_touch=True)
-    try:
-        plain.goto("/counties/tx/")
-        dallas = shape_without_script(plain, "Dallas County:")
-        with plain.expect_navigation(url=f"**{dallas['href']}"):
-            plain.locator(f'svg.map a[href="{dallas["href"]}"]').tap()
-    finally:
-        context.close()
+    plain = windows.take(javascript=False, viewport=PHONE, has_touch=True)
+    plain.goto("/counties/tx/")
+    dallas = shape_without_script(plain, "Dallas County:")
+    with plain.expect_navigation(url=f"**{dallas['href']}"):
+        plain.locator(f'svg.map a[href="{dallas["href"]}"]').tap()
 
 
 def shape_without_script(page, label):
