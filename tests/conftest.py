@@ -115,9 +115,15 @@ def _uses_shipped(item) -> bool:
     return "shipped" in item.fixturenames or "site_server" in item.fixturenames
 
 
+def _waits_long(item) -> bool:
+    return bool(item.get_closest_marker("server") or item.get_closest_marker("migrations"))
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests on an empty database first, then those that load the shipped data (it stays loaded)."""
-    items.sort(key=_uses_shipped)
+    """Tests on an empty database first, then those that load the shipped data (it stays loaded). In each
+    part the long ones first (their own servers, old databases migrated forward): with workers, one that
+    comes last keeps its worker busy while the other has nothing left to do."""
+    items.sort(key=lambda item: (_uses_shipped(item), not _waits_long(item)))
 
 
 def _load(django_db_blocker, template=None):
