@@ -111,19 +111,38 @@ def pytest_unconfigure(config):
     shutil.rmtree(log_dir, ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request, django_db_blocker):
+    """With workers, each worker's test database is made from the builder's migrated, empty copy
+    (tests/shipped_template.py) instead of running every migration itself."""
+    from django.conf import settings
+
+    from tests.shipped_template import Template, wait_for
+
+    template = Template.from_input(getattr(request.config, "workerinput", {}).get("shipped_template"))
+    if template:
+        with django_db_blocker.unblock():
+            wait_for(template, template.migrated)
+        settings.DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = template.migrated
+
+
 def _uses_shipped(item) -> bool:
     return "shipped" in item.fixturenames or "site_server" in item.fixturenames
 
 
-def _waits_long(item) -> bool:
-    return bool(item.get_closest_marker("server") or item.get_closest_marker("migrations"))
+def _long(item) -> int:
+    """0: own servers, old databases migrated forward (long, mostly waiting); 1: the browser (long modules);
+    2: the rest."""
+    if item.get_closest_marker("server") or item.get_closest_marker("migrations"):
+        return 0
+    return 1 if item.get_closest_marker("browser") else 2
 
 
 def pytest_collection_modifyitems(config, items):
     """Tests on an empty database first, then those that load the shipped data (it stays loaded). In each
-    part the long ones first (their own servers, old databases migrated forward): with workers, one that
-    comes last keeps its worker busy while the other has nothing left to do."""
-    items.sort(key=lambda item: (_uses_shipped(item), not _waits_long(item)))
+    part the long ones first: with workers, a long test or module that comes last keeps its worker busy
+    while the other has nothing left to do (the Makefile also caps the tests a worker is sent at once)."""
+    items.sort(key=lambda item: (_uses_shipped(item), _long(item)))
 
 
 def _load(django_db_blocker, template=None):
