@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -275,7 +276,10 @@ class Windows:
             try:
                 self._as_new(context, page)
                 return page
-            except Exception:  # noqa: BLE001 - a closed or crashed window: a new one
+            except Exception as error:  # noqa: BLE001 - a closed or crashed window: a new one, said
+                warnings.warn(
+                    f"a kept browser window could not be made new ({error}): a new window", stacklevel=2
+                )
                 with contextlib.suppress(Exception):
                     context.close()
         context, page = _open_page(self.browser, self.site_server, **options)
@@ -290,6 +294,7 @@ class Windows:
             if other is not page:
                 other.close()
         page.unroute_all()
+        context.unroute_all()
         context.clear_cookies()
         context.clear_permissions()
         page.devtools.send("Network.clearBrowserCache")
