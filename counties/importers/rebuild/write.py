@@ -327,11 +327,11 @@ def _write_agreements(
             "gone_from_id": planned.gone_from_id, "back_on_id": planned.back_on_id,
             "first_listed_is_oldest": planned.first_listed_is_oldest, "is_current": planned.is_current,
         }  # fmt: skip
-        agreement = by_pair.get((agency_id, model))
-        if agreement is None:
-            agreement = next((by_id[i] for i in [planned.public_id, *planned.aliases] if i in by_id), None)
-            if agreement is not None and agreement.pk in matched:
-                agreement = None
+        # Its stored row: the agency's agreement of this model, else the one with its published ID; never a
+        # row another planned agreement took (one row for two agreements lost one of them).
+        by_its_id = next((by_id[i] for i in [planned.public_id, *planned.aliases] if i in by_id), None)
+        candidates = [by_pair.get((agency_id, model)), by_its_id]
+        agreement = next((a for a in candidates if a is not None and a.pk not in matched), None)
         if agreement is None:
             to_create.append(Agreement(model=model, **values))
             continue

@@ -2,12 +2,15 @@
 ICE's lists that need it (the audit of all 328 lists in issue 21), copied into small made-up workbooks."""
 
 from datetime import date, datetime
+from types import SimpleNamespace
 
 import pytest
 
 from counties.importers.ice import import_list
+from counties.importers.rebuild.plan import PlannedAgreement
+from counties.importers.rebuild.write import WriteStats, _write_agreements
 from counties.models import Agency, AgencyName, Agreement, Change, County, Request, State
-from tests.counties.factories import CountyFactory
+from tests.counties.factories import AgencyFactory, AgreementFactory, CountyFactory
 from tests.counties.workbooks import PENDING, name, pending_row, tf, workbook
 from tests.pages import page_text
 
@@ -260,3 +263,31 @@ def test_an_agency_found_to_be_an_earlier_name_hands_on_the_county_an_editor_gav
     assert not Agency.objects.filter(key="fl:waria labelon county sheriffs office").exists()
     agency = Agency.objects.get(key="fl:walton county sheriffs office")
     assert (agency.county_id, agency.county_locked) == (chosen.pk, True)
+
+
+def test_an_agreement_handed_on_while_its_old_agency_gets_a_new_one_of_that_model_keeps_both():
+    """The stored row of the sheriff's Task Force agreement "x" is looked for twice when the plan puts "x" under
+    another agency and gives the sheriff a new Task Force agreement "y": by its published ID for "x", by the
+    sheriff's (agency, model) for "y". One row for both lost "x" (the write took it for whichever came last)."""
+    sheriff, jail = AgencyFactory(key="tx:sheriff"), AgencyFactory(key="tx:jail")
+    stored = AgreementFactory(agency=sheriff, public_id="x")
+    listed = stored.first_listed_id
+
+    def planned(agency, public_id):
+        return PlannedAgreement(
+            agency=agency, model=stored.model, public_id=public_id, aliases=[], signed=None, signed_raw="",
+            moa_url="", addendum_url="", first_listed_id=listed, last_listed_id=listed, dropped_on_id=None,
+            gone_from_id=None, back_on_id=None, first_listed_is_oldest=False, is_current=True, listings=[],
+            starts=[],
+        )  # fmt: skip
+
+    plan = SimpleNamespace(
+        agreements={
+            ("tx:jail", stored.model): planned("tx:jail", "x"),
+            ("tx:sheriff", stored.model): planned("tx:sheriff", "y"),
+        }
+    )
+    ids = _write_agreements(plan, {"tx:sheriff": sheriff.pk, "tx:jail": jail.pk}, WriteStats(), "test")
+    rows = dict(Agreement.objects.values_list("public_id", "agency_id"))
+    assert rows == {"x": jail.pk, "y": sheriff.pk}
+    assert ids["x"] == stored.pk  # "x" keeps its row (and its history)
