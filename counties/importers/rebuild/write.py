@@ -50,23 +50,7 @@ class WriteStats:
         return "; ".join(parts) or "nothing changed"
 
 
-AGENCY_FIELDS = [
-    "name", "kind", "ice_type", "state_id", "statewide", "county_id", "placed_by", "county_raw",
-    "county_locked", "unresolved_reason", "unplaced_why", "first_seen_id",
-]  # fmt: skip
 AGREEMENT_DETAILS = ["signed", "signed_raw", "moa_url", "addendum_url"]
-AGREEMENT_FIELDS = [
-    "public_id", "aliases", "agency_id", *AGREEMENT_DETAILS, "first_listed_id", "last_listed_id",
-    "dropped_on_id", "gone_from_id", "back_on_id", "first_listed_is_oldest", "is_current",
-]  # fmt: skip
-REQUEST_FIELDS = [
-    "agency_id", "model", "first_pending_id", "last_pending_id", "first_pending_is_oldest", "gone_on_id",
-    "outcome", "signed_on_id", "agreement_id",
-]  # fmt: skip
-CHANGE_FIELDS = [
-    "kind", "date", "snapshot_id", "previous_id", "agency_id", "agreement_id", "request_id", "model",
-    "old_value", "new_value",
-]  # fmt: skip
 COUNTER_FIELDS = [
     "rows_read", "rows_unresolved", "counts", "agreements_added", "agreements_dropped",
     "agreements_changed", "agreements_relisted",
@@ -237,15 +221,7 @@ def _write_names(plan: Plan, agency_ids: dict[str, int], stats: WriteStats) -> N
                 "agency_id": agency_ids[primary], "name": spelling, "why": planned.why[key],
                 "first_seen_id": first_id, "last_seen_id": last_id,
             }  # fmt: skip
-    _sync(
-        AgencyName,
-        existing,
-        wanted,
-        "key",
-        ["agency_id", "name", "why", "first_seen_id", "last_seen_id"],
-        stats,
-        "names",
-    )
+    _sync(AgencyName, existing, wanted, "key", stats, "names")
 
 
 def _share(value: float | None) -> Decimal | None:
@@ -280,9 +256,7 @@ def _write_placements(plan: Plan, agency_ids: dict[str, int], stats: WriteStats)
     return {row.agency_id for row in (*stale, *to_create)}  # a county gone or added (not a share moved)
 
 
-def _sync(
-    model, existing: dict, wanted: dict, key_field: str, fields: list[str], stats: WriteStats, label: str
-) -> dict:
+def _sync(model, existing: dict, wanted: dict, key_field: str, stats: WriteStats, label: str) -> dict:
     """Create, update and delete `model` rows so that they are `wanted` ({key: values}); returns {key: pk}."""
     to_create, to_update = [], []
     for key, values in wanted.items():
@@ -388,7 +362,7 @@ def _write_requests(plan, agency_ids, agreement_ids, stats) -> dict[str, int]:
         }  # fmt: skip
         for planned in plan.requests.values()
     }
-    return _sync(Request, existing, wanted, "public_id", REQUEST_FIELDS, stats, "requests")
+    return _sync(Request, existing, wanted, "public_id", stats, "requests")
 
 
 def _write_changes(plan, agency_ids, agreement_ids, request_ids, stats) -> None:
@@ -408,7 +382,7 @@ def _write_changes(plan, agency_ids, agreement_ids, request_ids, stats) -> None:
         }  # fmt: skip
         for change in plan.changes
     }
-    _sync(Change, existing, wanted, "key", CHANGE_FIELDS, stats, "changes")
+    _sync(Change, existing, wanted, "key", stats, "changes")
 
 
 def _write_counters(plan: Plan, stats: WriteStats) -> None:
