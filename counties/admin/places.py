@@ -8,6 +8,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..editing import EditorAdmin, ReadOnlyAdmin, ReadOnlyInline, mark_counties_checked
@@ -30,10 +31,18 @@ class StateAdmin(ReadOnlyAdmin):
     search_fields = ["name", "code"]
 
 
+JAIL_FIELDS = ["jail_status", "jail_status_source", "jail_status_as_of"]
+
+
 @admin.register(County)
 class CountyAdmin(EditorAdmin):
     list_display = ["name", "state", "fips", "jail_status", "last_verified_at", "last_verified_by"]
-    list_filter = ["state", "jail_status", ("last_verified_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "state",
+        "jail_status",
+        "jail_status_source",
+        ("last_verified_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["name", "fips", "search_key"]
     readonly_fields = [
         "fips",
@@ -42,6 +51,8 @@ class CountyAdmin(EditorAdmin):
         "short_name",
         "slug",
         "search_key",
+        "jail_status_as_of",
+        "jail_status_source",
         "last_verified_at",
         "last_verified_by",
     ]
@@ -52,6 +63,27 @@ class CountyAdmin(EditorAdmin):
 
     def has_add_permission(self, request):
         return False  # counties come from the Census reference data
+
+    def save_model(self, request, obj, form, change):
+        """An editor who changes the jail status makes it the editors', dated that day: the page says so,
+        and loading the TCJS report again keeps it (County.jail_status_source). The report's caveat goes
+        with the report's status, unless the editor wrote the note in the same save. Compared with the row
+        as stored (locked by GuardedForm), not with the form's starting values: a revert from the history
+        restores an old version's fields, and the source and date are never a form's to set."""
+        stored = County.objects.filter(pk=obj.pk).values(*JAIL_FIELDS).first()
+        if stored is not None:
+            if obj.jail_status != stored["jail_status"]:
+                obj.jail_status_source = County.JailSource.EDITOR
+                obj.jail_status_as_of = timezone.localdate()
+                if (
+                    not getattr(request, "_history_revert", False)
+                    and "jail_status_note" not in form.changed_data
+                ):
+                    obj.jail_status_note = ""
+            else:
+                obj.jail_status_source = stored["jail_status_source"]
+                obj.jail_status_as_of = stored["jail_status_as_of"]
+        super().save_model(request, obj, form, change)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """The county's page shows what its public page shows, and one timeline (county_page.py)."""

@@ -96,6 +96,8 @@ class ReferenceResult:
     counties: int = 0
     seats: int = 0
     jails: int = 0
+    jails_kept: int = 0  # editors' statuses the report is not newer than (kept, not counted in jails)
+    jails_replaced: int = 0  # editors' statuses a newer report replaced (counted in jails)
     zip_codes: int = 0
     zip_links: int = 0
     places: int = 0
@@ -104,9 +106,16 @@ class ReferenceResult:
     def __str__(self):
         return (
             f"{self.states} states, {self.counties} counties ({self.seats} Texas seats, "
-            f"{self.jails} Texas jail statuses), {self.zip_codes} ZIP codes ({self.zip_links} ZIP-county "
+            f"{self.jails} Texas jail statuses{self._kept()}), {self.zip_codes} ZIP codes ({self.zip_links} ZIP-county "
             f"links), {self.places} places ({self.place_links} place-county links)"
         )
+
+    def _kept(self) -> str:
+        kept = f", {self.jails_kept} kept as editors set them" if self.jails_kept else ""
+        replaced = (
+            f", {self.jails_replaced} set by editors replaced by this newer report" if self.jails_replaced else ""
+        )
+        return kept + replaced
 
 
 def short_county_name(name: str) -> str:
@@ -143,7 +152,7 @@ def load_reference_data() -> ReferenceResult:
 
 
 REFERENCE_MODELS = (State, County, ZipCode, ZipCounty, Place, PlaceCounty)
-TEXAS_FIELDS = ["seat", "jail_status", "jail_status_as_of", "jail_status_note"]
+TEXAS_FIELDS = ["seat", "jail_status", "jail_status_as_of", "jail_status_note", "jail_status_source"]
 
 
 def _copy(model, fields: list[str], rows) -> None:
@@ -238,7 +247,13 @@ def _load_texas_jails(counties, result):
     as_of = date.fromisoformat(data["reportingDate"])
     for record in data["records"]:
         county = counties[record["countyFips"]]
+        if _editors_status_stands(county, as_of):
+            result.jails_kept += 1
+            continue
+        if county.jail_status_source == County.JailSource.EDITOR:
+            result.jails_replaced += 1
         kinds = set(record["tcjsClassifications"])
+        county.jail_status_source = County.JailSource.TCJS
         county.jail_status_as_of = as_of
         if "COUNTY_JAIL" in kinds:
             county.jail_status = County.JailStatus.JAIL
@@ -255,6 +270,15 @@ def _load_texas_jails(counties, result):
             county.jail_status = County.JailStatus.UNKNOWN
             county.jail_status_note = NOTE_YOAKUM if county.short_name == "Yoakum" else ""
         result.jails += 1
+
+
+def _editors_status_stands(county: County, report_date: date) -> bool:
+    """An editor's jail status is kept over a report of the day they changed it or before (the report they
+    corrected, loaded again), and when the day of their change is not known; a later report is newer
+    evidence and replaces it."""
+    return county.jail_status_source == County.JailSource.EDITOR and (
+        county.jail_status_as_of is None or county.jail_status_as_of >= report_date
+    )
 
 
 def _ratio(text: str) -> Decimal:

@@ -87,6 +87,10 @@ class County(models.Model):
         NO_JAIL = "none", _("No county jail")
         UNKNOWN = "unknown", _("Not known")
 
+    class JailSource(models.TextChoices):
+        TCJS = "tcjs", _("The Texas Commission on Jail Standards report the site loaded")
+        EDITOR = "editor", _("An editor (the county's history says why)")
+
     fips = models.CharField(
         max_length=5, unique=True, help_text=_("Five-digit Census FIPS code; never changes.")
     )
@@ -107,13 +111,29 @@ class County(models.Model):
         choices=JailStatus.choices,
         default=JailStatus.UNKNOWN,
         help_text=_(
-            "From the Texas Commission on Jail Standards. Decides whether Texas SB 8 says the sheriff "
-            "shall request and enter into a 287(g) agreement."
+            "From the Texas Commission on Jail Standards' report, or an editor's check. Decides whether "
+            "Texas SB 8 says the sheriff shall request and enter into a 287(g) agreement."
         ),
     )
-    jail_status_as_of = models.DateField(null=True, blank=True)
+    jail_status_as_of = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date of the TCJS report behind the jail status, or the day an editor changed it (set by "
+            "the report's load or by the editor's change)."
+        ),
+    )
     jail_status_note = models.TextField(
         blank=True, help_text=_("Caveats about the jail status, shown to readers.")
+    )
+    jail_status_source = models.CharField(
+        max_length=10,
+        choices=JailSource.choices,
+        default=JailSource.TCJS,
+        help_text=_(
+            "An editor's change of the jail status makes it the editors'. Loading the TCJS report again "
+            "keeps an editor's status; only a report dated after the editor's check replaces it."
+        ),
     )
     search_key = models.CharField(
         max_length=200,

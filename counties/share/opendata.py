@@ -96,7 +96,16 @@ def _county_url_maker():
 def _county_rows() -> Iterator[tuple]:
     counties = (
         County.objects.select_related("state")
-        .only("fips", "name", "slug", "jail_status", "jail_status_as_of", "state__code", "state__name")
+        .only(
+            "fips",
+            "name",
+            "slug",
+            "jail_status",
+            "jail_status_as_of",
+            "jail_status_source",
+            "state__code",
+            "state__name",
+        )
         .order_by("fips")
         .iterator(chunk_size=1000)
     )
@@ -116,6 +125,7 @@ def _county_rows() -> Iterator[tuple]:
             _iso(county.jail_status_as_of),
             _iso(status.as_of),
             county_url(county),
+            county.jail_status_source if county.state.code == "TX" else "",
         )
 
 

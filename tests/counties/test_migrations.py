@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from counties.importers.lists import decode_rows
 from counties.importers.shipped import load_shipped_data, shipped_lists
-from counties.models import Agency, Agreement, Snapshot
+from counties.models import Agency, Agreement, County, Snapshot
 
 pytestmark = [pytest.mark.migrations, pytest.mark.django_db(transaction=True)]
 
@@ -212,3 +212,47 @@ def test_signed_typos_stored_before_issue_21_are_read_again(django_db_blocker):
     assert snapshot.content_key == content_key("participating", rows) != content_key("participating", [])
     agreement = Agreement.objects.get(public_id="tx:terry county sheriffs office/jail")
     assert (agreement.signed, agreement.signed_raw) == (date(2025, 7, 7), "7/72025")
+
+
+def test_0026_credits_the_editors_with_the_jail_statuses_they_set(django_db_blocker):
+    """Before 0026 the site did not record who set a jail status. It has only ever shipped one TCJS report
+    (July 1, 2026), and the report says these four counties run a jail: a status other than the report's
+    is an editor's, dated by the county's history where a user's save set it."""
+    from datetime import UTC, datetime
+
+    from django.contrib.auth.models import User
+
+    editor = User.objects.create(username="jail-editor").pk
+    with state_at("0025_agency_history_counties") as apps:
+        State, County_ = apps.get_model("counties", "State"), apps.get_model("counties", "County")
+        History = apps.get_model("counties", "HistoricalCounty")
+        texas = State.objects.create(fips="48", code="TX", name="Texas")
+
+        def county(fips, name, now, saves):
+            made = County_.objects.create(
+                fips=fips, state=texas, name=name, slug=name.lower().replace(" ", "-"), jail_status=now,
+                jail_status_as_of=date(2026, 7, 1),
+            )  # fmt: skip
+            for day, (status, user) in enumerate(saves, start=1):
+                History.objects.create(
+                    id=made.pk, fips=fips, state=texas, name=name, slug=made.slug, jail_status=status,
+                    history_date=datetime(2026, 8, day, 18, tzinfo=UTC), history_type="~", history_user_id=user,
+                )  # fmt: skip
+            return made.pk
+
+        changed = county("48113", "Dallas County", "none", [("jail", None), ("none", editor)])
+        set_back = county(
+            "48121", "Denton County", "jail", [("jail", None), ("none", editor), ("jail", editor)]
+        )
+        no_user_save = county("48085", "Collin County", "none", [])
+        untouched = county("48439", "Tarrant County", "jail", [])
+    got = {
+        pk: (source, as_of)
+        for pk, source, as_of in County.objects.values_list("pk", "jail_status_source", "jail_status_as_of")
+    }
+    assert got == {
+        changed: ("editor", date(2026, 8, 2)),  # the editor's save (1 p.m. in Texas)
+        set_back: ("tcjs", date(2026, 7, 1)),
+        no_user_save: ("editor", None),  # not the report's, but no one's save says when
+        untouched: ("tcjs", date(2026, 7, 1)),
+    }

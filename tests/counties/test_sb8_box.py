@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 from django.utils import timezone
 
-from counties import wording
+from counties import pagecache, wording
 from counties.importers.ice import import_list
 from counties.importers.sync import _confirm_newest as confirm_newest
 from counties.models import County, Snapshot
@@ -107,6 +107,33 @@ def test_a_county_without_a_jail_is_not_bound_and_is_not_told_the_deadline_is_to
     assert "the Texas Commission on Jail Standards lists no jail in Falls County" in box
     assert "The Texas Commission on Jail Standards (TCJS) is the state agency" in box
     assert "today" not in box and "deadline" not in box
+
+
+def test_a_jail_status_an_editor_changed_is_credited_to_the_editors_in_both_languages(client, lists, on_day):
+    on_day(date(2026, 12, 7))
+    County.objects.filter(name="Falls County").update(
+        jail_status=County.JailStatus.NO_JAIL,
+        jail_status_source=County.JailSource.EDITOR,
+        jail_status_as_of=date(2026, 12, 5),
+    )
+    page = county_page(client, "Falls County")
+    box = sb8_box(page)
+    assert box.count("Our editors' check of Dec. 5, 2026: Falls County does not run or contract") == 1
+    assert "our editors found that Falls County has no jail" in box
+    assert "jail commission's report" not in box and "Jail Standards lists no jail" not in box
+    assert "Jail status: checked by our editors (Dec. 5, 2026)." in page
+    spanish = county_page(client, "Falls County", "/es")
+    assert "Revisión de nuestros editores del 5 de diciembre de 2026:" in spanish
+    assert "nuestros editores comprobaron que el condado de Falls no tiene cárcel" in spanish
+    assert "Cárcel: dato revisado por nuestros editores (5 de diciembre de 2026)." in spanish
+    # A change from before the site kept its day (migration 0026) says no day.
+    County.objects.filter(name="Falls County").update(jail_status_as_of=None)
+    pagecache.data_changed()  # a bulk update sends no signal: the kept page is stale
+    assert "Our editors' check: Falls County does not run" in sb8_box(county_page(client, "Falls County"))
+    # A county no editor changed credits the report.
+    County.objects.filter(name="Tarrant County").update(jail_status_as_of=date(2026, 7, 1))
+    tarrant = sb8_box(county_page(client, "Tarrant County"))
+    assert "The Texas jail commission's report of July 1, 2026: Tarrant County runs a county jail." in tarrant
 
 
 def test_unknown_jail_status_says_so(client, lists):

@@ -35,6 +35,12 @@ def test_counties_csv_has_every_county_once_with_real_statuses(client, shipped):
     assert (denton["name"], denton["state"], denton["status"]) == ("Denton County", "TX", "sheriff")
     assert denton["sheriff_models"] == "jail;task-force"
     assert denton["as_of"] == "2026-05-18"
+    assert (denton["jail_status"], denton["jail_status_as_of"], denton["jail_status_source"]) == (
+        "jail",
+        "2026-07-01",
+        "tcjs",
+    )
+    assert by_fips["06001"]["jail_status_source"] == ""  # Texas only
     assert {row["status"] for row in rows} <= {"sheriff", "former", "none"}
     assert {row["sb8_applies"] for row in rows if row["state"] == "TX"} <= {"yes", "no", "unknown"}
 

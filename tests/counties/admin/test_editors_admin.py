@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from counties.editing import record_version
@@ -235,6 +236,69 @@ def test_a_status_change_needs_a_reason_and_is_recorded(editor_client, editor):
     assert latest.history_user == editor
     assert latest.history_change_reason == "TCJS jail list of 2026-05-01"
     assert latest.jail_status == "jail"
+    # The status is now the editors' (a reload of the TCJS report keeps it), dated the day of the check.
+    assert county.jail_status_source == County.JailSource.EDITOR
+    assert county.jail_status_as_of == timezone.localdate()
+
+
+def test_a_note_alone_keeps_the_reports_status_and_a_status_change_drops_the_reports_caveat(editor_client):
+    report_day = datetime.date(2026, 7, 1)
+    county = CountyFactory(
+        jail_status=County.JailStatus.PRIVATE,
+        jail_status_as_of=report_day,
+        jail_status_note="The report's caveat.",
+    )
+    data = form_data(editor_client, county, jail_status_note="A better caveat.", change_reason="Wording")
+    assert "jail_status_as_of" not in data and "jail_status_source" not in data  # never a form's to set
+    assert editor_client.post(change_url(county), data).status_code == 302
+    county.refresh_from_db()
+    assert (county.jail_status_note, county.jail_status_source) == (
+        "A better caveat.",
+        County.JailSource.TCJS,
+    )
+    assert county.jail_status_as_of == report_day
+
+    data = form_data(editor_client, county, jail_status="jail", change_reason="The sheriff runs it now")
+    assert editor_client.post(change_url(county), data).status_code == 302
+    county.refresh_from_db()
+    assert (county.jail_status, county.jail_status_source) == ("jail", County.JailSource.EDITOR)
+    assert county.jail_status_as_of == timezone.localdate()
+    assert county.jail_status_note == ""  # written for the report's status, not the editor's
+
+    data = form_data(
+        editor_client, county, jail_status="none", jail_status_note="Closed in 2026.", change_reason="Closed"
+    )
+    assert editor_client.post(change_url(county), data).status_code == 302
+    county.refresh_from_db()
+    assert (county.jail_status, county.jail_status_note) == ("none", "Closed in 2026.")
+
+
+def test_a_revert_of_the_jail_status_is_the_editors_too(editor_client):
+    """A revert restores an old version's fields, the source and the date included: the status it puts
+    back is an editor's act of today, and one that leaves the status as it is changes neither."""
+    county = CountyFactory(jail_status=County.JailStatus.JAIL, jail_status_as_of=datetime.date(2026, 7, 1))
+    original = county.history.earliest("history_date")
+    data = form_data(editor_client, county, jail_status="none", change_reason="Closed")
+    assert editor_client.post(change_url(county), data).status_code == 302
+    county.refresh_from_db()
+    assert county.jail_status_source == County.JailSource.EDITOR
+
+    def revert_to(version):
+        url = reverse("admin:counties_county_simple_history", args=[county.pk, version.history_id])
+        form = editor_client.get(url).context["adminform"].form
+        data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, False)}
+        response = editor_client.post(url, data)
+        assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+        county.refresh_from_db()
+
+    revert_to(original)  # back to "jail", the version of the report (source "tcjs", July 1)
+    assert (county.jail_status, county.jail_status_source) == ("jail", County.JailSource.EDITOR)
+    assert county.jail_status_as_of == timezone.localdate()
+    revert_to(county.history.first())  # the same status again: nothing of the source or date moves
+    assert (county.jail_status_source, county.jail_status_as_of) == (
+        County.JailSource.EDITOR,
+        timezone.localdate(),
+    )
 
 
 def test_history_page_lists_who_and_why(editor_client):

@@ -1,5 +1,7 @@
 """The reference data loaded from fixtures/: real facts of the shipped files."""
 
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -7,6 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from counties import pagecache
+from counties.importers.reference import ReferenceResult, _load_texas_jails
 from counties.models import County, Place, ReferenceLoad, State, ZipCode, ZipCounty
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped")]
@@ -103,6 +106,12 @@ def test_dallas_the_city_lies_in_five_counties_and_search_finds_both():
 
 
 def test_loading_twice_changes_nothing_but_is_recorded_for_the_page_cache():
+    # An editor checked Dallas County after the report and changed its jail status (as the admin does).
+    County.objects.filter(fips="48113").update(
+        jail_status=County.JailStatus.NO_JAIL,
+        jail_status_source=County.JailSource.EDITOR,
+        jail_status_as_of=date(2026, 12, 5),
+    )
     before = list(County.objects.order_by("fips").values())
     loads = ReferenceLoad.objects.count()
     version = pagecache.data_version()
@@ -120,4 +129,42 @@ def test_loading_twice_changes_nothing_but_is_recorded_for_the_page_cache():
     assert ReferenceLoad.objects.count() == loads + 1
     load = ReferenceLoad.objects.latest("id")
     assert "3144 counties" in load.summary and "54234 ZIP-county links" in load.summary
+    assert "253 Texas jail statuses, 1 kept as editors set them" in load.summary
     assert pagecache.data_version() != version
+
+
+def test_a_report_keeps_an_editors_jail_status_unless_it_is_newer_than_their_change():
+    """The report (TCJS, July 1, 2026) again over four Texas counties: one an editor changed on the report's
+    day, one an editor changed before it (an older report's status they corrected), one an editor changed on
+    a day not known (before the day was kept), one never edited."""
+    report_date = date(2026, 7, 1)
+    counties = {c.fips: c for c in County.objects.select_related("state")}
+    denton, dallas, tarrant, collin = (counties[f] for f in ("48121", "48113", "48439", "48085"))
+    assert {c.jail_status for c in (denton, dallas, tarrant, collin)} == {"jail"}
+    assert dallas.jail_status_as_of == report_date and dallas.jail_status_source == "tcjs"
+    for county, day in ((denton, report_date), (dallas, date(2026, 6, 30)), (tarrant, None)):
+        county.jail_status, county.jail_status_as_of = County.JailStatus.NO_JAIL, day
+        county.jail_status_source = County.JailSource.EDITOR
+    collin.jail_status = County.JailStatus.UNKNOWN
+
+    result = ReferenceResult()
+    _load_texas_jails(counties, result)
+
+    assert (result.jails, result.jails_kept, result.jails_replaced) == (252, 2, 1)
+    assert "2 kept as editors set them, 1 set by editors replaced by this newer report" in str(result)
+    assert (denton.jail_status, denton.jail_status_source, denton.jail_status_as_of) == (
+        "none",
+        "editor",
+        report_date,
+    )
+    assert (tarrant.jail_status, tarrant.jail_status_source, tarrant.jail_status_as_of) == (
+        "none",
+        "editor",
+        None,
+    )
+    assert (dallas.jail_status, dallas.jail_status_source, dallas.jail_status_as_of) == (
+        "jail",
+        "tcjs",
+        report_date,
+    )
+    assert (collin.jail_status, collin.jail_status_source) == ("jail", "tcjs")
