@@ -113,7 +113,9 @@ class ReferenceResult:
     def _kept(self) -> str:
         kept = f", {self.jails_kept} kept as editors set them" if self.jails_kept else ""
         replaced = (
-            f", {self.jails_replaced} set by editors replaced by this newer report" if self.jails_replaced else ""
+            f", {self.jails_replaced} set by editors replaced by this newer report"
+            if self.jails_replaced
+            else ""
         )
         return kept + replaced
 
@@ -274,10 +276,10 @@ def _load_texas_jails(counties, result):
 
 def _editors_status_stands(county: County, report_date: date) -> bool:
     """An editor's jail status is kept over a report of the day they changed it or before (the report they
-    corrected, loaded again), and when the day of their change is not known; a later report is newer
-    evidence and replaces it."""
+    corrected, loaded again); a later report is newer evidence and replaces it, as it does a change whose
+    day is not known."""
     return county.jail_status_source == County.JailSource.EDITOR and (
-        county.jail_status_as_of is None or county.jail_status_as_of >= report_date
+        county.jail_status_as_of is not None and county.jail_status_as_of >= report_date
     )
 
 

@@ -124,7 +124,11 @@ class County(models.Model):
         ),
     )
     jail_status_note = models.TextField(
-        blank=True, help_text=_("Caveats about the jail status, shown to readers.")
+        blank=True,
+        help_text=_(
+            "Caveats about the jail status, shown to readers. Emptied when an editor changes the status, "
+            "unless they write a new one in the same save."
+        ),
     )
     jail_status_source = models.CharField(
         max_length=10,

@@ -14,7 +14,8 @@ from counties.importers.lists import decode_rows
 from counties.importers.shipped import load_shipped_data, shipped_lists
 from counties.models import Agency, Agreement, County, Snapshot
 
-pytestmark = [pytest.mark.migrations, pytest.mark.django_db(transaction=True)]
+# committed: each test is emptied after it (a flush), and the Editor group made again for the tests after.
+pytestmark = [pytest.mark.migrations, pytest.mark.usefixtures("committed")]
 
 OLD_SHIPPED_2025_08_01 = (
     "ad4b05beec83fca8057f124e0198496bc60873b72690165849f3223e2b680a22"  # the day's am version
@@ -217,7 +218,7 @@ def test_signed_typos_stored_before_issue_21_are_read_again(django_db_blocker):
 def test_0026_credits_the_editors_with_the_jail_statuses_they_set(django_db_blocker):
     """Before 0026 the site did not record who set a jail status. It has only ever shipped one TCJS report
     (July 1, 2026), and the report says these four counties run a jail: a status other than the report's
-    is an editor's, dated by the county's history where a user's save set it."""
+    is an editor's, dated by the save in the county's history that changed it."""
     from datetime import UTC, datetime
 
     from django.contrib.auth.models import User
@@ -245,6 +246,7 @@ def test_0026_credits_the_editors_with_the_jail_statuses_they_set(django_db_bloc
             "48121", "Denton County", "jail", [("jail", None), ("none", editor), ("jail", editor)]
         )
         no_user_save = county("48085", "Collin County", "none", [])
+        first_save = county("48201", "Harris County", "none", [("none", editor), ("none", editor)])
         untouched = county("48439", "Tarrant County", "jail", [])
     got = {
         pk: (source, as_of)
@@ -253,6 +255,7 @@ def test_0026_credits_the_editors_with_the_jail_statuses_they_set(django_db_bloc
     assert got == {
         changed: ("editor", date(2026, 8, 2)),  # the editor's save (1 p.m. in Texas)
         set_back: ("tcjs", date(2026, 7, 1)),
-        no_user_save: ("editor", None),  # not the report's, but no one's save says when
+        no_user_save: ("editor", None),  # not the report's, but no save says when
+        first_save: ("editor", date(2026, 8, 1)),  # the save that changed it, not a later one
         untouched: ("tcjs", date(2026, 7, 1)),
     }

@@ -132,6 +132,7 @@ def test_a_jail_status_an_editor_changed_is_credited_to_the_editors_in_both_lang
     assert "Our editors' check: Falls County does not run" in sb8_box(county_page(client, "Falls County"))
     # A county no editor changed credits the report.
     County.objects.filter(name="Tarrant County").update(jail_status_as_of=date(2026, 7, 1))
+    pagecache.data_changed()
     tarrant = sb8_box(county_page(client, "Tarrant County"))
     assert "The Texas jail commission's report of July 1, 2026: Tarrant County runs a county jail." in tarrant
 

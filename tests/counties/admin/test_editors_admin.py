@@ -294,7 +294,7 @@ def test_a_revert_of_the_jail_status_is_the_editors_too(editor_client):
     revert_to(original)  # back to "jail", the version of the report (source "tcjs", July 1)
     assert (county.jail_status, county.jail_status_source) == ("jail", County.JailSource.EDITOR)
     assert county.jail_status_as_of == timezone.localdate()
-    revert_to(county.history.first())  # the same status again: nothing of the source or date moves
+    revert_to(original)  # the same status again: the version's source and date ("tcjs", July 1) stay out
     assert (county.jail_status_source, county.jail_status_as_of) == (
         County.JailSource.EDITOR,
         timezone.localdate(),
