@@ -130,15 +130,9 @@ class County(models.Model):
             "unless they write a new one in the same save."
         ),
     )
-    jail_status_source = models.CharField(
-        max_length=10,
-        choices=JailSource.choices,
-        default=JailSource.TCJS,
-        help_text=_(
-            "An editor's change of the jail status makes it the editors'. Loading the TCJS report again "
-            "keeps an editor's status; only a report dated after the editor's check replaces it."
-        ),
-    )
+    # Who set the jail status: the report's load, or an editor's change in the admin, which loading the
+    # report again keeps (only a report dated after the change replaces it: importers/reference.py).
+    jail_status_source = models.CharField(max_length=10, choices=JailSource.choices, default=JailSource.TCJS)
     search_key = models.CharField(
         max_length=200,
         blank=True,
