@@ -284,13 +284,10 @@ def _write_agreements(
     plan: Plan, agency_ids: dict[str, int], stats: WriteStats, reason: str
 ) -> dict[str, int]:
     existing_all = list(Agreement.objects.all())
-    by_pair = {(a.agency_id, a.model): a for a in existing_all}
-    by_id = {}
-    for agreement in existing_all:
-        for public_id in [agreement.public_id, *agreement.aliases]:
-            by_id.setdefault(public_id, agreement)
     ids: dict[str, int] = {}
-    to_create, to_update, matched = [], [], set()
+    to_create, to_update = [], []
+    rows = _stored_rows(plan, agency_ids, existing_all)
+    matched = {row.pk for row in rows.values() if row is not None}
     for (agency, model), planned in plan.agreements.items():
         agency_id = agency_ids[agency]
         values = {
@@ -301,15 +298,10 @@ def _write_agreements(
             "gone_from_id": planned.gone_from_id, "back_on_id": planned.back_on_id,
             "first_listed_is_oldest": planned.first_listed_is_oldest, "is_current": planned.is_current,
         }  # fmt: skip
-        # Its stored row: the agency's agreement of this model, else the one with its published ID; never a
-        # row another planned agreement took (one row for two agreements lost one of them).
-        by_its_id = next((by_id[i] for i in [planned.public_id, *planned.aliases] if i in by_id), None)
-        candidates = [by_pair.get((agency_id, model)), by_its_id]
-        agreement = next((a for a in candidates if a is not None and a.pk not in matched), None)
+        agreement = rows[(agency, model)]
         if agreement is None:
             to_create.append(Agreement(model=model, **values))
             continue
-        matched.add(agreement.pk)
         if agreement.details_locked:
             for name in AGREEMENT_DETAILS:
                 values.pop(name)
@@ -331,6 +323,39 @@ def _write_agreements(
         ids.update({a.public_id: a.pk for a in created})
         stats.created["agreements"] += len(created)
     return ids
+
+
+def _stored_rows(plan: Plan, agency_ids: dict[str, int], existing: list[Agreement]) -> dict:
+    """Each planned agreement's stored row, or None for a new one; never one row for two agreements (the
+    write kept whichever came last, and the other was lost).
+
+    First the row with its published ID, which never changes: the same agreement, whichever agency holds it
+    now. Then, for the rest, the agency's row of that model, else a row one of its IDs names (an older ID
+    after agencies were merged). So an agreement handed to another agency keeps its row (its history, and the
+    details an editor locked), whether it or its old agency's new agreement of the same model comes first in
+    the plan."""
+    by_public_id = {a.public_id: a for a in existing}
+    by_pair = {(a.agency_id, a.model): a for a in existing}
+    by_id = {}
+    for agreement in existing:
+        for public_id in [agreement.public_id, *agreement.aliases]:
+            by_id.setdefault(public_id, agreement)
+    rows, taken = {}, set()
+    for key, planned in plan.agreements.items():
+        row = by_public_id.get(planned.public_id)
+        if row is not None and row.pk not in taken:
+            rows[key] = row
+            taken.add(row.pk)
+    for (agency, model), planned in plan.agreements.items():
+        if (agency, model) in rows:
+            continue
+        by_its_id = next((by_id[i] for i in [planned.public_id, *planned.aliases] if i in by_id), None)
+        candidates = [by_pair.get((agency_ids[agency], model)), by_its_id]
+        row = next((a for a in candidates if a is not None and a.pk not in taken), None)
+        rows[(agency, model)] = row
+        if row is not None:
+            taken.add(row.pk)
+    return rows
 
 
 def _free_unique(model, field_name: str, objects) -> None:

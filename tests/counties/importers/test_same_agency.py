@@ -265,12 +265,14 @@ def test_an_agency_found_to_be_an_earlier_name_hands_on_the_county_an_editor_gav
     assert (agency.county_id, agency.county_locked) == (chosen.pk, True)
 
 
-def test_an_agreement_handed_on_while_its_old_agency_gets_a_new_one_of_that_model_keeps_both():
+@pytest.mark.parametrize("x_first", [True, False], ids=["x-first", "y-first"])
+def test_an_agreement_handed_on_while_its_old_agency_gets_a_new_one_of_that_model_keeps_both(x_first):
     """The stored row of the sheriff's Task Force agreement "x" is looked for twice when the plan puts "x" under
     another agency and gives the sheriff a new Task Force agreement "y": by its published ID for "x", by the
-    sheriff's (agency, model) for "y". One row for both lost "x" (the write took it for whichever came last)."""
+    sheriff's (agency, model) for "y". One row for both lost "x" (the write took it for whichever came last);
+    with "y" first in the plan, "y" took the row, and with it the signed date an editor had set for "x"."""
     sheriff, jail = AgencyFactory(key="tx:sheriff"), AgencyFactory(key="tx:jail")
-    stored = AgreementFactory(agency=sheriff, public_id="x")
+    stored = AgreementFactory(agency=sheriff, public_id="x", signed=date(2019, 1, 2), details_locked=True)
     listed = stored.first_listed_id
 
     def planned(agency, public_id):
@@ -281,13 +283,12 @@ def test_an_agreement_handed_on_while_its_old_agency_gets_a_new_one_of_that_mode
             starts=[],
         )  # fmt: skip
 
-    plan = SimpleNamespace(
-        agreements={
-            ("tx:jail", stored.model): planned("tx:jail", "x"),
-            ("tx:sheriff", stored.model): planned("tx:sheriff", "y"),
-        }
-    )
+    entries = [
+        (("tx:jail", stored.model), planned("tx:jail", "x")),
+        (("tx:sheriff", stored.model), planned("tx:sheriff", "y")),
+    ]
+    plan = SimpleNamespace(agreements=dict(entries if x_first else entries[::-1]))
     ids = _write_agreements(plan, {"tx:sheriff": sheriff.pk, "tx:jail": jail.pk}, WriteStats(), "test")
-    rows = dict(Agreement.objects.values_list("public_id", "agency_id"))
-    assert rows == {"x": jail.pk, "y": sheriff.pk}
+    rows = {a.public_id: (a.agency_id, a.signed, a.details_locked) for a in Agreement.objects.all()}
+    assert rows == {"x": (jail.pk, date(2019, 1, 2), True), "y": (sheriff.pk, None, False)}
     assert ids["x"] == stored.pk  # "x" keeps its row (and its history)
