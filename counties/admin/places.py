@@ -64,6 +64,13 @@ class CountyAdmin(EditorAdmin):
     def has_add_permission(self, request):
         return False  # counties come from the Census reference data
 
+    def get_readonly_fields(self, request, obj=None):
+        """The jail status is the TCJS report's, for SB 8: Texas's. Elsewhere nothing shows or uses it."""
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.state.code != "TX":
+            return [*fields, "jail_status", "jail_status_note"]
+        return fields
+
     def save_model(self, request, obj, form, change):
         """An editor who changes the jail status makes it the editors', dated that day: the page says so,
         and loading the TCJS report again keeps it (County.jail_status_source). The report's caveat goes

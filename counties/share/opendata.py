@@ -112,6 +112,7 @@ def _county_rows() -> Iterator[tuple]:
     county_url = _county_url_maker()
     for status in county_statuses(counties):
         county = status.county
+        texas = county.state.code == "TX"  # the TCJS report and SB 8 are Texas's: empty elsewhere
         yield (
             county.fips,
             county.state.code,
@@ -121,11 +122,11 @@ def _county_rows() -> Iterator[tuple]:
             ";".join(sorted({a.model for a in status.sheriff_former} - set(status.sheriff_models))),
             len(status.others_current),
             _sb8(status.sb8_applies),
-            county.jail_status if county.state.code == "TX" else "",
-            _iso(county.jail_status_as_of),
+            county.jail_status if texas else "",
+            _iso(county.jail_status_as_of) if texas else "",
             _iso(status.as_of),
             county_url(county),
-            county.jail_status_source if county.state.code == "TX" else "",
+            county.jail_status_source if texas else "",
         )
 
 

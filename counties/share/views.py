@@ -33,8 +33,9 @@ EMBED_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors *"
 )
-# Bump when the columns or layout of a download change, so files kept on disk are rebuilt.
-EXPORT_FORMAT_VERSION = 4  # 3: CSV files start with a byte-order mark; 4: counties.jail_status_source
+# Bump when the columns or layout of a download change, so files kept on disk are rebuilt (3: CSV files
+# start with a byte-order mark; 4: counties.jail_status_source; 5: jail_status_as_of empty outside Texas).
+EXPORT_FORMAT_VERSION = 5
 DATA_MAX_AGE = 60 * 60  # files change only when an ICE list is imported or an editor saves a county
 LICENCE_NAME = "CC0 1.0"
 LICENCE_URL = "https://creativecommons.org/publicdomain/zero/1.0/"

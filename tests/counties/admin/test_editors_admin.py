@@ -20,6 +20,7 @@ from tests.counties.factories import (
     EventFactory,
     SnapshotFactory,
     SourceFactory,
+    StateFactory,
 )
 from tests.editors import login_with_second_factor
 
@@ -37,6 +38,11 @@ def editor(db):
 def editor_client(client, editor):
     login_with_second_factor(client, editor)
     return client
+
+
+def texas_county(**fields):
+    """The jail status is Texas's (SB 8, the TCJS report): elsewhere it is not an editor's to set."""
+    return CountyFactory(state=StateFactory(code="TX", fips="48", name="Texas"), **fields)
 
 
 def change_url(obj):
@@ -219,7 +225,7 @@ def test_a_lockout_does_not_shut_out_the_other_editors_behind_the_same_address(c
 
 
 def test_a_status_change_needs_a_reason_and_is_recorded(editor_client, editor):
-    county = CountyFactory(jail_status=County.JailStatus.UNKNOWN)
+    county = texas_county(jail_status=County.JailStatus.UNKNOWN)
     data = form_data(editor_client, county, jail_status="jail")
     response = editor_client.post(change_url(county), data)
     assert response.status_code == 200
@@ -243,7 +249,7 @@ def test_a_status_change_needs_a_reason_and_is_recorded(editor_client, editor):
 
 def test_a_note_alone_keeps_the_reports_status_and_a_status_change_drops_the_reports_caveat(editor_client):
     report_day = datetime.date(2026, 7, 1)
-    county = CountyFactory(
+    county = texas_county(
         jail_status=County.JailStatus.PRIVATE,
         jail_status_as_of=report_day,
         jail_status_note="The report's caveat.",
@@ -273,10 +279,27 @@ def test_a_note_alone_keeps_the_reports_status_and_a_status_change_drops_the_rep
     assert (county.jail_status, county.jail_status_note) == ("none", "Closed in 2026.")
 
 
+def test_a_county_outside_texas_has_no_jail_status_to_set(editor_client):
+    """SB 8 and the TCJS report are Texas's: outside Texas the status and its note are shown, not edited,
+    and a form posted with them anyway changes neither."""
+    county = CountyFactory(state=StateFactory(code="CA", fips="06", name="California"))
+    form = editor_client.get(change_url(county)).context["adminform"].form
+    assert "jail_status" not in form.fields and "jail_status_note" not in form.fields
+    data = form_data(editor_client, county, change_reason="Checked")
+    data.update(jail_status="jail", jail_status_note="Posted anyway.")
+    assert editor_client.post(change_url(county), data).status_code == 302
+    county.refresh_from_db()
+    assert (county.jail_status, county.jail_status_note, county.jail_status_source, county.jail_status_as_of) == (
+        County.JailStatus.UNKNOWN, "", County.JailSource.TCJS, None,
+    )  # fmt: skip
+    texas = texas_county()
+    assert "jail_status" in editor_client.get(change_url(texas)).context["adminform"].form.fields
+
+
 def test_a_revert_of_the_jail_status_is_the_editors_too(editor_client):
     """A revert restores an old version's fields, the source and the date included: the status it puts
     back is an editor's act of today, and one that leaves the status as it is changes neither."""
-    county = CountyFactory(jail_status=County.JailStatus.JAIL, jail_status_as_of=datetime.date(2026, 7, 1))
+    county = texas_county(jail_status=County.JailStatus.JAIL, jail_status_as_of=datetime.date(2026, 7, 1))
     original = county.history.earliest("history_date")
     data = form_data(editor_client, county, jail_status="none", change_reason="Closed")
     assert editor_client.post(change_url(county), data).status_code == 302
