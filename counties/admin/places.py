@@ -65,7 +65,8 @@ class CountyAdmin(EditorAdmin):
         return False  # counties come from the Census reference data
 
     def get_readonly_fields(self, request, obj=None):
-        """The jail status is the TCJS report's, for SB 8: Texas's. Elsewhere nothing shows or uses it."""
+        """The jail status is the TCJS report's, for SB 8: Texas's. Elsewhere no public page or download
+        uses it, and here it is shown, not edited (save_model keeps it as stored, a revert included)."""
         fields = super().get_readonly_fields(request, obj)
         if obj is not None and obj.state.code != "TX":
             return [*fields, "jail_status", "jail_status_note"]
@@ -77,8 +78,11 @@ class CountyAdmin(EditorAdmin):
         with the report's status, unless the editor wrote the note in the same save. Compared with the row
         as stored (locked by GuardedForm), not with the form's starting values: a revert from the history
         restores an old version's fields, and the source and date are never a form's to set."""
-        stored = County.objects.filter(pk=obj.pk).values(*JAIL_FIELDS).first()
-        if stored is not None:
+        stored = County.objects.filter(pk=obj.pk).values(*JAIL_FIELDS, "jail_status_note").first()
+        if stored is not None and obj.state.code != "TX":
+            for name, value in stored.items():  # a revert writes the old version's whole row
+                setattr(obj, name, value)
+        elif stored is not None:
             if obj.jail_status != stored["jail_status"]:
                 obj.jail_status_source = County.JailSource.EDITOR
                 obj.jail_status_as_of = timezone.localdate()

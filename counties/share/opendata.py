@@ -123,7 +123,7 @@ def _county_rows() -> Iterator[tuple]:
             len(status.others_current),
             _sb8(status.sb8_applies),
             county.jail_status if texas else "",
-            _iso(county.jail_status_as_of) if texas else "",
+            _iso(county.jail_status_as_of) if texas else None,
             _iso(status.as_of),
             county_url(county),
             county.jail_status_source if texas else "",

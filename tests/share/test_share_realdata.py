@@ -46,6 +46,9 @@ def test_counties_csv_has_every_county_once_with_real_statuses(client, shipped):
         "tcjs",
     )
     assert by_fips["06001"]["jail_status_source"] == by_fips["06001"]["jail_status_as_of"] == ""  # Texas only
+    as_json = {row["fips"]: row for row in json.loads(body(client.get("/data/counties.json")))["rows"]}
+    assert as_json["06001"]["jail_status_as_of"] is None  # an empty date is null in JSON, as elsewhere
+    assert as_json["48121"]["jail_status_as_of"] == "2026-07-01"
     assert {row["status"] for row in rows} <= {"sheriff", "former", "none"}
     assert {row["sb8_applies"] for row in rows if row["state"] == "TX"} <= {"yes", "no", "unknown"}
 

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from counties.history import history_reason
-from tests.counties.admin.test_editors_admin import change_url, form_data, new_event
+from tests.counties.admin.test_editors_admin import change_url, form_data, new_event, texas_county
 from tests.counties.factories import AgencyFactory, AgreementFactory, CountyFactory
 from tests.editors import login_with_second_factor
 from tests.pages import page_text
@@ -22,7 +22,7 @@ def editor_client(client):
 
 
 def test_the_county_page_shows_its_agencies_agreements_events_and_one_timeline(editor_client):
-    county = CountyFactory(name="Timeline County")
+    county = texas_county(name="Timeline County")
     police = AgencyFactory(
         county=county, state=county.state, name="Timeline Police Department", kind="police"
     )
@@ -36,6 +36,8 @@ def test_the_county_page_shows_its_agencies_agreements_events_and_one_timeline(e
         editor_client, county, jail_status_note="Checked with the jail", change_reason="Called the jail"
     )
     assert editor_client.post(change_url(county), data).status_code == 302
+    county.refresh_from_db()
+    assert county.jail_status_note == "Checked with the jail"
 
     page = editor_client.get(change_url(county))
     html, text = page.content.decode(), page_text(page)

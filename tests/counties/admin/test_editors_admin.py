@@ -296,6 +296,28 @@ def test_a_county_outside_texas_has_no_jail_status_to_set(editor_client):
     assert "jail_status" in editor_client.get(change_url(texas)).context["adminform"].form.fields
 
 
+def test_a_revert_outside_texas_leaves_the_jail_status_as_stored(editor_client):
+    """A revert writes an old version's whole row: a status an editor set outside Texas before it became
+    Texas's alone is not put back, nor dated as an editor's."""
+    county = CountyFactory(
+        state=StateFactory(code="CA", fips="06", name="California"),
+        jail_status=County.JailStatus.JAIL,
+        jail_status_note="Set by hand.",
+    )
+    old = county.history.earliest("history_date")
+    County.objects.filter(pk=county.pk).update(jail_status=County.JailStatus.UNKNOWN, jail_status_note="")
+    url = reverse("admin:counties_county_simple_history", args=[county.pk, old.history_id])
+    form = editor_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, False)}
+    data["change_reason"] = "Undo"
+    assert editor_client.post(url, data).status_code == 302
+    county.refresh_from_db()
+    assert (county.jail_status, county.jail_status_note, county.jail_status_source, county.jail_status_as_of) == (
+        County.JailStatus.UNKNOWN, "", County.JailSource.TCJS, None,
+    )  # fmt: skip
+    assert county.history.latest("history_date").history_change_reason == "Undo"  # the revert itself saved
+
+
 def test_a_revert_of_the_jail_status_is_the_editors_too(editor_client):
     """A revert restores an old version's fields, the source and the date included: the status it puts
     back is an editor's act of today, and one that leaves the status as it is changes neither."""
