@@ -42,9 +42,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The public site address, used for absolute links (feeds, QR codes, link previews, sitemap).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# ICE's 287(g) page, where its two lists (participating and pending agencies) are linked; the scheduled
-# `sync_ice_287g` reads it. Past STALE_AFTER_DAYS since the site last confirmed a list, pages say how old
-# their answer is.
+# ICE's 287(g) page, where its two lists (participating and pending agencies) are linked: the scheduled
+# `sync_ice_287g` reads it, and pages cite it for a list whose own address is not known (Snapshot.page_url).
+# Past STALE_AFTER_DAYS since the site last confirmed a list, pages say how old their answer is.
 ICE_PAGE_URL = os.environ.get("ICE_PAGE_URL", "https://www.ice.gov/identify-and-arrest/287g")
 STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", 30))
 

@@ -40,7 +40,6 @@ from .preview import new_unplaced, preview_sections
 from .rebuild import Plan, WriteStats, build_plan, write_plan
 from .workbook import MAX_BYTES, Kind
 
-ICE_PAGE_URL = "https://www.ice.gov/identify-and-arrest/287g"
 # A new newest list that drops more than this share of the agreements of the list before it is held for
 # an editor: the archive's largest real drop between two lists is under 3%; a re-served or truncated file
 # drops far more.
@@ -293,7 +292,6 @@ def rebuild_history(reason: str = "") -> tuple[Plan, WriteStats]:
 
 
 __all__ = [
-    "ICE_PAGE_URL",
     "ImportResult",
     "ImportOutcome",
     "WorkbookError",

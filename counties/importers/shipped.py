@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from ..models import County, Snapshot, SnapshotData
-from .ice import ICE_PAGE_URL, lock_imports, read
+from .ice import lock_imports, read
 from .lists import encode_rows
 from .rebuild import build_plan, write_plan
 from .reference import FIXTURES, analyze, load_reference_data
@@ -145,7 +146,7 @@ def _keep(entry: ShippedList) -> Snapshot:
         unchanged_through=entry.unchanged_through,
         sha256=entry.sha256,
         filename=entry.path.name,
-        source_url=ICE_PAGE_URL,
+        source_url=settings.ICE_PAGE_URL,
         origin=Snapshot.Origin.SHIPPED,
         headers=parsed.headers,
         content_key=parsed.content_key,

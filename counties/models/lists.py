@@ -96,6 +96,11 @@ class Snapshot(models.Model):
         return f"ICE list of {self.as_of:%Y-%m-%d}"
 
     @property
+    def page_url(self) -> str:
+        """Where a reader finds the list on ICE's site: the address it was read from, else ICE's page."""
+        return self.source_url or settings.ICE_PAGE_URL
+
+    @property
     def is_pending(self) -> bool:
         return self.kind == self.Kind.PENDING
 

@@ -21,7 +21,6 @@ from counties.models import County, Snapshot, State
 from counties.pagecache import kept_page
 from counties.status import county_status, newest_lists
 
-from ..importers.ice import ICE_PAGE_URL
 from .export import csv_chunks, exported_file, json_chunks
 from .feeds import ChangesFeed
 from .images import share_png
@@ -39,7 +38,6 @@ EXPORT_FORMAT_VERSION = 5
 DATA_MAX_AGE = 60 * 60  # files change only when an ICE list is imported or an editor saves a county
 LICENCE_NAME = "CC0 1.0"
 LICENCE_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
-ICE_SOURCE_URL = ICE_PAGE_URL
 CENSUS_SOURCE_URL = "https://www.census.gov/"
 
 
@@ -71,7 +69,7 @@ def data_index(request):
             "fresh": freshness(Snapshot.objects.newest()),
             "licence_name": LICENCE_NAME,
             "licence_url": LICENCE_URL,
-            "ice_source_url": ICE_SOURCE_URL,
+            "ice_source_url": settings.ICE_PAGE_URL,
         },
     )
 
@@ -100,7 +98,7 @@ def data_file(request, name, fmt):
             "data_stale": freshness(snapshot).is_stale,
             "stale_after_days": settings.STALE_AFTER_DAYS,
             "licence": LICENCE_URL,
-            "sources": [ICE_SOURCE_URL, CENSUS_SOURCE_URL],
+            "sources": [settings.ICE_PAGE_URL, CENSUS_SOURCE_URL],
             "documentation": settings.SITE_URL + request.path.rsplit("/", 1)[0] + "/",
         }
         chunks = lambda: json_chunks(dataset, meta)  # noqa: E731

@@ -351,3 +351,19 @@ def test_what_it_means_and_where_to_get_help_come_before_the_detail(client, newe
         "Lista de proveedores de servicios legales gratuitos (List of Pro Bono Legal Service Providers) (en inglés)"
         in spanish
     )
+
+
+@pytest.mark.parametrize(
+    ("source_url", "cited"),
+    [
+        ("https://www.ice.gov/doclib/about/offices/ero/287g/participatingAgencies01022030am.xlsx", None),
+        ("", "https://ice.example.org/287g"),  # not known: ICE's page, as the site is set to read it
+    ],
+)
+def test_the_sources_link_the_list_where_it_was_read(client, settings, source_url, cited):
+    settings.ICE_PAGE_URL = "https://ice.example.org/287g"
+    snapshot = SnapshotFactory(as_of=datetime.date(2030, 1, 2), source_url=source_url)
+    county = CountyFactory(name="Cited County")
+    AgreementFactory(agency=AgencyFactory(county=county, state=county.state), first_listed=snapshot)
+    html = client.get(county_url(county)).content.decode()
+    assert f'<a href="{cited or source_url}">ice.gov</a>' in html
