@@ -130,6 +130,16 @@ def read(data: bytes) -> ParsedList:
     return parse_list(data)
 
 
+def store_list(parsed: ParsedList, **fields) -> Snapshot:
+    """A list stored as read: its Snapshot and its rows (SnapshotData), from which the agencies, agreements
+    and requests are worked out again (rebuild/). An import and the shipped load both store a list so."""
+    snapshot = Snapshot.objects.create(
+        headers=parsed.headers, content_key=parsed.content_key, rows_read=len(parsed.rows), **fields
+    )
+    SnapshotData.objects.create(snapshot=snapshot, rows=encode_rows(parsed.rows))
+    return snapshot
+
+
 def check(result: ImportResult, parsed: ParsedList, expected_kind: str | None) -> None:
     """Decide what this file is (result.outcome, reason, matched) against the lists already held."""
     if expected_kind and parsed.kind != expected_kind:
@@ -217,7 +227,8 @@ def import_list(
                 return result
             newest = Snapshot.objects.newest(result.kind)
             result.is_newest = newest is None or result.as_of > newest.as_of
-            snapshot = Snapshot.objects.create(
+            snapshot = store_list(
+                parsed,
                 kind=result.kind,
                 as_of=result.as_of,
                 unchanged_through=max(unchanged_through or result.as_of, result.as_of),
@@ -226,11 +237,7 @@ def import_list(
                 source_url=source_url[:500],
                 origin=origin,
                 imported_by=user,
-                headers=parsed.headers,
-                content_key=parsed.content_key,
-                rows_read=len(parsed.rows),
             )
-            SnapshotData.objects.create(snapshot=snapshot, rows=encode_rows(parsed.rows))
             result.snapshot = snapshot
             plan = build_plan()
             result.plan = plan

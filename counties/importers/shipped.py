@@ -19,9 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from ..models import County, Snapshot, SnapshotData
-from .ice import lock_imports, read
-from .lists import encode_rows
+from ..models import County, Snapshot
+from .ice import lock_imports, read, store_list
 from .rebuild import build_plan, write_plan
 from .reference import FIXTURES, analyze, load_reference_data
 
@@ -140,7 +139,8 @@ def _keep(entry: ShippedList) -> Snapshot:
     if hashlib.sha256(data).hexdigest() != entry.sha256:
         raise ValueError(f"{entry.path} is not the file of the manifest (its SHA-256 differs): not loaded")
     parsed = read(data)
-    snapshot = Snapshot.objects.create(
+    return store_list(
+        parsed,
         kind=entry.kind,
         as_of=entry.as_of,
         unchanged_through=entry.unchanged_through,
@@ -148,9 +148,4 @@ def _keep(entry: ShippedList) -> Snapshot:
         filename=entry.path.name,
         source_url=settings.ICE_PAGE_URL,
         origin=Snapshot.Origin.SHIPPED,
-        headers=parsed.headers,
-        content_key=parsed.content_key,
-        rows_read=len(parsed.rows),
     )
-    SnapshotData.objects.create(snapshot=snapshot, rows=encode_rows(parsed.rows))
-    return snapshot
