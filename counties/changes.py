@@ -109,7 +109,7 @@ class ChangeItem:
                     if self.change.new_value.startswith("http")
                     else self.change.agreement.moa_url
                 )
-            return self.change.snapshot.source_url
+            return self.change.snapshot.page_url
         return self.source.url if self.source else ""
 
     def _values(self) -> dict:

@@ -305,5 +305,6 @@ __all__ = [
     "date_from_filename",
     "import_list",
     "rebuild_history",
+    "store_list",
     "unwrap_url",
 ]

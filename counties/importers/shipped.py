@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
 from ..models import County, Snapshot
@@ -146,6 +145,6 @@ def _keep(entry: ShippedList) -> Snapshot:
         unchanged_through=entry.unchanged_through,
         sha256=entry.sha256,
         filename=entry.path.name,
-        source_url=settings.ICE_PAGE_URL,
+        source_url="",  # copies of ICE's files (fixtures/SOURCES.md): cited as ICE's page (Snapshot.page_url)
         origin=Snapshot.Origin.SHIPPED,
     )

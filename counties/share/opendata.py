@@ -242,7 +242,7 @@ def _snapshot_rows() -> Iterator[tuple]:
             _iso(snapshot.as_of),
             _iso(snapshot.unchanged_through),
             snapshot.filename,
-            snapshot.source_url,
+            snapshot.page_url,
             snapshot.sha256,
             snapshot.rows_read,
             snapshot.rows_unresolved,

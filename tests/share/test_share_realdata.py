@@ -80,6 +80,8 @@ def test_snapshots_file_lists_the_ice_lists_held(client, shipped):
     dates = [row["as_of"] for row in data["rows"]]
     assert dates[0] == "2021-01-13" and dates[-1] == "2026-05-18" and len(dates) == Snapshot.objects.count()
     assert {row["kind"] for row in data["rows"]} == {"participating", "pending"}
+    # The shipped copies hold no address of their own: cited as ICE's page, as the site is set to read it.
+    assert {row["source_url"] for row in data["rows"]} == {"https://www.ice.gov/identify-and-arrest/287g"}
 
 
 def test_denton_county_feed_lists_its_task_force_agreement(client, shipped):
