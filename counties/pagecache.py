@@ -249,14 +249,18 @@ def _param_values(request, params: dict) -> tuple:
 
 # What a page is made from besides the data: a new release (templates, code, words, translations) must not
 # be served pages kept by the old one, which the shared store still holds. Hashed from the files' contents,
-# so every server of one release agrees without being told.
+# so every server of one release agrees without being told; and from the settings pages and downloads show
+# (absolute links, ICE's page, when a status is called old), so a restart with new values drops them too.
 RELEASE_SOURCES = ("templates", "counties", "explainer", "config", "locale")
 RELEASE_SUFFIXES = frozenset({".html", ".py", ".md", ".toml", ".mo", ".txt", ".xml"})
+RELEASE_SETTINGS = ("SITE_URL", "ICE_PAGE_URL", "STALE_AFTER_DAYS")
 
 
 @functools.cache
 def release() -> str:
     digest = hashlib.sha256()
+    for name in RELEASE_SETTINGS:
+        digest.update(f"{name}={getattr(settings, name)!r}\n".encode())
     for folder in RELEASE_SOURCES:
         for path in sorted((settings.BASE_DIR / folder).rglob("*")):
             if path.suffix in RELEASE_SUFFIXES and "migrations" not in path.parts and path.is_file():

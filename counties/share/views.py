@@ -79,9 +79,10 @@ def data_file(request, name, fmt):
     dataset = DATASETS.get(name)
     if dataset is None or fmt not in ("csv", "json"):
         raise Http404
-    # Built once per data version (and language, for the JSON's documentation link) into a file on
-    # disk, then streamed from it: memory stays flat and 64 readers at once do not rebuild it 64 times.
-    version = (pagecache.data_version(), get_language(), EXPORT_FORMAT_VERSION)
+    # Built once per data version (and language, for the JSON's documentation link; and release, for the
+    # code and the site's address) into a file on disk, then streamed from it: memory stays flat and 64
+    # readers at once do not rebuild it 64 times.
+    version = (pagecache.data_version(), get_language(), EXPORT_FORMAT_VERSION, pagecache.release())
     if fmt == "json":
         version += (pagecache.today(),)  # its metadata says how many days old the data is
     if fmt == "csv":

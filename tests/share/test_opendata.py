@@ -219,3 +219,19 @@ def test_csv_files_start_with_a_byte_order_mark_so_excel_keeps_accents(client):
         assert json_raw.startswith(b"{"), name
     page = client.get("/data/").content.decode()
     assert "byte-order mark" in page
+
+
+def test_a_server_started_with_another_site_address_builds_its_downloads_again(client, settings, sample):
+    """A download is kept on disk per data version and release; the release includes the settings it shows
+    (counties/pagecache.py, RELEASE_SETTINGS), so the old address is not served after a restart with a new
+    one while the data stays the same."""
+    from counties import pagecache
+
+    before = download(client, "counties", "csv")
+    settings.SITE_URL = "https://moved.example.org"
+    pagecache.release.cache_clear()  # as a new process would compute it
+    try:
+        after = download(client, "counties", "csv")
+    finally:
+        pagecache.release.cache_clear()
+    assert "https://moved.example.org/counties/" in after and "https://moved.example.org" not in before

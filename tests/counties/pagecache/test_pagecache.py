@@ -9,7 +9,7 @@ from django.apps import apps
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 
-from counties import pagecache
+from counties import early, pagecache
 from counties.models import NOT_ON_PUBLIC_PAGES, PUBLIC_BULK_MODELS, PUBLIC_MODELS, County, Snapshot
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped")]
@@ -273,3 +273,22 @@ def test_home_and_explainer_pages_answer_a_revalidation_with_304(client, url):
     first = client.get(url)
     assert first.status_code == 200 and "public" in first["Cache-Control"] and first["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_a_server_started_with_another_ice_page_address_does_not_serve_pages_kept_with_the_old(
+    client, settings
+):
+    """Kept pages are shared by every server through the database; the key's release includes the settings
+    pages show, so a restart with a new ICE_PAGE_URL (or SITE_URL) is not served the old links."""
+    url = "/counties/tx/denton-county/"
+    assert 'href="https://www.ice.gov/identify-and-arrest/287g"' in client.get(url).content.decode()
+    settings.ICE_PAGE_URL = "https://www.ice.gov/moved/287g"
+    # A new process: its own memory empty (kept pages, the early answers), the shared store as it was.
+    pagecache.release.cache_clear()
+    pagecache.local.clear()
+    early.table.clear()
+    try:
+        html = client.get(url).content.decode()
+    finally:
+        pagecache.release.cache_clear()
+    assert 'href="https://www.ice.gov/moved/287g"' in html
