@@ -32,9 +32,6 @@ EMBED_CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors *"
 )
-# Bump when the columns or layout of a download change, so files kept on disk are rebuilt (3: CSV files
-# start with a byte-order mark; 4: counties.jail_status_source; 5: jail_status_as_of empty outside Texas).
-EXPORT_FORMAT_VERSION = 5
 DATA_MAX_AGE = 60 * 60  # files change only when an ICE list is imported or an editor saves a county
 LICENCE_NAME = "CC0 1.0"
 LICENCE_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
@@ -79,10 +76,10 @@ def data_file(request, name, fmt):
     dataset = DATASETS.get(name)
     if dataset is None or fmt not in ("csv", "json"):
         raise Http404
-    # Built once per data version (and language, for the JSON's documentation link; and release, for the
-    # code and the site's address) into a file on disk, then streamed from it: memory stays flat and 64
-    # readers at once do not rebuild it 64 times.
-    version = (pagecache.data_version(), get_language(), EXPORT_FORMAT_VERSION, pagecache.release())
+    # Built once per data version into a file on disk, then streamed from it: memory stays flat and 64
+    # readers at once do not rebuild it 64 times. Also per language (the JSON's documentation link) and
+    # release (the code, so a change of columns is rebuilt, and the site's address: pagecache.release).
+    version = (pagecache.data_version(), get_language(), pagecache.release())
     if fmt == "json":
         version += (pagecache.today(),)  # its metadata says how many days old the data is
     if fmt == "csv":
