@@ -239,6 +239,7 @@ class AgencyName(models.Model):
 
 # An agreement's or a request's agency is a sheriff's office: the one way the site says "the sheriff's".
 OF_SHERIFFS = models.Q(agency__kind=Agency.Kind.SHERIFF)
+PUBLIC_ID_LENGTH = 300
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -284,6 +285,8 @@ class AgreementQuerySet(models.QuerySet):
 
     def by_public_id(self, public_id: str):
         """The agreement with this published ID or one of its aliases (IDs of merged histories)."""
+        if "\x00" in public_id or len(public_id) > PUBLIC_ID_LENGTH:  # no ID holds these (PostgreSQL: a 500)
+            return None
         return self.filter(models.Q(public_id=public_id) | models.Q(aliases__contains=[public_id])).first()
 
 
@@ -294,7 +297,7 @@ class Agreement(models.Model):
         TASK_FORCE = "task-force", _("Task Force")
 
     public_id = models.CharField(
-        max_length=300,
+        max_length=PUBLIC_ID_LENGTH,
         unique=True,
         help_text=_("Published ID (agency key/model of its earliest name); never changes."),
     )

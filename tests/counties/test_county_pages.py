@@ -287,6 +287,8 @@ def test_an_agreements_id_leads_to_it_and_an_alias_to_the_id(client, newest):
     alias = client.get("/counties/agreements/zz:testville%20county%20sheriffs%20dept/jail/")
     assert alias.status_code == 301 and alias["Location"] == agreement.get_absolute_url()
     assert client.get("/counties/agreements/zz:no%20such%20agency/jail/").status_code == 404
+    for odd in ("%00", "zz:testville%00/jail", "x" * 400):  # no ID holds a NUL byte or is that long
+        assert client.get(f"/counties/agreements/{odd}/").status_code == 404, odd
     statewide = AgreementFactory(
         agency=AgencyFactory(county=None, state=county.state, statewide=True, kind="state"),
         first_listed=newest,
