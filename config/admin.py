@@ -14,6 +14,7 @@ five for one user name from one address lock that name out from that address for
 import math
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.contrib.auth.signals import user_login_failed
 from django.utils import timezone
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
@@ -37,6 +38,13 @@ class EditorLoginForm(OTPAdminAuthenticationForm):
         ),
         "device_required": "You have no second factor yet: ask the site's administrator for one.",
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django sets the user name's max_length after the field is built, so no validator checks it: a
+        # longer name went on to django-axes, whose record of the failed login could not store it (a 500).
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
     def _chosen_device(self, user):
         """The device the code is for: six digits are the app's, anything else a recovery code."""

@@ -196,6 +196,14 @@ def test_only_a_superuser_may_give_a_second_factor(client, editor):
     assert not TOTPDevice.objects.filter(user=editor).exists()
 
 
+@pytest.mark.parametrize("username", ["a" * 5_000, "otp-editor" + "x" * 200])
+def test_a_user_name_too_long_to_be_anyones_is_a_form_error_not_a_500(client, editor, username):
+    response = log_in(client, code="123456", username=username)
+    assert response.status_code == 200
+    assert "Ensure this value has at most 150 characters" in response.content.decode()
+    assert not has_admin(client)
+
+
 def test_the_login_page_says_what_to_do_when_a_phone_is_lost(client):
     text = client.get(LOGIN).content.decode()
     assert "Lost your phone?" in text and "recovery codes" in text
