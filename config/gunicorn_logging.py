@@ -5,6 +5,10 @@ from ip=203.0.113.7: ..."), and a malformed PROXY line or header can carry more 
 text. PrivateLogger is gunicorn's own logger with a filter on both of its logs that replaces every IPv4
 and IPv6 address in a message (and in a traceback) with "[address]". The one line that names the
 server's own bind address ("Listening at: http://127.0.0.1:8000") is left as it is.
+
+The same filter keeps each entry one honest line: control and invisible characters from a request (a
+path's %0a, a right-to-left mark) are written escaped ("\\n", "\\u202e"), so that nobody can add a line
+of their own or hide text, and the query string of a malformed request line (search text) is left out.
 """
 
 import ipaddress
@@ -37,11 +41,30 @@ def hide_addresses(text: str) -> str:
     return _IPV4.sub(HIDDEN, _IPV6.sub(_hide_ipv6, text))
 
 
+# C0 and C1 controls, and the invisible format characters that reorder or hide text (bidi marks,
+# zero-width characters, line and paragraph separators).
+_UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_QUERY = re.compile(r"\?[^\s'\"]*")
+
+
+def one_line(text: str) -> str:
+    """'GET /a\\nFAKE' -> 'GET /a\\\\nFAKE': every unseen character written as its escape."""
+    return _UNSEEN.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def private_line(message: str) -> str:
+    """A log message as it may be written: no address, no query string of a bad request, one line."""
+    if message.startswith(_SERVER_ADDRESS_LINES):
+        return message
+    message = hide_addresses(message)
+    if message.startswith("Invalid request from"):  # the request line as sent, its query string included
+        message = _QUERY.sub("?[query]", message)
+    return one_line(message)
+
+
 class HideAddresses(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if not message.startswith(_SERVER_ADDRESS_LINES):
-            record.msg, record.args = hide_addresses(message), ()
+        record.msg, record.args = private_line(record.getMessage()), ()
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:

@@ -1,6 +1,9 @@
-"""No reader's address in gunicorn's logs, malformed requests included (config/gunicorn_logging.py).
+"""No reader's address in gunicorn's logs, malformed requests included, and one line per entry
+(config/gunicorn_logging.py).
 
-gunicorn wrote "Invalid request from ip=127.0.0.1: ..." to its error log for every malformed request.
+gunicorn wrote "Invalid request from ip=127.0.0.1: ..." to its error log for every malformed request, with
+the request line as sent (its query string too); and a path's %0a wrote a line of the sender's own into the
+access log.
 """
 
 import logging
@@ -8,7 +11,7 @@ import sys
 
 import pytest
 
-from config.gunicorn_logging import HideAddresses, hide_addresses
+from config.gunicorn_logging import HideAddresses, hide_addresses, private_line
 from tests.servers import app_server, raw_request
 
 pytestmark = pytest.mark.server
@@ -19,6 +22,13 @@ MALFORMED = [
     b"GET / HTTP/1.1\r\nHost: x\r\nBad 203.0.113.77 Header\r\n\r\n",  # invalid header, an address in it
     b"GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 2001:db8::7\r\nContent-Length: -1\r\n\r\n",
     b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\n\r\n",  # request line too long
+    b"GET /counties/?q=secret-search\x01 HTTP/1.1\r\nHost: x\r\n\r\n",  # a control byte in the line
+]
+# Well-formed requests whose decoded path holds a line break and a right-to-left override.
+FORGING = [
+    b"GET /probe%0a[07/Dec/2026:08:00:00%20-0600]%20%22GET%20/forged%22%20200%201%201ms HTTP/1.1\r\n"
+    b"Host: localhost\r\n\r\n",
+    b"GET /probe%0d%0aFORGED%e2%80%aetxt HTTP/1.1\r\nHost: localhost\r\n\r\n",
 ]
 
 
@@ -27,11 +37,19 @@ def test_a_malformed_request_leaves_no_address_in_any_log(tmp_path):
         for request in MALFORMED:
             answer = raw_request(server.url, request)
             assert answer.startswith(b"HTTP/1.1 4"), answer[:80]
+        for request in FORGING:
+            assert raw_request(server.url, request).startswith(b"HTTP/1.1 404"), request
     logs = server.logs()
     assert "Invalid request from ip=[address]" in logs  # the errors are logged ...
     lines = [line for line in logs.splitlines() if "Listening at: " not in line]  # (the server's own)
     for address in ("127.0.0.1", "203.0.113.77", "2001:db8::7"):  # ... with no client address
         assert not [line for line in lines if address in line], address
+    assert "secret-search" not in logs  # ... and no search text
+    assert "/counties/?[query]" in logs
+    # Each request is one line, its line break and override written as escapes.
+    assert not [line for line in lines if line.startswith(("FORGED", '[07/Dec/2026:08:00:00 -0600] "GET /forged'))]
+    assert "\u202e" not in logs and "\r" not in logs
+    assert '"GET /probe\\r\\nFORGED\\u202etxt" 404' in logs
 
 
 @pytest.mark.parametrize(
@@ -47,6 +65,23 @@ def test_a_malformed_request_leaves_no_address_in_any_log(tmp_path):
 )
 def test_addresses_are_hidden_and_nothing_else(text, expected):
     assert hide_addresses(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('"GET /a\nFAKE\tx" 404', '"GET /a\\nFAKE\\tx" 404'),
+        ('"GET /a\u202eb\u200bc\x00\x85" 404', '"GET /a\\u202eb\\u200bc\\x00\\x85" 404'),
+        ('"GET /es/condado/peña-ñ" 200', '"GET /es/condado/peña-ñ" 200'),  # letters stay as they are
+        (
+            "Invalid request from ip=192.0.2.9: Invalid HTTP request line: 'GET /counties/?q=mi casa HTTP/1.1'",
+            "Invalid request from ip=[address]: Invalid HTTP request line: 'GET /counties/?[query] casa HTTP/1.1'",
+        ),
+        ("Listening at: http://127.0.0.1:8000 (7)", "Listening at: http://127.0.0.1:8000 (7)"),
+    ],
+)
+def test_each_message_is_one_private_line(text, expected):
+    assert private_line(text) == expected
 
 
 def test_the_filter_hides_addresses_in_arguments_and_tracebacks():
