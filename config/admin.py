@@ -14,8 +14,8 @@ five for one user name from one address lock that name out from that address for
 import math
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.contrib.auth.signals import user_login_failed
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_static.models import StaticDevice

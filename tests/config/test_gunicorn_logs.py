@@ -47,7 +47,9 @@ def test_a_malformed_request_leaves_no_address_in_any_log(tmp_path):
     assert "secret-search" not in logs  # ... and no search text
     assert "/counties/?[query]" in logs
     # Each request is one line, its line break and override written as escapes.
-    assert not [line for line in lines if line.startswith(("FORGED", '[07/Dec/2026:08:00:00 -0600] "GET /forged'))]
+    assert not [
+        line for line in lines if line.startswith(("FORGED", '[07/Dec/2026:08:00:00 -0600] "GET /forged'))
+    ]
     assert "\u202e" not in logs and "\r" not in logs
     assert '"GET /probe\\r\\nFORGED\\u202etxt" 404' in logs
 
