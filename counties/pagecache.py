@@ -13,7 +13,7 @@ that accept it (the page is compressed once, when it is kept).
 
 What a kept page is keyed on, and nothing else (so that `?u=1`, `?u=2`... cannot fill the cache):
 the release (a hash of the templates, code and catalogues), the view, its URL arguments, the query parameters
-the view declares (normalized: an unknown value of an enumerated parameter counts as none), the language,
+the view declares, as the view reads them (an unknown value of an enumerated parameter counts as none), the language,
 the htmx flag, the language a "Ver en español" notice offers (counties/languages.py: on English pages, from
 Accept-Language; `Vary: Accept-Language`), and the data version.
 
@@ -228,21 +228,12 @@ def clear() -> None:
 # --- the decorator ------------------------------------------------------------------------------------
 
 
-def _normalize(value: str) -> str:
-    return " ".join(value.split())[:200]
-
-
 def _param_values(request, params: dict) -> tuple:
     """The declared query parameters, normalized; an enumerated one outside its values counts as empty."""
     values = []
     for name, allowed in sorted(params.items()):
         raw = request.GET.get(name, "")
-        if callable(allowed):
-            value = allowed(raw)
-        elif allowed is None:
-            value = _normalize(raw)
-        else:
-            value = raw if raw in allowed else ""
+        value = allowed(raw) if callable(allowed) else raw if raw in allowed else ""
         values.append((name, value))
     return tuple(values)
 
@@ -347,8 +338,9 @@ def kept_page(
 ) -> Callable:
     """Keep the page this view returns (see the module's docstring).
 
-    `params` maps each query parameter the view reads to its allowed values (a collection), to a
-    function that normalizes it, or to None (free text, normalized for spaces). `htmx` says the view
+    `params` maps each query parameter the view reads to its allowed values (a collection) or to the
+    function the view itself reads it through (free text): the page is kept by exactly what the view read,
+    so that two texts share a page only when they make the same one. `htmx` says the view
     answers HX-Request with a fragment (kept apart, and `Vary: HX-Request`). `share=False` keeps the page
     in this process only (search results: any text makes a page, cheap to render, not worth a row each).
     `language_notice=False` for what is not a page of the site's own (a feed, an image, the embed card,

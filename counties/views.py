@@ -19,7 +19,7 @@ from .freshness import freshness
 from .geo import locator_map, state_map
 from .models import Agency, Agreement, County, Request, Snapshot, State
 from .pagecache import kept_page
-from .search import MAX_QUERY_LENGTH
+from .search import MAX_QUERY_LENGTH, clean_query
 from .search import search as find
 from .status import (
     MapCategory,
@@ -270,7 +270,7 @@ def correction_thanks(request, state, slug):
 @require_safe
 def search(request):
     """Search by county, city or ZIP code. A canonical GET URL; with htmx only the results fragment."""
-    query = request.GET.get("q", "")
+    query = clean_query(request.GET.get("q", ""))
     if request.GET.get("go") and not request.htmx:
         outcome = find(query)
         if outcome.single_county:
@@ -278,9 +278,9 @@ def search(request):
     return search_results(request)
 
 
-@kept_page(params={"q": None}, htmx=True, share=False)
+@kept_page(params={"q": clean_query}, htmx=True, share=False)
 def search_results(request):
-    query = request.GET.get("q", "")
+    query = clean_query(request.GET.get("q", ""))  # exactly what the page is kept by
     outcome = find(query)
     snapshot = Snapshot.objects.newest() if outcome.results else None
     coverage = Coverage(outcome) if snapshot else None

@@ -37,12 +37,13 @@ search). Everything callers use is importable from `counties.search`.
 from .agencies import AgencyIndex, agency_counties
 from .entries import Answer, CountyRef, Entry, Result, Tier
 from .index import ZIP_ROWS_SQL, Index
-from .parse import MAX_QUERY_LENGTH, char_mask, compact_key, normalize, parse
+from .parse import MAX_QUERY_LENGTH, char_mask, clean_query, compact_key, normalize, parse
 from .results import search
 from .store import get_index, warm_up
 
 __all__ = [
     "MAX_QUERY_LENGTH",
+    "clean_query",
     "ZIP_ROWS_SQL",
     "AgencyIndex",
     "CountyRef",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import PLACE_ABBREVIATIONS, fold
+from ..text import PLACE_ABBREVIATIONS, fold, without_controls
 
 MAX_QUERY_LENGTH = 200  # longer than any place name with its state; longer input is refused with a 400
 MAX_RESULTS = 25
@@ -19,6 +19,14 @@ CITY_WEIGHT = 4
 # hamlets and colonias, far smaller than a town).
 NO_ZIP_SHARE = {"CDP": 0.25}
 ENTER_MARGIN = 5  # how far the first result must outweigh the rest for Enter to go straight to it
+
+
+def clean_query(raw: str) -> str:
+    """The search text as a search reads it, shows it and keys its kept page by (counties/views.py): no
+    control characters or bidi overrides, every run of spaces of any kind one space, and at most one
+    character more than a search reads, so that every longer text gets the same "too long" answer."""
+    return " ".join(without_controls(raw).split())[: MAX_QUERY_LENGTH + 1]
+
 
 # Words that say what kind of place it is, not which one (folded). Longest first.
 _COUNTY_WORDS = [

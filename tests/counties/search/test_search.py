@@ -199,6 +199,21 @@ def test_hostile_or_odd_queries_get_a_helpful_answer(client, query, status, mess
     assert "<script>alert" not in response.content.decode()
 
 
+def test_a_search_page_shows_the_text_it_is_kept_by(client):
+    """A search page is kept by the text as the search reads it, so every reader gets the page of what
+    they typed: never one made for the same start with more text, other spaces or hidden characters."""
+    for query in ("waco\u3000\u3000\x1c", "waco", "waco \x85\u2028"):
+        assert 'value="waco"' in client.get(URL, {"q": query}).content.decode(), query
+    # Past the longest query a search reads, every text is too long, whichever was asked first.
+    assert client.get(URL, {"q": "b" * 200}).status_code == 200
+    assert client.get(URL, {"q": "b" * 200 + "XYZ"}).status_code == 400
+    spaced = client.get(URL, {"q": "dal" + " " * 250 + "las"})
+    assert spaced.status_code == 200 and 'value="dal las"' in spaced.content.decode()
+    # Control characters and bidi overrides are neither read nor shown back.
+    marked = client.get(URL, {"q": "ab\x00\u202ecd\x01"}).content.decode()
+    assert 'value="abcd"' in marked and "\u202e" not in marked and "\x00" not in marked
+
+
 def test_broken_utf8_in_the_url_is_not_an_error(client):
     response = client.get(URL + "?q=%ED%A0%80%FF&go=1")
     assert response.status_code == 200
