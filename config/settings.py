@@ -257,8 +257,14 @@ LOGGING = {
         "security": {"class": "logging.StreamHandler", "filters": ["one_line"]},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    # A refused request (DisallowedHost, SuspiciousOperation): one line each (config/security.OneLine).
-    "loggers": {"django.security": {"handlers": ["security"], "propagate": False}},
+    "loggers": {
+        # Django's own default also mails every error page to ADMINS with the reader's address, headers and
+        # form fields (and, without EMAIL_HOST, writes that mail to the log): its messages go to the log
+        # only, as the rest. ADMINS hear from the scheduled check of ICE's site alone.
+        "django": {"handlers": ["console"], "propagate": False},
+        # A refused request (DisallowedHost, SuspiciousOperation): one line each (config/security.OneLine).
+        "django.security": {"handlers": ["security"], "propagate": False},
+    },
 }
 
 # Generated downloads (/data/*.csv|json), kept on disk once per data version (counties/pagecache.py).

@@ -39,8 +39,17 @@ def framable_view(request):
     return HttpResponse("<p>card</p>")
 
 
-# The site's own URLs plus two test views (middleware such as the admin's reverses admin URLs).
-urlpatterns = [path("plain/", plain_view), path("card/", framable_view), *site_urlpatterns]
+def broken_view(request):
+    raise RuntimeError("a bug")
+
+
+# The site's own URLs plus test views (middleware such as the admin's reverses admin URLs).
+urlpatterns = [
+    path("plain/", plain_view),
+    path("card/", framable_view),
+    path("broken/", broken_view),
+    *site_urlpatterns,
+]
 
 
 def assert_strict_headers(response):
@@ -171,3 +180,14 @@ def test_a_bad_host_header_is_logged_as_one_short_line(client):
     assert len(lines) == 1, lines
     assert lines[0].startswith("Invalid HTTP_HOST header") and len(lines[0]) < OneLine.LIMIT + 20
     assert "\x07" not in lines[0] and "Traceback" not in stream.getvalue()
+
+
+@pytest.mark.urls("tests.config.test_security")
+def test_an_error_page_mails_nobody_the_readers_request(client, settings, mailoutbox):
+    """Django's default logging mails each 500 to ADMINS with the reader's address, headers and form fields
+    (and writes the mail to the log without EMAIL_HOST). ADMINS are set for the ICE check's messages only."""
+    settings.ADMINS = [("Operator", "operator@example.org")]
+    client.raise_request_exception = False
+    response = client.post("/broken/", {"what_is_wrong": "my details"}, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 500
+    assert mailoutbox == []
