@@ -6,6 +6,11 @@ from .models import Correction
 from .text import without_controls
 
 
+def visible(text: str) -> bool:
+    """Whether the text shows anything: a character that is neither a space nor invisible (Cc, Cf...)."""
+    return any(char.isprintable() and not char.isspace() for char in text)
+
+
 class CorrectionForm(forms.ModelForm):
     """The public "report a correction" form. `website` is a honeypot: people never see it, bots fill it."""
 
@@ -62,6 +67,9 @@ class CorrectionForm(forms.ModelForm):
         for name, value in list(cleaned.items()):
             if isinstance(value, str):
                 cleaned[name] = without_controls(value)
+        if "what_is_wrong" in cleaned and not visible(cleaned["what_is_wrong"]):
+            # Only control, zero-width or space characters: an empty report to the editors who read it.
+            self.add_error("what_is_wrong", self.fields["what_is_wrong"].error_messages["required"])
         url = cleaned.get("source_url")
         if url and unsafe_url(url):
             self.add_error(

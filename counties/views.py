@@ -1,3 +1,4 @@
+import math
 import time
 
 from django.conf import settings
@@ -5,8 +6,7 @@ from django.core.cache import caches
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -210,8 +210,9 @@ WINDOW_SECONDS = 60 * 60  # CORRECTIONS_PER_HOUR counts reports in fixed clock h
 clock = time.time  # tests put their own clock here
 
 
-def _over_correction_limit(request) -> bool:
-    """Count this client's reports in the current clock hour, keyed on a hash of its address.
+def _correction_wait(request) -> int:
+    """Count this client's reports in the current clock hour, keyed on a hash of its address: 0 when this
+    report may be stored, else the seconds until the next hour, when it may report again.
 
     Each accepted report takes one of CORRECTIONS_PER_HOUR numbered slots of the hour in the shared
     (database) cache; `add` succeeds for one request only, so concurrent workers cannot both take a slot.
@@ -225,9 +226,10 @@ def _over_correction_limit(request) -> bool:
     limit = settings.CORRECTIONS_PER_HOUR
     # Kept a minute past the end of its hour, then swept by the cache.
     timeout = int((window + 1) * WINDOW_SECONDS - now) + 60
+    wait = math.ceil((window + 1) * WINDOW_SECONDS - now)
     if limit <= 0 or cache.get(f"{prefix}:{limit - 1}") is not None:
-        return True  # every slot of this hour is taken: one query for a client that keeps trying
-    return not any(cache.add(f"{prefix}:{slot}", 1, timeout=timeout) for slot in range(limit))
+        return wait  # every slot of this hour is taken: one query for a client that keeps trying
+    return 0 if any(cache.add(f"{prefix}:{slot}", 1, timeout=timeout) for slot in range(limit)) else wait
 
 
 @never_cache  # the page holds a CSRF token: no CDN or shared cache may keep it
@@ -242,10 +244,18 @@ def correction(request, state, slug):
         if form.is_spam:
             return thanks  # tell a bot nothing; store nothing
         if form.is_valid():
-            if _over_correction_limit(request):
+            if wait := _correction_wait(request):
+                minutes = math.ceil(wait / 60)
                 form.add_error(
                     None,
-                    _("We have received many reports from you in the last hour. Please try again later."),
+                    ngettext(
+                        "We have received many reports from you this hour. Please try again in %(minutes)d "
+                        "minute: what you wrote is still here.",
+                        "We have received many reports from you this hour. Please try again in %(minutes)d "
+                        "minutes: what you wrote is still here.",
+                        minutes,
+                    )
+                    % {"minutes": minutes},
                 )
                 status = 429
             else:
@@ -258,7 +268,12 @@ def correction(request, state, slug):
             status = 400
     else:
         form = CorrectionForm()
-    return render(request, "counties/correction_form.html", {"county": county, "form": form}, status=status)
+    response = render(
+        request, "counties/correction_form.html", {"county": county, "form": form}, status=status
+    )
+    if status == 429:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 @require_safe

@@ -84,6 +84,17 @@ def test_empty_report_gets_a_clear_message(client, county):
     assert not Correction.objects.filter(county=county).exists()
 
 
+@pytest.mark.parametrize("text", ["\x01 \x02", "\x01\x02", "\u200b", "\u202e\u2066 \ufeff"])
+def test_a_report_of_invisible_characters_only_is_empty(client, county, text):
+    """What is left once control characters go is checked too (it was stored as a blank-looking report, or
+    answered with the model's "This field cannot be blank.")."""
+    response = client.post(url(county), {"what_is_wrong": text})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Please tell us what is wrong." in html and "cannot be blank" not in html
+    assert not Correction.objects.filter(county=county).exists()
+
+
 def test_huge_report_gets_a_clear_message(client, county):
     response = client.post(url(county), {"what_is_wrong": "x" * 50_000, "contact": "y" * 5000})
     assert response.status_code == 400
@@ -128,6 +139,8 @@ def test_rate_limit_per_client_without_storing_the_address(client, county, setti
     blocked = client.post(url(county), {"what_is_wrong": "Report 3"}, REMOTE_ADDR="192.0.2.10")
     assert blocked.status_code == 429
     assert "many reports from you" in blocked.content.decode()
+    assert "Report 3" in blocked.content.decode()  # what the reader wrote is kept on the page
+    assert 0 < int(blocked["Retry-After"]) <= 3600
     assert Correction.objects.filter(county=county).count() == 2
     # Another client is not affected.
     assert (
@@ -183,7 +196,16 @@ def test_the_limit_counts_in_a_fixed_hour_not_from_the_last_attempt(client, coun
         assert report(n).status_code == 302
     for minutes in (7, 13, 31, 59):  # more than five minutes after the last: still the same hour
         clock.now = hour_start + minutes * 60
-        assert report(f"late {minutes}").status_code == 429
+        blocked = report(f"late {minutes}")
+        assert blocked.status_code == 429
+        # When this hour ends, it may report again: the page and Retry-After say so.
+        assert blocked["Retry-After"] == str((60 - minutes) * 60)
+        left = "1 minute:" if minutes == 59 else f"{60 - minutes} minutes:"
+        assert f"Please try again in {left} what you wrote is still here." in blocked.content.decode()
+    spanish = client.post(
+        "/es" + url(county), {"what_is_wrong": "Informe"}, REMOTE_ADDR="192.0.2.30"
+    ).content.decode()
+    assert "intente de nuevo en 1 minuto: lo que escribió sigue aquí." in spanish
     assert Correction.objects.filter(county=county).count() == 5
     clock.now = hour_start + 3600 + 1  # the next hour
     assert report("next hour").status_code == 302
