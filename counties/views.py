@@ -6,7 +6,7 @@ from django.core.cache import caches
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -274,6 +274,26 @@ def correction(request, state, slug):
     if status == 429:
         response["Retry-After"] = str(wait)
     return response
+
+
+def correction_not_sent(request, state, slug):
+    """The correction form sent without its CSRF cookie (cookies blocked or cleared, or a page left open
+    until the browser dropped it): config.views.csrf_failure sends it here. The form again, with what the
+    reader wrote and why it was not sent; this page sets a new cookie, so sending again works. A form
+    posted from another site (its Origin says so) is not filled in: nobody's text is put in a reader's
+    mouth."""
+    county = County.objects.by_url(state, slug)
+    origin = request.headers.get("Origin")
+    own = origin is None or origin == f"{request.scheme}://{request.get_host()}"
+    fields = ("what_is_wrong", "source_url", "contact")
+    form = CorrectionForm(initial={name: request.POST.get(name, "") for name in fields} if own else None)
+    notice = gettext(
+        "Your report was not sent yet: your browser did not send this form's security cookie. What you "
+        "wrote is still here: please send the report again. If your browser blocks cookies, allow them for "
+        "this site (it sets one on this form only)."
+    )
+    context = {"county": county, "form": form, "notice": notice if own else ""}
+    return render(request, "counties/correction_form.html", context, status=403)
 
 
 @require_safe

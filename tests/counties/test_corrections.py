@@ -1,6 +1,7 @@
 """The public "report a correction" form, and how editors close reports in the admin."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -212,13 +213,51 @@ def test_the_limit_counts_in_a_fixed_hour_not_from_the_last_attempt(client, coun
     assert Correction.objects.filter(county=county).count() == 6
 
 
-def test_csrf_is_enforced(county):
+def test_csrf_is_enforced_and_a_report_sent_without_the_cookie_comes_back_to_send_again(county):
+    """Cookies blocked or cleared: Django's bare page (its style blocked by the CSP) lost what the reader
+    wrote. The form comes back with it, says why, and sets a new cookie, so that sending again works."""
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post(url(county), {"what_is_wrong": "No token."})
+    report = {"what_is_wrong": "The sheriff signed in May <b>2026</b>.", "contact": "me@example.org"}
+    response = strict.post(url(county), report)
     assert response.status_code == 403
     assert not Correction.objects.filter(county=county).exists()
+    html = response.content.decode()
+    assert "Your report was not sent yet: your browser did not send this form&#x27;s security cookie." in html
+    assert "The sheriff signed in May &lt;b&gt;2026&lt;/b&gt;.</textarea>" in html
+    assert 'value="me@example.org"' in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert strict.post(url(county), {**report, "csrfmiddlewaretoken": token}).status_code == 302
+    assert Correction.objects.get(county=county).what_is_wrong == report["what_is_wrong"]
+    spanish = Client(enforce_csrf_checks=True).post("/es" + url(county), report).content.decode()
+    assert "Su reporte todavía no se envió" in spanish
+
+
+def test_a_report_posted_from_another_site_is_not_filled_in(county):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(
+        url(county), {"what_is_wrong": "Words put in your mouth."}, HTTP_ORIGIN="https://other.example"
+    )
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Words put in your mouth." not in html and "not sent yet" not in html
+    assert "Send the report" in html  # an empty form to fill in
+
+
+def test_other_forms_without_the_cookie_and_unreadable_requests_get_short_bilingual_pages(client):
+    from django.test import Client
+
+    refused = Client(enforce_csrf_checks=True).post("/admin/login/", {"username": "x", "password": "y"})
+    assert refused.status_code == 403
+    assert "This form was not sent" in refused.content.decode()
+    assert "Este formulario no se envió" in refused.content.decode()
+    fields = {f"field{n}": "x" for n in range(1_100)}  # more than DATA_UPLOAD_MAX_NUMBER_FIELDS
+    unreadable = client.post(url(CountyFactory(name="Fields County")), fields)
+    assert unreadable.status_code == 400
+    html = unreadable.content.decode()
+    assert "This request could not be read" in html and "No pudimos leer esta solicitud" in html
 
 
 def test_unknown_county_is_404(client):
