@@ -55,3 +55,13 @@ class OneLine:
         record.exc_text = None
         record.stack_info = None
         return True
+
+
+class ClientErrorsOneLine(OneLine):
+    """For django.request: a request the site cannot read (a broken form body, 400) or refuses (403) is
+    one line like the others; a 500 keeps its traceback, which is what fixes the bug."""
+
+    def filter(self, record):
+        if getattr(record, "status_code", 500) < 500:
+            return super().filter(record)
+        return True

@@ -252,7 +252,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"one_line": {"()": "config.security.OneLine"}},
+    "filters": {
+        "one_line": {"()": "config.security.OneLine"},
+        "client_errors_one_line": {"()": "config.security.ClientErrorsOneLine"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
         "security": {"class": "logging.StreamHandler", "filters": ["one_line"]},
@@ -263,6 +266,12 @@ LOGGING = {
         # form fields (and, without EMAIL_HOST, writes that mail to the log): its messages go to the log
         # only, as the rest. ADMINS hear from the scheduled check of ICE's site alone.
         "django": {"handlers": ["console"], "propagate": False},
+        # A request the site cannot read (a broken form body: 400) is one line, not a traceback of 2 KB.
+        "django.request": {
+            "handlers": ["console"],
+            "filters": ["client_errors_one_line"],
+            "propagate": False,
+        },
         # A refused request (DisallowedHost, SuspiciousOperation): one line each (config/security.OneLine).
         "django.security": {"handlers": ["security"], "propagate": False},
     },

@@ -2,6 +2,7 @@
 
 import pytest
 from django.http import HttpResponse
+from django.test import Client
 from django.urls import path
 from django.views.decorators.http import require_safe
 
@@ -191,3 +192,29 @@ def test_an_error_page_mails_nobody_the_readers_request(client, settings, mailou
     response = client.post("/broken/", {"what_is_wrong": "my details"}, REMOTE_ADDR="203.0.113.9")
     assert response.status_code == 500
     assert mailoutbox == []
+
+
+def test_an_unreadable_form_body_is_logged_as_one_line_and_a_bug_with_its_traceback():
+    """A broken multipart body with a well-formed CSRF cookie was a 25-line traceback anyone could send."""
+    import io
+    import logging
+
+    (handler,) = [h for h in logging.getLogger("django.request").handlers if type(h) is logging.StreamHandler]
+    stream = io.StringIO()
+    old = handler.setStream(stream)
+    try:
+        client = Client(enforce_csrf_checks=True)  # the CSRF check reads the body, as in production
+        client.cookies["csrftoken"] = "A" * 32
+        response = client.generic("POST", "/", b"x", content_type="multipart/form-data")
+        logging.getLogger("django.request").error(
+            "Internal Server Error: %s",
+            "/x",
+            exc_info=(RuntimeError, RuntimeError("a bug"), None),
+            extra={"status_code": 500},
+        )
+    finally:
+        handler.setStream(old)
+    assert response.status_code == 400
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "Bad request (Unable to parse request body): /", lines
+    assert lines[1:] == ["Internal Server Error: /x", "RuntimeError: a bug"]
