@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import PLACE_ABBREVIATIONS, fold, without_controls
+from ..text import PLACE_ABBREVIATIONS, fold, fold_once, without_controls
 
 MAX_QUERY_LENGTH = 200  # longer than any place name with its state; longer input is refused with a 400
 MAX_RESULTS = 25
@@ -139,7 +139,7 @@ def _is_office_word(word: str, last: bool) -> bool:
 
 def parse(text: str, state_words: dict[str, str]) -> Parsed | None:
     """Read the words of a query. None when it has no letters and no ZIP code."""
-    tokens = fold(text).split()
+    tokens = fold_once(text).split()
     zip_code = ""
     kept = []
     for i, word in enumerate(tokens):

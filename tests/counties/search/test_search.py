@@ -214,6 +214,18 @@ def test_a_search_page_shows_the_text_it_is_kept_by(client):
     assert 'value="abcd"' in marked and "\u202e" not in marked and "\x00" not in marked
 
 
+def test_searches_leave_nothing_behind_in_the_name_cache(client):
+    """fold() keeps up to 200,000 names for the index and the imports; what readers type is not kept there
+    (each distinct search stayed: about 120 MB a process)."""
+    from counties.text import fold
+
+    client.get(URL, {"q": "warm up"})
+    before = fold.cache_info().currsize
+    for n in range(50):
+        client.get(URL, {"q": f"no such place {n} zzq"})
+    assert fold.cache_info().currsize == before
+
+
 def test_broken_utf8_in_the_url_is_not_an_error(client):
     response = client.get(URL + "?q=%ED%A0%80%FF&go=1")
     assert response.status_code == 200
