@@ -371,6 +371,11 @@ def kept_page(
             if page is not None:
                 if _matches(request, page):
                     response = HttpResponseNotModified()
+                    # A 304 updates the headers a browser keeps with its copy: the page's own (the embed
+                    # card's stricter CSP), not the ones the middleware would add to an empty answer.
+                    for name in ("Content-Security-Policy", "X-Robots-Tag"):
+                        if name in page.headers:
+                            response[name] = page.headers[name]
                     response["ETag"] = page.etag
                     _public(response, max_age, vary + (["Accept-Encoding"] if page.gzipped else []))
                     return response

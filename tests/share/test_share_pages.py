@@ -85,8 +85,12 @@ def test_embed_card_is_framable_by_anyone_and_has_no_scripts(client, sample, pre
     first = client.get(f"{prefix}/embed/counties/zz/flyer-county/")
     response = client.get(f"{prefix}/embed/counties/zz/flyer-county/")  # the kept copy keeps its headers
     assert response.status_code == 200 and response.content == first.content
-    for sent in (first, response):
+    # A 304 updates the headers the browser keeps with its copy: the card's own policy too.
+    revalidated = client.get(f"{prefix}/embed/counties/zz/flyer-county/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert revalidated.status_code == 304
+    for sent in (first, response, revalidated):
         assert "X-Frame-Options" not in sent
+        assert sent["Content-Security-Policy"] == first["Content-Security-Policy"]
         assert "frame-ancestors *" in sent["Content-Security-Policy"]
         assert "script-src" not in sent["Content-Security-Policy"]
         assert "max-age=3600" in sent["Cache-Control"]
