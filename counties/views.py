@@ -1,3 +1,4 @@
+import functools
 import math
 import time
 
@@ -6,6 +7,7 @@ from django.core.cache import caches
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -34,12 +36,27 @@ from .wording import answer_agencies, for_you, model_list, sb8_map_note, statewi
 TIMELINE_LIMIT = 50
 
 
+def lowercase_address(view):
+    """A state code or county slug typed in capitals (/counties/TX/Dallas-County/, /feeds/TX.atom)
+    redirects for good to the page's one address, so that the page is kept, linked and counted once."""
+
+    @functools.wraps(view)
+    def wrapped(request, **kwargs):
+        lower = {name: value.lower() for name, value in kwargs.items()}
+        if lower == kwargs:
+            return view(request, **kwargs)
+        query = request.META.get("QUERY_STRING", "")
+        address = reverse(request.resolver_match.view_name, kwargs=lower)
+        return redirect(address + (f"?{query}" if query else ""), permanent=True)
+
+    return wrapped
+
+
 @require_safe
+@lowercase_address
 @kept_page()
 def county_detail(request, state, slug):
     """The most visited page: a reader who has it gets a 304; it is rendered once per data version."""
-    if state != state.lower() or slug != slug.lower():
-        return redirect("counties:county", state=state.lower(), slug=slug.lower(), permanent=True)
     county = County.objects.by_url(state, slug)
     status = county_status(county)
     named, more = answer_agencies(status)
@@ -106,6 +123,7 @@ MAP_VIEWS = ["sb8"]
 
 
 @require_safe
+@lowercase_address
 @kept_page(
     params={
         "status": MapCategory.ALL,
@@ -116,8 +134,6 @@ MAP_VIEWS = ["sb8"]
     }
 )
 def state_detail(request, state):
-    if state != state.lower():
-        return redirect("counties:state", state=state.lower(), permanent=True)
     state = get_object_or_404(State, code=state.upper())
     snapshot, pending = newest_lists()
     statuses = state_statuses(state, snapshot, pending=pending)

@@ -20,6 +20,7 @@ from counties.freshness import freshness
 from counties.models import County, Snapshot, State
 from counties.pagecache import kept_page
 from counties.status import county_status, newest_lists
+from counties.views import lowercase_address
 
 from .export import csv_chunks, exported_file, json_chunks
 from .feeds import ChangesFeed
@@ -112,6 +113,7 @@ def data_file(request, name, fmt):
 
 
 @require_safe
+@lowercase_address
 @kept_page(language_notice=False)
 def feed(request, state=None, slug=None):
     """Atom feed of the site's, a state's or a county's changes."""
@@ -144,6 +146,7 @@ def changes(request):
 
 
 @require_safe
+@lowercase_address
 @framable
 @kept_page(max_age=EMBED_MAX_AGE, language_notice=False)
 def embed_county(request, state, slug):
@@ -167,6 +170,7 @@ def embed_county(request, state, slug):
 
 
 @require_safe
+@lowercase_address
 @kept_page(max_age=EMBED_MAX_AGE, language_notice=False)
 def county_print(request, state, slug):
     """A one-page printable flyer: the page's language first, then the other one, and a QR code."""
@@ -190,6 +194,7 @@ def county_print(request, state, slug):
 
 
 @require_safe
+@lowercase_address
 @kept_page(max_age=EMBED_MAX_AGE, language_notice=False)
 def share_image(request, state, slug):
     """The county's link-preview image (1200x630 PNG) in the page's language."""

@@ -174,6 +174,18 @@ def test_one_canonical_lowercase_url(client):
     assert response.status_code == 301
     assert response["Location"] == county_url(county)
     assert client.get("/counties/ZZ/")["Location"] == "/counties/zz/"
+    assert client.get("/counties/ZZ/?sort=population")["Location"] == "/counties/zz/?sort=population"
+    # The county's other pages too, in both languages (each was kept, linked and counted once per spelling).
+    for prefix in ("", "/es"):
+        for typed, canonical in [
+            ("/embed/counties/ZZ/omega-county/", "/embed/counties/zz/omega-county/"),
+            ("/counties/zz/OMEGA-county/print/", "/counties/zz/omega-county/print/"),
+            ("/counties/Zz/omega-county/share.png", "/counties/zz/omega-county/share.png"),
+            ("/feeds/ZZ.atom", "/feeds/zz.atom"),
+            ("/feeds/ZZ/Omega-County.atom", "/feeds/zz/omega-county.atom"),
+        ]:
+            redirected = client.get(prefix + typed)
+            assert (redirected.status_code, redirected["Location"]) == (301, prefix + canonical), typed
 
 
 def test_unknown_county_is_404(client):
