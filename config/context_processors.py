@@ -1,6 +1,6 @@
 from django.conf import settings
-from django.urls import translate_url
-from django.utils.translation import get_language
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language, override
 
 from counties.languages import suggested_language
 
@@ -15,14 +15,24 @@ def site(request):
         path = request.path + (f"?{kept_query}" if kept_query else "")
     path = "/" + path.lstrip("/")  # "//evil.example/" is a path here, never another site's address
     current = get_language()
+    urls = {
+        code: translate_url(path, code) if code != current else path for code, _name in settings.LANGUAGES
+    }
+    # A page with no address in another language (a 404: translate_url gives the path back) names no
+    # alternate pages, and its language link goes to that language's home page.
+    same_page = all(url != path for code, url in urls.items() if code != current)
     alternates = []
-    for code, _name in settings.LANGUAGES:
-        url = translate_url(path, code) if code != current else path
-        alternates.append({"code": code, "url": url, "absolute": settings.SITE_URL + url})
+    for code, url in urls.items():
+        if code != current and url == path:
+            with override(code):
+                url = reverse("explainer:home")
+        alternates.append(
+            {"code": code, "url": url, "absolute": settings.SITE_URL + url, "same_page": same_page}
+        )
     # "Ver en español" on an English page for a browser that prefers Spanish (counties/languages.py).
     # Not on a kept page keyed without it (kept_page(language_notice=False) says so on the request).
     offered = getattr(request, "offers_language_notice", True)
     suggested = suggested_language(request) if offered else None
-    # Only when the page has an address in that language (a 404's has none: translate_url gives it back).
-    notice = next((a for a in alternates if a["code"] == suggested and a["url"] != path), None)
+    # Only when the page has an address in that language (a 404's has none).
+    notice = next((a for a in alternates if a["code"] == suggested != current and a["same_page"]), None)
     return {"SITE_URL": settings.SITE_URL, "alternate_languages": alternates, "language_notice": notice}

@@ -399,8 +399,14 @@ def test_every_internal_link_on_every_page_resolves(client, shipped):
 
 @pytest.mark.django_db
 def test_unknown_slug_is_404_in_both_languages(client):
-    assert client.get("/no-such-page/").status_code == 404
-    assert client.get("/es/no-such-page/").status_code == 404
+    """A 404 has no address in the other language: its language link goes to that language's home page
+    (it led back to the same English page, labelled "Español"), and it names no alternate page."""
+    english, spanish = client.get("/no-such-page/"), client.get("/es/no-such-page/")
+    assert (english.status_code, spanish.status_code) == (404, 404)
+    assert '<a href="/es/" hreflang="es" lang="es">Español</a>' in english.content.decode()
+    assert '<a href="/" hreflang="en" lang="en">English</a>' in spanish.content.decode()
+    for response in (english, spanish):
+        assert 'rel="alternate" hreflang' not in response.content.decode()
 
 
 @pytest.mark.django_db
