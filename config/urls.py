@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from explainer.views import sitemap
 
-from .views import healthz
+from .views import healthz, robots_txt
 
 # A page whose database is away answers 503 with Retry-After, not 500 (config/unavailable.py).
 handler500 = "config.unavailable.server_error"
@@ -12,6 +12,7 @@ handler500 = "config.unavailable.server_error"
 # Outside the language prefix: machine endpoints and the editors' admin.
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots"),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, name="sitemap"),
 ]

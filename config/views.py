@@ -1,8 +1,10 @@
-"""The project's own views: the health check load balancers and uptime monitors call, and the answer to
-a form sent without its CSRF cookie."""
+"""The project's own views: the health check load balancers and uptime monitors call, robots.txt, and the
+answer to a form sent without its CSRF cookie."""
 
+from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.views import csrf
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -35,3 +37,23 @@ def csrf_failure(request, reason=""):
 
         return correction_not_sent(request, **match.kwargs)
     return csrf.csrf_failure(request, reason)
+
+
+# Every page may be indexed but the editors' admin, search results (any text makes one) and the correction
+# forms; the sitemap lists every page in both languages.
+ROBOTS = """User-agent: *
+Disallow: /admin/
+Disallow: /counties/?
+Disallow: /es/counties/?
+Disallow: /counties/*/correction/
+Disallow: /es/counties/*/correction/
+
+Sitemap: {site}/sitemap.xml
+"""
+
+
+@require_safe
+def robots_txt(request):
+    response = HttpResponse(ROBOTS.format(site=settings.SITE_URL), content_type="text/plain; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=24 * 60 * 60)
+    return response

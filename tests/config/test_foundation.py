@@ -204,3 +204,14 @@ def test_apps_do_not_import_the_project_package():
                     f"{path.relative_to(BASE_DIR)}: {n}" for n in names if n.split(".")[0] == "config"
                 ]
     assert offenders == []
+
+
+def test_robots_txt_leaves_out_the_admin_searches_and_forms_and_names_the_sitemap(client, settings):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200 and response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert {"Disallow: /admin/", "Disallow: /counties/?", "Disallow: /counties/*/correction/"} <= set(lines)
+    assert "Disallow: /" not in lines  # the pages themselves may be found
+    assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in lines
+    assert not response.cookies and "public" in response["Cache-Control"]
