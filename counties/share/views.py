@@ -2,13 +2,14 @@
 printable flyer and the link-preview image. All read-only, cookie-free function views, kept
 (counties/pagecache.py) but the downloads, which are files built once per data version."""
 
+import hashlib
 from functools import wraps
 
 from csp.decorators import csp_replace
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.template.response import TemplateResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -83,6 +84,12 @@ def data_file(request, name, fmt):
     version = (pagecache.data_version(), get_language(), pagecache.release())
     if fmt == "json":
         version += (pagecache.today(),)  # its metadata says how many days old the data is
+    # A reader (or a script) that has this version gets a 304 instead of the whole file again.
+    etag = '"' + hashlib.sha256(repr((name, fmt, version)).encode()).hexdigest()[:32] + '"'
+    if not_modified := get_conditional_response(request, etag=etag):
+        not_modified["ETag"] = etag
+        patch_cache_control(not_modified, public=True, max_age=DATA_MAX_AGE)
+        return not_modified
     if fmt == "csv":
         chunks = lambda: csv_chunks(dataset)  # noqa: E731
         content_type = "text/csv; charset=utf-8"
@@ -108,6 +115,7 @@ def data_file(request, name, fmt):
     else:  # the disk is full or not writable: the file is built as it streams
         response = StreamingHttpResponse((chunk.encode() for chunk in chunks()), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="287g-{name}.{fmt}"'
+    response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=DATA_MAX_AGE)
     return response
 

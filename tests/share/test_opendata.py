@@ -127,6 +127,22 @@ def test_empty_database_gives_header_only_files(client):
     assert json.loads(download(client, "snapshots", "json"))["rows"] == []
 
 
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_reader_who_has_the_file_gets_a_304_until_the_data_changes(client, sample, fmt):
+    url = reverse("share:data_file", args=["counties", fmt])
+    first = client.get(url)
+    etag = first["ETag"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again["ETag"] == etag and not again.content
+    assert "max-age=3600" in again["Cache-Control"]
+    assert client.get(reverse("share:data_file", args=["agreements", fmt]))["ETag"] != etag  # another file
+    assert client.get("/es" + url)["ETag"] != etag  # another language (the JSON's links)
+    CountyFactory(name="New County")  # the data changes: so does the file
+    changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "New County" in b"".join(changed.streaming_content).decode("utf-8-sig")
+
+
 def test_unknown_file_is_404(client):
     assert client.get("/data/people.csv").status_code == 404
     assert client.get("/data/counties.xlsx").status_code == 404
