@@ -86,10 +86,13 @@ def data_file(request, name, fmt):
         version += (pagecache.today(),)  # its metadata says how many days old the data is
     # A reader (or a script) that has this version gets a 304 instead of the whole file again.
     etag = '"' + hashlib.sha256(repr((name, fmt, version)).encode()).hexdigest()[:32] + '"'
-    if not_modified := get_conditional_response(request, etag=etag):
-        not_modified["ETag"] = etag
-        patch_cache_control(not_modified, public=True, max_age=DATA_MAX_AGE)
-        return not_modified
+    # Only the 304: the file has no modification date, so If-Unmodified-Since is not checked (RFC 9110
+    # 13.1.4), and an If-Match for another version gets the file as it is now.
+    answer = get_conditional_response(request, etag=etag)
+    if answer is not None and answer.status_code == 304:
+        answer["ETag"] = etag
+        patch_cache_control(answer, public=True, max_age=DATA_MAX_AGE)
+        return answer
     if fmt == "csv":
         chunks = lambda: csv_chunks(dataset)  # noqa: E731
         content_type = "text/csv; charset=utf-8"

@@ -137,6 +137,10 @@ def test_a_reader_who_has_the_file_gets_a_304_until_the_data_changes(client, sam
     assert "max-age=3600" in again["Cache-Control"]
     assert client.get(reverse("share:data_file", args=["agreements", fmt]))["ETag"] != etag  # another file
     assert client.get("/es" + url)["ETag"] != etag  # another language (the JSON's links)
+    # Other conditions do not stop the file: it has no modification date (RFC 9110 13.1.4), and an If-Match
+    # of another version gets the file as it is now.
+    for header in ({"HTTP_IF_UNMODIFIED_SINCE": "Sat, 01 Jan 2000 00:00:00 GMT"}, {"HTTP_IF_MATCH": '"old"'}):
+        assert client.get(url, **header).status_code == 200, header
     CountyFactory(name="New County")  # the data changes: so does the file
     changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
