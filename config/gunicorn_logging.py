@@ -8,7 +8,8 @@ server's own bind address ("Listening at: http://127.0.0.1:8000") is left as it 
 
 The same filter keeps each entry one honest line: control and invisible characters from a request (a
 path's %0a, a right-to-left mark) are written escaped ("\\n", "\\u202e"), so that nobody can add a line
-of their own or hide text, and the query string of a malformed request line (search text) is left out.
+of their own or hide text, and what a malformed request sent (its request line or header, with any search
+text) and the query string of a request that failed are left out.
 """
 
 import ipaddress
@@ -27,13 +28,23 @@ _IPV6 = re.compile(
 _SERVER_ADDRESS_LINES = ("Listening at: ",)
 
 
-def _hide_ipv6(match: re.Match) -> str:
-    text = match.group(0)
+def _is_ipv6(text: str) -> bool:
     try:
         ipaddress.IPv6Address(text.split("%", 1)[0])
     except ValueError:
-        return text
-    return HIDDEN
+        return False
+    return True
+
+
+def _hide_ipv6(match: re.Match) -> str:
+    text = match.group(0)
+    if _is_ipv6(text):
+        return HIDDEN
+    if text.endswith(":") and _is_ipv6(
+        text[:-1]
+    ):  # "from ip=::1: ...": the candidate took the colon after it
+        return HIDDEN + ":"
+    return text
 
 
 def hide_addresses(text: str) -> str:
@@ -44,7 +55,10 @@ def hide_addresses(text: str) -> str:
 # C0 and C1 controls, and the invisible format characters that reorder or hide text (bidi marks,
 # zero-width characters, line and paragraph separators).
 _UNSEEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-_QUERY = re.compile(r"\?[^\s'\"]*")
+# What a malformed request sent, as gunicorn quotes it in its error ('GET /counties/?q=mi casa HTTP/1.1'),
+# and a query string to the end of a line ("Error handling request GET /counties/?q=...").
+_QUOTED = re.compile(r"""(['"]).*\1""", re.S)
+_QUERY = re.compile(r"\?.*", re.S)
 
 
 def one_line(text: str) -> str:
@@ -57,7 +71,9 @@ def private_line(message: str) -> str:
     if message.startswith(_SERVER_ADDRESS_LINES):
         return message
     message = hide_addresses(message)
-    if message.startswith("Invalid request from"):  # the request line as sent, its query string included
+    if message.startswith("Invalid request from"):  # the request line or header as sent: search text too
+        message = _QUERY.sub("?[query]", _QUOTED.sub(r"\1[request]\1", message))
+    elif message.startswith("Error handling request"):  # its method and address, query string included
         message = _QUERY.sub("?[query]", message)
     return one_line(message)
 
