@@ -35,18 +35,23 @@ def csrf_failure(request, reason=""):
     if match is not None and match.view_name == "counties:correction":
         from counties.views import correction_not_sent
 
-        return correction_not_sent(request, **match.kwargs)
+        return correction_not_sent(request, reason=reason, **match.kwargs)
     return csrf.csrf_failure(request, reason)
 
 
-# Every page may be indexed but the editors' admin, search results (any text makes one) and the correction
-# forms; the sitemap lists every page in both languages.
+# Every page may be indexed but the editors' admin, search results (any text makes one), the correction
+# forms and the copies of a county page (its embed card and flyer); the sitemap lists every page in both
+# languages.
 ROBOTS = """User-agent: *
 Disallow: /admin/
 Disallow: /counties/?
 Disallow: /es/counties/?
 Disallow: /counties/*/correction/
 Disallow: /es/counties/*/correction/
+Disallow: /embed/
+Disallow: /es/embed/
+Disallow: /counties/*/print/
+Disallow: /es/counties/*/print/
 
 Sitemap: {site}/sitemap.xml
 """

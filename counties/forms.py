@@ -5,10 +5,13 @@ from .editing import unsafe_url
 from .models import Correction
 from .text import without_controls
 
+# Printable to Unicode, but blank on the screen: the Hangul fillers and the blank braille pattern.
+BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
 
 def visible(text: str) -> bool:
     """Whether the text shows anything: a character that is neither a space nor invisible (Cc, Cf...)."""
-    return any(char.isprintable() and not char.isspace() for char in text)
+    return any(char.isprintable() and not char.isspace() and char not in BLANK for char in text)
 
 
 class CorrectionForm(forms.ModelForm):

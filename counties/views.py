@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -292,24 +293,34 @@ def correction(request, state, slug):
     return response
 
 
-def correction_not_sent(request, state, slug):
-    """The correction form sent without its CSRF cookie (cookies blocked or cleared, or a page left open
-    until the browser dropped it): config.views.csrf_failure sends it here. The form again, with what the
-    reader wrote and why it was not sent; this page sets a new cookie, so sending again works. A form
-    posted from another site (its Origin says so) is not filled in: nobody's text is put in a reader's
-    mouth."""
+def correction_not_sent(request, state, slug, reason=""):
+    """The correction form that failed its CSRF check: config.views.csrf_failure sends it here. A missing
+    or stale cookie or token (cookies blocked or cleared, a page left open until the browser dropped its
+    cookie) brings the form back with what the reader wrote and why it was not sent; this page sets a new
+    cookie, so sending again works. A form posted from another site (its Origin or Referer says so) comes
+    back empty: nobody's text is put in a reader's mouth."""
     county = County.objects.by_url(state, slug)
     origin = request.headers.get("Origin")
-    own = origin is None or origin == f"{request.scheme}://{request.get_host()}"
+    own = (origin is None or origin == f"{request.scheme}://{request.get_host()}") and not reason.startswith(
+        ("Origin checking failed", "Referer checking failed")
+    )
     fields = ("what_is_wrong", "source_url", "contact")
     form = CorrectionForm(initial={name: request.POST.get(name, "") for name in fields} if own else None)
-    notice = gettext(
-        "Your report was not sent yet: your browser did not send this form's security cookie. What you "
-        "wrote is still here: please send the report again. If your browser blocks cookies, allow them for "
-        "this site (it sets one on this form only)."
-    )
-    context = {"county": county, "form": form, "notice": notice if own else ""}
-    return render(request, "counties/correction_form.html", context, status=403)
+    if own:
+        notice = gettext(
+            "Your report was not sent yet: the form's security check did not pass, most often because the "
+            "browser blocks or has cleared this site's cookie. What you wrote is still here: please send the "
+            "report again. If your browser blocks cookies, allow them for this site (it sets one on this "
+            "form only)."
+        )
+    else:
+        notice = gettext(
+            "Your report was not sent: the form's security check did not pass. Please write it here."
+        )
+    context = {"county": county, "form": form, "notice": notice}
+    response = render(request, "counties/correction_form.html", context, status=403)
+    add_never_cache_headers(response)  # as the form itself: a new token and what the reader wrote
+    return response
 
 
 @require_safe

@@ -211,7 +211,13 @@ def test_robots_txt_leaves_out_the_admin_searches_and_forms_and_names_the_sitema
     assert response.status_code == 200 and response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert lines[0] == "User-agent: *"
-    assert {"Disallow: /admin/", "Disallow: /counties/?", "Disallow: /counties/*/correction/"} <= set(lines)
+    assert {
+        "Disallow: /admin/",
+        "Disallow: /counties/?",
+        "Disallow: /counties/*/correction/",
+        "Disallow: /embed/",  # copies of the county pages
+        "Disallow: /counties/*/print/",
+    } <= set(lines)
     assert "Disallow: /" not in lines  # the pages themselves may be found
     assert f"Sitemap: {settings.SITE_URL}/sitemap.xml" in lines
     assert not response.cookies and "public" in response["Cache-Control"]

@@ -85,7 +85,9 @@ def test_empty_report_gets_a_clear_message(client, county):
     assert not Correction.objects.filter(county=county).exists()
 
 
-@pytest.mark.parametrize("text", ["\x01 \x02", "\x01\x02", "\u200b", "\u202e\u2066 \ufeff"])
+@pytest.mark.parametrize(
+    "text", ["\x01 \x02", "\x01\x02", "\u200b", "\u202e\u2066 \ufeff", "\u3164\u3164", "\u2800 \u115f"]
+)
 def test_a_report_of_invisible_characters_only_is_empty(client, county, text):
     """What is left once control characters go is checked too (it was stored as a blank-looking report, or
     answered with the model's "This field cannot be blank.")."""
@@ -223,8 +225,9 @@ def test_csrf_is_enforced_and_a_report_sent_without_the_cookie_comes_back_to_sen
     response = strict.post(url(county), report)
     assert response.status_code == 403
     assert not Correction.objects.filter(county=county).exists()
+    assert "no-store" in response["Cache-Control"]  # a new token and what the reader wrote
     html = response.content.decode()
-    assert "Your report was not sent yet: your browser did not send this form&#x27;s security cookie." in html
+    assert "Your report was not sent yet: the form&#x27;s security check did not pass" in html
     assert "The sheriff signed in May &lt;b&gt;2026&lt;/b&gt;.</textarea>" in html
     assert 'value="me@example.org"' in html
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
@@ -234,16 +237,21 @@ def test_csrf_is_enforced_and_a_report_sent_without_the_cookie_comes_back_to_sen
     assert "Su reporte todavía no se envió" in spanish
 
 
-def test_a_report_posted_from_another_site_is_not_filled_in(county):
+@pytest.mark.parametrize(
+    "sent_from",
+    [{"HTTP_ORIGIN": "https://other.example"}, {"HTTP_REFERER": "https://other.example/page"}],  # no Origin
+    ids=["origin", "referer"],
+)
+def test_a_report_posted_from_another_site_is_not_filled_in(county, sent_from):
     from django.test import Client
 
     response = Client(enforce_csrf_checks=True).post(
-        url(county), {"what_is_wrong": "Words put in your mouth."}, HTTP_ORIGIN="https://other.example"
+        url(county), {"what_is_wrong": "Words put in your mouth."}, secure=True, **sent_from
     )
     assert response.status_code == 403
     html = response.content.decode()
     assert "Words put in your mouth." not in html and "not sent yet" not in html
-    assert "Send the report" in html  # an empty form to fill in
+    assert "Your report was not sent: the form" in html and "Send the report" in html  # an empty form
 
 
 def test_other_forms_without_the_cookie_and_unreadable_requests_get_short_bilingual_pages(client):
