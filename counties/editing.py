@@ -223,6 +223,8 @@ class ReadableHistory(HistoricalRecordContextHelper):
         return value
 
 
+BEFORE_FIRST_EDIT = "As loaded, before the first edit by an editor"
+
 # An address typed without its scheme ("ice.gov/...") is taken as https, as Django 6 will do by default.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -247,6 +249,27 @@ class EditorAdmin(SimpleHistoryAdmin):
         form.reason_required = self.reason_required
         form.import_writes = self.import_writes
         return form
+
+    def save_form(self, request, form, change):
+        """Before any save_model: a revert keeps what the form shows read-only, and a row with no history
+        gets its stored version first."""
+        obj = super().save_form(request, form, change)
+        stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
+        if stored is None:
+            return obj
+        if getattr(request, "_history_revert", False):
+            # A revert restores the old version's whole row. What editors cannot change here (an import's
+            # record, when a county was last checked) stays as it is now; save_model then treats the rest as
+            # an editor's change.
+            columns = {field.name: field.attname for field in obj._meta.concrete_fields}
+            for name in self.get_readonly_fields(request, stored):
+                if name in columns:
+                    setattr(obj, columns[name], getattr(stored, columns[name]))
+        if not stored.history.exists():
+            # Rows a load or an import wrote in bulk have no history: their stored version is kept first, so
+            # that an editor's first change can be undone from the history like any other.
+            type(obj).history.bulk_history_create([stored], default_change_reason=BEFORE_FIRST_EDIT)
+        return obj
 
     def save_model(self, request, obj, form, change):
         reason = (form.cleaned_data.get("change_reason") or "").strip()

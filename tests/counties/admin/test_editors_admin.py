@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from counties.editing import record_version
+from counties.editing import BEFORE_FIRST_EDIT, record_version
 from counties.editors import EDITOR_GROUP, EDITOR_PERMISSIONS
 from counties.models import County, Event, Snapshot, Source
 from tests.config.test_second_factor import code_now
@@ -344,6 +344,52 @@ def test_a_revert_of_the_jail_status_is_the_editors_too(editor_client):
         County.JailSource.EDITOR,
         timezone.localdate(),
     )
+
+
+def revert(client, obj, version, reason="Undo"):
+    """Restore `version` of `obj` from its history page, as an editor's browser posts it."""
+    url = reverse(f"admin:counties_{obj._meta.model_name}_simple_history", args=[obj.pk, version.history_id])
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, False)}
+    data["change_reason"] = reason
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    obj.refresh_from_db()
+
+
+def test_a_rows_first_edit_can_be_undone_though_its_load_left_no_history(editor_client):
+    """The shipped data and the imports write in bulk, with no history: an editor's first change kept only
+    the changed version, so it could not be undone (found by an attack pass on the admin)."""
+    county = texas_county(seat="Mentone")
+    county.history.all().delete()  # as the reference load leaves it
+    data = form_data(editor_client, county, seat="Mentone<script>", change_reason="Typo")
+    assert editor_client.post(change_url(county), data).status_code == 302
+    before, after = county.history.order_by("history_date")
+    assert (before.seat, before.history_change_reason) == ("Mentone", BEFORE_FIRST_EDIT)
+    assert (after.seat, after.history_change_reason) == ("Mentone<script>", "Typo")
+    revert(editor_client, county, before)
+    assert county.seat == "Mentone" and county.history.count() == 3  # and no second "before" version
+
+
+def test_a_revert_keeps_what_the_form_shows_read_only(editor_client, editor):
+    """A revert writes an old version's whole row: it no longer erases when the county was last checked,
+    nor brings back what an import has changed in an agreement since."""
+    county = CountyFactory(seat="Old seat")
+    first = county.history.earliest("history_date")
+    assert editor_client.post(reverse("admin:counties_county_checked", args=[county.pk])).status_code == 302
+    county.refresh_from_db()
+    checked = (county.last_verified_at, county.last_verified_by)
+    assert checked[1] == editor
+    County.objects.filter(pk=county.pk).update(seat="New seat")
+    revert(editor_client, county, first)
+    assert county.seat == "Old seat" and (county.last_verified_at, county.last_verified_by) == checked
+
+    agreement = AgreementFactory(is_current=True, moa_url="https://www.ice.gov/doclib/287gMOA/a.pdf")
+    listed = agreement.history.earliest("history_date")
+    dropped = SnapshotFactory(as_of=datetime.date(2026, 5, 18))
+    type(agreement).objects.filter(pk=agreement.pk).update(is_current=False, dropped_on=dropped)  # an import
+    revert(editor_client, agreement, listed)
+    assert (agreement.is_current, agreement.dropped_on) == (False, dropped)
 
 
 def test_history_page_lists_who_and_why(editor_client):
