@@ -2,6 +2,7 @@
 when and why, a reason is required where a status changes, and a save never silently overwrites another
 editor's (or an import's) save."""
 
+import datetime
 import hashlib
 import json
 from urllib.parse import urlsplit
@@ -56,6 +57,21 @@ IMPORT_RUNNING = (
 )
 
 
+SECTION_287G_ENACTED = datetime.date(1996, 9, 30)  # Pub. L. 104-208, section 133
+
+
+def implausible_date(value: datetime.date, earliest: datetime.date) -> str:
+    """Why no record can have this date ("" when it can): after tomorrow (a day's slack for time zones),
+    or before `earliest`."""
+    if value > timezone.localdate() + datetime.timedelta(days=1):
+        return f"{value.isoformat()} is in the future: check the year."
+    if value < earliest:
+        if earliest == SECTION_287G_ENACTED:
+            return f"{value.isoformat()} is before Section 287(g) became law (1996-09-30): check the year."
+        return f"{value.isoformat()} is before {earliest.year}: check the year."
+    return ""
+
+
 class GuardedForm(forms.ModelForm):
     """Optimistic locking plus a reason for the history.
 
@@ -69,6 +85,10 @@ class GuardedForm(forms.ModelForm):
 
     reason_required = False
     import_writes = False  # an import writes these records too (EditorAdmin.import_writes)
+    # A date typed with a slip of the year ("2062", "0202") would sort first or last for good (a feed's
+    # newest entry, an agreement signed in the future): dates are no later than tomorrow and no earlier
+    # than this (forms about 287(g) itself: SECTION_287G_ENACTED).
+    earliest_date = datetime.date(1900, 1, 1)
 
     version = forms.CharField(widget=forms.HiddenInput, required=False)
     change_reason = forms.CharField(
@@ -104,6 +124,8 @@ class GuardedForm(forms.ModelForm):
                 problem = unsafe_url(value)
                 if problem:
                     self.add_error(name, problem)
+            if isinstance(value, datetime.date) and (problem := implausible_date(value, self.earliest_date)):
+                self.add_error(name, problem)
         if self.import_writes and not self._no_import_running():
             raise ValidationError(IMPORT_RUNNING, code="import-running")
         if not self.instance.pk:

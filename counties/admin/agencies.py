@@ -10,8 +10,10 @@ from django.utils.html import format_html
 from .. import pagecache
 from ..editing import (
     OTHER_STATE_LABEL,
+    SECTION_287G_ENACTED,
     CountyStateForm,
     EditorAdmin,
+    GuardedForm,
     ReadOnlyAdmin,
     ReadOnlyInline,
     other_state_problem,
@@ -292,8 +294,13 @@ class AgencyAdmin(EditorAdmin):
                 newer.history_delta_changes = [*(getattr(newer, "history_delta_changes", None) or []), change]
 
 
+class AgreementForm(GuardedForm):
+    earliest_date = SECTION_287G_ENACTED  # no agreement was signed before the law
+
+
 @admin.register(Agreement)
 class AgreementAdmin(EditorAdmin):
+    form = AgreementForm
     import_writes = True  # an import writes agreements (what an editor locks it keeps)
     list_display = [
         "agency",

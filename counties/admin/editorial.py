@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import format_html
 
-from ..editing import CountyStateForm, EditorAdmin, GuardedForm
+from ..editing import SECTION_287G_ENACTED, CountyStateForm, EditorAdmin, GuardedForm
 from ..history import history_reason
 from ..models import (
     Correction,
@@ -31,6 +31,8 @@ NO_SPANISH = (
 
 
 class EventForm(CountyStateForm):
+    earliest_date = SECTION_287G_ENACTED  # a step toward or away from an agreement
+
     def county_state(self, cleaned):
         agency = cleaned.get("agency")
         return agency.state if agency is not None else None

@@ -32,9 +32,10 @@ from .. import locks
 from ..editing import unsafe_url
 from ..history import history_reason
 from ..importers.ice import ImportOutcome, WorkbookError, import_list, lock_imports
-from ..importers.lists import date_from_filename
+from ..importers.lists import read_name
 from ..models import PendingUpload, Snapshot
 from ..templatetags.counties import link_host
+from ..text import without_controls
 from .pending import UploadError, check_readable, discard, keep, load, meta_of, read_upload, stash, sweep
 
 __all__ = ["SnapshotUploadMixin", "UploadForm", "run_import", "stash", "summary"]
@@ -116,7 +117,7 @@ class UploadForm(forms.Form):
     def clean_source_url(self):
         """Where the file was downloaded: ICE's own site only. Pages link it as "ice.gov" (issue 24: an
         address that only looked like ICE's was labelled so on every county page)."""
-        url = self.cleaned_data["source_url"]
+        url = without_controls(self.cleaned_data["source_url"])  # as in every other form editors fill in
         if not url:
             return url
         if not url.lower().startswith(("http://", "https://")):
@@ -136,11 +137,15 @@ class UploadForm(forms.Form):
             if "workbook" not in self.errors:
                 self.add_error("workbook", "Choose the workbook file.")
             return cleaned
-        if not cleaned.get("as_of"):
-            guessed = date_from_filename(self.file_name())
-            if guessed is None:
-                self.add_error("as_of", "The file name has no date; enter the date of ICE's list.")
-            cleaned["as_of"] = guessed
+        if not cleaned.get("as_of") and "as_of" not in self.errors:  # a date typed wrong is said already
+            name = read_name(self.file_name(), today=timezone.localdate())
+            if name.date is None:
+                # Why, in the reader's words: no date, one that cannot be, in the future, before any list.
+                self.add_error(
+                    "as_of",
+                    f"The file name gives no date to use ({name.problem}); enter the date of ICE's list.",
+                )
+            cleaned["as_of"] = name.date
         return cleaned
 
 

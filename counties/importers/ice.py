@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from .. import locks
 from ..models import Snapshot, SnapshotData
 from .lists import (
+    EARLIEST_LIST,
     ParsedList,
     WorkbookError,
     date_from_filename,
@@ -214,6 +216,12 @@ def import_list(
         raise WorkbookError(
             f"Cannot tell the date of ICE's list from the file name {filename!r}: give the date."
         )
+    # However it came (typed, a file name, a command): a list dated after tomorrow would be the newest for
+    # good, and every later list would only add history; none of ICE's predates EARLIEST_LIST.
+    if result.as_of > timezone.localdate() + timedelta(days=1):
+        raise WorkbookError(f"The list's date, {result.as_of}, is in the future: check the year.")
+    if result.as_of < EARLIEST_LIST:
+        raise WorkbookError(f"The list's date, {result.as_of}, is before any list of ICE's: check the year.")
     result.rows_read = len(parsed.rows)
     try:
         with transaction.atomic():

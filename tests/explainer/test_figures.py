@@ -189,7 +189,7 @@ def dallas_area_agencies(extra=()):
         tf("Made-up Rockwall County Sheriff", "Rockwall County", kind="County", model="Jail Enforcement Model"),
         tf("Made-up Tarrant City PD", "Tarrant County", model="Warrant Service Officer"),
     ])  # fmt: skip
-    return load(datetime.date(2027, 1, 1), [
+    return load(datetime.date(2026, 12, 3), [
         tf("Made-up Dallas County Sheriff", "Dallas County", kind="County", signed=datetime.datetime(2026, 12, 2)),
         tf("Made-up Tarrant City PD", "Tarrant County", model="Warrant Service Officer"),
         *extra,
@@ -203,7 +203,7 @@ def test_dallas_area_table_shows_each_county_from_the_newest_list(django_assert_
         django_assert_num_queries(4),
     ):  # counties, newest list, agreements, requests
         html = str(figures.render_figure("dallas-area"))
-    assert "What ICE's list of Jan. 1, 2027 shows for the Dallas area</figcaption>" in html
+    assert "What ICE's list of Dec. 3, 2026 shows for the Dallas area</figcaption>" in html
     rows = html.split('<th scope="row" role="rowheader">')[1:]
     assert len(rows) == len(figures.DALLAS_AREA)
     for slug, table_row in zip(figures.DALLAS_AREA, rows, strict=True):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from counties.admin import upload as admin_upload
 from counties.importers.ice import import_list
+from counties.importers.lists import date_from_filename
 from counties.models import Agency, Agreement, PendingUpload, Snapshot
 from tests.counties import hostile
 from tests.editors import login_with_second_factor
@@ -155,7 +156,7 @@ def test_preview_changes_nothing_until_confirmed(editor_client, texas):
 
 
 def test_cancel_discards_the_file(editor_client):
-    token = stash(editor_client.user, datetime.date(2099, 2, 2))
+    token = stash(editor_client.user, datetime.date(2026, 2, 2))
     before = state_of_db()
     assert editor_client.post(CANCEL, {"token": token}).status_code == 302
     assert not PendingUpload.objects.exists()
@@ -206,12 +207,30 @@ def test_a_huge_file_is_refused(editor_client, settings):
     assert not PendingUpload.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("fields", "name", "message"),
+    [
+        ({"as_of": "9999-12-31"}, "participating.xlsx", "date, 9999-12-31, is in the future"),
+        ({}, "participating-2062-05-18.xlsx", "date (2062-05-18) is in the future); enter the date"),
+        ({"as_of": "0001-01-01"}, "participating.xlsx", "date, 0001-01-01, is before any list"),
+    ],
+)
+def test_a_list_dated_in_the_future_or_before_any_list_is_refused(editor_client, fields, name, message):
+    """Confirmed, a list dated in the future would stay the newest for good: every later list would only add
+    history, and no county's status would change again (found by an attack pass on the admin)."""
+    before = state_of_db()
+    response = upload(editor_client, workbook(SMALL_LIST), name=name, **fields)
+    assert response.status_code == 200 and "token" not in response.context
+    assert message in response.content.decode()
+    assert state_of_db() == before
+
+
 def test_a_file_name_without_a_date_needs_the_date(editor_client):
     response = upload(editor_client, workbook(SMALL_LIST), name="participating.xlsx")
     assert response.status_code == 200
     assert "enter the date" in response.content.decode()
-    response = upload(editor_client, workbook(SMALL_LIST), name="participating.xlsx", as_of="2099-03-03")
-    assert response.context["meta"]["as_of"] == "2099-03-03"
+    response = upload(editor_client, workbook(SMALL_LIST), name="participating.xlsx", as_of="2026-03-03")
+    assert response.context["meta"]["as_of"] == "2026-03-03"
 
 
 def test_a_file_refused_for_its_missing_date_stays_chosen(editor_client):
@@ -231,12 +250,12 @@ def test_a_file_refused_for_its_missing_date_stays_chosen(editor_client):
     refused = editor_client.post(CONFIRM, {"token": held.token}, follow=True)
     assert "Nothing was imported" in refused.content.decode() and state_of_db() == before
     # the date, with no file chosen again: the preview of the kept file; the held copy gives way to it
-    response = editor_client.post(UPLOAD, {"held": held.token, "as_of": "2099-03-03"})
-    assert response.context["meta"]["as_of"] == "2099-03-03"
+    response = editor_client.post(UPLOAD, {"held": held.token, "as_of": "2026-03-03"})
+    assert response.context["meta"]["as_of"] == "2026-03-03"
     assert response.context["meta"]["filename"] == "participating.xlsx"
     assert response.context["result"].rows_read == len(SMALL_LIST)
     kept = PendingUpload.objects.get()
-    assert kept.token == response.context["token"] != held.token and kept.as_of == datetime.date(2099, 3, 3)
+    assert kept.token == response.context["token"] != held.token and kept.as_of == datetime.date(2026, 3, 3)
 
 
 def test_a_file_chosen_again_replaces_the_kept_one(editor_client):
@@ -250,7 +269,7 @@ def test_a_file_chosen_again_replaces_the_kept_one(editor_client):
     kept = PendingUpload.objects.get()
     assert kept.token != first.token and bytes(kept.data) == second and kept.filename == "other.xlsx"
     assert "Kept from your last try: other.xlsx" in response.content.decode()
-    response = editor_client.post(UPLOAD, {"held": kept.token, "as_of": "2099-03-03"})
+    response = editor_client.post(UPLOAD, {"held": kept.token, "as_of": "2026-03-03"})
     assert response.context["meta"]["filename"] == "other.xlsx" and response.context["result"].rows_read == 1
 
 
@@ -260,14 +279,14 @@ def test_a_held_file_is_only_its_editors(editor_client, client):
     other = User.objects.create_user("other-editor", is_staff=True)
     other.groups.add(Group.objects.get(name="Editor"))
     login_with_second_factor(client, other)
-    response = client.post(UPLOAD, {"held": held.token, "as_of": "2099-03-03"})
+    response = client.post(UPLOAD, {"held": held.token, "as_of": "2026-03-03"})
     assert response.status_code == 200
     assert "Choose the workbook file." in response.content.decode()
     assert PendingUpload.objects.get() == held  # untouched
 
 
 def test_no_file_at_all_is_asked_for(editor_client):
-    response = editor_client.post(UPLOAD, {"as_of": "2099-03-03"})
+    response = editor_client.post(UPLOAD, {"as_of": "2026-03-03"})
     assert "Choose the workbook file." in response.content.decode()
     assert not PendingUpload.objects.exists()
 
@@ -288,12 +307,12 @@ def test_confirm_refuses_unknown_or_malformed_tokens(editor_client, token):
 
 def test_confirm_refuses_another_editors_upload_or_a_changed_file(editor_client):
     other = User.objects.create_user("someone-else", is_staff=True)
-    token = stash(other, datetime.date(2099, 4, 4))
+    token = stash(other, datetime.date(2026, 4, 4))
     before = state_of_db()
     response = editor_client.post(CONFIRM, {"token": token}, follow=True)
     assert "belongs to another editor" in response.content.decode()
 
-    token = stash(editor_client.user, datetime.date(2099, 4, 5))
+    token = stash(editor_client.user, datetime.date(2026, 4, 5))
     PendingUpload.objects.filter(token=token).update(data=workbook(SMALL_LIST[:1]))
     response = editor_client.post(CONFIRM, {"token": token}, follow=True)
     assert "changed after the preview" in response.content.decode()
@@ -323,7 +342,7 @@ def test_confirm_and_cancel_are_post_only(editor_client):
     ],
 )
 def test_the_date_is_taken_from_the_file_name(name, expected):
-    found = admin_upload.date_from_filename(name)
+    found = date_from_filename(name)
     assert (found.isoformat() if found else None) == expected
 
 
@@ -397,15 +416,15 @@ def test_a_database_that_cannot_store_the_upload_gives_a_clear_message(editor_cl
 
 
 def test_an_upload_older_than_an_hour_is_refused_and_swept(editor_client):
-    token = stash(editor_client.user, datetime.date(2099, 2, 3))
+    token = stash(editor_client.user, datetime.date(2026, 2, 3))
     hour_ago = timezone.now() - datetime.timedelta(minutes=61)
     PendingUpload.objects.filter(token=token).update(created_at=hour_ago)
     response = editor_client.post(CONFIRM, {"token": token}, follow=True)
     assert "This preview has expired" in response.content.decode()
     assert not PendingUpload.objects.exists()
-    assert not Snapshot.objects.filter(as_of="2099-02-03").exists()
+    assert not Snapshot.objects.filter(as_of="2026-02-03").exists()
     # Left alone, an old upload is swept by the next upload.
-    stash(editor_client.user, datetime.date(2099, 2, 4))
+    stash(editor_client.user, datetime.date(2026, 2, 4))
     PendingUpload.objects.update(created_at=hour_ago)
     upload(editor_client, b"")
     assert not PendingUpload.objects.exists()
@@ -414,7 +433,7 @@ def test_an_upload_older_than_an_hour_is_refused_and_swept(editor_client):
 def test_another_editor_cannot_cancel_an_upload(editor_client, client):
     other = User.objects.create_user("other-editor", is_staff=True)
     other.groups.add(Group.objects.get(name="Editor"))
-    token = stash(editor_client.user, datetime.date(2099, 2, 5))
+    token = stash(editor_client.user, datetime.date(2026, 2, 5))
     login_with_second_factor(client, other)
     response = client.post(CANCEL, {"token": token}, follow=True)
     assert PendingUpload.objects.filter(token=token).exists()
@@ -425,7 +444,7 @@ def test_another_editor_cannot_cancel_an_upload(editor_client, client):
 def test_a_superuser_can_cancel_another_editors_preview(editor_client, client):
     """It said "Cancelled" and cancelled nothing (issue 24)."""
     boss = User.objects.create_superuser("boss", password="unused-in-tests-1234")
-    token = stash(editor_client.user, datetime.date(2099, 2, 6))
+    token = stash(editor_client.user, datetime.date(2026, 2, 6))
     login_with_second_factor(client, boss)
     response = client.post(CANCEL, {"token": token}, follow=True)
     assert not PendingUpload.objects.filter(token=token).exists()
@@ -476,6 +495,10 @@ def test_an_icegov_address_is_taken(editor_client):
     response = upload(
         editor_client,
         workbook(SMALL_LIST),
-        source_url="https://www.ice.gov/doclib/about/offices/ero/287g/x.xlsx",
+        # A right-to-left override pasted with it is dropped, as in every other form editors fill in.
+        source_url="https://www.ice.gov/doclib/about/offices/ero/287g/\u202ex.xlsx",
     )
     assert PendingUpload.objects.count() == 1, response.content.decode()[:500]
+    assert (
+        response.context["meta"]["source_url"] == "https://www.ice.gov/doclib/about/offices/ero/287g/x.xlsx"
+    )

@@ -565,6 +565,56 @@ def test_an_event_needs_a_source_and_starts_as_a_draft(editor_client):
     assert event.history.first().history_change_reason == "Added"
 
 
+@pytest.mark.parametrize(
+    ("date", "message"),
+    [
+        ("9999-12-31", "9999-12-31 is in the future: check the year."),
+        ("2062-02-03", "2062-02-03 is in the future: check the year."),
+        ("0001-01-01", "0001-01-01 is before Section 287(g) became law (1996-09-30): check the year."),
+        ("1995-06-01", "1995-06-01 is before Section 287(g) became law (1996-09-30): check the year."),
+    ],
+)
+def test_a_date_with_a_slip_of_the_year_is_refused(editor_client, date, message):
+    """An event dated 9999 headed every feed for good, and one of year 1 made the feed invalid; an agreement
+    signed in the future went into the downloads (found by an attack pass on the admin)."""
+    county = CountyFactory()
+    event = {
+        "county": county.pk,
+        "date": date,
+        "kind": "vote",
+        "summary": "Voted.",
+        "source": SourceFactory().pk,
+    }
+    response = editor_client.post(reverse("admin:counties_event_add"), event)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Event.objects.filter(county=county).exists()
+    agreement = AgreementFactory(signed=datetime.date(2025, 3, 1))
+    data = form_data(editor_client, agreement, signed=date, change_reason="Signing date")
+    response = editor_client.post(change_url(agreement), data)
+    assert response.status_code == 200 and message in response.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.signed == datetime.date(2025, 3, 1)
+
+
+def test_dates_up_to_tomorrow_and_old_sources_are_taken(editor_client):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    county = CountyFactory()
+    event = {
+        "county": county.pk,
+        "date": tomorrow,
+        "kind": "vote",
+        "summary": "Voted.",
+        "source": SourceFactory().pk,
+    }
+    assert editor_client.post(reverse("admin:counties_event_add"), event).status_code == 302
+    # A source may be older than 287(g) itself (the site cites court opinions of 1995).
+    source = SourceFactory()
+    data = form_data(editor_client, source, published="1995-07-01", change_reason="Date")
+    assert editor_client.post(change_url(source), data).status_code == 302
+    source.refresh_from_db()
+    assert source.published == datetime.date(1995, 7, 1)
+
+
 def test_event_without_county_or_agency_gets_a_clear_message(editor_client):
     response = editor_client.post(
         reverse("admin:counties_event_add"),
