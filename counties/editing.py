@@ -124,7 +124,11 @@ class GuardedForm(forms.ModelForm):
                 problem = unsafe_url(value)
                 if problem:
                     self.add_error(name, problem)
-            if isinstance(value, datetime.date) and (problem := implausible_date(value, self.earliest_date)):
+            if (
+                type(value) is datetime.date  # not a datetime
+                and name in self.changed_data  # a date ICE gave, kept, does not stop other changes
+                and (problem := implausible_date(value, self.earliest_date))
+            ):
                 self.add_error(name, problem)
         if self.import_writes and not self._no_import_running():
             raise ValidationError(IMPORT_RUNNING, code="import-running")
@@ -245,7 +249,7 @@ class ReadableHistory(HistoricalRecordContextHelper):
         return value
 
 
-BEFORE_FIRST_EDIT = "As loaded, before the first edit by an editor"
+BEFORE_EDIT = "As stored before this edit (written by a load or an import)"
 
 # An address typed without its scheme ("ice.gov/...") is taken as https, as Django 6 will do by default.
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -260,6 +264,7 @@ class EditorAdmin(SimpleHistoryAdmin):
     # runs is refused with the editor's input kept, and an import waits for a save (the import lock).
     import_writes = False
     history_list_display = []  # the reason has its own column ("Change reason") already
+    restored_on_revert = ()  # read-only fields a revert brings back with the version (save_form)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableHistory(self.model, historical_record)
@@ -273,31 +278,47 @@ class EditorAdmin(SimpleHistoryAdmin):
         return form
 
     def save_form(self, request, form, change):
-        """Before any save_model: a revert keeps what the form shows read-only, and a row with no history
-        gets its stored version first."""
+        """A revert restores the old version's whole row. What editors cannot change here (an import's
+        record, when a county was last checked) stays as it is now, but for `restored_on_revert`, which
+        goes with fields the version brings back; save_model then treats the rest as an editor's change."""
         obj = super().save_form(request, form, change)
-        stored = type(obj).objects.filter(pk=obj.pk).first() if change else None
-        if stored is None:
-            return obj
-        if getattr(request, "_history_revert", False):
-            # A revert restores the old version's whole row. What editors cannot change here (an import's
-            # record, when a county was last checked) stays as it is now; save_model then treats the rest as
-            # an editor's change.
-            columns = {field.name: field.attname for field in obj._meta.concrete_fields}
-            for name in self.get_readonly_fields(request, stored):
-                if name in columns:
-                    setattr(obj, columns[name], getattr(stored, columns[name]))
-        if not stored.history.exists():
-            # Rows a load or an import wrote in bulk have no history: their stored version is kept first, so
-            # that an editor's first change can be undone from the history like any other.
-            type(obj).history.bulk_history_create([stored], default_change_reason=BEFORE_FIRST_EDIT)
+        if change and getattr(request, "_history_revert", False):
+            stored = type(obj).objects.filter(pk=obj.pk).first()
+            if stored is not None:
+                columns = {field.name: field.attname for field in obj._meta.concrete_fields}
+                for name in self.get_readonly_fields(request, stored):
+                    if name in columns and name not in self.restored_on_revert:
+                        setattr(obj, columns[name], getattr(stored, columns[name]))
         return obj
+
+    @staticmethod
+    def keep_stored_version(obj) -> None:
+        """Rows a load or an import wrote in bulk have no history of what they hold now (none at all, or an
+        older version): the stored row is kept first, so that an editor's change can be undone to it like
+        any other. Called by save_model, when the save is certain (forms and inlines valid)."""
+        model = type(obj)
+        stored = model.objects.filter(pk=obj.pk).first()
+        if stored is None:
+            return
+        latest = stored.history.order_by("-history_date", "-history_id").first()
+        tracked = model.history.model.tracked_fields
+        if latest is not None and all(
+            getattr(latest, f.attname) == getattr(stored, f.attname) for f in tracked
+        ):
+            return
+        stored._history_user = None  # a load's or an import's, not this editor's
+        extra = {"county_rows": stored.county_rows()} if hasattr(stored, "county_rows") else None
+        model.history.bulk_history_create(
+            [stored], default_change_reason=BEFORE_EDIT, custom_historical_attrs=extra
+        )
 
     def save_model(self, request, obj, form, change):
         reason = (form.cleaned_data.get("change_reason") or "").strip()
         if not reason and getattr(request, "_history_revert", False):
             reason = "Restored an earlier version from the history"
         obj._change_reason = reason or ("Added" if not change else "")
+        if change:
+            self.keep_stored_version(obj)
         super().save_model(request, obj, form, change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

@@ -157,6 +157,7 @@ class AgencyAdmin(EditorAdmin):
     list_select_related = ["state", "county"]
     inlines = [AgencyCountyInline, AgencyNameInline, AgreementInline]
     reason_required = True
+    restored_on_revert = ("placed_by", "unresolved_reason")  # they go with the county a version brings back
 
     def has_add_permission(self, request):
         return False  # agencies come from ICE's lists
@@ -319,6 +320,9 @@ class AgreementAdmin(EditorAdmin):
     ]  # fmt: skip
     list_select_related = ["agency", "first_listed", "last_listed"]
     reason_required = True
+    # Undoing a correction to the import's details unlocks them again, as that version was; a version an
+    # editor corrected comes back locked.
+    restored_on_revert = ("details_locked",)
 
     def has_add_permission(self, request):
         return False  # agreements come from ICE's lists; record others as Events

@@ -201,6 +201,7 @@ def import_list(
     unchanged_through: date | None = None,
     dry_run: bool = False,
     allow_large_drop: bool = False,
+    today: date | None = None,
 ) -> ImportResult:
     """Import one list. `kind` is what the caller expects (default: from the file name, else the columns).
 
@@ -218,7 +219,7 @@ def import_list(
         )
     # However it came (typed, a file name, a command): a list dated after tomorrow would be the newest for
     # good, and every later list would only add history; none of ICE's predates EARLIEST_LIST.
-    if result.as_of > timezone.localdate() + timedelta(days=1):
+    if result.as_of > (today or timezone.localdate()) + timedelta(days=1):  # today: the sync's own day
         raise WorkbookError(f"The list's date, {result.as_of}, is in the future: check the year.")
     if result.as_of < EARLIEST_LIST:
         raise WorkbookError(f"The list's date, {result.as_of}, is before any list of ICE's: check the year.")

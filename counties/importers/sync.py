@@ -165,6 +165,7 @@ def _check_file(run: SyncRun, found: Found, today: date) -> None:
         source_url=found.download.url,
         origin=Snapshot.Origin.SYNC,
         unchanged_through=today if as_of <= today else as_of,
+        today=today,
     )
     if result.outcome == ImportOutcome.IMPORTED:
         run.result, run.snapshot = SyncRun.Result.IMPORTED, result.snapshot

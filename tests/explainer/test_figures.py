@@ -185,12 +185,12 @@ def dallas_area_agencies(extra=()):
     """Made-up lists: a newest one with a Dallas sheriff and a Tarrant police department (and `extra`), and
     an older one where Rockwall's sheriff had an agreement."""
     texas_counties()
-    load(datetime.date(2026, 12, 1), [
+    load(datetime.date(2026, 4, 1), [
         tf("Made-up Rockwall County Sheriff", "Rockwall County", kind="County", model="Jail Enforcement Model"),
         tf("Made-up Tarrant City PD", "Tarrant County", model="Warrant Service Officer"),
     ])  # fmt: skip
-    return load(datetime.date(2026, 12, 3), [
-        tf("Made-up Dallas County Sheriff", "Dallas County", kind="County", signed=datetime.datetime(2026, 12, 2)),
+    return load(datetime.date(2026, 4, 3), [
+        tf("Made-up Dallas County Sheriff", "Dallas County", kind="County", signed=datetime.datetime(2026, 4, 2)),
         tf("Made-up Tarrant City PD", "Tarrant County", model="Warrant Service Officer"),
         *extra,
     ])  # fmt: skip
@@ -203,17 +203,17 @@ def test_dallas_area_table_shows_each_county_from_the_newest_list(django_assert_
         django_assert_num_queries(4),
     ):  # counties, newest list, agreements, requests
         html = str(figures.render_figure("dallas-area"))
-    assert "What ICE's list of Dec. 3, 2026 shows for the Dallas area</figcaption>" in html
+    assert "What ICE's list of April 3, 2026 shows for the Dallas area</figcaption>" in html
     rows = html.split('<th scope="row" role="rowheader">')[1:]
     assert len(rows) == len(figures.DALLAS_AREA)
     for slug, table_row in zip(figures.DALLAS_AREA, rows, strict=True):
         assert f'href="/counties/tx/{slug}/"' in table_row
     dallas_row, tarrant_row = rows[0], rows[1]
-    assert "Task Force (signed Dec. 2, 2026)" in dallas_row
+    assert "Task Force (signed April 2, 2026)" in dallas_row
     assert "Made-up Tarrant City PD: Warrant Service Officer" in tarrant_row
     assert "No agreement on this list." in tarrant_row
     rockwall_row = rows[figures.DALLAS_AREA.index("rockwall-county")]
-    assert "No agreement on this list. Jail Enforcement: last listed Dec. 1, 2026." in " ".join(
+    assert "No agreement on this list. Jail Enforcement: last listed April 1, 2026." in " ".join(
         rockwall_row.split()
     )
 

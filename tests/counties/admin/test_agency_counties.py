@@ -70,6 +70,19 @@ def two_counties():
     return CountyFactory(state=state, name="Alpha County"), CountyFactory(state=state, name="Beta County")
 
 
+def test_a_save_refused_for_its_county_rows_leaves_no_stored_version_behind(editor_client, two_counties):
+    """The stored version is kept before an editor's change only when the change is saved: the county rows
+    are checked after the agency's own form, and a refusal there leaves the history as it was."""
+    alpha, beta = two_counties
+    agency = place(
+        AgencyFactory(state=alpha.state, county=alpha, name="Twotown Police", kind="police"), alpha, beta
+    )
+    agency.history.all().delete()  # as an import leaves it
+    response = editor_client.post(change_url(agency), with_rows(editor_client, agency, delete=[beta]))
+    assert response.status_code == 200 and "Say why you remove a county" in errors(response)
+    assert not agency.history.exists()
+
+
 def test_a_county_row_is_removed_with_a_reason_and_the_history_says_so(editor_client, two_counties):
     alpha, beta = two_counties
     agency = place(
@@ -218,14 +231,20 @@ def test_undoing_to_an_unplaced_version_takes_the_agency_off_every_county_page_a
     """The import could not place it (no county, no rows); an editor placed it; undoing that returns it
     to the state page's unplaced list, where the next import places it by its own rules."""
     alpha, _ = two_counties
-    agency = AgencyFactory(state=alpha.state, county=None, name="Nowhere Police", kind="police")
+    agency = AgencyFactory(
+        state=alpha.state, county=None, name="Nowhere Police", kind="police", unresolved_reason="no-county"
+    )
     unplaced = agency.history.earliest("history_date")
     assert unplaced.county_rows == []
     data = with_rows(editor_client, agency, county=alpha.pk, change_reason="Placed by its city")
     assert editor_client.post(change_url(agency), data).status_code == 302
+    agency.refresh_from_db()
+    assert (agency.placed_by, agency.unresolved_reason) == ("editor", "")
     response = revert(editor_client, agency, unplaced)
     agency.refresh_from_db()
     assert agency.county is None and not agency.county_locked and counties_of(agency) == set()
+    # How it was placed, and why not, come back with the county (the download says how each is placed).
+    assert (agency.placed_by, agency.unresolved_reason) == ("", "no-county")
     assert any("on no county page" in str(m) for m in response.context["messages"])
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from counties.editing import BEFORE_FIRST_EDIT, record_version
+from counties.editing import BEFORE_EDIT, record_version
 from counties.editors import EDITOR_GROUP, EDITOR_PERMISSIONS
 from counties.models import County, Event, Snapshot, Source
 from tests.config.test_second_factor import code_now
@@ -364,11 +364,17 @@ def test_a_rows_first_edit_can_be_undone_though_its_load_left_no_history(editor_
     county.history.all().delete()  # as the reference load leaves it
     data = form_data(editor_client, county, seat="Mentone<script>", change_reason="Typo")
     assert editor_client.post(change_url(county), data).status_code == 302
-    before, after = county.history.order_by("history_date")
-    assert (before.seat, before.history_change_reason) == ("Mentone", BEFORE_FIRST_EDIT)
+    before, after = county.history.order_by("history_date", "history_id")
+    assert (before.seat, before.history_change_reason, before.history_user) == ("Mentone", BEFORE_EDIT, None)
     assert (after.seat, after.history_change_reason) == ("Mentone<script>", "Typo")
     revert(editor_client, county, before)
     assert county.seat == "Mentone" and county.history.count() == 3  # and no second "before" version
+    # A reload that changes the row without history (a new TCJS report, say): kept before the next edit.
+    County.objects.filter(pk=county.pk).update(seat="Reloaded")
+    data = form_data(editor_client, county, seat="Edited", change_reason="Edit")
+    assert editor_client.post(change_url(county), data).status_code == 302
+    reloaded = county.history.order_by("-history_date", "-history_id")[1]
+    assert (reloaded.seat, reloaded.history_change_reason) == ("Reloaded", BEFORE_EDIT)
 
 
 def test_a_revert_keeps_what_the_form_shows_read_only(editor_client, editor):
@@ -386,10 +392,18 @@ def test_a_revert_keeps_what_the_form_shows_read_only(editor_client, editor):
 
     agreement = AgreementFactory(is_current=True, moa_url="https://www.ice.gov/doclib/287gMOA/a.pdf")
     listed = agreement.history.earliest("history_date")
+    data = form_data(
+        editor_client, agreement, moa_url="https://www.ice.gov/doclib/287gMOA/b.pdf", change_reason="Fix"
+    )
+    assert editor_client.post(change_url(agreement), data).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.details_locked  # an editor's correction: later imports keep it
     dropped = SnapshotFactory(as_of=datetime.date(2026, 5, 18))
     type(agreement).objects.filter(pk=agreement.pk).update(is_current=False, dropped_on=dropped)  # an import
     revert(editor_client, agreement, listed)
     assert (agreement.is_current, agreement.dropped_on) == (False, dropped)
+    # Undoing the correction back to the import's link unlocks it, as that version was.
+    assert agreement.moa_url.endswith("/a.pdf") and not agreement.details_locked
 
 
 def test_history_page_lists_who_and_why(editor_client):
@@ -594,6 +608,16 @@ def test_a_date_with_a_slip_of_the_year_is_refused(editor_client, date, message)
     assert response.status_code == 200 and message in response.content.decode()
     agreement.refresh_from_db()
     assert agreement.signed == datetime.date(2025, 3, 1)
+
+
+def test_a_date_kept_as_ice_gave_it_does_not_stop_other_changes(editor_client):
+    agreement = AgreementFactory(signed=datetime.date(2062, 1, 1))  # ICE's own slip, as imported
+    data = form_data(
+        editor_client, agreement, moa_url="https://www.ice.gov/doclib/287gMOA/c.pdf", change_reason="Link"
+    )
+    assert editor_client.post(change_url(agreement), data).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.moa_url.endswith("/c.pdf") and agreement.signed == datetime.date(2062, 1, 1)
 
 
 def test_dates_up_to_tomorrow_and_old_sources_are_taken(editor_client):
