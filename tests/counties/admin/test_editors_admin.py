@@ -579,6 +579,17 @@ def test_an_event_needs_a_source_and_starts_as_a_draft(editor_client):
     assert event.history.first().history_change_reason == "Added"
 
 
+def event_on(county, date) -> dict:
+    """A new event's form as an editor posts it."""
+    return {
+        "county": county.pk,
+        "date": date,
+        "kind": "vote",
+        "summary": "Voted.",
+        "source": SourceFactory().pk,
+    }
+
+
 @pytest.mark.parametrize(
     ("date", "message"),
     [
@@ -592,14 +603,7 @@ def test_a_date_with_a_slip_of_the_year_is_refused(editor_client, date, message)
     """An event dated 9999 headed every feed for good, and one of year 1 made the feed invalid; an agreement
     signed in the future went into the downloads (found by an attack pass on the admin)."""
     county = CountyFactory()
-    event = {
-        "county": county.pk,
-        "date": date,
-        "kind": "vote",
-        "summary": "Voted.",
-        "source": SourceFactory().pk,
-    }
-    response = editor_client.post(reverse("admin:counties_event_add"), event)
+    response = editor_client.post(reverse("admin:counties_event_add"), event_on(county, date))
     assert response.status_code == 200 and message in response.content.decode()
     assert not Event.objects.filter(county=county).exists()
     agreement = AgreementFactory(signed=datetime.date(2025, 3, 1))
@@ -622,14 +626,7 @@ def test_a_date_kept_as_ice_gave_it_does_not_stop_other_changes(editor_client):
 
 def test_dates_up_to_tomorrow_and_old_sources_are_taken(editor_client):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    county = CountyFactory()
-    event = {
-        "county": county.pk,
-        "date": tomorrow,
-        "kind": "vote",
-        "summary": "Voted.",
-        "source": SourceFactory().pk,
-    }
+    event = event_on(CountyFactory(), tomorrow)
     assert editor_client.post(reverse("admin:counties_event_add"), event).status_code == 302
     # A source may be older than 287(g) itself (the site cites court opinions of 1995).
     source = SourceFactory()
