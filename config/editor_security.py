@@ -4,10 +4,18 @@
   says `Cache-Control: no-store, private`, so no CDN or shared cache ever keeps an editor's page.
 - The client's address for django-axes' lockout, and the keyed hash of it for rate limits, are
   counties.clients (an app's module: apps do not import this project package).
-- axes_client_str(...): how django-axes names a client in its log lines: the user name only, never the
+- axes_username(...): the user name django-axes records and logs for a login: as typed when it is an
+  account's, else a keyed hash of it. Editors paste a password into the name field by mistake; it must
+  land in no log and no table, while five tries with the same unknown name still lock it out.
+- axes_client_str(...): how django-axes names a client in its log lines: that user name only, never the
   address (it keeps the address in the database to enforce the lockout, and that is all).
 """
 
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
@@ -26,6 +34,20 @@ class AdminNoStoreMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def axes_username(request, credentials=None) -> str | None:
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    typed = credentials.get(field) if credentials else getattr(request, "POST", {}).get(field)
+    if not typed:
+        return typed
+    user_model = get_user_model()
+    if len(typed) <= user_model._meta.get_field(user_model.USERNAME_FIELD).max_length and (
+        user_model._default_manager.filter(**{user_model.USERNAME_FIELD: typed}).exists()
+    ):
+        return typed
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"axes-username:{typed}".encode(), hashlib.sha256)
+    return f"(no such user {digest.hexdigest()[:12]})"
 
 
 def axes_client_str(username, ip_address, user_agent, path_info, request) -> str:

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib.auth.models import Group, User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -198,6 +199,31 @@ def test_failed_logins_are_logged_without_the_address(client, caplog):
             )
     assert "logged" in caplog.text and "lock" in caplog.text.lower()
     assert "203.0.113.61" not in caplog.text
+
+
+def test_a_password_typed_as_the_user_name_is_in_no_log_and_no_table_and_still_locked_out(client, caplog):
+    """An editor who pastes the password into the name field: django-axes logged and stored whatever was
+    typed. A name no account has is recorded as a keyed hash, the same for each try, so the lockout holds."""
+    User.objects.create_user("careful", password="the-right-password-42", is_staff=True)
+    url = reverse("admin:login")
+    with caplog.at_level("DEBUG", logger="axes"):
+        statuses = [
+            client.post(
+                url, {"username": "the-right-password-42", "password": "x"}, REMOTE_ADDR="203.0.113.62"
+            ).status_code
+            for _ in range(5)
+        ]
+        client.post(url, {"username": "careful", "password": "wrong"}, REMOTE_ADDR="203.0.113.62")
+    assert statuses == [200, 200, 200, 200, 429]
+    stored = [
+        *AccessAttempt.objects.values_list("username", flat=True),
+        *AccessFailureLog.objects.values_list("username", flat=True),
+    ]
+    assert "the-right-password-42" not in caplog.text
+    assert not [name for name in stored if "password" in name]
+    assert len({name for name in stored if name != "careful"}) == 1  # one name for the five tries
+    # A name an account has is recorded as typed: an editor can see whose login was tried.
+    assert "careful" in stored and "'careful'" in caplog.text
 
 
 def test_a_lockout_does_not_shut_out_the_other_editors_behind_the_same_address(client):
