@@ -156,24 +156,25 @@ def changes(request):
     )
 
 
+def _county_card(state, slug) -> dict:
+    """What the embed card and the flyer both show: the county, its status and its page's full address."""
+    county = County.objects.by_url(state, slug)
+    status = county_status(county)
+    return {
+        "county": county,
+        "status": status,
+        "fresh": freshness(status.snapshot),
+        "county_url": settings.SITE_URL + county.get_absolute_url(),
+    }
+
+
 @require_safe
 @lowercase_address
 @framable
 @kept_page(max_age=EMBED_MAX_AGE, language_notice=False)
 def embed_county(request, state, slug):
     """A small county card for other sites' iframes: the only page that may be framed, by anyone."""
-    county = County.objects.by_url(state, slug)
-    status = county_status(county)
-    response = TemplateResponse(
-        request,
-        "share/embed_county.html",
-        {
-            "county": county,
-            "status": status,
-            "fresh": freshness(status.snapshot),
-            "county_url": settings.SITE_URL + county.get_absolute_url(),
-        },
-    )
+    response = TemplateResponse(request, "share/embed_county.html", _county_card(state, slug))
     # Stricter than the site-wide policy (no scripts at all, nothing but our CSS and images); django-csp
     # leaves a header the view has set. `framable` already drops X-Frame-Options.
     response["Content-Security-Policy"] = EMBED_CSP
@@ -185,23 +186,11 @@ def embed_county(request, state, slug):
 @kept_page(max_age=EMBED_MAX_AGE, language_notice=False)
 def county_print(request, state, slug):
     """A one-page printable flyer: the page's language first, then the other one, and a QR code."""
-    county = County.objects.by_url(state, slug)
-    county_url = settings.SITE_URL + county.get_absolute_url()
-    status = county_status(county)
+    card = _county_card(state, slug)
     language = get_language()
     other = next(code for code, _name in settings.LANGUAGES if code != language)
-    return TemplateResponse(
-        request,
-        "share/flyer.html",
-        {
-            "county": county,
-            "status": status,
-            "fresh": freshness(status.snapshot),
-            "county_url": county_url,
-            "qr": qr_svg(county_url, title=county_url),
-            "languages": [language, other],
-        },
-    )
+    qr = qr_svg(card["county_url"], title=card["county_url"])
+    return TemplateResponse(request, "share/flyer.html", {**card, "qr": qr, "languages": [language, other]})
 
 
 @require_safe
