@@ -40,7 +40,7 @@ class CitedSource:
 
 # The fact sheet's dates of sources, said in Spanish: its month abbreviations (AP style) and the few words
 # it puts around a date. A date that still holds an English word after this is a test failure
-# (tests/explainer/test_spanish_only.py), so a new wording in the fact sheet is added here.
+# (tests/test_spanish_only.py), so a new wording in the fact sheet is added here.
 _MONTHS_ES = {
     "Jan.": "enero", "January": "enero", "Feb.": "febrero", "February": "febrero", "Mar.": "marzo",
     "March": "marzo", "Apr.": "abril", "April": "abril", "May": "mayo", "June": "junio", "July": "julio",

@@ -101,7 +101,7 @@ def test_rows_filed_under_texas_by_mistake_are_not_counted_in_texas(shipped):
 
 def test_merged_histories_are_counted_and_each_is_explained(shipped):
     merged = Counter(AgencyName.objects.exclude(why=AgencyName.Why.FIRST).values_list("why", flat=True))
-    print(f"\nnames joined to an earlier agency: {dict(merged)}")  # reported in docs/data.md
+    print(f"\nnames joined to an earlier agency: {dict(merged)}")  # for the record, in the run's output
     assert sum(merged.values()) >= 50
     assert merged[AgencyName.Why.TABLE] == 3  # the three hand-checked renames no rule can tell
     assert merged[AgencyName.Why.WORDS] == 7 and merged[AgencyName.Why.STAND_IN] == 1
@@ -119,7 +119,7 @@ def test_no_county_is_guessed_from_a_near_spelling(shipped):
 
 def test_renewals_and_changes_are_told_apart_across_the_archive(shipped):
     kinds = Counter(Change.objects.values_list("kind", flat=True))
-    print(f"\nchanges in the archive: {dict(kinds)}")  # reported in docs/data.md
+    print(f"\nchanges in the archive: {dict(kinds)}")  # for the record, in the run's output
     assert kinds[Change.Kind.PDF_PUBLISHED] > 1500
     assert kinds[Change.Kind.RESIGNED] >= 3 and kinds[Change.Kind.DATE_CORRECTED] > 50
     etowah = Change.objects.get(kind=Change.Kind.RESIGNED, agency__name__startswith="Etowah County")
