@@ -210,6 +210,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_DISABLE_ACCESS_LOG = True
 AXES_CLIENT_IP_CALLABLE = "counties.clients.client_ip"
 AXES_USERNAME_CALLABLE = "config.editor_security.axes_username"  # a name no account has is hashed
+# Masked in what axes stores of the login post (the password always is): a code field can hold a pasted secret too.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
 AXES_CLIENT_STR_CALLABLE = "config.editor_security.axes_client_str"  # its log lines name no address
 # Second factor for every admin login (config/admin.py, django-otp): a TOTP app or a recovery code.
 OTP_TOTP_ISSUER = "287(g) Explainer"  # the name the editor's authenticator app shows

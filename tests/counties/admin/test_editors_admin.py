@@ -1,9 +1,10 @@
 """The editors' admin: roles, history with reasons, revert, concurrent edits, checks, events."""
 
 import datetime
+import re
 
 import pytest
-from axes.models import AccessAttempt, AccessFailureLog
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Group, User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -202,28 +203,55 @@ def test_failed_logins_are_logged_without_the_address(client, caplog):
 
 
 def test_a_password_typed_as_the_user_name_is_in_no_log_and_no_table_and_still_locked_out(client, caplog):
-    """An editor who pastes the password into the name field: django-axes logged and stored whatever was
-    typed. A name no account has is recorded as a keyed hash, the same for each try, so the lockout holds."""
+    """An editor who pastes the password into the name field (or the code field): django-axes logged and
+    stored whatever was typed. A name no account has is recorded as a keyed hash, the same for each try, so
+    the lockout holds; what axes keeps of the post masks the name and the code."""
     User.objects.create_user("careful", password="the-right-password-42", is_staff=True)
     url = reverse("admin:login")
     with caplog.at_level("DEBUG", logger="axes"):
         statuses = [
             client.post(
-                url, {"username": "the-right-password-42", "password": "x"}, REMOTE_ADDR="203.0.113.62"
+                url,
+                {"username": "the-right-password-42", "password": "x", "otp_token": "pasted-secret-7"},
+                REMOTE_ADDR="203.0.113.62",
             ).status_code
             for _ in range(5)
         ]
-        client.post(url, {"username": "careful", "password": "wrong"}, REMOTE_ADDR="203.0.113.62")
+        known = client.post(url, {"username": "careful", "password": "wrong"}, REMOTE_ADDR="203.0.113.62")
     assert statuses == [200, 200, 200, 200, 429]
-    stored = [
-        *AccessAttempt.objects.values_list("username", flat=True),
-        *AccessFailureLog.objects.values_list("username", flat=True),
-    ]
-    assert "the-right-password-42" not in caplog.text
-    assert not [name for name in stored if "password" in name]
-    assert len({name for name in stored if name != "careful"}) == 1  # one name for the five tries
-    # A name an account has is recorded as typed: an editor can see whose login was tried.
-    assert "careful" in stored and "'careful'" in caplog.text
+    assert known.status_code == 200  # another name, not locked out by the first one's tries
+    attempts = list(AccessAttempt.objects.values("username", "post_data", "get_data"))
+    names = [attempt["username"] for attempt in attempts]
+    assert len(names) == 2 and "careful" in names  # a name an account has, as typed: whose login was tried
+    (unknown,) = set(names) - {"careful"}  # one record for the five tries
+    assert re.fullmatch(r"\(no such user [0-9a-f]{12}\)", unknown)
+    for secret in ("the-right-password-42", "pasted-secret-7"):
+        assert secret not in caplog.text
+        assert not [attempt for attempt in attempts if secret in repr(attempt)]
+    assert "'careful'" in caplog.text
+
+
+def test_a_successful_login_clears_the_failed_ones(client):
+    """AXES_RESET_ON_SUCCESS: four wrong passwords, the right one with the code, then four more wrong ones
+    are still not a lockout (the name axes records on success is the one it counted failures under)."""
+    user = User.objects.create_user("forgetful", password="the-right-password-42", is_staff=True)
+    app = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    url = reverse("admin:login")
+
+    def fail_four_times():
+        return [
+            client.post(
+                url, {"username": "forgetful", "password": "wrong"}, REMOTE_ADDR="203.0.113.63"
+            ).status_code
+            for _ in range(4)
+        ]
+
+    assert fail_four_times() == [200] * 4
+    right = {"username": "forgetful", "password": "the-right-password-42", "otp_token": code_now(app)}
+    assert client.post(url, right, REMOTE_ADDR="203.0.113.63").status_code == 302
+    assert not AccessAttempt.objects.filter(username="forgetful").exists()
+    client.logout()
+    assert fail_four_times() == [200] * 4
 
 
 def test_a_lockout_does_not_shut_out_the_other_editors_behind_the_same_address(client):
