@@ -19,6 +19,12 @@ import os
 # per worker, a few slow requests queued every reader behind them while the database was paused).
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
+# gunicorn takes SCRIPT_NAME and PATH_INFO from request headers sent by a trusted forwarder (127.0.0.1 and
+# a unix socket by default): a local client, or a proxy that passes underscored headers, could move every
+# link of a page under another prefix, and that page would be kept for every reader. The site is served at
+# the root, and nginx sets no such header: none is taken (and header_map's default drops them).
+forwarder_headers = ""
+
 accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 logger_class = "config.gunicorn_logging.PrivateLogger"

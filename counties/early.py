@@ -5,8 +5,8 @@ after twenty middlewares (sessions, locale, CSRF, authentication, the second fac
 URL lookup, which cost more than serving the kept bytes. This middleware, right after WhiteNoise, remembers
 which kept page answered a request, and answers the same request again with the same bytes and headers:
 
-- "The same request" is exact: the path, the raw query string, Accept-Language, HX-Request and whether
-  gzip is accepted. Anything rawer than the decorator's key is only more specific, never less safe. Only
+- "The same request" is exact: the script prefix and path, the raw query string, Accept-Language,
+  HX-Request and whether gzip is accepted. Anything rawer than the decorator's key is only more specific, never less safe. Only
   GET requests without a Cookie or If-None-Match header and with an allowed Host take this path; the rest
   (an editor, a revalidation, a bad Host) go through the whole stack as before.
 - What it remembers is small and bounded (EARLY_BYTES, least recently used first): the page's
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
-from django.middleware.gzip import re_accepts_gzip
+from django.urls import get_script_prefix
 
 from . import pagecache
 from .pagestores import ByteLRU
@@ -71,11 +71,12 @@ def _request_key(request) -> bytes | None:
     except DisallowedHost:
         return None
     parts = (
-        request.path_info,
+        get_script_prefix(),
+        request.path,  # SCRIPT_NAME and the path
         meta.get("QUERY_STRING", ""),
         meta.get("HTTP_ACCEPT_LANGUAGE", ""),
         hx_request,
-        bool(re_accepts_gzip.search(meta.get("HTTP_ACCEPT_ENCODING", ""))),
+        pagecache.accepts_gzip(request),
     )
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=20).digest()
 

@@ -39,6 +39,7 @@ import contextlib
 import functools
 import gzip
 import hashlib
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -48,8 +49,8 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.http import HttpResponse, HttpResponseNotModified
-from django.middleware.gzip import re_accepts_gzip
 from django.template.response import SimpleTemplateResponse
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag, urlencode
@@ -264,6 +265,10 @@ def _key(request, view_name: str, kwargs: dict, params: dict, htmx: bool, notice
     fragment = bool(htmx and getattr(request, "htmx", False))
     parts = (
         release(),
+        # Where the site says it lives: links made by reverse() start with the prefix, and request.path
+        # (a page's own address, its other language) with the request's SCRIPT_NAME.
+        get_script_prefix(),
+        request.path,
         view_name,
         tuple(sorted((k, str(v)) for k, v in kwargs.items())),
         _param_values(request, params),
@@ -293,22 +298,46 @@ def _keep(response, key: str) -> KeptPage | None:
     )
 
 
+QVALUE = re.compile(r"0(\.\d{0,3})?|1(\.0{0,3})?")
+
+
+def accepts_gzip(request) -> bool:
+    """Whether the request's Accept-Encoding allows gzip (RFC 9110 12.5.3): gzip named with a weight above 0,
+    or not named and `*` with one. Django's own test (a search for the word) took `gzip;q=0`, which refuses
+    it, as a yes. A weight that is not one is read as 0: the page goes uncompressed, which every client takes."""
+    weights = {}
+    for item in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
+        coding, *params = (part.strip() for part in item.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                weight = float(value) if QVALUE.fullmatch(value.strip()) else 0.0
+        coding = coding.lower()
+        weights[coding] = max(weights.get(coding, 0.0), weight)
+    named = [weights[coding] for coding in ("gzip", "x-gzip") if coding in weights]
+    return max(named) > 0 if named else weights.get("*", 0.0) > 0
+
+
+def _etag(request, page: KeptPage) -> str:
+    """The page's ETag as this request gets it: the gzip copy is another representation (RFC 9110 8.8.1),
+    weak, and a 304 repeats the validator of the 200 it confirms."""
+    return "W/" + page.etag if page.gzipped and accepts_gzip(request) else page.etag
+
+
 def _serve(request, page: KeptPage, max_age: int, vary: list[str], kept: tuple[str, int]) -> HttpResponse:
-    accepts_gzip = bool(re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
-    if page.gzipped and not accepts_gzip:
+    if page.gzipped and not accepts_gzip(request):
         response = HttpResponse(gzip.decompress(page.body), content_type=page.content_type)
     else:
         response = HttpResponse(page.body, content_type=page.content_type)
         response.kept = (*kept, page.etag)  # key, data version, page: counties/early.py may answer this again
-    etag = page.etag
     if page.gzipped:
         vary = [*vary, "Accept-Encoding"]
-        if accepts_gzip:
+        if accepts_gzip(request):
             response["Content-Encoding"] = "gzip"
-            etag = "W/" + etag  # another representation of the same page (RFC 9110 8.8.1)
     for name, value in page.headers.items():
         response[name] = value
-    response["ETag"] = etag
+    response["ETag"] = _etag(request, page)
     response["Content-Length"] = str(len(response.content))
     _public(response, max_age, vary)
     return response
@@ -375,7 +404,7 @@ def kept_page(
                     # card's stricter CSP), not the ones the middleware would add to an empty answer.
                     if "Content-Security-Policy" in page.headers:
                         response["Content-Security-Policy"] = page.headers["Content-Security-Policy"]
-                    response["ETag"] = page.etag
+                    response["ETag"] = _etag(request, page)
                     _public(response, max_age, vary + (["Accept-Encoding"] if page.gzipped else []))
                     return response
                 return _serve(request, page, max_age, vary, (key, version))

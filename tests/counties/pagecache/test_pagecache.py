@@ -91,6 +91,36 @@ def test_a_kept_page_is_sent_gzip_compressed_to_a_browser_that_accepts_it(client
         "/counties/tx/dallas-county/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"]
     )
     assert again.status_code == 304
+    # The 304 repeats the validator of the 200 it confirms (RFC 9110 15.4.5): a cache refreshes its copy.
+    assert again["ETag"] == packed["ETag"]
+    plain_again = client.get("/counties/tx/dallas-county/", HTTP_IF_NONE_MATCH=plain["ETag"])
+    assert plain_again.status_code == 304 and plain_again["ETag"] == plain["ETag"]
+
+
+@pytest.mark.parametrize(
+    ("accept_encoding", "gzipped"),
+    [
+        ("gzip;q=0", False),  # refused
+        ("identity, gzip;q=0", False),
+        ("gzip; q=0.000, br", False),
+        ("gzip-not", False),  # another coding's name
+        ("gzip;q=nan", False),  # not a weight: as 0
+        ("*;q=0", False),
+        ("GZIP;Q=0.5", True),
+        ("br;q=1, gzip;q=0.001", True),
+        ("*", True),  # gzip not named, anything accepted
+        ("gzip;q=0, *", False),  # named and refused: '*' is only for codings not named
+        ("x-gzip", True),
+    ],
+)
+def test_gzip_is_sent_only_to_a_client_that_accepts_it(client, accept_encoding, gzipped):
+    """Django's test (the word gzip anywhere) sent gzip to `gzip;q=0`, a client that refuses it."""
+    for _ in range(2):  # rendered and kept, then answered early (counties/early.py)
+        response = client.get("/counties/tx/travis-county/", HTTP_ACCEPT_ENCODING=accept_encoding)
+        assert response.status_code == 200
+        assert (response.get("Content-Encoding") == "gzip") is gzipped, accept_encoding
+        assert response["ETag"].startswith("W/") is gzipped
+        assert (b"<html" in response.content) is not gzipped
 
 
 def test_the_first_render_is_compressed_too_and_the_htmx_fragment_as_well(client):
