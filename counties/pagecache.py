@@ -305,8 +305,13 @@ def accepts_gzip(request) -> bool:
     """Whether the request's Accept-Encoding allows gzip (RFC 9110 12.5.3): gzip named with a weight above 0,
     or not named and `*` with one. Django's own test (a search for the word) took `gzip;q=0`, which refuses
     it, as a yes. A weight that is not one is read as 0: the page goes uncompressed, which every client takes."""
+    return _gzip_allowed(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+
+
+@functools.lru_cache(maxsize=256)  # browsers send a handful of values; any other only pushes one out
+def _gzip_allowed(header: str) -> bool:
     weights = {}
-    for item in request.META.get("HTTP_ACCEPT_ENCODING", "").split(","):
+    for item in header.split(","):
         coding, *params = (part.strip() for part in item.split(";"))
         weight = 1.0
         for param in params:
