@@ -9,9 +9,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from ..editing import ReadOnlyAdmin
+from ..importers.download import printable
 from ..importers.sync import check_in_background
 from ..models import (
     Snapshot,
@@ -147,5 +149,6 @@ class SyncRunAdmin(ReadOnlyAdmin):
             bytes(run.held_file),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        response["Content-Disposition"] = f'attachment; filename="held-{run.filename or "workbook.xlsx"}"'
+        name = "held-" + (printable(run.filename) or "workbook.xlsx")  # as ICE named it, but a header's safe
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
         return response

@@ -16,11 +16,22 @@ holds it), so it is not downloaded again.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 
 from .bounded import parse_bounded
-from .download import PAGE_MAX_BYTES, Download, DownloadError, Link, candidate_links, get, kind_from_text
+from .download import (
+    CHECK_SECONDS_PER_ANSWER,
+    PAGE_MAX_BYTES,
+    TIMEOUT_SECONDS,
+    Download,
+    DownloadError,
+    Link,
+    candidate_links,
+    get,
+    kind_from_text,
+)
 from .lists import EARLIEST_LIST, ListName, ParsedList, WorkbookError, read_name
 from .workbook import Kind
 
@@ -144,10 +155,14 @@ def discover(
     """Read ICE's page and every candidate link on it. DownloadError when the page itself cannot be read.
 
     `validators`: {url: SyncRun} of the last good check of each address, for a conditional GET.
+    `timeout` bounds each answer; the whole check, CHECK_SECONDS_PER_ANSWER answers' time: a link tried
+    after that is recorded as not tried (a page of slow links would hold the check, its lock and a
+    thread for as long as all of them together).
     """
-    options = {"timeout": timeout} if timeout else {}
+    timeout = timeout or TIMEOUT_SECONDS
+    deadline = time.monotonic() + CHECK_SECONDS_PER_ANSWER * timeout
     validators = validators or {}
-    page = get(page_url, limit=PAGE_MAX_BYTES, **options)
+    page = get(page_url, limit=PAGE_MAX_BYTES, timeout=timeout)
     if page.not_modified:  # asked without validators: a 304 is no page
         raise DownloadError(f"ICE's site answered 304 Not Modified to a plain request for {page_url}.", 304)
     result = Discovery(page=page)
@@ -161,12 +176,19 @@ def discover(
     found: list[Found] = []
     for link in links:
         last = validators.get(link.url)
+        left = deadline - time.monotonic()
         try:
+            if link.url not in answers and left <= 1:
+                raise DownloadError(
+                    f"{link.url} was not tried: the check had run its {CHECK_SECONDS_PER_ANSWER * timeout:g} "
+                    "seconds (ICE's site is too slow)."
+                )
             download = answers.get(link.url) or get(
                 link.url,
                 etag=last.etag if last else "",
                 last_modified=last.last_modified if last else "",
-                **options,
+                timeout=min(timeout, left),
+                site=page.url,
             )
         except DownloadError as error:
             result.failed.append((link, error))

@@ -15,6 +15,7 @@ failure is a DownloadError with a message an editor can read.
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import re
 import socket
 import threading
@@ -36,6 +37,7 @@ TIMEOUT_SECONDS = 60  # for a whole answer: connecting, the headers and the body
 PAGE_MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 5
 MAX_CANDIDATES = 12  # links tried on one page; ICE's page has had one to three
+CHECK_SECONDS_PER_ANSWER = 3  # a whole check (the page and its links) may take 3 answers' time in all
 USER_AGENT = "287g-explainer workbook refresh (+https://www.ice.gov/identify-and-arrest/287g reader)"
 
 # A link is a candidate by its text or by its address (the same tests as the public scrapers that read ICE's
@@ -45,6 +47,31 @@ _XLSX = re.compile(r"\.xlsx($|\?)", re.I)
 _CANDIDATE_HREF = re.compile(r"\.xlsx($|\?)|/file-download/download/public/", re.I)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _FILENAME_STAR = re.compile(r"filename\*\s*=\s*([^;]+)", re.I)
+
+
+def printable(text: str) -> str:
+    """What ICE sent (a name, a link's text, a header), without control characters: they would break a
+    header built from it, or a row (PostgreSQL takes no NUL)."""
+    return _CONTROL.sub("", text)
+
+
+def same_site(url: str, site: str) -> bool:
+    """Whether `url` is on the site of the address `site` (ICE's page): its host, or another host of its
+    domain (www.ice.gov and ice.gov); an address given by number, only itself. A link or a redirect to
+    anywhere else is not followed: the lists are ICE's, and the check never fetches another site's files."""
+    try:
+        host, site_host = urlsplit(url).hostname or "", urlsplit(site).hostname or ""
+    except ValueError:
+        return False
+    if not host or not site_host:
+        return False
+    if host == site_host:
+        return True
+    with contextlib.suppress(ValueError):
+        ipaddress.ip_address(site_host)
+        return False
+    domain = ".".join(site_host.split(".")[-2:])
+    return host == domain or host.endswith("." + domain)
 
 
 class DownloadError(WorkbookError):
@@ -91,7 +118,10 @@ class Download:
             return None
         if moment.tzinfo is None:
             return moment.date()
-        return timezone.localtime(moment).date()  # the site's day (Texas), as the names and `today` are
+        try:
+            return timezone.localtime(moment).date()  # the site's day (Texas), as the names and `today` are
+        except (OverflowError, ValueError):  # a date at the end of time, in a zone past it: no date
+            return None
 
     @property
     def is_zip(self) -> bool:
@@ -116,7 +146,7 @@ def filename_from(content_disposition: str) -> str:
         message = Message()
         message["Content-Disposition"] = content_disposition
         name = message.get_filename() or ""
-    name = _CONTROL.sub("", name).replace("\\", "/").rsplit("/", 1)[-1].strip().strip("\"'")
+    name = printable(name).replace("\\", "/").rsplit("/", 1)[-1].strip().strip("\"'")
     return name[:255]
 
 
@@ -156,8 +186,9 @@ class _Deadline:
         self._timer.cancel()
 
 
-def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
-    """urllib with connections that report their socket to `deadline`, and redirects to http(s) only."""
+def _opener(deadline: _Deadline, site: str) -> urllib.request.OpenerDirector:
+    """urllib with connections that report their socket to `deadline`, and redirects to http(s) only, on
+    `site`'s own site (`same_site`)."""
 
     def connect(address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None):  # noqa: SLF001
         if not isinstance(timeout, (int, float)):
@@ -205,6 +236,10 @@ def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
                 )
             if urlsplit(req.full_url).scheme == "https" and urlsplit(target).scheme == "http":
                 raise DownloadError(f"{req.full_url} redirects to {target!r}: from https to http is refused.")
+            if not same_site(target, site):
+                raise DownloadError(
+                    f"{req.full_url} redirects to {target!r}, off {site}'s site: not followed."
+                )
             return super().redirect_request(req, fp, code, msg, headers, target)
 
     opener = urllib.request.OpenerDirector()
@@ -228,13 +263,18 @@ def get(
     etag: str = "",
     last_modified: str = "",
     timeout: float = TIMEOUT_SECONDS,
+    site: str = "",
 ) -> Download:
     """One GET, conditional when `etag` or `last_modified` is given; a 304 comes back as status 304.
 
-    `timeout` bounds the whole answer (redirects, headers and body), not each read.
+    `timeout` bounds the whole answer (redirects, headers and body), not each read. `site`: the address
+    whose site the answer must come from, redirects included (`same_site`); `url`'s own by default.
     """
     if urlsplit(url).scheme not in ("http", "https"):
         raise DownloadError(f"Only http and https addresses can be downloaded, not {url!r}.")
+    site = site or url
+    if not same_site(url, site):
+        raise DownloadError(f"{url} is off {site}'s site: not downloaded.")
     headers = {"User-Agent": USER_AGENT}
     if etag:
         headers["If-None-Match"] = etag
@@ -246,7 +286,7 @@ def get(
         f"{url} did not arrive in {timeout:g} seconds (timed out): ICE's site is too slow."
     )
     try:
-        with _opener(deadline).open(request, timeout=timeout) as response:
+        with _opener(deadline, site).open(request, timeout=timeout) as response:
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise DownloadError(
@@ -266,14 +306,14 @@ def get(
             if declared and declared.isdigit() and size < int(declared):
                 raise DownloadError(f"{url} ended after {size:,} of its {int(declared):,} bytes.")
             disposition = filename_from(response.headers.get("Content-Disposition", ""))
-            from_url = unquote(urlsplit(response.geturl()).path.rsplit("/", 1)[-1])
+            from_url = printable(unquote(urlsplit(response.geturl()).path.rsplit("/", 1)[-1]))[:255]
             answer = Download(
                 url=response.geturl(),
                 filename=disposition or from_url,
                 data=b"".join(chunks),
                 status=response.status,
-                etag=response.headers.get("ETag", ""),
-                last_modified=response.headers.get("Last-Modified", ""),
+                etag=printable(response.headers.get("ETag", "")),
+                last_modified=printable(response.headers.get("Last-Modified", "")),
                 headers=dict(response.headers),
                 name_from="Content-Disposition" if disposition else ("URL" if from_url else ""),
                 requested_url=url,
@@ -342,9 +382,13 @@ def candidate_links(html: str, base_url: str) -> list[Link]:
     except Exception as error:  # noqa: BLE001 - html.parser asserts on some broken markup
         raise DownloadError(f"ICE's page {base_url} could not be read as HTML ({error!r}).") from error
     found: dict[str, Link] = {}
-    for href, text in parser.links:
-        url = urljoin(base_url, href.strip())
-        if urlsplit(url).scheme not in ("http", "https"):
+    for href, raw_text in parser.links:
+        text = printable(raw_text)
+        try:
+            url = urljoin(base_url, printable(href).strip())
+            if urlsplit(url).scheme not in ("http", "https") or not same_site(url, base_url):
+                continue
+        except ValueError:  # an address that is not one ("http://[2001:db8::1/"): not a list's
             continue
         if not (_CANDIDATE_TEXT.search(text) or _CANDIDATE_HREF.search(url)):
             continue

@@ -7,7 +7,8 @@
    Each answer says what it is: a workbook with ICE's columns, its kind from its file name (ICE's
    `Content-Disposition`), the link's text or its columns, its date from the name in every scheme ICE has
    used, else from the server's Last-Modified (counties/importers/discover.py). The newest of each kind is
-   the one checked.
+   the one checked. Links and redirects off ICE's own site are not followed, and the whole check has a
+   time limit (three answers' time), not only each answer.
 2. Each is downloaded with a conditional GET (the ETag and Last-Modified of the last answer from that
    address). A 304, or a file whose SHA-256 is the newest list's, confirms that list through today: no new
    list. (ICE re-saves the same content often: the archive holds 1,127 saved files for 158 distinct lists.)
@@ -277,6 +278,13 @@ def _sync(page_url: str, *, timeout: float | None) -> list[SyncRun]:
     except (DownloadError, WorkbookError) as error:
         page.result, page.message = SyncRun.Result.FAILED, str(error)
         page.http_status = getattr(error, "status", None)
+        runs.append(_finish(page))
+        notify(runs)
+        return runs
+    except Exception as error:  # noqa: BLE001 - ICE's page, however odd, gets a recorded failure
+        log.exception("ICE sync: reading ICE's page failed unexpectedly")
+        page.result = SyncRun.Result.FAILED
+        page.message = f"Reading ICE's page failed unexpectedly ({type(error).__name__}); nothing changed."
         runs.append(_finish(page))
         notify(runs)
         return runs

@@ -212,6 +212,15 @@ class SyncRun(models.Model):
     def __str__(self):
         return f"{self.get_item_display()} {self.finished_at:%Y-%m-%d %H:%M}: {self.get_result_display()}"
 
+    def save(self, *args, **kwargs):
+        # What ICE sent ends up in these fields (a link's text, a name, a validator, an error message):
+        # PostgreSQL takes no NUL in text, and a check must be recorded whatever ICE sent.
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(value, str) and "\x00" in value:
+                setattr(self, field.attname, value.replace("\x00", ""))
+        super().save(*args, **kwargs)
+
     @property
     def succeeded(self) -> bool:
         return self.result in self.SUCCESSES

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from counties.importers.download import CHECK_SECONDS_PER_ANSWER, TIMEOUT_SECONDS
 from counties.importers.sync import AlreadyRunning, sync
 
 
@@ -13,7 +14,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--url", help="ICE's page (or one workbook) to read instead of settings.ICE_PAGE_URL."
         )
-        parser.add_argument("--timeout", type=float, help="Seconds to wait for each answer (default 30).")
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            help=f"Seconds to wait for each answer (default {TIMEOUT_SECONDS}; the whole check: {CHECK_SECONDS_PER_ANSWER} times that).",
+        )
 
     def handle(self, *args, url=None, timeout=None, **options):
         try:
