@@ -2,16 +2,12 @@
 as the whole stack gives, only for the very same request, never a page of an older version or day."""
 
 import datetime
-import gzip
-import wsgiref.util
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from counties import early, pagecache
 from counties.models import County
+from tests.pages import wsgi_get
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped")]
 
@@ -168,31 +164,6 @@ def test_long_or_odd_headers_cost_a_digest_and_odd_htmx_headers_go_down_the_stac
     for _ in range(2):
         client.get(path, HTTP_HX_REQUEST="%74rue", HTTP_HX_REQUEST_URI_AUTOENCODED="true", **GZIP)
     assert stack.calls == 2
-
-
-def wsgi_get(path: str, script_name: str = "") -> tuple[str, bytes]:
-    """A GET through Django's WSGI handler, as gunicorn calls it (the test client leaves reverse()'s script
-    prefix alone; the handler sets it from SCRIPT_NAME): the status line and the unpacked body."""
-    environ = {"REQUEST_METHOD": "GET", "SCRIPT_NAME": script_name, "PATH_INFO": path.partition("?")[0]}
-    environ["QUERY_STRING"] = path.partition("?")[2]
-    environ["HTTP_ACCEPT_ENCODING"] = "gzip"
-    wsgiref.util.setup_testing_defaults(environ)
-    environ["HTTP_HOST"] = "localhost"
-    answered = {}
-    # As the test client does: the test's transaction stays open across the request.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        response = WSGIHandler()(
-            environ, lambda status, headers: answered.update(status=status, headers=headers)
-        )
-        body = b"".join(response)
-        response.close()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    encoding = dict(answered["headers"]).get("Content-Encoding")
-    return answered["status"], gzip.decompress(body) if encoding == "gzip" else body
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from counties import pagecache
 from counties.models import SharedPage
 from tests.counties.factories import CountyFactory
+from tests.pages import wsgi_get
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,22 @@ def test_every_page_is_kept_for_every_server(two_counties, settings, capsys):
     pagecache.local.clear()
     call_command("keep_pages")  # all kept: nothing rendered again
     assert kept_count() == 10
+
+
+def test_a_server_serves_what_it_kept_without_rendering(two_counties, settings, monkeypatch):
+    """keep_pages renders through the test client; an app server answers through Django's WSGI handler
+    (which sets the script prefix, part of the page's key): the same page, found, not rendered again."""
+    settings.SITE_URL = "http://testserver"
+    call_command("keep_pages")
+    pagecache.local.clear()
+    rendered = []
+    keep = pagecache._keep
+    monkeypatch.setattr(pagecache, "_keep", lambda *args: rendered.append(args) or keep(*args))
+    for county in two_counties:
+        for prefix in ("", "/es"):
+            status, body = wsgi_get(f"{prefix}/counties/{county.state.slug}/{county.slug}/")
+            assert status == "200 OK" and county.slug.encode() in body
+    assert rendered == []
 
 
 def test_pages_it_could_not_keep_make_it_fail(two_counties, settings):
