@@ -31,6 +31,7 @@ from .download import (
     candidate_links,
     get,
     kind_from_text,
+    printable,
 )
 from .lists import EARLIEST_LIST, ListName, ParsedList, WorkbookError, read_name
 from .workbook import Kind
@@ -126,7 +127,8 @@ def identify(link: Link, download: Download, today: date) -> Found:
             if download.looks_like_html
             else "not an Excel workbook (.xlsx)"
         )
-        raise WorkbookError(f"the answer is {what} ({download.content_type or 'no Content-Type'})")
+        sent = printable(download.content_type)[:100] or "no Content-Type"
+        raise WorkbookError(f"the answer is {what} ({sent})")
     parsed = parse_bounded(download.data)  # WorkbookError: a zip that is not ICE's workbook
     name = read_name(download.filename, today=today)
     if name.kind:
@@ -175,10 +177,13 @@ def discover(
     result.links = links
     found: list[Found] = []
     for link in links:
+        if link.off_site:
+            result.rejected.append((link, "a link off ICE's site: not fetched (the lists are ICE's own)"))
+            continue
         last = validators.get(link.url)
         left = deadline - time.monotonic()
         try:
-            if link.url not in answers and left <= 1:
+            if link.url not in answers and left <= min(1, timeout / 4):
                 raise DownloadError(
                     f"{link.url} was not tried: the check had run its {CHECK_SECONDS_PER_ANSWER * timeout:g} "
                     "seconds (ICE's site is too slow)."

@@ -45,7 +45,7 @@ USER_AGENT = "287g-explainer workbook refresh (+https://www.ice.gov/identify-and
 _CANDIDATE_TEXT = re.compile(r"participating\s+agenc|pending\s+agenc|view\s+287\s*\(?g\)?", re.I)
 _XLSX = re.compile(r"\.xlsx($|\?)", re.I)
 _CANDIDATE_HREF = re.compile(r"\.xlsx($|\?)|/file-download/download/public/", re.I)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # C0, C1 and the line separators
 _FILENAME_STAR = re.compile(r"filename\*\s*=\s*([^;]+)", re.I)
 
 
@@ -60,7 +60,7 @@ def same_site(url: str, site: str) -> bool:
     domain (www.ice.gov and ice.gov); an address given by number, only itself. A link or a redirect to
     anywhere else is not followed: the lists are ICE's, and the check never fetches another site's files."""
     try:
-        host, site_host = urlsplit(url).hostname or "", urlsplit(site).hostname or ""
+        host, site_host = ((urlsplit(u).hostname or "").rstrip(".") for u in (url, site))
     except ValueError:
         return False
     if not host or not site_host:
@@ -86,6 +86,7 @@ class DownloadError(WorkbookError):
 class Link:
     url: str
     text: str  # the link's text on the page, spaces folded
+    off_site: bool = False  # a list's link to another site: recorded, never fetched (`same_site`)
 
 
 @dataclass
@@ -326,13 +327,14 @@ def get(
                 url=url, filename="", status=304, etag=etag, last_modified=last_modified, requested_url=url
             )
         raise DownloadError(
-            f"ICE's site answered {exc.code} {exc.reason} for {url}.", status=exc.code
+            f"ICE's site answered {exc.code} {printable(str(exc.reason))[:100]} for {url}.", status=exc.code
         ) from exc
     except (urllib.error.URLError, OSError, ValueError, client.HTTPException) as exc:
         # refused, timeout, DNS, TLS, a bad URL, or the deadline shutting the connection down
         if deadline.passed:
             raise too_slow from exc
-        raise DownloadError(f"Could not download {url}: {getattr(exc, 'reason', exc)}") from exc
+        reason = printable(str(getattr(exc, "reason", exc)))[:300]  # may quote what the server sent
+        raise DownloadError(f"Could not download {url}: {reason}") from exc
     finally:
         deadline.cancel()
     if len(answer.data) > limit:
@@ -386,15 +388,16 @@ def candidate_links(html: str, base_url: str) -> list[Link]:
         text = printable(raw_text)
         try:
             url = urljoin(base_url, printable(href).strip())
-            if urlsplit(url).scheme not in ("http", "https") or not same_site(url, base_url):
+            if urlsplit(url).scheme not in ("http", "https"):
                 continue
+            off_site = not same_site(url, base_url)
         except ValueError:  # an address that is not one ("http://[2001:db8::1/"): not a list's
             continue
         if not (_CANDIDATE_TEXT.search(text) or _CANDIDATE_HREF.search(url)):
             continue
         url = url.split("#", 1)[0]
         if url not in found or (text and not found[url].text):
-            found[url] = Link(url=url, text=text[:200])
+            found[url] = Link(url=url, text=text[:200], off_site=off_site)
 
     # Links named for a list first, then workbooks by address, then the file service's other documents:
     # a page that links many documents cannot push the lists out of the ones tried.

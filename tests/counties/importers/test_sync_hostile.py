@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from counties.importers import sync as sync_module
+from counties.importers.download import same_site
 from counties.importers.sync import sync
 from counties.models import Snapshot, SyncRun
 from tests.counties.ice_site import FILE_SERVICE
@@ -75,6 +76,43 @@ def test_a_nul_from_ice_is_recorded_without_it(texas, ice, where):
     assert not [value for value in stored if isinstance(value, str) and "\x00" in value]
 
 
+def test_a_raw_nul_in_a_link_does_not_stop_the_check(texas, ice):
+    path = ice.serve_file(workbook(police("Alpha")), filename=NAME)
+    ice.page(
+        (FILE_SERVICE + "99\x00x.xlsx", "View 287(g) Participating Agencies"),
+        (path, "Participating Agencies"),
+    )
+    runs = by_item(sync(ice.page_url))
+    assert runs["participating"].result == "imported"
+    assert "\x00" not in SyncRun.objects.get(pk=runs["page"].pk).message
+
+
+@pytest.mark.parametrize(
+    ("url", "site", "same"),
+    [
+        (
+            "https://www.ice.gov/file-download/download/public/1",
+            "https://www.ice.gov/identify-and-arrest/287g",
+            True,
+        ),
+        ("https://ice.gov/x.xlsx", "https://www.ice.gov/287g", True),
+        ("https://files.ice.gov/x.xlsx", "https://www.ice.gov/287g", True),
+        ("https://WWW.ICE.GOV/x.xlsx", "https://www.ice.gov/287g", True),
+        ("https://www.ice.gov./x.xlsx", "https://www.ice.gov/287g", True),
+        ("https://www.ice.gov@evil.example/x.xlsx", "https://www.ice.gov/287g", False),  # user info
+        ("https://notice.gov/x.xlsx", "https://www.ice.gov/287g", False),
+        ("https://www.ice.gov.evil.example/x.xlsx", "https://www.ice.gov/287g", False),
+        ("https://other.gov/x.xlsx", "https://www.ice.gov./287g", False),  # a trailing dot is no wider domain
+        ("http://169.254.169.254/latest/meta-data/", "https://www.ice.gov/287g", False),
+        ("http://127.0.0.2/x.xlsx", "http://127.0.0.1:8000/287g", False),  # an address by number: only itself
+        ("http://127.0.0.1:9/x.xlsx", "http://127.0.0.1:8000/287g", True),  # another port, the same host
+        ("http://[2001:db8::1/x", "https://www.ice.gov/287g", False),  # no address at all
+    ],
+)
+def test_what_counts_as_ices_own_site(url, site, same):
+    assert same_site(url, site) is same
+
+
 def test_a_held_file_named_with_a_line_break_is_downloadable(client, admin_user):
     run = SyncRun.objects.create(
         item="participating",
@@ -124,7 +162,8 @@ def test_a_list_on_another_site_is_never_fetched(texas, ice):
     path = ice.serve_file(workbook(police("Alpha")), filename=NAME)
     elsewhere = ice.base.replace("127.0.0.1", "localhost") + path
     ice.page((elsewhere, "View 287(g) Participating Agencies"))
-    assert by_item(sync(ice.page_url))["page"].result == "failed"
+    page = by_item(sync(ice.page_url))["page"]
+    assert page.result == "failed" and "a link off ICE's site: not fetched" in page.message
     ice.route(FILE_SERVICE + "1", 302, {"Location": elsewhere}, b"")
     ice.page((FILE_SERVICE + "1", "View 287(g) Participating Agencies"))
     page = by_item(sync(ice.page_url))["page"]
