@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,4 @@ class CountiesConfig(AppConfig):
 
         history.connect()  # the reason given for bulk changes, in django-simple-history
         pagecache.watch(PUBLIC_MODELS)  # a save or delete of what public pages show: a new data version
+        post_migrate.connect(pagecache.migrated, sender=self, dispatch_uid="pagecache-migrated")

@@ -48,6 +48,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Greatest
 from django.http import HttpResponse, HttpResponseNotModified
 from django.template.response import SimpleTemplateResponse
 from django.urls import get_script_prefix
@@ -169,16 +171,50 @@ def forget_data_version(**_kwargs) -> None:
     _version = (None, float("-inf"))
 
 
-def data_changed(**_kwargs) -> None:
-    """What public pages show has changed (in this transaction): a new data version, seen at once here."""
-    from .models import DataVersion, SharedPage
+# The next version is the database clock in microseconds when that is more than the last version + 1: a
+# version is not given twice, even after a restore from a backup brings back an older counter (every
+# process may still hold pages under the versions given since the backup was made), unless the restore
+# comes a few microseconds after them.
+_NEXT_VERSION = Greatest(
+    F("counter") + 1, RawSQL("(extract(epoch from clock_timestamp()) * 1000000)::bigint", ())
+)
 
-    if not DataVersion.objects.filter(pk=1).update(counter=F("counter") + 1, changed_at=timezone.now()):
+
+def data_changed(**_kwargs) -> None:
+    """What public pages show has changed (in this transaction): a new data version, seen at once here.
+
+    The shared copies of the old version's pages are dropped once the change is committed: deleting them
+    in the change's own transaction held their rows locked through a whole import, and a reader who
+    rendered a page meanwhile waited on them (pages are keyed by version, so none of them is served
+    again either way)."""
+    from .models import DataVersion
+
+    if not DataVersion.objects.filter(pk=1).update(counter=_NEXT_VERSION, changed_at=timezone.now()):
         DataVersion.objects.get_or_create(pk=1, defaults={"counter": 1})
-    SharedPage.objects.all().delete()  # pages of the old version are never asked for again
     forget_data_version()
     if connection.in_atomic_block:
         transaction.on_commit(forget_data_version)
+        transaction.on_commit(_drop_shared_pages)
+    else:
+        _drop_shared_pages()
+
+
+def _drop_shared_pages() -> None:
+    from .models import SharedPage
+
+    SharedPage.objects.all().delete()  # pages of older versions are never asked for again
+
+
+def migrated(sender, apps=None, **_kwargs) -> None:
+    """After `migrate` (post_migrate, CountiesConfig.ready): a data migration writes through historical
+    models, which send no signal here, so every migrate is a new data version (when the migrated state has
+    one: a database taken back before it has none)."""
+    if apps is not None:  # `flush` sends none: the models as they are
+        try:
+            apps.get_model("counties", "DataVersion")
+        except LookupError:
+            return
+    data_changed()
 
 
 def watch(models) -> None:
@@ -243,8 +279,10 @@ def _param_values(request, params: dict) -> tuple:
 # be served pages kept by the old one, which the shared store still holds. Hashed from the files' contents,
 # so every server of one release agrees without being told; and from the settings pages and downloads show
 # (absolute links, ICE's page, when a status is called old), so a restart with new values drops them too.
-RELEASE_SOURCES = ("templates", "counties", "explainer", "config", "locale")
-RELEASE_SUFFIXES = frozenset({".html", ".py", ".md", ".toml", ".mo", ".txt", ".xml"})
+RELEASE_SOURCES = ("templates", "counties", "explainer", "config", "locale", "static")
+# .css and .js: a page names its stylesheet and scripts by their content's hash (the static manifest), so a
+# page kept by a server with other static files must not be served by this one.
+RELEASE_SUFFIXES = frozenset({".html", ".py", ".md", ".toml", ".mo", ".txt", ".xml", ".css", ".js"})
 RELEASE_SETTINGS = ("SITE_URL", "ICE_PAGE_URL", "STALE_AFTER_DAYS")
 
 
