@@ -6,9 +6,9 @@ URL lookup, which cost more than serving the kept bytes. This middleware, right 
 which kept page answered a request, and answers the same request again with the same bytes and headers:
 
 - "The same request" is exact: the script prefix and path, the raw query string, Accept-Language,
-  HX-Request and whether gzip is accepted. Anything rawer than the decorator's key is only more specific, never less safe. Only
-  GET requests without a Cookie or If-None-Match header and with an allowed Host take this path; the rest
-  (an editor, a revalidation, a bad Host) go through the whole stack as before.
+  HX-Request and whether gzip is accepted. Anything rawer than the decorator's key is only more specific,
+  never less safe. Only GET requests without a Cookie or If-None-Match header and with an allowed Host
+  take this path; the rest (an editor, a revalidation, a bad Host) go through the whole stack as before.
 - What it remembers is small and bounded (EARLY_BYTES, least recently used first): the page's
   key in the process's kept pages, the data version it was kept under and the response headers the stack
   added. The bytes stay in the kept pages' own store (bounded by bytes); a page it dropped is a miss here.

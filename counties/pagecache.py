@@ -205,10 +205,13 @@ def _drop_shared_pages() -> None:
     SharedPage.objects.all().delete()  # pages of older versions are never asked for again
 
 
-def migrated(sender, apps=None, **_kwargs) -> None:
+def migrated(sender, apps=None, plan=None, **_kwargs) -> None:
     """After `migrate` (post_migrate, CountiesConfig.ready): a data migration writes through historical
-    models, which send no signal here, so every migrate is a new data version (when the migrated state has
-    one: a database taken back before it has none)."""
+    models, which send no signal here, so a migrate that ran any migration is a new data version (when the
+    migrated state has one: a database taken back before it has none). One with nothing to run (`make run`
+    migrates at every start) changes nothing: the pages `keep_pages` kept stay."""
+    if plan is not None and not plan:
+        return
     if apps is not None:  # `flush` sends none: the models as they are
         try:
             apps.get_model("counties", "DataVersion")
