@@ -404,7 +404,7 @@ def test_the_texas_map_has_an_sb8_view_as_of_the_lists_dates(client, texas, on_d
         client.get("/counties/tx/").content.decode()
     )
     spanish = page_text(client.get("/es/counties/tx/?map=sb8"))
-    assert "Se aplica la SB 8: el alguacil solo lo ha solicitado (1)" in spanish
+    assert "Se aplica la SB 8: el alguacil solo ha pedido un acuerdo (1)" in spanish
     assert "La fecha límite que se informó para la SB 8, el 1 de diciembre de 2026, ya pasó." in spanish
 
 

@@ -139,3 +139,30 @@ def test_the_federal_statute_is_cited_as_the_us_code_not_a_code_repository(clien
         assert "GitHub" not in text and "codexstanford" not in text
     sources = text_of(client, "/what-is-287g/")
     assert "8 U.S.C. § 1357(g)" in sources and "uscode.house.gov" in sources
+
+
+def test_what_one_sheriff_planned_or_said_is_not_told_as_done_or_as_many(client, may_list):
+    """FACTS c21: El Paso's sheriff said his office "will move forward with" the WSO model (a repost), not
+    that the county has that agreement; h5: one sheriff's reading, not "some sheriffs"."""
+    english = text_of(client, "/texas-sb8/")
+    assert "El Paso County's sheriff planned to use the Warrant Service Officer model" in english
+    assert "sheriff chose the" not in english
+    assert "At least one sheriff read it another way." in english and "Some sheriffs" not in english
+    spanish = text_of(client, "/es/texas-sb8/")
+    assert "el alguacil del condado de El Paso pensaba usar el modelo" in spanish
+    assert "escogió el modelo" not in spanish
+    assert (
+        "Por lo menos un alguacil la leyó de otra forma." in spanish and "Algunos alguaciles" not in spanish
+    )
+
+
+def test_a_detainer_asks_and_the_advice_to_ask_for_a_lawyer_is_the_aclus(client, may_list):
+    """FACTS b23 and h12: the I-247A asks the jail to keep the person (the jail is not given leave); g13:
+    asking for a lawyer is the ACLU's advice (source 85), not the site's."""
+    english = text_of(client, "/detainers/")
+    assert "says the form asks the jail to keep the person" in english and "jail may keep" not in english
+    assert "The ACLU of Arkansas says a person who is arrested has the right to a lawyer" in english
+    spanish = text_of(client, "/es/detainers/")
+    assert "el formulario le pide a la cárcel mantener a la persona" in spanish
+    assert "la cárcel puede mantener" not in spanish
+    assert "La ACLU de Arkansas dice que una persona arrestada tiene derecho a un abogado" in spanish
