@@ -7,9 +7,10 @@ from functools import wraps
 
 from csp.decorators import csp_replace
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
 from django.template.response import TemplateResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -73,23 +74,32 @@ def data_index(request):
     )
 
 
+def _has_etag(if_none_match: str, etag: str) -> bool:
+    """If-None-Match names this ETag, compared weakly (nginx makes a gzipped answer's ETag weak), or is *."""
+    if if_none_match.strip() == "*":
+        return True
+    return etag in (tag.removeprefix("W/") for tag in parse_etags(if_none_match))
+
+
 @require_safe
 def data_file(request, name, fmt):
     dataset = DATASETS.get(name)
     if dataset is None or fmt not in ("csv", "json"):
         raise Http404
-    # Built once per data version into a file on disk, then streamed from it: memory stays flat and 64
-    # readers at once do not rebuild it 64 times. Also per language (the JSON's documentation link) and
-    # release (the code, so a change of columns is rebuilt, and the site's address: pagecache.release).
+    # Built once per data version into a file on disk, then streamed from it: memory stays flat, and
+    # readers at once wait for one build (export.exported_file). Also per language (the JSON's
+    # documentation link) and release (the code, so a change of columns is rebuilt, and the site's address:
+    # pagecache.release).
     version = (pagecache.data_version(), get_language(), pagecache.release())
     if fmt == "json":
         version += (pagecache.today(),)  # its metadata says how many days old the data is
     # A reader (or a script) that has this version gets a 304 instead of the whole file again.
     etag = '"' + hashlib.sha256(repr((name, fmt, version)).encode()).hexdigest()[:32] + '"'
-    # Only the 304: the file has no modification date, so If-Unmodified-Since is not checked (RFC 9110
-    # 13.1.4), and an If-Match for another version gets the file as it is now.
-    answer = get_conditional_response(request, etag=etag)
-    if answer is not None and answer.status_code == 304:
+    # Only If-None-Match is read (a 304): the file has no modification date, so If-Unmodified-Since is not
+    # checked (RFC 9110 13.1.4), and an If-Match for another version gets the file as it is now (Django's
+    # get_conditional_response would log a "Precondition Failed" for a file then sent).
+    if _has_etag(request.headers.get("If-None-Match", ""), etag):
+        answer = HttpResponseNotModified()
         answer["ETag"] = etag
         patch_cache_control(answer, public=True, max_age=DATA_MAX_AGE)
         return answer
@@ -112,11 +122,7 @@ def data_file(request, name, fmt):
         }
         chunks = lambda: json_chunks(dataset, meta)  # noqa: E731
         content_type = "application/json"
-    path = exported_file(f"{name}.{fmt}", version, chunks)
-    if path is not None:
-        response = FileResponse(path.open("rb"), content_type=content_type)
-    else:  # the disk is full or not writable: the file is built as it streams
-        response = StreamingHttpResponse((chunk.encode() for chunk in chunks()), content_type=content_type)
+    response = FileResponse(exported_file(f"{name}.{fmt}", version, chunks), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="287g-{name}.{fmt}"'
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=DATA_MAX_AGE)
@@ -195,9 +201,11 @@ def county_print(request, state, slug):
 
 @require_safe
 @lowercase_address
-@kept_page(max_age=EMBED_MAX_AGE, language_notice=False)
+@kept_page(max_age=EMBED_MAX_AGE, language_notice=False, share=False)
 def share_image(request, state, slug):
-    """The county's link-preview image (1200x630 PNG) in the page's language."""
+    """The county's link-preview image (1200x630 PNG) in the page's language. Kept in each process only: a
+    crawler asking for every county's image in both languages would otherwise write 6,300 rows of 56 KB to
+    the shared page store per data version, and one takes 70 ms to draw."""
     county = County.objects.by_url(state, slug)
     status = county_status(county)
     sentence = wording.status_sentence(status, statewide=False, caveat=False)  # the page has the rest

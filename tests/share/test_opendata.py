@@ -157,8 +157,24 @@ def test_csv_safe_prefixes_formula_starts(value):
     assert csv_safe(value) == "'" + value
 
 
+@pytest.mark.parametrize(
+    ("value", "safe"),
+    [
+        ("Autauga Sheriff;@SUM(1+1)", "Autauga Sheriff;'@SUM(1+1)"),
+        ('X; =HYPERLINK("http://evil.example")', 'X; \'=HYPERLINK("http://evil.example")'),
+        ("a\t-1", "a\t'-1"),
+    ],
+)
+def test_a_cell_split_at_a_semicolon_starts_no_formula(value, safe):
+    """A spreadsheet whose list separator is ";" (Spanish, much of Europe and Latin America) splits an
+    unquoted cell there, as the aliases column's names are joined."""
+    assert csv_safe(value) == safe
+
+
 def test_csv_safe_leaves_plain_values():
     assert csv_safe("Dallas County") == "Dallas County"
+    assert csv_safe("Jefferson Parish;Gretna Police") == "Jefferson Parish;Gretna Police"
+    assert csv_safe("Jail Enforcement; 2026-01-05") == "Jail Enforcement; 2026-01-05"
     assert csv_safe(-1) == -1
     assert csv_safe(None) is None
 
@@ -200,9 +216,12 @@ def test_county_statuses_match_county_status_in_fixed_queries(sample, django_ass
     assert {s.county: s.code for s in bulk}[sample] == "sheriff"
 
 
-def test_a_full_disk_streams_the_download_and_leaves_nothing_behind(client, sample, settings, monkeypatch):
+def test_a_full_disk_still_gives_the_download_and_leaves_nothing_behind(
+    client, sample, settings, monkeypatch
+):
     """The disk fills while the download is written to its file: the reader still gets the whole file
-    (streamed as it is built), and no partial or temporary file is left in the export folder."""
+    (built in memory), and no partial or temporary file is left in the export folder (only the lock file
+    builds take turns on)."""
     import errno
     import tempfile
 
@@ -226,7 +245,7 @@ def test_a_full_disk_streams_the_download_and_leaves_nothing_behind(client, samp
     assert response.status_code == 200 and response.streaming
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert len(rows) == County.objects.count() and rows
-    assert list(settings.DATA_EXPORT_DIR.iterdir()) == []
+    assert [p.name for p in settings.DATA_EXPORT_DIR.iterdir()] == [".counties.csv.lock"]
 
 
 def test_csv_files_start_with_a_byte_order_mark_so_excel_keeps_accents(client):
@@ -255,3 +274,134 @@ def test_a_server_started_with_another_site_address_builds_its_downloads_again(c
     finally:
         pagecache.release.cache_clear()
     assert "https://moved.example.org/counties/" in after and "https://moved.example.org" not in before
+
+
+def test_english_and_spanish_downloads_keep_each_others_files(client, sample, settings):
+    """Each language has its file (the JSON links its own documentation): building one never removes the
+    other's, so asking for them in turn reads files and builds nothing again."""
+    folder = settings.DATA_EXPORT_DIR
+    english, spanish = "/data/agreements.csv", "/es/data/agreements.csv"
+    first = b"".join(client.get(english).streaming_content)
+    built = {p.name: p.stat().st_ino for p in folder.glob("agreements.csv.*")}
+    assert b"".join(client.get(spanish).streaming_content)
+    for _ in range(2):
+        assert b"".join(client.get(english).streaming_content) == first
+        client.get(spanish)
+    files = {p.name: p.stat().st_ino for p in folder.glob("agreements.csv.*")}
+    assert len(files) == 2 and built.items() <= files.items()  # the English file is the one first built
+
+
+def test_files_no_reader_opened_for_ten_minutes_are_removed_when_another_is_built(client, sample, settings):
+    import os
+    import time
+
+    from counties.share.export import UNUSED_FILE_SECONDS
+
+    folder = settings.DATA_EXPORT_DIR
+    long_ago = time.time() - UNUSED_FILE_SECONDS - 60
+
+    def built_by(path):
+        before = set(folder.glob("counties.csv.*"))
+        client.get(path)
+        (new,) = set(folder.glob("counties.csv.*")) - before
+        return new
+
+    english = built_by("/data/counties.csv")
+    left = folder / "counties.csv.tmpkilled.tmp"  # left by a process killed while writing
+    left.write_text("half a file")
+    os.utime(left, (long_ago - 3600, long_ago - 3600))
+    os.utime(english, (long_ago, long_ago))
+    spanish = built_by("/es/data/counties.csv")  # another file of the same download is built
+    assert not english.exists() and not left.exists() and spanish.exists()
+    english = built_by("/data/counties.csv")
+    os.utime(english, (long_ago, long_ago))
+    client.get("/data/counties.csv")  # read again: in use
+    CountyFactory(name="Newer County")  # a new data version
+    newer = built_by("/es/data/counties.csv")
+    assert english.exists() and spanish.exists() and newer.exists()  # none unused for long enough
+
+
+def test_a_build_that_fails_leaves_no_temporary_file(client, sample, settings, monkeypatch):
+    """A database error (or the reader's bound cutting a query) while the file is written: the reader gets
+    the 503 page, and no partial file is left to fill the disk."""
+    import dataclasses
+
+    from django.db import OperationalError
+
+    real = DATASETS["counties"]
+
+    def failing_rows():
+        yield from real.rows()  # every row written, then the error
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setitem(DATASETS, "counties", dataclasses.replace(real, rows=failing_rows))
+    response = client.get("/data/counties.csv")
+    assert response.status_code == 503
+    assert [p.name for p in settings.DATA_EXPORT_DIR.iterdir()] == [".counties.csv.lock"]
+
+
+def test_readers_at_once_wait_for_one_build(settings, tmp_path, monkeypatch):
+    import contextlib
+    import threading
+    import time
+
+    from counties.share import export
+
+    monkeypatch.setattr(export, "_one_snapshot", contextlib.nullcontext)  # no database: the lock alone
+    builds = []
+
+    def slow_chunks():
+        builds.append(1)
+        time.sleep(0.3)
+        yield "a,b\r\n"
+
+    answers = []
+
+    def read():
+        with export.exported_file("counties.csv", ("v", 1), slow_chunks) as handle:
+            answers.append(handle.read())
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    for reader in readers:
+        reader.join()
+    assert answers == [b"a,b\r\n"] * 4 and len(builds) == 1
+
+
+def test_a_download_is_built_in_one_snapshot_of_the_database(db):
+    """REPEATABLE READ and read-only: an import that commits while the file is written cannot leave an
+    older list's rows beside a newer one's. (A new connection, as a worker's outside any transaction.)"""
+    import threading
+
+    from django.db import connection
+
+    from counties.share import export
+
+    seen = []
+
+    def build():
+        try:
+            with export._one_snapshot(), connection.cursor() as cursor:
+                cursor.execute("SHOW transaction_isolation")
+                isolation = cursor.fetchone()[0]
+                cursor.execute("SHOW transaction_read_only")
+                seen.append((isolation, cursor.fetchone()[0]))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=build)
+    thread.start()
+    thread.join()
+    assert seen == [("repeatable read", "on")]
+
+
+def test_an_if_match_for_another_version_gets_the_file_and_no_warning(client, sample, caplog):
+    response = client.get("/data/counties.csv", HTTP_IF_MATCH='"nope"')
+    assert response.status_code == 200
+    assert "Precondition Failed" not in caplog.text
+    junk = client.get("/data/counties.csv", HTTP_IF_NONE_MATCH='junk, W/"x", "')
+    assert junk.status_code == 200
+    assert client.get("/data/counties.csv", HTTP_IF_NONE_MATCH="*").status_code == 304
+    weak = client.get("/data/counties.csv", HTTP_IF_NONE_MATCH=f"W/{response['ETag']}")
+    assert weak.status_code == 304  # nginx makes a gzipped answer's ETag weak

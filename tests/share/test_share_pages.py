@@ -150,6 +150,17 @@ def test_share_image_is_a_1200x630_png(client, sample, prefix):
     assert image.format == "PNG" and image.size == (1200, 630)
 
 
+def test_share_images_stay_out_of_the_shared_page_store(client, sample):
+    """A crawler asking for every county's image (56 KB each, both languages) would write 6,300 rows per
+    data version; an image is kept in each process instead. The flyer beside it is shared."""
+    from counties.models import SharedPage
+
+    assert client.get("/counties/zz/flyer-county/share.png").status_code == 200
+    assert SharedPage.objects.count() == 0
+    assert client.get("/counties/zz/flyer-county/print/").status_code == 200
+    assert SharedPage.objects.count() == 1
+
+
 def test_share_image_differs_by_language(client, sample):
     english = client.get("/counties/zz/flyer-county/share.png").content
     spanish = client.get("/es/counties/zz/flyer-county/share.png").content
