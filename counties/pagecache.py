@@ -77,7 +77,8 @@ _generation = 0  # bumped by forget_data_version: a read that began before it mu
 _watching = False  # a background thread reads the version (an app server's worker: watch_data_version)
 
 
-def _read_version() -> int:
+def read_data_version() -> int:
+    """The data version as the database has it now (data_version() is the one this process holds)."""
     from .models import DataVersion
 
     return DataVersion.objects.filter(pk=1).values_list("counter", flat=True).first() or 0
@@ -101,7 +102,7 @@ def data_version() -> int:
         return version
     generation = _generation
     try:
-        version = _read_version()
+        version = read_data_version()
     except (OperationalError, InterfaceError):
         if version is None:
             raise
@@ -151,7 +152,7 @@ def _watch(bounded: Callable | None) -> None:
             generation = _generation
             try:
                 with bounded(WATCH_SECONDS) if bounded else contextlib.nullcontext():
-                    version = _read_version()
+                    version = read_data_version()
             except Exception:  # noqa: BLE001 - the database is away: keep the last version, try again
                 with contextlib.suppress(Exception):
                     connection.close()  # this thread's own connection; the next read opens a new one

@@ -19,24 +19,26 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 
+from ..pagecache import read_data_version
 from .opendata import Dataset
 
 log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 500
-# A formula's first character, at the start of a cell or after a semicolon or tab: a spreadsheet set to a
-# language whose list separator is ";" (Spanish, much of Europe and Latin America) splits an unquoted cell
-# there, and the aliases column joins names with ";" (OWASP, CSV injection).
-_FORMULA_START = re.compile(r"(^|[;\t])( *)([=+\-@\t\r])")
+# A formula's first character, at the start of a cell or after a semicolon, tab or line break: a spreadsheet
+# set to a language whose list separator is ";" (Spanish, much of Europe and Latin America) splits an
+# unquoted cell there (the aliases column joins names with ";"), one that reads tabs at a tab, and one that
+# does not read the quotes a cell with a line break is in at the line break (OWASP, CSV injection).
+_FORMULA_START = re.compile(r"(?:^|(?<=[;\t\r\n]))( *)(?=[=+\-@\t\r])")
 
 
 def csv_safe(value) -> object:
-    """Spreadsheet formula injection guard: where a text cell, or a part of it after ";" or a tab, starts
-    with = + - @ (or a tab or carriage return), an apostrophe goes before that character."""
+    """Spreadsheet formula injection guard: where a text cell, or a part of it after ";", a tab or a line
+    break, starts with = + - @ (or a tab or carriage return), an apostrophe goes before that character."""
     if isinstance(value, str):
-        return _FORMULA_START.sub(r"\1\2'\3", value)
+        return _FORMULA_START.sub(r"\1'", value)
     return value
 
 
@@ -87,6 +89,11 @@ def json_chunks(dataset: Dataset, meta: dict) -> Iterator[str]:
 # one a worker that read the version a second later still serves.
 UNUSED_FILE_SECONDS = 600
 LOCK_WAIT_SECONDS = 10.0  # a build takes about a second; past this, the reader's own build goes ahead
+BUILD_ATTEMPTS = 3  # an import committed while the rows were read: built again
+
+
+class _ChangedWhileRead(Exception):
+    """The data version moved while the rows were read: they may come from two versions of the data."""
 
 
 def exported_file(name: str, version, write_chunks: Callable[[], Iterator[str]]) -> BinaryIO:
@@ -94,29 +101,31 @@ def exported_file(name: str, version, write_chunks: Callable[[], Iterator[str]])
     later downloads read a plain file.
 
     One worker of a machine builds it at a time (a lock file beside it; the others wait, then read what it
-    wrote). It is built in one snapshot of the database (an import committing meanwhile cannot leave half
-    of each list in it), written to a temporary file and moved into place (never half a file). The file is
-    opened before anything is removed, so another worker's clean-up cannot take it away from this reader.
-    When the disk is full or not writable, nothing is left behind and the file is built in memory instead
-    (the largest is about a megabyte), under the reader's bound on queries like any page.
+    wrote). The data version is read before and after the rows: when an import committed in between, the
+    rows may mix two lists, and the file is built again. It is written to a temporary file and moved into
+    place (never half a file), and opened before anything is removed, so another worker's clean-up cannot
+    take it away from this reader. Every query is an ordinary one, under the reader's bound (no
+    transaction is held open: its COMMIT and a server-side cursor's fetches would not be). When the disk
+    is full or not writable, nothing is left behind and the file is built in memory instead (the largest
+    is about a megabyte).
     """
     key = hashlib.sha256(repr((connection.settings_dict["NAME"], version)).encode()).hexdigest()[:24]
     folder = Path(settings.DATA_EXPORT_DIR)
     path = folder / f"{name}.{key}"
-    with contextlib.suppress(FileNotFoundError):
-        return _opened(path)
     try:
+        with contextlib.suppress(FileNotFoundError):
+            return _opened(path)
         folder.mkdir(parents=True, exist_ok=True)
         with _one_build_at_a_time(folder / f".{name}.lock"):
             with contextlib.suppress(FileNotFoundError):
                 return _opened(path)  # written by another worker while this one waited
             _write(folder, name, path, write_chunks)
-            handle = path.open("rb")
+            handle = _opened(path)
     except OSError as error:
         log.warning("Could not write the %s download to %s (%s); building it in memory.", name, folder, error)
-        with _one_snapshot():
-            return io.BytesIO("".join(write_chunks()).encode())
-    _remove_old(folder, name, path)
+        return io.BytesIO(_built(write_chunks))
+    with contextlib.suppress(OSError):  # a clean-up that fails now is done by the next build
+        _remove_old(folder, name, path)
     return handle
 
 
@@ -128,36 +137,52 @@ def _opened(path: Path) -> BinaryIO:
     return handle
 
 
-@contextlib.contextmanager
-def _one_snapshot():
-    """The block's queries read one snapshot of the database: a REPEATABLE READ, read-only transaction
-    (already in a transaction, as in a test: that one)."""
-    if connection.in_atomic_block:
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        yield
+def _read_in_one_version(write_chunks: Callable[[], Iterator[str]]) -> Iterator[str]:
+    before = read_data_version()
+    yield from write_chunks()
+    if read_data_version() != before:
+        raise _ChangedWhileRead
+
+
+def _built(write_chunks: Callable[[], Iterator[str]]) -> bytes:
+    for _attempt in range(BUILD_ATTEMPTS - 1):
+        with contextlib.suppress(_ChangedWhileRead):
+            return "".join(_read_in_one_version(write_chunks)).encode()
+    return "".join(write_chunks()).encode()  # two imports in a row, each during a read: as it is now
 
 
 def _write(folder: Path, name: str, path: Path, write_chunks: Callable[[], Iterator[str]]) -> None:
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=folder, prefix=f"{name}.", suffix=".tmp", delete=False
-    ) as tmp:
-        try:
-            with _one_snapshot():
-                for chunk in write_chunks():
-                    tmp.write(chunk)
-        except BaseException:  # a database error, the reader's bound cutting a query, a full disk
-            tmp.close()
-            Path(tmp.name).unlink(missing_ok=True)
-            raise
-    os.replace(tmp.name, path)
+    for attempt in range(BUILD_ATTEMPTS):
+        chunks = _read_in_one_version(write_chunks) if attempt < BUILD_ATTEMPTS - 1 else write_chunks()
+        with contextlib.suppress(_ChangedWhileRead):
+            _write_once(folder, name, path, chunks)
+            return
+
+
+def _write_once(folder: Path, name: str, path: Path, chunks: Iterator[str]) -> None:
+    """The chunks into a temporary file, moved into place when whole. On any failure (a database error,
+    the reader's bound cutting a query, a full disk, also while the last bytes are flushed) the temporary
+    file is removed."""
+    tmp_path = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=folder, prefix=f"{name}.", suffix=".tmp", delete=False
+        ) as tmp:
+            tmp_path = Path(tmp.name)
+            for chunk in chunks:
+                tmp.write(chunk)
+        os.replace(tmp_path, path)
+    except BaseException:
+        if tmp_path is not None:
+            with contextlib.suppress(OSError):
+                tmp_path.unlink()
+        raise
 
 
 @contextlib.contextmanager
 def _one_build_at_a_time(lock_path: Path):
+    """An exclusive lock on `lock_path` (flock: each open of the file is its own, so threads of one worker
+    exclude each other too, on a local disk), waited for LOCK_WAIT_SECONDS at most."""
     with lock_path.open("a") as lock:
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         while True:

@@ -74,6 +74,27 @@ def data_index(request):
     )
 
 
+def _json_meta(documentation: str) -> dict:
+    snapshot, pending = newest_lists()
+    return {
+        "data_as_of": snapshot.as_of.isoformat() if snapshot else None,
+        "data_unchanged_through": snapshot.unchanged_through.isoformat() if snapshot else None,
+        "pending_as_of": pending.as_of.isoformat() if pending else None,
+        "pending_unchanged_through": pending.unchanged_through.isoformat() if pending else None,
+        "data_age_days": freshness(snapshot).age_days,
+        "data_stale": freshness(snapshot).is_stale,
+        "stale_after_days": settings.STALE_AFTER_DAYS,
+        "licence": LICENCE_URL,
+        "sources": [settings.ICE_PAGE_URL, CENSUS_SOURCE_URL],
+        "documentation": documentation,
+    }
+
+
+def _if_match_passes(if_match: str, etag: str) -> bool:
+    """If-Match names this ETag, compared strongly (a weak tag never matches), or is *."""
+    return if_match.strip() == "*" or etag in parse_etags(if_match)
+
+
 def _has_etag(if_none_match: str, etag: str) -> bool:
     """If-None-Match names this ETag, compared weakly (nginx makes a gzipped answer's ETag weak), or is *."""
     if if_none_match.strip() == "*":
@@ -95,9 +116,12 @@ def data_file(request, name, fmt):
         version += (pagecache.today(),)  # its metadata says how many days old the data is
     # A reader (or a script) that has this version gets a 304 instead of the whole file again.
     etag = '"' + hashlib.sha256(repr((name, fmt, version)).encode()).hexdigest()[:32] + '"'
-    # Only If-None-Match is read (a 304): the file has no modification date, so If-Unmodified-Since is not
-    # checked (RFC 9110 13.1.4), and an If-Match for another version gets the file as it is now (Django's
-    # get_conditional_response would log a "Precondition Failed" for a file then sent).
+    # The file has no modification date, so If-Unmodified-Since and If-Modified-Since are not checked
+    # (RFC 9110 13.1.4, 13.1.3). An If-Match for another version is a 412 (13.2.2; nginx makes a gzipped
+    # answer's ETag weak, and If-Match compares strongly, as the RFC says).
+    if_match = request.headers.get("If-Match")
+    if if_match is not None and not _if_match_passes(if_match, etag):
+        return HttpResponse(status=412)
     if _has_etag(request.headers.get("If-None-Match", ""), etag):
         answer = HttpResponseNotModified()
         answer["ETag"] = etag
@@ -107,20 +131,9 @@ def data_file(request, name, fmt):
         chunks = lambda: csv_chunks(dataset)  # noqa: E731
         content_type = "text/csv; charset=utf-8"
     else:
-        snapshot, pending = newest_lists()
-        meta = {
-            "data_as_of": snapshot.as_of.isoformat() if snapshot else None,
-            "data_unchanged_through": snapshot.unchanged_through.isoformat() if snapshot else None,
-            "pending_as_of": pending.as_of.isoformat() if pending else None,
-            "pending_unchanged_through": pending.unchanged_through.isoformat() if pending else None,
-            "data_age_days": freshness(snapshot).age_days,
-            "data_stale": freshness(snapshot).is_stale,
-            "stale_after_days": settings.STALE_AFTER_DAYS,
-            "licence": LICENCE_URL,
-            "sources": [settings.ICE_PAGE_URL, CENSUS_SOURCE_URL],
-            "documentation": settings.SITE_URL + request.path.rsplit("/", 1)[0] + "/",
-        }
-        chunks = lambda: json_chunks(dataset, meta)  # noqa: E731
+        # The metadata is read with the rows (in the same check that no import committed meanwhile).
+        documentation = settings.SITE_URL + request.path.rsplit("/", 1)[0] + "/"
+        chunks = lambda: json_chunks(dataset, _json_meta(documentation))  # noqa: E731
         content_type = "application/json"
     response = FileResponse(exported_file(f"{name}.{fmt}", version, chunks), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="287g-{name}.{fmt}"'

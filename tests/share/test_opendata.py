@@ -137,10 +137,8 @@ def test_a_reader_who_has_the_file_gets_a_304_until_the_data_changes(client, sam
     assert "max-age=3600" in again["Cache-Control"]
     assert client.get(reverse("share:data_file", args=["agreements", fmt]))["ETag"] != etag  # another file
     assert client.get("/es" + url)["ETag"] != etag  # another language (the JSON's links)
-    # Other conditions do not stop the file: it has no modification date (RFC 9110 13.1.4), and an If-Match
-    # of another version gets the file as it is now.
-    for header in ({"HTTP_IF_UNMODIFIED_SINCE": "Sat, 01 Jan 2000 00:00:00 GMT"}, {"HTTP_IF_MATCH": '"old"'}):
-        assert client.get(url, **header).status_code == 200, header
+    # The file has no modification date: If-Unmodified-Since does not stop it (RFC 9110 13.1.4).
+    assert client.get(url, HTTP_IF_UNMODIFIED_SINCE="Sat, 01 Jan 2000 00:00:00 GMT").status_code == 200
     CountyFactory(name="New County")  # the data changes: so does the file
     changed = client.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
@@ -152,7 +150,7 @@ def test_unknown_file_is_404(client):
     assert client.get("/data/counties.xlsx").status_code == 404
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1"])
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx"])
 def test_csv_safe_prefixes_formula_starts(value):
     assert csv_safe(value) == "'" + value
 
@@ -163,6 +161,9 @@ def test_csv_safe_prefixes_formula_starts(value):
         ("Autauga Sheriff;@SUM(1+1)", "Autauga Sheriff;'@SUM(1+1)"),
         ('X; =HYPERLINK("http://evil.example")', 'X; \'=HYPERLINK("http://evil.example")'),
         ("a\t-1", "a\t'-1"),
+        ("a\t\t=1", "a\t'\t'=1"),  # split at each tab: neither part starts a formula
+        ("\t=1", "'\t'=1"),
+        ("Foo\n=HYPERLINK(1)", "Foo\n'=HYPERLINK(1)"),  # a reader that ends the row at the line break
     ],
 )
 def test_a_cell_split_at_a_semicolon_starts_no_formula(value, safe):
@@ -341,13 +342,12 @@ def test_a_build_that_fails_leaves_no_temporary_file(client, sample, settings, m
 
 
 def test_readers_at_once_wait_for_one_build(settings, tmp_path, monkeypatch):
-    import contextlib
     import threading
     import time
 
     from counties.share import export
 
-    monkeypatch.setattr(export, "_one_snapshot", contextlib.nullcontext)  # no database: the lock alone
+    monkeypatch.setattr(export, "read_data_version", lambda: 1)  # no database: the lock alone
     builds = []
 
     def slow_chunks():
@@ -369,39 +369,57 @@ def test_readers_at_once_wait_for_one_build(settings, tmp_path, monkeypatch):
     assert answers == [b"a,b\r\n"] * 4 and len(builds) == 1
 
 
-def test_a_download_is_built_in_one_snapshot_of_the_database(db):
-    """REPEATABLE READ and read-only: an import that commits while the file is written cannot leave an
-    older list's rows beside a newer one's. (A new connection, as a worker's outside any transaction.)"""
-    import threading
+def test_rows_read_while_an_import_committed_are_read_again(settings, monkeypatch):
+    """The data version is read before and after the rows: when it moved, the rows may mix two lists, and
+    the file is built again (then kept); twice in a row, the third build is kept as it is."""
+    from counties.share import export
 
-    from django.db import connection
+    builds = []
+
+    def chunks():
+        builds.append(1)
+        yield f"build {len(builds)}\r\n"
+
+    versions = iter([1, 2, 2, 2])  # an import commits during the first read
+    monkeypatch.setattr(export, "read_data_version", lambda: next(versions))
+    with export.exported_file("counties.csv", ("v", 1), chunks) as handle:
+        assert handle.read() == b"build 2\r\n"
+    assert len(builds) == 2
+    assert sorted(p.name for p in settings.DATA_EXPORT_DIR.iterdir() if p.name.endswith(".tmp")) == []
+    versions = iter([3, 4, 4, 5])  # and during the second: the third is kept, unchecked
+    builds.clear()
+    with export.exported_file("counties.csv", ("v", 2), chunks) as handle:
+        assert handle.read() == b"build 3\r\n"
+
+
+def test_a_file_that_cannot_be_moved_into_place_leaves_nothing_behind(client, sample, settings, monkeypatch):
+    """The last failure a build can meet (the disk full as the last bytes are flushed, a rename refused):
+    the temporary file goes, and the reader still gets the whole file, built in memory."""
+    import errno
 
     from counties.share import export
 
-    seen = []
+    def refused(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    def build():
-        try:
-            with export._one_snapshot(), connection.cursor() as cursor:
-                cursor.execute("SHOW transaction_isolation")
-                isolation = cursor.fetchone()[0]
-                cursor.execute("SHOW transaction_read_only")
-                seen.append((isolation, cursor.fetchone()[0]))
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=build)
-    thread.start()
-    thread.join()
-    assert seen == [("repeatable read", "on")]
-
-
-def test_an_if_match_for_another_version_gets_the_file_and_no_warning(client, sample, caplog):
-    response = client.get("/data/counties.csv", HTTP_IF_MATCH='"nope"')
+    monkeypatch.setattr(export.os, "replace", refused)
+    response = client.get("/data/counties.csv")
     assert response.status_code == 200
-    assert "Precondition Failed" not in caplog.text
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert len(rows) == County.objects.count() and rows
+    assert [p.name for p in settings.DATA_EXPORT_DIR.iterdir()] == [".counties.csv.lock"]
+
+
+def test_an_if_match_for_another_version_is_a_412(client, sample):
+    """RFC 9110 13.2.2: a false If-Match is a 412, compared strongly (it used to log a 412 and send the
+    file)."""
+    etag = client.get("/data/counties.csv")["ETag"]
+    assert client.get("/data/counties.csv", HTTP_IF_MATCH='"nope"').status_code == 412
+    assert client.get("/data/counties.csv", HTTP_IF_MATCH=f"W/{etag}").status_code == 412
+    assert client.get("/data/counties.csv", HTTP_IF_MATCH=f'"other", {etag}').status_code == 200
+    assert client.get("/data/counties.csv", HTTP_IF_MATCH="*").status_code == 200
     junk = client.get("/data/counties.csv", HTTP_IF_NONE_MATCH='junk, W/"x", "')
     assert junk.status_code == 200
     assert client.get("/data/counties.csv", HTTP_IF_NONE_MATCH="*").status_code == 304
-    weak = client.get("/data/counties.csv", HTTP_IF_NONE_MATCH=f"W/{response['ETag']}")
+    weak = client.get("/data/counties.csv", HTTP_IF_NONE_MATCH=f"W/{etag}")
     assert weak.status_code == 304  # nginx makes a gzipped answer's ETag weak

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def version() -> int:
-    return pagecache._read_version()
+    return pagecache.read_data_version()
 
 
 def test_a_migrate_that_ran_migrations_is_a_new_data_version():
