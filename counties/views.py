@@ -198,6 +198,15 @@ def state_detail(request, state):
             "unplaced": unplaced_agreements(state) if snapshot else [],
             "map": state_map(state, statuses, map_view),
             "sb8_map_note": sb8_map_note(snapshot, pending) if map_view == "sb8" else "",
+            # The date of the jail commission's report the statuses come from (each county page has its own).
+            "jail_report_date": max(
+                (
+                    s.county.jail_status_as_of
+                    for s in statuses
+                    if s.county.jail_status_source == County.JailSource.TCJS and s.county.jail_status_as_of
+                ),
+                default=None,
+            ),
         },
     )
 

@@ -203,7 +203,7 @@ def list_currency(snapshot, *, texas: bool, sheriffs: bool = False) -> str:
             return (
                 _(
                     "ICE's list of %(date)s, last confirmed as its newest on %(checked)s, predates SB 8's "
-                    "reported deadline of %(deadline)s: it cannot show what sheriffs have done since."
+                    "reported deadline of %(deadline)s: it cannot show what Texas sheriffs have done since."
                 )
                 % values
             )
@@ -219,7 +219,7 @@ def list_currency(snapshot, *, texas: bool, sheriffs: bool = False) -> str:
             return (
                 _(
                     "ICE's list of %(date)s predates SB 8's reported deadline of %(deadline)s: it cannot show what "
-                    "sheriffs have done since."
+                    "Texas sheriffs have done since."
                 )
                 % values
             )

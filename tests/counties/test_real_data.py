@@ -76,12 +76,23 @@ def test_tarrant_sheriff_jail_model_then_the_police_departments(client):
 def test_loving_has_no_jail_so_sb8_does_not_bind_its_sheriff(client):
     text = page_text(client.get("/counties/tx/loving-county/"))
     assert "the Loving County Sheriff's Office has no 287(g) agreement" in text
-    assert "Loving County does not run or contract for a county jail." in text
+    assert "Loving County does not run a county jail or pay a private company to run one." in text
     assert "Texas Senate Bill 8 does not bind this sheriff." in text
     assert "the Texas Commission on Jail Standards lists no jail in Loving County" in text
     assert (
         "deadline"
         not in text.split("Texas SB 8: what it asks of this sheriff")[1].split("What SB 8 requires")[0]
+    )
+
+
+def test_the_texas_page_dates_the_jail_report_its_sb8_column_rests_on(client):
+    """Unknown is shown with the date of the newest data: the SB 8 column ('Not known' for a county the
+    report does not settle) says which report of the jail commission it comes from, in both languages."""
+    english = page_text(client.get("/counties/tx/"))
+    assert "Jail status: the Texas Commission on Jail Standards' report of July 1, 2026" in english
+    spanish = page_text(client.get("/es/counties/tx/"))
+    assert (
+        "Cárcel: el informe de la Comisión de Normas para Cárceles de Texas del 1 de julio de 2026" in spanish
     )
 
 

@@ -118,7 +118,7 @@ def test_a_jail_status_an_editor_changed_is_credited_to_the_editors_in_both_lang
     )
     page = county_page(client, "Falls County")
     box = sb8_box(page)
-    assert box.count("Our editors' check of Dec. 5, 2026: Falls County does not run or contract") == 1
+    assert box.count("Our editors' check of Dec. 5, 2026: Falls County does not run a county jail") == 1
     assert "our editors found that Falls County has no jail" in box
     assert "jail commission's report" not in box and "Jail Standards lists no jail" not in box
     assert "Jail status: checked by our editors (Dec. 5, 2026)." in page
@@ -177,6 +177,18 @@ def test_a_request_that_became_an_agreement_says_when_and_how_long_it_took(clien
         "The sheriff asked first: the request (Jail Enforcement) was on ICE's pending list of Jan. 8, 2026, and "
         "the agreement on its list of Jan. 26, 2026, 18 days later."
     ) in box
+
+
+def test_a_sheriff_with_two_models_has_agreements_in_both_languages(client, texas):
+    run([sheriff("Denton County"), sheriff("Denton County", model="Task Force Model")], date(2026, 1, 26))
+    box = sb8_box(county_page(client, "Denton County"))
+    assert (
+        "ICE's list of Jan. 26, 2026 shows agreements for this sheriff: Jail Enforcement and Task Force."
+        in box
+    )
+    spanish = county_page(client, "Denton County", "/es")
+    spanish_box = spanish[spanish.index("SB 8 de Texas: lo que le pide a este alguacil") :]
+    assert "La lista de ICE del 26 de enero de 2026 muestra acuerdos de este alguacil:" in spanish_box
 
 
 def test_a_pending_request_is_not_an_agreement(client, texas):
@@ -345,7 +357,7 @@ def test_search_results_say_which_list_their_statuses_are_from(client, lists, on
     text = page_text(client.get("/counties/?q=Dallas"))
     assert "The statuses below are from ICE's list of May 18, 2026." in text
     assert (
-        "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026: it cannot show what sheriffs"
+        "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026: it cannot show what Texas sheriffs"
         in text
     )
 
@@ -391,7 +403,7 @@ def test_the_texas_map_has_an_sb8_view_as_of_the_lists_dates(client, texas, on_d
     assert (
         "Agreements as of ICE's list of May 18, 2026; requests as of its pending list of Feb. 27, 2026. SB 8's "
         "reported deadline, Dec. 1, 2026, has passed. ICE's list of May 18, 2026 predates SB 8's reported "
-        "deadline of Dec. 1, 2026: it cannot show what sheriffs have done since."
+        "deadline of Dec. 1, 2026: it cannot show what Texas sheriffs have done since."
     ) in text
     assert "SB 8 applies: the sheriff has only asked for one (1)" in text  # the list under the map
     assert 'href="/counties/tx/?map=sb8#map" aria-current="true"' in html

@@ -55,13 +55,13 @@ def test_dallas_area_table_says_its_list_predates_the_deadline_only_after_it(cli
     english = text_of(client, "/dallas-area/")
     assert (
         "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026: it cannot show what "
-        "sheriffs have done since."
+        "Texas sheriffs have done since."
     ) in english
     assert "That day has passed. The table may not show what sheriffs have done since." in english
     spanish = text_of(client, "/es/dallas-area/")
     assert (
         "La lista de ICE del 18 de mayo de 2026 es anterior a la fecha límite que se informó para la SB 8, el 1 "
-        "de diciembre de 2026: no puede mostrar lo que han hecho los alguaciles desde entonces."
+        "de diciembre de 2026: no puede mostrar lo que han hecho los alguaciles de Texas desde entonces."
     ) in spanish
 
 

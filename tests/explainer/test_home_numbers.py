@@ -60,7 +60,7 @@ def test_the_texas_numbers_say_how_current_the_list_is(client, lists):
     text = page_text(client.get("/"))
     assert "show no sheriff agreement on this list" in text and "on this list yet" not in text
     assert (
-        "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026: it cannot show what sheriffs"
+        "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026: it cannot show what Texas sheriffs"
         in text
     )
     confirm_newest(Snapshot.Kind.PARTICIPATING, datetime.date(2026, 12, 6))

@@ -283,7 +283,7 @@ def test_the_state_page_and_the_feeds_say_how_current_the_list_is(texas, ice, cl
     monkeypatch.setattr(sync_module, "_today", lambda: datetime.date(2026, 5, 18))
     sync(ice.page_url)
     monkeypatch.setattr(timezone, "localdate", lambda *args: TODAY)
-    predates = "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026: it cannot show what sheriffs"
+    predates = "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026: it cannot show what Texas sheriffs"
     assert predates in page_text(client.get("/counties/tx/"))
     assert predates in client.get("/feeds/tx.atom").content.decode().replace("&#x27;", "'")
     monkeypatch.setattr(sync_module, "_today", lambda: TODAY)
