@@ -105,7 +105,8 @@ def exported_file(name: str, version, write_chunks: Callable[[], Iterator[str]])
     rows may mix two lists, and the file is built again. It is written to a temporary file and moved into
     place (never half a file), and opened before anything is removed, so another worker's clean-up cannot
     take it away from this reader. Every query is an ordinary one, under the reader's bound (no
-    transaction is held open: its COMMIT and a server-side cursor's fetches would not be). When the disk
+    transaction is held open, and the rows are read in pages, opendata._pages: a COMMIT and a server-side
+    cursor's fetches would not be under it). When the disk
     is full or not writable, nothing is left behind and the file is built in memory instead (the largest
     is about a megabyte).
     """
@@ -165,9 +166,12 @@ def _write_once(folder: Path, name: str, path: Path, chunks: Iterator[str]) -> N
     file is removed."""
     tmp_path = None
     try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=folder, prefix=f"{name}.", suffix=".tmp", delete=False
-        ) as tmp:
+        with (
+            contextlib.closing(chunks),
+            tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=folder, prefix=f"{name}.", suffix=".tmp", delete=False
+            ) as tmp,
+        ):
             tmp_path = Path(tmp.name)
             for chunk in chunks:
                 tmp.write(chunk)

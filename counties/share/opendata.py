@@ -1,8 +1,8 @@
 """The open-data files: counties, agreements and snapshots as rows with a fixed column order.
 
 Each dataset is a list of columns (what each holds, in English and Spanish: columns.toml, beside this file)
-and a generator of rows read with `.iterator()`, so the files stream from the database to the client
-without building the whole table in memory. The same rows feed the CSV and the JSON files, and the column
+and a generator of rows read a page at a time (`_pages`), so the files are written without building the
+whole table in memory. The same rows feed the CSV and the JSON files, and the column
 documentation on /data/.
 """
 
@@ -94,21 +94,17 @@ def _county_url_maker():
 
 
 def _county_rows() -> Iterator[tuple]:
-    counties = (
-        County.objects.select_related("state")
-        .only(
-            "fips",
-            "name",
-            "slug",
-            "jail_status",
-            "jail_status_as_of",
-            "jail_status_source",
-            "state__code",
-            "state__name",
-        )
-        .order_by("fips")
-        .iterator(chunk_size=1000)
+    counties = County.objects.select_related("state").only(
+        "fips",
+        "name",
+        "slug",
+        "jail_status",
+        "jail_status_as_of",
+        "jail_status_source",
+        "state__code",
+        "state__name",
     )
+    counties = _pages(counties, "fips")
     county_url = _county_url_maker()
     for status in county_statuses(counties):
         county = status.county
@@ -162,6 +158,24 @@ def _placements(agency: Agency) -> list[tuple]:
     return found
 
 
+PAGE_ROWS = 1000
+
+
+def _pages(queryset, key: str) -> Iterator:
+    """The queryset's rows in the order of `key` (a unique field), PAGE_ROWS at a time, each page an ordinary
+    query. Not `.iterator()`: on PostgreSQL it reads through a server-side cursor, and its fetches go to the
+    database outside Django's execute, where the reader's bound on each query (config/bounded_db.py) does
+    not see them: a paused database held the thread building a download for as long as the pause."""
+    queryset = queryset.order_by(key)
+    last = None
+    while True:
+        page = list((queryset.filter(**{f"{key}__gt": last}) if last is not None else queryset)[:PAGE_ROWS])
+        yield from page
+        if len(page) < PAGE_ROWS:
+            return
+        last = getattr(page[-1], key)
+
+
 def _with_placements(queryset):
     return queryset.prefetch_related(
         Prefetch("agency__placements", queryset=AgencyCounty.objects.select_related("county").order_by("pk"))
@@ -177,7 +191,7 @@ def _agreement_rows() -> Iterator[tuple]:
     agreements = _with_placements(
         Agreement.objects.select_related("agency__state", "first_listed", "last_listed", "dropped_on")
     )
-    for agreement in agreements.order_by("public_id").iterator(chunk_size=1000):
+    for agreement in _pages(agreements, "public_id"):
         agency = agreement.agency
         for fips, share, placed_by, placed_how in _placements(agency):
             yield (
@@ -211,7 +225,7 @@ def _request_rows() -> Iterator[tuple]:
             "agency__state", "first_pending", "last_pending", "gone_on", "signed_on", "agreement"
         )
     )
-    for request in requests.order_by("public_id").iterator(chunk_size=1000):
+    for request in _pages(requests, "public_id"):
         agency = request.agency
         for fips, share, _placed_by, placed_how in _placements(agency):
             yield (
@@ -236,7 +250,7 @@ def _request_rows() -> Iterator[tuple]:
 
 
 def _snapshot_rows() -> Iterator[tuple]:
-    for snapshot in Snapshot.objects.order_by("as_of", "kind").iterator():
+    for snapshot in Snapshot.objects.order_by("as_of", "kind"):  # a few hundred rows
         yield (
             snapshot.kind,
             _iso(snapshot.as_of),

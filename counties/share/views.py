@@ -91,8 +91,10 @@ def _json_meta(documentation: str) -> dict:
 
 
 def _if_match_passes(if_match: str, etag: str) -> bool:
-    """If-Match names this ETag, compared strongly (a weak tag never matches), or is *."""
-    return if_match.strip() == "*" or etag in parse_etags(if_match)
+    """If-Match names this ETag, compared strongly (a weak tag never matches), or is *. A header with no
+    tag that can be read is taken as absent, as Django's own conditional handling does."""
+    tags = parse_etags(if_match)
+    return not tags or "*" in tags or etag in tags
 
 
 def _has_etag(if_none_match: str, etag: str) -> bool:

@@ -141,6 +141,10 @@ def test_unknown_jail_status_says_so(client, lists):
     County.objects.filter(name="Falls County").update(jail_status=County.JailStatus.UNKNOWN)
     box = sb8_box(county_page(client, "Falls County"))
     assert "We cannot say whether Texas Senate Bill 8 binds this sheriff" in box
+    # SB 8's test (FACTS c5): a county that runs a jail or pays a private company to run one.
+    assert (
+        "We do not know whether Falls County runs a county jail or pays a private company to run one." in box
+    )
 
 
 # --- both of ICE's lists, with their dates ---------------------------------------------------------------

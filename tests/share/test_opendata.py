@@ -418,8 +418,31 @@ def test_an_if_match_for_another_version_is_a_412(client, sample):
     assert client.get("/data/counties.csv", HTTP_IF_MATCH=f"W/{etag}").status_code == 412
     assert client.get("/data/counties.csv", HTTP_IF_MATCH=f'"other", {etag}').status_code == 200
     assert client.get("/data/counties.csv", HTTP_IF_MATCH="*").status_code == 200
+    assert client.get("/data/counties.csv", HTTP_IF_MATCH="abc").status_code == 200  # no tag: as if absent
     junk = client.get("/data/counties.csv", HTTP_IF_NONE_MATCH='junk, W/"x", "')
     assert junk.status_code == 200
     assert client.get("/data/counties.csv", HTTP_IF_NONE_MATCH="*").status_code == 304
     weak = client.get("/data/counties.csv", HTTP_IF_NONE_MATCH=f"W/{etag}")
     assert weak.status_code == 304  # nginx makes a gzipped answer's ETag weak
+
+
+def test_no_download_reads_through_a_server_side_cursor(client, sample, monkeypatch):
+    """A server-side cursor's fetches go to the database outside Django's execute, where the reader's bound
+    on each query (config/bounded_db.py) does not see them: with the database paused, the build (and every
+    reader waiting on its lock) hung for the pause. The rows are read in pages of ordinary queries."""
+    from django.db import connection
+
+    from counties.share import opendata
+
+    def refused():
+        raise AssertionError("a server-side cursor")
+
+    monkeypatch.setattr(connection, "chunked_cursor", refused)
+    monkeypatch.setattr(opendata, "PAGE_ROWS", 1)  # every row its own page: the pages join up
+    for name in DATASETS:
+        for fmt in ("csv", "json"):
+            response = client.get(reverse("share:data_file", args=[name, fmt]))
+            assert response.status_code == 200, (name, fmt)
+    rows = list(csv.DictReader(io.StringIO(download(client, "agreements", "csv"))))
+    assert len(rows) == Agreement.objects.count() == 3
+    assert len({row["id"] for row in rows}) == 3
