@@ -335,7 +335,7 @@ def unplaced_agency_count(state: State) -> int:
 
 
 def county_statuses(counties: Iterable[County], snapshot: Snapshot | None = None) -> Iterator[CountyStatus]:
-    """The status of many counties (e.g. a whole state, or every county streamed with `.iterator()`).
+    """The status of many counties (e.g. a whole state, or every county read a page at a time).
 
     Two queries before the first county (newest snapshot, every agreement tied to a county or statewide),
     whatever the number of counties; the counties themselves are read as the caller's iterable yields them.
