@@ -90,9 +90,14 @@ def test_the_texas_page_dates_the_jail_report_its_sb8_column_rests_on(client):
     report does not settle) says which report of the jail commission it comes from, in both languages."""
     english = page_text(client.get("/counties/tx/"))
     assert "Jail status: the Texas Commission on Jail Standards' report of July 1, 2026" in english
+    # and the table's caption (read first by a screen reader on the table) dates its statuses
+    assert "287(g) status of every county in Texas, from ICE's list of May 18, 2026" in english
     spanish = page_text(client.get("/es/counties/tx/"))
     assert (
         "Cárcel: el informe de la Comisión de Normas para Cárceles de Texas del 1 de julio de 2026" in spanish
+    )
+    assert (
+        "Situación 287(g) de cada condado de Texas, según la lista de ICE del 18 de mayo de 2026" in spanish
     )
 
 
