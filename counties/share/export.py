@@ -88,7 +88,10 @@ def json_chunks(dataset: Dataset, meta: dict) -> Iterator[str]:
 # a file of an earlier data version, never the other language's, another release's (a rolling deploy) or
 # one a worker that read the version a second later still serves.
 UNUSED_FILE_SECONDS = 600
-LOCK_WAIT_SECONDS = 10.0  # a build takes about a second; past this, the reader's own build goes ahead
+# A build takes about a second; past this, the reader's own build goes ahead. Short: a reader waiting here
+# holds one of its server's threads, and with the database paused the holder's build is cut only after the
+# reader's bound (4 s a query), then each waiter's own build too.
+LOCK_WAIT_SECONDS = 5.0
 BUILD_ATTEMPTS = 3  # an import committed while the rows were read: built again
 
 
