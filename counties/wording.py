@@ -262,6 +262,14 @@ def status_sentence(status: CountyStatus, *, statewide: bool = True, caveat: boo
             "Other agencies in the county have %(count)d agreements.",
             others,
         ) % {"count": others}
+        # An agency whose city lies in several counties is counted in each (the page says so under its name,
+        # with how much of the city lies here): a count alone would read as all of it here.
+        if any(getattr(a, "where", None) is not None and a.where.part for a in status.others_current):
+            text += " " + (
+                _("That agency's city lies partly in another county.")
+                if others == 1
+                else _("Some of these agencies' cities lie partly in another county.")
+            )
     if statewide and status.statewide:
         text += " " + statewide_sentence(status)
     if caveat and status.code != Status.SHERIFF:

@@ -17,6 +17,7 @@ import pytest
 from counties import pagecache
 from counties.changes import Kind, recent_changes
 from counties.models import Agreement, County, Snapshot  # noqa: F401
+from tests.pages import page_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shipped")]
 
@@ -136,3 +137,31 @@ def test_an_agency_in_two_counties_has_a_row_in_each_with_the_share(client, ship
     assert len({r["id"] for r in rows}) < len(rows)  # an id repeats, once per county
     data = json.loads(body(client.get("/data/agreements.json")))
     assert data["columns"][-2:] == ["county_share", "placed_how"]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "count", "part"),
+    [
+        (
+            "",
+            "Other agencies in the county have 3 agreements.",
+            "Some of these agencies' cities lie partly in",
+        ),
+        (
+            "/es",
+            "Otras agencias del condado tienen 3 acuerdos.",
+            "Algunas de estas agencias son de ciudades que",
+        ),
+    ],
+)
+def test_the_flyer_and_card_say_when_an_agencys_city_lies_partly_in_another_county(
+    client, prefix, count, part
+):
+    """Harris County, May 18, 2026: League City's police (two agreements; its city lies mostly in Galveston
+    County) and Southside Place's. The county page says so under League City's name; the flyer and the
+    embed card, which only count, say it too. Bexar's five agencies' cities lie in Bexar alone."""
+    for path in ("/counties/tx/harris-county/print/", "/embed/counties/tx/harris-county/"):
+        text = page_text(client.get(prefix + path))
+        assert count in text and part in text, path
+    bexar = page_text(client.get(prefix + "/embed/counties/tx/bexar-county/"))
+    assert part not in bexar and "partly" not in bexar and "en parte" not in bexar
