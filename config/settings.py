@@ -193,6 +193,7 @@ CONTENT_SECURITY_POLICY = {
 }
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_AGE = None  # the correction form's only cookie goes when the browser closes (Django: a year)
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"  # the correction form keeps the reader's text
 
 # Editors' admin. Logins: django-axes locks out a user name at a client address after 5 failed logins for

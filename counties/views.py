@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from . import pagecache, wording
 from .changes import recent_changes
-from .clients import client_key
+from .clients import client_key, sweep_expired_counts
 from .coverage import Coverage
 from .forms import CorrectionForm
 from .freshness import freshness
@@ -250,12 +250,15 @@ def _correction_wait(request) -> int:
     window = int(now // WINDOW_SECONDS)
     prefix = f"corrections:{client_key(request, 'corrections')}:{window}"
     limit = settings.CORRECTIONS_PER_HOUR
-    # Kept a minute past the end of its hour, then swept by the cache.
+    # Kept a minute past the end of its hour, then swept (clients.sweep_expired_counts).
     timeout = int((window + 1) * WINDOW_SECONDS - now) + 60
     wait = math.ceil((window + 1) * WINDOW_SECONDS - now)
     if limit <= 0 or cache.get(f"{prefix}:{limit - 1}") is not None:
         return wait  # every slot of this hour is taken: one query for a client that keeps trying
-    return 0 if any(cache.add(f"{prefix}:{slot}", 1, timeout=timeout) for slot in range(limit)) else wait
+    if any(cache.add(f"{prefix}:{slot}", 1, timeout=timeout) for slot in range(limit)):
+        sweep_expired_counts()  # earlier hours' counts go now (the cache would keep them: clients.py)
+        return 0
+    return wait
 
 
 @never_cache  # the page holds a CSRF token: no CDN or shared cache may keep it

@@ -68,6 +68,8 @@ def test_the_correction_form_still_sets_its_cookie_and_csrf_still_holds(county):
     assert page.status_code == 200
     token = page.cookies["csrftoken"].value
     assert len(token) == 32 and token != "short"
+    # It ends with the browser session (the privacy page says so; Django's default is a year).
+    assert not page.cookies["csrftoken"]["max-age"] and not page.cookies["csrftoken"]["expires"]
     # A POST with a malformed cookie is refused, as it always was.
     client.cookies["csrftoken"] = "!" * 64
     refused = client.post(form_url, {"what_is_wrong": "x", "csrfmiddlewaretoken": "!" * 64})

@@ -74,3 +74,16 @@ def test_the_systemd_units_run_the_sites_own_commands():
     commands = {"sync_ice_287g", "keep_pages"}
     for command in commands:
         assert (ROOT / "counties" / "management" / "commands" / f"{command}.py").exists()
+
+
+def test_the_readmes_install_steps_keep_readers_data_out_of_postgresqls_log():
+    """The embedded server gets PRIVATE_LOGGING at every start; a production server is Debian's, whose
+    defaults log a failed statement whole (a reader's report and contact): the README's install steps set
+    every one of the same settings, with the same values."""
+    from config.embedded_pg import PRIVATE_LOGGING
+
+    readme = (ROOT / "README.md").read_text()
+    install = readme[readme.index("apt-get install nginx postgresql") : readme.index("systemctl enable")]
+    for name, value in PRIVATE_LOGGING.items():
+        assert f"ALTER SYSTEM SET {name} = {value}" in install, name
+    assert "pg_reload_conf()" in install

@@ -320,3 +320,34 @@ def test_editor_closes_a_report_with_an_answer(client, county):
         report.what_is_wrong
         not in client.get(reverse("admin:counties_correction_changelist")).content.decode()
     )
+
+
+def test_counts_of_hours_gone_are_deleted_not_kept_until_the_cache_fills(client, county, settings):
+    """Django's database cache keeps an expired row until its table holds 300: each count (a keyed hash of
+    an address, and the hour) stayed for good. An accepted report, and keep_pages every 5 minutes, delete
+    the expired ones; a count of this hour stays."""
+    from django.core.management import call_command
+
+    settings.CORRECTIONS_PER_HOUR = 5
+    shared = caches["shared"]
+
+    def keys():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT cache_key FROM shared_cache ORDER BY cache_key")
+            return [row[0] for row in cursor.fetchall()]
+
+    def expire(fragment):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE shared_cache SET expires = now() - interval '1 hour' WHERE cache_key LIKE %s",
+                [f"%{fragment}%"],
+            )
+
+    shared.set("corrections:an-old-hash:1", 1, timeout=3600)
+    expire("an-old-hash")
+    assert client.post(url(county), {"what_is_wrong": "Report"}, REMOTE_ADDR="192.0.2.40").status_code == 302
+    assert len(keys()) == 1 and "an-old-hash" not in keys()[0]  # this hour's count stays
+    shared.set("corrections:another-old-hash:1", 1, timeout=3600)
+    expire("another-old-hash")
+    call_command("keep_pages", verbosity=0)
+    assert len(keys()) == 1 and "another-old-hash" not in keys()[0]

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from counties import locks, pagecache
+from counties.clients import sweep_expired_counts
 from counties.models import County, SharedPage, State
 
 KEEP_LOCK = locks.KEEP  # counties/locks.py
@@ -69,6 +70,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        sweep_expired_counts()  # the corrections form's counts of hours gone (counties/clients.py)
         with locks.held_if_free(KEEP_LOCK) as taken:
             if not taken:
                 self._say(options, "Another keep_pages is running: nothing to do.")
