@@ -1,6 +1,7 @@
 from django import template
+from django.db.models import Count, Min
 
-from counties.models import SyncRun
+from counties.models import Correction, SyncRun
 
 register = template.Library()
 
@@ -14,3 +15,9 @@ def last_ice_check():
         "latest": SyncRun.objects.exclude(result=SyncRun.Result.ABSENT).order_by("-finished_at").first(),
         "absent": SyncRun.objects.filter(item=SyncRun.Item.PENDING).order_by("-finished_at").first(),
     }
+
+
+@register.simple_tag
+def open_reports() -> dict:
+    """For the admin's index: how many readers' reports wait for an editor, and since when (the oldest)."""
+    return Correction.objects.open().aggregate(count=Count("id"), oldest=Min("created_at"))

@@ -145,6 +145,37 @@ def test_editor_reaches_the_pages_that_are_theirs(editor_client):
     assert editor_client.get(reverse("admin:counties_snapshot_upload")).status_code == 200
 
 
+def test_the_editors_front_page_says_how_many_readers_reports_wait(editor_client):
+    """The about and methodology pages say an editor reviews every report: the first page an editor sees
+    says when any wait, with the oldest's date, and links them."""
+    from counties.models import Correction
+    from tests.counties.factories import CountyFactory
+
+    assert (
+        "No reader's report waits for an editor."
+        in editor_client.get(reverse("admin:index")).content.decode()
+    )
+    county = CountyFactory()
+    Correction.objects.create(county=county, what_is_wrong="The date is wrong.")
+    Correction.objects.create(
+        county=county,
+        what_is_wrong="Closed one.",
+        status=Correction.Status.CLOSED,
+        answer="Checked.",
+        closed_at=timezone.now(),
+    )
+    page = editor_client.get(reverse("admin:index")).content.decode()
+    assert (
+        "1 reader&#x27;s report waits for an editor" in page
+        or "1 reader's report waits for an editor" in page
+    )
+    assert reverse("admin:counties_correction_changelist") in page
+    Correction.objects.create(county=county, what_is_wrong="Another.")
+    assert (
+        "2 readers' reports wait for an editor" in editor_client.get(reverse("admin:index")).content.decode()
+    )
+
+
 def test_what_the_rebuild_sets_on_an_agreement_is_shown_not_edited(editor_client):
     """The lists an agreement was first seen on, left and came back on come from ICE's lists only."""
     agreement = AgreementFactory()
