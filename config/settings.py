@@ -226,7 +226,13 @@ ICE_UPLOAD_MAX_BYTES = int(os.environ.get("ICE_UPLOAD_MAX_BYTES", 10 * 1024 * 10
 CORRECTIONS_PER_HOUR = int(os.environ.get("CORRECTIONS_PER_HOUR", 5))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "shared": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shared_cache"},
+    # Expired rows are deleted by counties.clients.sweep_expired_counts; Django's own cull (past MAX_ENTRIES)
+    # would delete a third of the rows, live counts included, and weaken the limit during a flood.
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "shared_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
 }
 # Kept public pages: in each process up to this many bytes, and for every server in the database
 # (counties/pagecache.py).

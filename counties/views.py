@@ -250,15 +250,13 @@ def _correction_wait(request) -> int:
     window = int(now // WINDOW_SECONDS)
     prefix = f"corrections:{client_key(request, 'corrections')}:{window}"
     limit = settings.CORRECTIONS_PER_HOUR
-    # Kept a minute past the end of its hour, then swept (clients.sweep_expired_counts).
+    # Kept a minute past the end of its hour, then swept (clients.sweep_expired_counts, after a report is
+    # saved and by keep_pages).
     timeout = int((window + 1) * WINDOW_SECONDS - now) + 60
     wait = math.ceil((window + 1) * WINDOW_SECONDS - now)
     if limit <= 0 or cache.get(f"{prefix}:{limit - 1}") is not None:
         return wait  # every slot of this hour is taken: one query for a client that keeps trying
-    if any(cache.add(f"{prefix}:{slot}", 1, timeout=timeout) for slot in range(limit)):
-        sweep_expired_counts()  # earlier hours' counts go now (the cache would keep them: clients.py)
-        return 0
-    return wait
+    return 0 if any(cache.add(f"{prefix}:{slot}", 1, timeout=timeout) for slot in range(limit)) else wait
 
 
 @never_cache  # the page holds a CSRF token: no CDN or shared cache may keep it
@@ -292,6 +290,7 @@ def correction(request, state, slug):
                 report.county = county
                 report.language = get_language() or ""
                 report.save()
+                sweep_expired_counts()  # earlier hours' counts go now (the cache would keep them: clients.py)
                 return thanks
         else:
             status = 400

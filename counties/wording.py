@@ -20,6 +20,7 @@ from . import pagecache
 from .deadline import SB8_DEADLINE, Phase, sb8_phase, sb8_valid_until
 from .models import Agency, Agreement
 from .status import MODEL_ORDER, CountyStatus, Status, sorted_models
+from .where import PLACE_KIND
 
 # Plain words for each model, from ICE's own descriptions (FACTS.md b2-b4).
 MODEL_MEANS = {
@@ -264,10 +265,10 @@ def status_sentence(status: CountyStatus, *, statewide: bool = True, caveat: boo
         ) % {"count": others}
         # An agency whose city lies in several counties is counted in each (the page says so under its name,
         # with how much of the city lies here): a count alone would read as all of it here.
-        if any(getattr(a, "where", None) is not None and a.where.part for a in status.others_current):
+        if any(_city_partly_elsewhere(a) for a in status.others_current):
             text += " " + (
                 _("That agency's city lies partly in another county.")
-                if others == 1
+                if len({a.agency_id for a in status.others_current}) == 1
                 else _("Some of these agencies' cities lie partly in another county.")
             )
     if statewide and status.statewide:
@@ -275,6 +276,15 @@ def status_sentence(status: CountyStatus, *, statewide: bool = True, caveat: boo
     if caveat and status.code != Status.SHERIFF:
         text += " " + no_agreement_caveat(status)
     return text
+
+
+def _city_partly_elsewhere(agreement) -> bool:
+    """The agency works here because of its city, and the Census puts that city in other counties too (not
+    an editor's choice of a second county for an agency ICE placed)."""
+    where = getattr(agreement, "where", None)
+    if where is None or not where.part:
+        return False
+    return where.how == Agency.Placement.PLACE or bool(PLACE_KIND.search(where.via))
 
 
 def statewide_agencies(status: CountyStatus) -> list[tuple[str, str]]:

@@ -351,3 +351,21 @@ def test_counts_of_hours_gone_are_deleted_not_kept_until_the_cache_fills(client,
     expire("another-old-hash")
     call_command("keep_pages", verbosity=0)
     assert len(keys()) == 1 and "another-old-hash" not in keys()[0]
+
+
+def test_a_sweep_that_fails_loses_no_report(client, county, monkeypatch, caplog):
+    """The sweep runs after the report is saved and is best effort: a database error there (here, a table
+    that is not there) is logged, and the reader is thanked as usual; the limit itself still counts."""
+    from types import SimpleNamespace
+
+    from django.conf import settings
+
+    from counties import clients
+
+    broken = SimpleNamespace(CACHES={"shared": {"LOCATION": "no_such_table"}}, SECRET_KEY=settings.SECRET_KEY)
+    monkeypatch.setattr(clients, "settings", broken)
+    assert clients.sweep_expired_counts() == 0
+    assert "expired counts were not deleted" in caplog.text
+    response = client.post(url(county), {"what_is_wrong": "Still saved"}, REMOTE_ADDR="192.0.2.50")
+    assert response.status_code == 302
+    assert Correction.objects.filter(what_is_wrong="Still saved").exists()
