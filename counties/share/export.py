@@ -109,9 +109,8 @@ def exported_file(name: str, version, write_chunks: Callable[[], Iterator[str]])
     place (never half a file), and opened before anything is removed, so another worker's clean-up cannot
     take it away from this reader. Every query is an ordinary one, under the reader's bound (no
     transaction is held open, and the rows are read in pages, opendata._pages: a COMMIT and a server-side
-    cursor's fetches would not be under it). When the disk
-    is full or not writable, nothing is left behind and the file is built in memory instead (the largest
-    is about a megabyte).
+    cursor's fetches would not be under it). When the disk is full or not writable, nothing is left behind
+    and the file is built in memory instead (the largest is about a megabyte).
     """
     key = hashlib.sha256(repr((connection.settings_dict["NAME"], version)).encode()).hexdigest()[:24]
     folder = Path(settings.DATA_EXPORT_DIR)
