@@ -6,8 +6,8 @@
 - client_key(request, purpose): a keyed hash of that address for rate limits (the corrections form), so no
   raw address is ever stored.
 - sweep_expired_counts(): removes the rate limits' counts whose time is up. Django's database cache keeps an
-  expired row until the table holds more than MAX_ENTRIES (300): a count, keyed by the hash of an address
-  and the hour, would stay for good. Run after each accepted report and by `keep_pages` (every 5 minutes in
+  expired row until the table holds more than MAX_ENTRIES (300 by default; 100,000 here, so that its cull
+  never takes live counts): a count, keyed by the hash of an address and the hour, would stay for good. Run after each accepted report and by `keep_pages` (every 5 minutes in
   the README's schedule).
 """
 
@@ -17,7 +17,7 @@ import hmac
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, connections, router, transaction
+from django.db import DatabaseError, InterfaceError, connections, router, transaction
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,6 @@ def sweep_expired_counts() -> int:
                 [timezone.now()],
             )
             return cursor.rowcount
-    except DatabaseError as error:
+    except (DatabaseError, InterfaceError) as error:
         log.warning("The correction form's expired counts were not deleted now: %s", str(error).strip()[:200])
         return 0

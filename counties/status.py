@@ -62,11 +62,14 @@ class Where:
     via: str = ""  # the evidence named: ICE's county text, the city, the campus city
     others: tuple[str, ...] = ()  # the other counties it works in, most of its city first
     page: str = ""  # the public page that says so, for a county the hand-checked table takes from one
+    # The other counties its city lies in, as the Census places it (rows of the same place, not a county an
+    # editor added): what "serves part of this county" rests on.
+    city_others: tuple[str, ...] = ()
 
     @property
     def part(self) -> bool:
-        """It works in part of this county: its city lies in several counties."""
-        return bool(self.others) and self.how in (Agency.Placement.PLACE, Agency.Placement.ICE)
+        """It works in part of this county: the Census puts its city in other counties too."""
+        return bool(self.city_others) and self.how in (Agency.Placement.PLACE, Agency.Placement.ICE)
 
 
 @dataclass
@@ -248,6 +251,13 @@ def _placed_here(county: County):
             here_via=F("here__via"),
             here_others=ArraySubquery(others),
         )
+        .annotate(
+            here_city_others=ArraySubquery(
+                others.filter(
+                    via=OuterRef("here_via"), placed_by__in=[Agency.Placement.PLACE, Agency.Placement.ICE]
+                )
+            )
+        )
     )
 
 
@@ -273,6 +283,7 @@ def county_status(county: County, snapshot: Snapshot | None = None) -> CountySta
                 public_page(county.state.code, agreement.agency.name)
                 if agreement.here_how == Agency.Placement.TABLE
                 else "",
+                tuple(agreement.here_city_others),
             )
         _file(status, agreement)
     return status

@@ -48,6 +48,10 @@ def placement_sentence(where: Where) -> str:
     the agency's name, the city's Census place or ZIP codes, the hand-checked table or an editor; and, for a
     city in several counties, that it serves part of this one, with the share of the city's addresses."""
     others = get_text_list([local_county_name(name, article=True) for name in where.others], _("and"))
+    if where.part:  # the counties the city lies in (not one an editor added: "It also works in" has those)
+        others = get_text_list(
+            [local_county_name(name, article=True) for name in where.city_others], _("and")
+        )
     city = _city(where.via)
     how = {
         Agency.Placement.ICE: _("ICE's list gives its county as “%(via)s”."),

@@ -20,7 +20,6 @@ from . import pagecache
 from .deadline import SB8_DEADLINE, Phase, sb8_phase, sb8_valid_until
 from .models import Agency, Agreement
 from .status import MODEL_ORDER, CountyStatus, Status, sorted_models
-from .where import PLACE_KIND
 
 # Plain words for each model, from ICE's own descriptions (FACTS.md b2-b4).
 MODEL_MEANS = {
@@ -258,33 +257,34 @@ def status_sentence(status: CountyStatus, *, statewide: bool = True, caveat: boo
         return text
     others = len(status.others_current)
     if others:
-        text += " " + ngettext(
-            "Another agency in the county has %(count)d agreement.",
-            "Other agencies in the county have %(count)d agreements.",
-            others,
-        ) % {"count": others}
+        agencies = {a.agency_id for a in status.others_current}
+        if len(agencies) == 1:
+            text += " " + ngettext(
+                "Another agency in the county has %(count)d agreement.",
+                "Another agency in the county has %(count)d agreements.",
+                others,
+            ) % {"count": others}
+        else:
+            text += " " + _("Other agencies in the county have %(count)d agreements.") % {"count": others}
         # An agency whose city lies in several counties is counted in each (the page says so under its name,
         # with how much of the city lies here): a count alone would read as all of it here.
-        if any(_city_partly_elsewhere(a) for a in status.others_current):
+        partly = {a.agency_id for a in status.others_current if getattr(a, "where", None) and a.where.part}
+        if partly:
             text += " " + (
-                _("That agency's city lies partly in another county.")
-                if len({a.agency_id for a in status.others_current}) == 1
-                else _("Some of these agencies' cities lie partly in another county.")
+                _("Its city lies partly in another county.")
+                if len(agencies) == 1
+                else ngettext(
+                    "The city of %(count)d of these agencies lies partly in another county.",
+                    "The cities of %(count)d of these agencies lie partly in another county.",
+                    len(partly),
+                )
+                % {"count": len(partly)}
             )
     if statewide and status.statewide:
         text += " " + statewide_sentence(status)
     if caveat and status.code != Status.SHERIFF:
         text += " " + no_agreement_caveat(status)
     return text
-
-
-def _city_partly_elsewhere(agreement) -> bool:
-    """The agency works here because of its city, and the Census puts that city in other counties too (not
-    an editor's choice of a second county for an agency ICE placed)."""
-    where = getattr(agreement, "where", None)
-    if where is None or not where.part:
-        return False
-    return where.how == Agency.Placement.PLACE or bool(PLACE_KIND.search(where.via))
 
 
 def statewide_agencies(status: CountyStatus) -> list[tuple[str, str]]:

@@ -248,3 +248,19 @@ def test_a_city_police_department_placed_by_ice_and_the_census_says_both_not_a_p
     assert "Alice city" not in text
     spanish = page_text(client.get("/es/counties/tx/jim-wells-county/"))
     assert "la lista de lugares de la Oficina del Censo pone a Alice en él" in spanish
+
+
+def test_a_county_an_editor_adds_does_not_make_a_city_lie_in_it(client):
+    """'Serves part of this county' rests on the Census: the other counties of the same place. Keller lies
+    in Tarrant County alone; an editor who also places its police in Denton County does not make the
+    Tarrant page (or its embed card) say that Keller lies partly elsewhere. League City's split stays."""
+    from counties.models import AgencyCounty
+
+    keller = Agency.objects.get(state__code="TX", name__startswith="Keller Police")
+    AgencyCounty.objects.create(agency=keller, county=tx("denton-county"), placed_by=Agency.Placement.EDITOR)
+    tarrant = page_text(client.get("/counties/tx/tarrant-county/"))
+    keller_part = tarrant[tarrant.index("Keller Police Department (Police department)") :][:400]
+    assert "serves part of this county" not in keller_part and "also lies in" not in keller_part
+    assert "It also works in Denton County." in keller_part
+    harris = page_text(client.get("/counties/tx/harris-county/"))
+    assert "It serves part of this county" in harris and "also lies in Galveston County" in harris

@@ -145,12 +145,12 @@ def test_an_agency_in_two_counties_has_a_row_in_each_with_the_share(client, ship
         (
             "",
             "Other agencies in the county have 3 agreements.",
-            "Some of these agencies' cities lie partly in",
+            "The city of 1 of these agencies lies partly in another county.",
         ),
         (
             "/es",
             "Otras agencias del condado tienen 3 acuerdos.",
-            "Algunas de estas agencias son de ciudades que",
+            "La ciudad de 1 de estas agencias está en parte en otro condado.",
         ),
     ],
 )

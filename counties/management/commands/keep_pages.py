@@ -7,7 +7,8 @@ pages already kept for this version and day cost one query each.
 
 A run that kept every page marks the release, data version and day it kept them for, with a row among
 the kept pages themselves (so that whatever empties the shared cache takes the mark with it): the next run
-for the same ones ends after four statements (the lock, the data version, the mark, the unlock), so the
+for the same ones ends after five statements (the correction form's expired counts deleted, the lock, the
+data version, the mark, the unlock), so the
 scheduler can run it every few minutes and pages are kept again soon after an editor's save, not hours
 later. One run at a time, site-wide (an advisory lock): a run started while another works ends at once.
 """
