@@ -5,6 +5,7 @@
   login lockout.
 - client_key(request, purpose): a keyed hash of that address for rate limits (the corrections form), so no
   raw address is ever stored.
+- best_effort(what): a clean-up whose database error is logged, not raised.
 - sweep_expired_counts(): removes the rate limits' counts whose time is up. Django's database cache keeps an
   expired row until the table holds more than MAX_ENTRIES (300 by default; 100,000 here, so that its cull
   never takes live counts): a count, keyed by the hash of an address and the hour, would stay for good. Run after each accepted report and by `keep_pages` (every 5 minutes in
@@ -40,24 +41,38 @@ def client_key(request, purpose: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
-def sweep_expired_counts() -> int:
-    """Delete the shared cache's expired rows (the corrections form's counts); how many went. Best effort:
-    a database error is logged, never the caller's failure (a reader's report is saved before it runs; the
-    next run does it)."""
-    location = settings.CACHES["shared"]["LOCATION"]
+@contextlib.contextmanager
+def best_effort(what: str, errors: list[str] | None = None):
+    """Run a clean-up's statements so that a database error is logged (and added to `errors`), never the
+    caller's failure (a reader's report is saved before a sweep runs; the next run does the work). In a
+    caller's transaction (a test's), a savepoint, so that a failure leaves that transaction usable;
+    otherwise each statement is its own."""
     connection = connections[router.db_for_write(None) or "default"]
-    # In a caller's transaction (a test's), a savepoint, so that a failure leaves that transaction usable;
-    # otherwise the one statement is its own transaction.
     inside = (
         transaction.atomic(using=connection.alias) if connection.in_atomic_block else contextlib.nullcontext()
     )
     try:
-        with inside, connection.cursor() as cursor:
-            cursor.execute(
-                f"DELETE FROM {connection.ops.quote_name(location)} WHERE expires < %s",  # noqa: S608 - a setting
-                [timezone.now()],
-            )
-            return cursor.rowcount
+        with inside:
+            yield connection
     except (DatabaseError, InterfaceError) as error:
-        log.warning("The correction form's expired counts were not deleted now: %s", str(error).strip()[:200])
-        return 0
+        text = str(error).strip()[:200]
+        log.warning("Not done now (the next run does it): %s: %s", what, text)
+        if errors is not None:
+            errors.append(f"{what}: {text}")
+
+
+def sweep_expired_counts(errors: list[str] | None = None) -> int:
+    """Delete the shared cache's expired rows (the corrections form's counts); how many went (0 when the
+    database did not answer: best_effort)."""
+    location = settings.CACHES["shared"]["LOCATION"]
+    deleted = 0
+    with (
+        best_effort("deleting the correction form's expired counts", errors) as connection,
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            f"DELETE FROM {connection.ops.quote_name(location)} WHERE expires < %s",  # noqa: S608 - a setting
+            [timezone.now()],
+        )
+        deleted = cursor.rowcount
+    return deleted

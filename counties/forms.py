@@ -53,7 +53,10 @@ class CorrectionForm(forms.ModelForm):
             "contact": _("Your email or phone (optional)"),
         }
         help_texts = {
-            "contact": _("Only if you want us to be able to ask you a question. It is never published."),
+            "contact": _(
+                "Only if you want us to be able to ask you a question. It is never published, and we "
+                "delete it 30 days after we close your report."
+            ),
         }
         widgets = {
             "contact": forms.TextInput(attrs={"maxlength": Correction.CONTACT_MAX, "autocomplete": "email"}),

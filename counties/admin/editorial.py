@@ -171,7 +171,13 @@ class CorrectionAdmin(EditorAdmin):
         return correction.what_is_wrong[:80]
 
     def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data:
+        """Closing or reopening sets or clears who closed it and when (when decides how long the reader's
+        contact is kept). Compared with the stored row, not the form's first values: a revert's form starts
+        from the old version, so its status would never count as changed."""
+        stored = (
+            Correction.objects.filter(pk=obj.pk).values_list("status", flat=True).first() if change else None
+        )
+        if obj.status != stored:
             if obj.status == Correction.Status.CLOSED:
                 obj.closed_by, obj.closed_at = request.user, timezone.now()
             else:

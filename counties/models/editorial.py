@@ -1,8 +1,11 @@
 """What editors add and readers send: sources, dated local events, corrections."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -86,12 +89,43 @@ class CorrectionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Correction.Status.OPEN)
 
+    def forget_contacts(self, now=None) -> int:
+        """Blank the reader's contact of every report closed CONTACT_KEPT ago or more, in the report and in
+        its history rows, and in those of a deleted report (closed that long ago, or deleted that long ago
+        whatever its state): the privacy page says so. How many rows changed. Site-wide, whatever `self`
+        holds.
+
+        Two UPDATEs of small tables; `keep_pages` runs it (every 5 minutes in the README's schedule). An
+        update writes no history row, so the blanked contact is not copied into a new one."""
+        cutoff = (now or timezone.now()) - Correction.CONTACT_KEPT
+        closed = models.Q(status=Correction.Status.CLOSED, closed_at__lte=cutoff)
+        reports = self.model.objects
+        changed = reports.filter(closed).exclude(contact="").update(contact="")
+        history = self.model.history.model.objects
+        # A deletion's row holds the report as it last was; a report restored from it is live again (its own
+        # close decides).
+        deleted = (
+            history.filter(history_type="-")
+            .filter(closed | models.Q(history_date__lte=cutoff))
+            .exclude(id__in=reports.values("id"))
+        )
+        return changed + (
+            history.exclude(contact="")
+            .filter(
+                models.Q(id__in=reports.filter(closed).values("id")) | models.Q(id__in=deleted.values("id"))
+            )
+            .update(contact="")
+        )
+
 
 class Correction(models.Model):
     """A report from the public that something on a county page is wrong, reviewed by an editor."""
 
     WHAT_MAX = 2000
     CONTACT_MAX = 200
+    # A reader's contact is kept this long after the report is closed (time for the editors to write back),
+    # then blanked by CorrectionQuerySet.forget_contacts; the privacy page and the form say so.
+    CONTACT_KEPT = timedelta(days=30)
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -101,7 +135,9 @@ class Correction(models.Model):
     what_is_wrong = models.TextField(validators=[MaxLengthValidator(WHAT_MAX)])
     source_url = models.URLField(max_length=500, blank=True, validators=[validate_http_url])
     contact = models.CharField(
-        max_length=CONTACT_MAX, blank=True, help_text=_("Optional; never shown on the site.")
+        max_length=CONTACT_MAX,
+        blank=True,
+        help_text=_("Optional; never shown on the site. Deleted 30 days after the report is closed."),
     )
     language = models.CharField(
         max_length=8, blank=True, help_text=_("Language of the page the report came from.")
@@ -109,7 +145,11 @@ class Correction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     answer = models.TextField(
-        blank=True, help_text=_("What the editors found and did. Required to close the report.")
+        blank=True,
+        help_text=_(
+            "What the editors found and did. Required to close the report. Never copy the reader's contact "
+            "here: it would be kept for good."
+        ),
     )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -2,13 +2,15 @@
 
 import datetime
 import re
+from io import StringIO
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from counties.models import Correction
 from tests.counties.factories import CountyFactory
@@ -326,8 +328,6 @@ def test_counts_of_hours_gone_are_deleted_not_kept_until_the_cache_fills(client,
     """Django's database cache keeps an expired row until its table holds 300: each count (a keyed hash of
     an address, and the hour) stayed for good. An accepted report, and keep_pages every 5 minutes, delete
     the expired ones; a count of this hour stays."""
-    from django.core.management import call_command
-
     settings.CORRECTIONS_PER_HOUR = 5
     shared = caches["shared"]
 
@@ -365,7 +365,127 @@ def test_a_sweep_that_fails_loses_no_report(client, county, monkeypatch, caplog)
     broken = SimpleNamespace(CACHES={"shared": {"LOCATION": "no_such_table"}}, SECRET_KEY=settings.SECRET_KEY)
     monkeypatch.setattr(clients, "settings", broken)
     assert clients.sweep_expired_counts() == 0
-    assert "expired counts were not deleted" in caplog.text
+    assert "Not done now (the next run does it): deleting the correction form's expired counts" in caplog.text
     response = client.post(url(county), {"what_is_wrong": "Still saved"}, REMOTE_ADDR="192.0.2.50")
     assert response.status_code == 302
     assert Correction.objects.filter(what_is_wrong="Still saved").exists()
+
+
+def test_a_readers_contact_goes_30_days_after_the_report_is_closed(county):
+    """The contact is kept while editors may still write back, then blanked, in the report and in its history
+    rows, and in a deleted report's (closed that long ago, or deleted that long ago). The report's text and
+    the editors' answer stay: they are the record of why a page changed."""
+    now = timezone.now()
+
+    def report(text, closed_days_ago=None):
+        saved = Correction.objects.create(county=county, what_is_wrong=text, contact=f"{text}@example.org")
+        if closed_days_ago is not None:
+            saved.status, saved.answer = Correction.Status.CLOSED, "Checked."
+            saved.closed_at = now - datetime.timedelta(days=closed_days_ago)
+            saved.save()
+        return saved
+
+    def delete(saved, days_ago):
+        pk = saved.pk
+        saved.delete()  # sets saved.pk to None
+        Correction.history.filter(id=pk, history_type="-").update(
+            history_date=now - datetime.timedelta(days=days_ago)
+        )
+        return pk
+
+    def contacts(pk):
+        return {row.contact for row in Correction.history.filter(id=pk)}
+
+    old, on_the_day, recent = report("old", 31), report("on-the-day", 30), report("recent", 29)
+    still_open = report("still-open")
+    Correction.objects.filter(pk=still_open.pk).update(created_at=now - datetime.timedelta(days=400))
+    reopened = report("reopened", 60)
+    reopened.status, reopened.closed_at = Correction.Status.OPEN, None
+    reopened.save()
+    closed_then_deleted = delete(report("closed-then-deleted", 31), days_ago=1)
+    deleted_open = delete(report("deleted-open"), days_ago=1)
+    deleted_long_ago = delete(report("deleted-long-ago"), days_ago=31)
+    restored_id = delete(report("restored"), days_ago=31)
+    Correction.history.get(id=restored_id, history_type="-").instance.save()  # restored from its history
+    restored = Correction.objects.get(pk=restored_id)
+
+    assert Correction.objects.forget_contacts(now=now) > 0
+    for saved in (old, on_the_day):
+        saved.refresh_from_db()
+        assert saved.contact == "" and contacts(saved.pk) == {""}
+        assert saved.answer == "Checked." and saved.what_is_wrong in ("old", "on-the-day")
+    for pk in (closed_then_deleted, deleted_long_ago):
+        assert contacts(pk) == {""}
+    assert "deleted-open@example.org" in contacts(deleted_open)
+    for saved in (recent, still_open, reopened, restored):  # open, or closed less than 30 days ago
+        saved.refresh_from_db()
+        assert saved.contact == f"{saved.what_is_wrong}@example.org"
+        assert saved.contact in contacts(saved.pk)
+    assert Correction.objects.forget_contacts(now=now) == 0  # nothing left to blank
+
+
+def test_keep_pages_forgets_old_contacts_and_fails_when_it_could_not(county, settings, monkeypatch):
+    """The scheduler's keep_pages does it; when the database refuses, the pages are still kept and the run
+    fails at its end, so the scheduler reports it (a warning alone would go unread)."""
+    from django.db import DatabaseError
+
+    from counties.models import SharedPage
+    from counties.models.editorial import CorrectionQuerySet
+
+    settings.SITE_URL = "http://testserver"
+    Correction.objects.create(
+        county=county,
+        what_is_wrong="Old",
+        contact="old@example.org",
+        status=Correction.Status.CLOSED,
+        answer="Checked.",
+        closed_at=timezone.now() - datetime.timedelta(days=31),
+    )
+    call_command("keep_pages", stdout=StringIO())
+    assert Correction.objects.get().contact == ""
+
+    def refused(self, now=None):
+        raise DatabaseError("permission denied for table counties_correction")
+
+    monkeypatch.setattr(CorrectionQuerySet, "forget_contacts", refused)
+    SharedPage.objects.all().delete()
+    with pytest.raises(CommandError, match="deleting the contacts of closed reports: permission denied"):
+        call_command("keep_pages", stdout=StringIO())
+    assert SharedPage.objects.exists()  # the pages were kept first
+
+
+def test_a_revert_dates_a_close_today(client, county):
+    """Reverting a closed report to its open version reopens it (no close date left behind), and reverting
+    it back closes it today: the close date decides when the reader's contact goes."""
+    from tests.counties.admin.test_editors_admin import revert
+
+    client.post(url(county), {"what_is_wrong": "Wrong model.", "contact": "me@example.org"})
+    report = Correction.objects.get()
+    opened = report.history.latest("history_date")
+    report.status, report.answer = Correction.Status.CLOSED, "Fixed."
+    report.closed_at = timezone.now() - datetime.timedelta(days=90)
+    report.save()
+    closed = report.history.latest("history_date")
+    editor = User.objects.create_user("reverter", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    login_with_second_factor(client, editor)
+    revert(client, report, opened)
+    assert (report.status, report.closed_at, report.closed_by) == (Correction.Status.OPEN, None, None)
+    revert(client, report, closed)
+    assert report.status == Correction.Status.CLOSED and report.closed_by == editor
+    assert timezone.now() - report.closed_at < datetime.timedelta(minutes=1)
+    assert Correction.objects.forget_contacts() == 0 and report.contact == "me@example.org"
+
+
+def test_the_privacy_page_the_form_and_the_admin_say_how_long_a_contact_is_kept(client, county):
+    from explainer import content
+
+    days = Correction.CONTACT_KEPT.days
+    assert days == 30
+    for language, words in (("en", f"{days} days after"), ("es", f"{days} días después")):
+        assert words in content.get_page(language, "privacy").body
+        with translation.override(language):
+            assert (
+                words in client.get(url(county) if language == "en" else "/es" + url(county)).content.decode()
+            )
+    assert f"{days} days after" in str(Correction._meta.get_field("contact").help_text)

@@ -7,8 +7,8 @@ pages already kept for this version and day cost one query each.
 
 A run that kept every page marks the release, data version and day it kept them for, with a row among
 the kept pages themselves (so that whatever empties the shared cache takes the mark with it): the next run
-for the same ones ends after five statements (the correction form's expired counts deleted, the lock, the
-data version, the mark, the unlock), so the
+for the same ones ends after seven statements (the lock, the correction form's expired counts and closed
+reports' old contacts deleted, the data version, the mark, the unlock), so the
 scheduler can run it every few minutes and pages are kept again soon after an editor's save, not hours
 later. One run at a time, site-wide (an advisory lock): a run started while another works ends at once.
 """
@@ -24,8 +24,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from counties import locks, pagecache
-from counties.clients import sweep_expired_counts
-from counties.models import County, SharedPage, State
+from counties.clients import best_effort, sweep_expired_counts
+from counties.models import Correction, County, SharedPage, State
 
 KEEP_LOCK = locks.KEEP  # counties/locks.py
 DONE_TIMEOUT = int(timedelta(days=2).total_seconds())
@@ -71,12 +71,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        sweep_expired_counts()  # the corrections form's counts of hours gone (counties/clients.py)
         with locks.held_if_free(KEEP_LOCK) as taken:
             if not taken:
                 self._say(options, "Another keep_pages is running: nothing to do.")
                 return
+            # What the site keeps of its readers, for no longer than the privacy page says: the correction
+            # form's counts of hours gone, and the contacts of reports closed a while ago. Pages are kept
+            # even when these fail; the run fails at the end, so the scheduler reports it.
+            problems: list[str] = []
+            sweep_expired_counts(problems)
+            with best_effort("deleting the contacts of closed reports", problems):
+                Correction.objects.forget_contacts()
             self._keep(options)
+            if problems:
+                raise CommandError("Not done (the next run tries again): " + "; ".join(problems))
 
     def _say(self, options, line: str) -> None:
         """What a run that did nothing says: only when asked (-v 2), so a frequent cron job mails nothing."""
