@@ -218,3 +218,28 @@ def test_an_unreadable_form_body_is_logged_as_one_line_and_a_bug_with_its_traceb
     lines = stream.getvalue().splitlines()
     assert lines[0] == "Bad request (Unable to parse request body): /", lines
     assert lines[1:] == ["Internal Server Error: /x", "RuntimeError: a bug"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("post", "/"),
+        ("post", "/es/"),
+        ("options", "/counties/"),
+        ("put", "/healthz"),
+        ("delete", "/privacy/"),
+    ],
+)
+def test_a_method_a_page_does_not_take_is_told_in_both_languages(client, method, url):
+    """Django's 405 has no body: a reader (or a program's author) got a blank page. It says why in both
+    languages now, keeps the Allow header, and carries the same strict headers as every page."""
+    response = getattr(client, method)(url)
+    assert response.status_code == 405
+    assert set(response["Allow"].split(", ")) >= {"GET", "HEAD"}
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    html = response.content.decode()
+    assert "<h1>This page cannot be used this way</h1>" in html
+    assert '<h1 lang="es">Esta página no se puede usar de esta forma</h1>' in html
+    assert int(response["Content-Length"]) == len(response.content)
+    assert_strict_headers(response)
