@@ -7,8 +7,8 @@ pages already kept for this version and day cost one query each.
 
 A run that kept every page marks the release, data version and day it kept them for, with a row among
 the kept pages themselves (so that whatever empties the shared cache takes the mark with it): the next run
-for the same ones ends after seven statements (the lock, the correction form's expired counts and closed
-reports' old contacts deleted, the data version, the mark, the unlock), so the
+for the same ones ends after eight statements (the lock; the correction form's expired counts, closed
+reports' old contacts and expired failed sign-ins deleted; the data version, the mark, the unlock), so the
 scheduler can run it every few minutes and pages are kept again soon after an editor's save, not hours
 later. One run at a time, site-wide (an advisory lock): a run started while another works ends at once.
 """
@@ -17,6 +17,8 @@ import time
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
@@ -75,13 +77,16 @@ class Command(BaseCommand):
             if not taken:
                 self._say(options, "Another keep_pages is running: nothing to do.")
                 return
-            # What the site keeps of its readers, for no longer than the privacy page says: the correction
-            # form's counts of hours gone, and the contacts of reports closed a while ago. Pages are kept
-            # even when these fail; the run fails at the end, so the scheduler reports it.
+            # What the site keeps of people, for no longer than the privacy page says: the correction form's
+            # counts of hours gone, the contacts of reports closed a while ago, and failed sign-ins past
+            # their lockout (django-axes deletes those only when someone next tries to sign in). Pages are
+            # kept even when these fail; the run fails at the end, so the scheduler reports it.
             problems: list[str] = []
             sweep_expired_counts(problems)
             with best_effort("deleting the contacts of closed reports", problems):
                 Correction.objects.forget_contacts()
+            with best_effort("deleting failed sign-ins past their lockout", problems):
+                AccessAttempt.objects.filter(attempt_time__lte=timezone.now() - get_cool_off()).delete()
             self._keep(options)
             if problems:
                 raise CommandError("Not done (the next run tries again): " + "; ".join(problems))

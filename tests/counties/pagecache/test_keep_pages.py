@@ -57,16 +57,16 @@ def test_pages_it_could_not_keep_make_it_fail(two_counties, settings):
 
 
 def test_a_run_after_a_complete_one_ends_at_once_until_the_data_changes(
-    two_counties, settings, capsys, django_assert_max_num_queries
+    two_counties, settings, capsys, django_assert_num_queries
 ):
     settings.SITE_URL = "http://testserver"
     call_command("keep_pages")
     capsys.readouterr()
     pagecache.local.clear()
-    # The correction form's expired counts swept and closed reports' contacts blanked (each in a savepoint
-    # here, inside the test's transaction: three and four statements; one and two in production), the lock,
-    # the data version, the mark, the unlock.
-    with django_assert_max_num_queries(11):
+    # The lock; the correction form's expired counts swept, closed reports' contacts blanked and expired
+    # failed sign-ins deleted (each in a savepoint here, inside the test's transaction: three, four and three
+    # statements; one, two and one in production); the data version, the mark, the unlock.
+    with django_assert_num_queries(14):
         call_command("keep_pages")
     assert capsys.readouterr().out == ""  # a cron job every few minutes mails nothing
     call_command("keep_pages", verbosity=2)
@@ -121,3 +121,35 @@ def test_one_run_at_a_time(two_counties, settings, capsys):
         other.close()
     call_command("keep_pages")
     assert kept_count() == 10
+
+
+def test_failed_sign_ins_go_when_their_lockout_is_over(two_counties, settings):
+    """django-axes deletes expired attempts (an address, a browser's name) only when someone next tries to
+    sign in: after a last try, they stayed for good. keep_pages deletes them once the lockout (an hour) is
+    over, as the privacy page says; a live one stays, or the lockout would end early."""
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    settings.SITE_URL = "http://testserver"
+
+    def attempt(name, minutes_ago):
+        made = AccessAttempt.objects.create(
+            username=name, ip_address="192.0.2.7", user_agent="Probe", failures_since_start=5
+        )
+        AccessAttempt.objects.filter(pk=made.pk).update(
+            attempt_time=timezone.now() - timedelta(minutes=minutes_ago)
+        )
+
+    attempt("over", 61)
+    attempt("live", 59)
+    call_command("keep_pages")
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["live"]
+    from explainer import content
+
+    assert settings.AXES_COOLOFF_TIME == 1  # the hour the privacy page names
+    assert "an hour after the last failed try" in " ".join(content.get_page("en", "privacy").body.split())
+    assert "una hora después del último intento fallido" in " ".join(
+        content.get_page("es", "privacy").body.split()
+    )
