@@ -78,7 +78,6 @@ def county_detail(request, state, slug):
             "locator": locator_map(county),
             "unplaced_count": unplaced_agency_count(county.state) if status.snapshot else 0,
             "fresh": freshness(status.snapshot),
-            "fresh_pending": freshness(status.pending_snapshot),
         },
     )
 
@@ -225,6 +224,8 @@ def national(request):
         {
             "snapshot": snapshot,
             "fresh": freshness(snapshot),
+            # How current the list is; the table counts Texas's sheriffs, so with SB 8's deadline too.
+            "list_currency": wording.list_currency(snapshot, texas=True, sheriffs=True),
             "states": states,
             "totals": totals,
             "models": Agreement.Model.choices,
@@ -366,13 +367,13 @@ def search_results(request):
         "snapshot": snapshot,
         "fresh": freshness(snapshot),
         "places": places,  # each result with what its line says (counties/coverage.py)
-        # How current the list behind the statuses is (with SB 8's deadline when a result is in Texas).
+        # How current the list behind the statuses is (with SB 8's deadline when a result is in Texas: a
+        # county, a place or its counties, an agency of the state, or the state itself).
         "list_currency": wording.list_currency(
             snapshot,
             texas=any(
-                getattr(c, "state_name", "") == "Texas"
-                for r in getattr(outcome, "places", None) or ()
-                for c in r.counties
+                r.entry.state_code == "TX" or any(c.state_code == "TX" for c in r.counties)
+                for r in outcome.results
             ),
             sheriffs=True,
         ),

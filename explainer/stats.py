@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from counties.models import Agency, Agreement, County, Request, Snapshot
 from counties.models.agencies import OF_SHERIFFS
+from counties.wording import list_currency
 
 TX = Q(agency__state__code="TX")
 SB8_JAIL = [County.JailStatus.JAIL, County.JailStatus.PRIVATE]
@@ -31,6 +32,10 @@ TERRITORY_FIPS = ["60", "66", "69", "72", "74", "78"]
 # name -> what it counts, for writers (explainer/pages/README.md lists the same).
 STATS = {
     "ice_list_date": gettext_lazy("date of the newest ICE list loaded"),
+    "tx_list_currency": gettext_lazy(
+        "a sentence: when a check last found that list ICE's newest, and after SB 8's deadline whether it "
+        "predates it (empty when there is nothing to say)"
+    ),
     "first_ice_list_date": gettext_lazy("date of the oldest ICE list loaded"),
     "ice_lists": gettext_lazy("number of dated ICE lists loaded"),
     "first_list_agreements": gettext_lazy("agreements on the oldest ICE list loaded, nationally"),
@@ -96,16 +101,17 @@ REQUEST_STATS = frozenset(
 )
 
 
-def compute() -> dict[str, int | date | None]:
+def compute() -> dict[str, int | date | str | None]:
     """Every stat, raw: five queries (newest ICE list, counties, current agreements, pending lists,
     requests), four with no ICE list."""
     return compute_agreements() | _requests()
 
 
-def compute_agreements() -> dict[str, int | date | None]:
+def compute_agreements() -> dict[str, int | date | str | None]:
     """The stats of the lists of agreements, raw: three queries (newest ICE list, counties, current
     agreements), two with no ICE list."""
-    values: dict[str, int | date | None] = dict.fromkeys(STATS.keys() - REQUEST_STATS)
+    values: dict[str, int | date | str | None] = dict.fromkeys(STATS.keys() - REQUEST_STATS)
+    values["tx_list_currency"] = ""
     snapshot = Snapshot.objects.annotate(
         lists=Window(Count("id")),
         oldest=Window(Min("as_of")),
@@ -159,6 +165,8 @@ def compute_agreements() -> dict[str, int | date | None]:
     values.update(agreements)
     values.update(
         ice_list_date=snapshot.as_of,
+        # The county pages' words; a page quoting it is kept until they change (SB 8's deadline).
+        tx_list_currency=list_currency(snapshot, texas=True, sheriffs=True),
         ice_lists=snapshot.lists,
         first_ice_list_date=snapshot.oldest,
         first_list_agreements=_total(snapshot.oldest_counts, "all"),
@@ -221,6 +229,8 @@ class SiteStats:
         value = self.raw(name)
         if value is None:
             return _("not known")
+        if isinstance(value, str):  # a sentence
+            return value
         if isinstance(value, date):
             return date_format(value, "DATE_FORMAT")
         return number_format(value, force_grouping=True)

@@ -58,6 +58,53 @@ def _fit(draw, text: str, sizes: tuple[int, ...], width: int, max_lines: int, bo
     return font, lines
 
 
+def _fit_title(draw, text: str, sizes: tuple[int, ...], width: int):
+    """The largest size at which the title fits on one line; else two lines at the smallest size (on two
+    lines at 66 px it took the room the sentence below needs)."""
+    for size in sizes:
+        font = _font(size, bold=True)
+        lines = _wrap(draw, text, font, width)
+        if len(lines) == 1:
+            return font, lines
+    return _fit(draw, text, sizes[-1:], width, 2, bold=True)
+
+
+SENTENCE_SIZES = (32, 29, 26, 23, 21)
+BOTTOM = HEIGHT - 28
+
+
+def layout(title: str, headline: str, sentence: str) -> list[tuple[int, ImageFont.FreeTypeFont, str, str]]:
+    """Where each line is drawn: (y, font, text, part), part "title", "headline" or "sentence". The sentence
+    (the list's date and, after SB 8's deadline, how current the list is: its last words) is set at the
+    largest size at which all of it fits below the rest; only past the smallest would it lose its end."""
+    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    width = WIDTH - 2 * MARGIN
+    placed = []
+    y = 120
+    font, lines = _fit_title(draw, title, (66, 56, 48), width)
+    for line in lines:
+        placed.append((y, font, line, "title"))
+        y += int(font.size * 1.15)
+    y += 14
+    font, lines = _fit(draw, headline, (44, 38, 34), width, 2, bold=True)
+    for line in lines:
+        placed.append((y, font, line, "headline"))
+        y += int(font.size * 1.2)
+    y += 14
+    for size in SENTENCE_SIZES:
+        font, step = _font(size), int(size * 1.3)
+        lines = _wrap(draw, sentence, font, width)
+        if y + len(lines) * step <= BOTTOM:
+            break
+    else:
+        lines = lines[: max(1, (BOTTOM - y) // step)]
+        lines[-1] = lines[-1].rstrip(".,;") + "…"
+    for line in lines:
+        placed.append((y, font, line, "sentence"))
+        y += step
+    return placed
+
+
 @lru_cache(maxsize=128)
 def share_png(site: str, title: str, headline: str, sentence: str, code: str) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
@@ -66,22 +113,8 @@ def share_png(site: str, title: str, headline: str, sentence: str, code: str) ->
     draw.text((MARGIN, 42), site, font=_font(34, bold=True), fill="white", anchor="lm")
     accent = ACCENTS.get(code, MUTED)
     draw.rectangle((0, 84, 18, HEIGHT), fill=accent)
-    width = WIDTH - 2 * MARGIN
-    y = 120
-    font, lines = _fit(draw, title, (66, 56, 48), width, 2, bold=True)
-    for line in lines:
-        draw.text((MARGIN, y), line, font=font, fill=INK)
-        y += int(font.size * 1.15)
-    y += 14
-    font, lines = _fit(draw, headline, (44, 38, 34), width, 2, bold=True)
-    for line in lines:
-        draw.text((MARGIN, y), line, font=font, fill=accent)
-        y += int(font.size * 1.2)
-    y += 14
-    font, lines = _fit(draw, sentence, (32, 29, 26), width, max(1, (HEIGHT - 40 - y) // 40))
-    for line in lines:
-        draw.text((MARGIN, y), line, font=font, fill=INK)
-        y += int(font.size * 1.3)
+    for y, font, line, part in layout(title, headline, sentence):
+        draw.text((MARGIN, y), line, font=font, fill=accent if part == "headline" else INK)
     out = BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

@@ -164,14 +164,20 @@ def changes(request):
         state = State.objects.filter(code=code[:2].upper()).first()
         if state is None:
             raise Http404
+    snapshot = Snapshot.objects.newest()
     return TemplateResponse(
         request,
         "share/changes.html",
         {
             "state": state,
             "items": recent_changes(state=state, limit=100),
-            "snapshot": Snapshot.objects.newest(),
-            "fresh": freshness(Snapshot.objects.newest()),
+            "snapshot": snapshot,
+            "fresh": freshness(snapshot),
+            # How current the list is: a check's date only when a check saw it after its own day (never for
+            # an upload nobody saw ICE serve), and SB 8's deadline where Texas's changes are listed.
+            "list_currency": wording.list_currency(
+                snapshot, texas=state is None or state.code == "TX", sheriffs=True
+            ),
             "states": State.objects.filter(agencies__agreements__isnull=False).distinct().order_by("name"),
         },
     )
@@ -223,12 +229,14 @@ def share_image(request, state, slug):
     the shared page store per data version, and one takes 70 ms to draw."""
     county = County.objects.by_url(state, slug)
     status = county_status(county)
-    sentence = wording.status_sentence(status, statewide=False, caveat=False)  # the page has the rest
-    png = share_png(
-        site=gettext("287(g) Explainer"),
-        title=f"{capfirst(county.local_name)}, {county.state.local_name}",
-        headline=wording.status_headline(status),
-        sentence=sentence,
-        code=status.code,
-    )
+    png = share_png(gettext("287(g) Explainer"), *share_texts(county, status), code=status.code)
     return HttpResponse(png, content_type="image/png")
+
+
+def share_texts(county, status) -> tuple[str, str, str]:
+    """What the share image says, in the active language: title, headline and sentence (images.layout)."""
+    return (
+        f"{capfirst(county.local_name)}, {county.state.local_name}",
+        wording.status_headline(status),
+        wording.status_sentence(status, statewide=False, caveat=False),  # the page has the rest
+    )

@@ -157,7 +157,30 @@ def _render_stat(self, tokens, idx, options, env):
     if name not in stats.names():
         return _error(env, f"unknown stat [[stat:{name}]]")
     env["stats_used"].append(name)
-    return f'<span class="stat" data-stat="{escapeHtml(name)}">{escapeHtml(stats.display(name))}</span>'
+    shown = stats.display(name)
+    if not shown:  # a sentence stat with nothing to say (tx_list_currency before SB 8's deadline)
+        return ""
+    return f'<span class="stat" data-stat="{escapeHtml(name)}">{escapeHtml(shown)}</span>'
+
+
+def _empty_stat_alone(tokens, inline, env) -> bool:
+    """Whether the paragraph around tokens[inline] holds only a stat that shows nothing (no empty <p>)."""
+    token = tokens[inline] if 0 <= inline < len(tokens) else None
+    if token is None or token.type != "inline" or not token.children:
+        return False
+    children = [child for child in token.children if child.type != "text" or child.content.strip()]
+    if len(children) != 1 or children[0].type != "ref_stat":
+        return False
+    name = children[0].meta["value"]
+    return name in env["stats"].names() and not env["stats"].display(name)
+
+
+def _render_paragraph_open(self, tokens, idx, options, env):
+    return "" if _empty_stat_alone(tokens, idx + 1, env) else self.renderToken(tokens, idx, options, env)
+
+
+def _render_paragraph_close(self, tokens, idx, options, env):
+    return "" if _empty_stat_alone(tokens, idx - 1, env) else self.renderToken(tokens, idx, options, env)
 
 
 def _render_figure(self, tokens, idx, options, env):
@@ -229,6 +252,8 @@ def markdown() -> MarkdownIt:
     md.add_render_rule("table_close", _render_table_close)
     md.add_render_rule("cite", _render_cite)
     md.add_render_rule("ref_stat", _render_stat)
+    md.add_render_rule("paragraph_open", _render_paragraph_open)
+    md.add_render_rule("paragraph_close", _render_paragraph_close)
     md.add_render_rule("ref_term", _render_term)
     md.add_render_rule("ref_page", _render_page_link)
     md.add_render_rule("ref_county", _render_county)

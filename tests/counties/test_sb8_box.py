@@ -2,6 +2,7 @@
 says ("shall request and enter into", FACTS.md h1), chosen by the day against the reported deadline, with
 what both of ICE's lists (agreements and pending requests) show for the sheriff, each with its date."""
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -363,6 +364,92 @@ def test_search_results_say_which_list_their_statuses_are_from(client, lists, on
     assert (
         "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026: it cannot show what Texas sheriffs"
         in text
+    )
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_search_that_finds_agencies_only_dates_their_statuses_too(client, lists, on_day, htmx):
+    """An agency's own name finds the agency alone (no county or place): its status ("on ICE's newest
+    list") had no date, and a Texas agency no word of SB 8's deadline. The date comes before it, in the
+    whole page and in the fragment htmx swaps in."""
+    on_day(date(2026, 12, 6))
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    text = page_text(client.get("/counties/?q=Texas+Department+of+Testing", **headers))
+    assert "Texas Department of Testing" in text and "on ICE's newest list: Task Force" in text
+    dated = "The statuses below are from ICE's list of May 18, 2026."
+    assert dated in text and text.index(dated) < text.index("on ICE's newest list: Task Force")
+    assert "predates SB 8's reported deadline of Dec. 1, 2026: it cannot show what Texas sheriffs" in text
+    texas = page_text(client.get("/counties/?q=tx", **headers))  # the state's own result: SB 8's words too
+    assert "Texas: every county" in texas and "predates SB 8's reported deadline" in texas
+    spanish = page_text(client.get("/es/counties/?q=Texas+Department+of+Testing", **headers))
+    assert "Las situaciones de abajo vienen de la lista de ICE del 18 de mayo de 2026." in spanish
+
+
+def test_the_national_page_says_its_list_predates_the_deadline(client, lists, on_day):
+    """Its table counts Texas's sheriffs' offices: after the deadline it says, as the home and state pages
+    do, that the list behind them predates it (it said only the list's date)."""
+    on_day(date(2026, 11, 30))  # before it, nothing of the kind
+    assert "predates SB 8" not in page_text(client.get("/counties/national/"))
+    on_day(date(2026, 12, 6))  # the page kept on Nov. 30 is not served now
+    predates = (
+        "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026: it cannot show what "
+        "Texas sheriffs have done since."
+    )
+    assert predates in page_text(client.get("/counties/national/"))
+    assert (
+        "La lista de ICE del 18 de mayo de 2026 es anterior a la fecha límite que se informó para la SB 8, el 1 "
+        "de diciembre de 2026: no puede mostrar lo que han hecho los alguaciles de Texas desde entonces."
+    ) in page_text(client.get("/es/counties/national/"))
+
+
+@pytest.mark.parametrize("slug", ["what-is-287g", "history", "texas-sb8", "models"])
+def test_explainer_pages_that_count_texas_sheriffs_say_their_list_predates_the_deadline(
+    client, lists, on_day, slug
+):
+    """The pages that quote Texas's numbers from ICE's newest list say, as the county pages do, that the list
+    predates the deadline ([[stat:tx_list_currency]]); they gave only its date, or a general rule."""
+    on_day(date(2026, 12, 6))
+    english = page_text(client.get(f"/{slug}/"))
+    assert (
+        "ICE's list of May 18, 2026 predates SB 8's reported deadline of Dec. 1, 2026: it cannot show what "
+        "Texas sheriffs have done since."
+    ) in english
+    assert (
+        "La lista de ICE del 18 de mayo de 2026 es anterior a la fecha límite que se informó para la SB 8, el 1 "
+        "de diciembre de 2026"
+    ) in page_text(client.get(f"/es/{slug}/"))
+
+
+def test_the_sentence_leaves_no_empty_paragraph_when_it_has_nothing_to_say(client, lists, on_day):
+    """Before the deadline, with no check since the list's day, [[stat:tx_list_currency]] says nothing:
+    texas-sb8.md has it as a paragraph of its own, which must not become an empty <p> (nor an empty span)."""
+    on_day(date(2026, 11, 20))
+    html = client.get("/texas-sb8/").content.decode()
+    assert 'data-stat="tx_list_currency"' not in html
+    assert not re.search(r"<p>\s*</p>", html)
+    assert 'data-stat="tx_counties"' in html  # the other stats are there
+
+
+def test_no_page_says_a_list_was_confirmed_that_no_check_saw_after_its_day(client, lists, on_day):
+    """The changes page said "the site last confirmed it on ICE's site on May 18, 2026" and a county's
+    sources "Last confirmed unchanged on May 18, 2026" of a list nothing had seen after its own day (an
+    upload nobody saw ICE serve, too). Both say a check's date only when there was one after the list's."""
+    on_day(date(2026, 12, 6))
+    changes = page_text(client.get("/changes/"))
+    assert "The newest ICE list we have is dated May 18, 2026. ICE's list of May 18, 2026 predates" in changes
+    assert "the site last confirmed it" not in changes
+    assert "Last confirmed" not in page_text(client.get("/counties/tx/tarrant-county/"))
+    confirm_newest(Snapshot.Kind.PARTICIPATING, date(2026, 12, 5))
+    changes = page_text(client.get("/changes/?state=tx"))
+    assert (
+        "ICE's list of May 18, 2026 was still its newest when last checked, on Dec. 5, 2026, after SB 8's"
+        in changes
+    )
+    assert "Last confirmed unchanged on Dec. 5, 2026." in page_text(
+        client.get("/counties/tx/tarrant-county/")
+    )
+    assert "La lista de ICE más reciente que tenemos es del 18 de mayo de 2026." in page_text(
+        client.get("/es/changes/")
     )
 
 

@@ -195,3 +195,45 @@ def test_every_page_has_link_preview_tags(client):
         assert '<meta property="og:title" content="' in html, url
         assert '<meta name="twitter:card" content="summary">' in html, url
         assert 'href="' + ("/es" if url.startswith("/es") else "") + '/feeds/changes.atom"' in html, url
+
+
+@pytest.mark.django_db
+def test_every_texas_share_image_shows_its_whole_sentence(shipped, monkeypatch):
+    """The sentence ends with how current the list is (after SB 8's deadline: that the list predates it, or
+    when a check last found it ICE's newest). Spanish county names wrapped the title onto two lines, and the
+    sentence lost its end to an ellipsis in 41 Texas counties (found by an audit, helper). Every Texas
+    county, both languages, with and without a check since the deadline: all of it is drawn."""
+    from django.utils import timezone, translation
+
+    from counties.models import State
+    from counties.share.images import layout
+    from counties.share.views import share_texts
+    from counties.status import county_status, newest_lists, state_statuses
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2026, 12, 6))
+    snapshot, _pending = newest_lists()
+    # The state's statuses at once (3 queries); where other agencies work, the image's own (it adds whether
+    # their city lies partly in another county: 20 ms a county).
+    statuses = [
+        county_status(status.county, snapshot) if status.others_current else status
+        for status in state_statuses(State.objects.get(code="TX"), snapshot)
+    ]
+    assert len(statuses) == 254
+    cut, seen = [], set()
+    for checked, words in ((snapshot.as_of, "predates"), (datetime.date(2026, 12, 5), "last checked")):
+        snapshot.unchanged_through = checked
+        for language in ("en", "es"):
+            with translation.override(language):
+                for status in statuses:
+                    title, headline, sentence = share_texts(status.county, status)
+                    drawn = [
+                        text
+                        for _y, _font, text, part in layout(title, headline, sentence)
+                        if part == "sentence"
+                    ]
+                    if " ".join(drawn) != " ".join(sentence.split()):
+                        cut.append((language, checked, status.county.name, drawn[-1]))
+                    seen.add(sentence.count("SB 8"))
+            assert words in sentence or language == "es"
+    assert cut == []
+    assert seen == {1}  # every sentence carried the deadline's words
