@@ -274,7 +274,7 @@ def status_sentence(status: CountyStatus, *, statewide: bool = True, caveat: boo
                 _("Its city lies partly in another county.")
                 if len(agencies) == 1
                 else ngettext(
-                    "The city of %(count)d of these agencies lies partly in another county.",
+                    "The city of one of these agencies lies partly in another county.",
                     "The cities of %(count)d of these agencies lie partly in another county.",
                     len(partly),
                 )

@@ -145,12 +145,12 @@ def test_an_agency_in_two_counties_has_a_row_in_each_with_the_share(client, ship
         (
             "",
             "Other agencies in the county have 3 agreements.",
-            "The city of 1 of these agencies lies partly in another county.",
+            "The city of one of these agencies lies partly in another county.",
         ),
         (
             "/es",
             "Otras agencias del condado tienen 3 acuerdos.",
-            "La ciudad de 1 de estas agencias está en parte en otro condado.",
+            "La ciudad de una de estas agencias está en parte en otro condado.",
         ),
     ],
 )
