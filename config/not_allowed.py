@@ -1,17 +1,29 @@
-"""A 405 with something to read. Django's HttpResponseNotAllowed (what `require_safe` and `require_POST`
-answer) has an empty body: a form sent to a page that has none, an OPTIONS request, a scanner's PUT. This
-middleware gives it the short bilingual templates/405.html and keeps its Allow header. It sits inside
-CommonMiddleware, which then sets the Content-Length of the new body."""
+"""A 405 that comes first and has something to read.
 
+- An unsafe method sent to a public view that does not take it is answered here, before
+  CsrfViewMiddleware would answer 403 with its "send the form again" page (the view's methods are noted
+  by counties.methods; the admin's views keep Django's order).
+- Django's HttpResponseNotAllowed has an empty body; it gets the short bilingual templates/405.html, with
+  its Allow header kept. This sits inside CommonMiddleware, which then sets the new Content-Length.
+"""
+
+from django.http import HttpResponseNotAllowed
 from django.template.loader import render_to_string
 
 
-def method_not_allowed_page(get_response):
-    def middleware(request):
-        response = get_response(request)
+class MethodNotAllowedMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
         if response.status_code == 405 and not response.streaming and not response.content:
             response.content = render_to_string("405.html")
             response["Content-Type"] = "text/html; charset=utf-8"
         return response
 
-    return middleware
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        allowed = getattr(view_func, "allowed_methods", None)
+        if allowed is not None and request.method not in allowed:
+            return HttpResponseNotAllowed(sorted(allowed))
+        return None

@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "config.not_allowed.method_not_allowed_page",  # a 405 says why, in both languages (inside Common)
+    "config.not_allowed.MethodNotAllowedMiddleware",  # a 405 before CSRF, saying why (inside Common)
     "config.cookies.ignore_malformed_csrf_cookie",  # as no cookie: no new one on pages that never use it
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -7,7 +7,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.views import csrf
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+
+from counties.methods import require_safe
 
 from .unavailable import RETRY_AFTER_SECONDS
 

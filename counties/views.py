@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
 
 from . import pagecache, wording
 from .changes import recent_changes
@@ -20,6 +19,7 @@ from .coverage import Coverage
 from .forms import CorrectionForm
 from .freshness import freshness
 from .geo import locator_map, state_map
+from .methods import allow, require_safe
 from .models import Agency, Agreement, County, Request, Snapshot, State
 from .pagecache import kept_page
 from .search import MAX_QUERY_LENGTH, clean_query
@@ -261,7 +261,7 @@ def _correction_wait(request) -> int:
 
 
 @never_cache  # the page holds a CSRF token: no CDN or shared cache may keep it
-@require_http_methods(["GET", "HEAD", "POST"])
+@allow("GET", "HEAD", "POST")
 def correction(request, state, slug):
     """The public "report a correction" form. The only public page that sets a (CSRF) cookie."""
     county = County.objects.by_url(state, slug)

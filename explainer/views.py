@@ -2,12 +2,12 @@ from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import get_language
-from django.views.decorators.http import require_safe
 
 from counties import wording
 from counties.changes import recent_changes
 from counties.freshness import freshness
 from counties.geo import state_map
+from counties.methods import require_safe
 from counties.models import Snapshot, State
 from counties.pagecache import kept_page
 from counties.status import MapCategory, state_statuses

@@ -14,11 +14,11 @@ from django.utils.http import parse_etags
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_safe
 
 from counties import pagecache, wording
 from counties.changes import recent_changes
 from counties.freshness import freshness
+from counties.methods import require_safe
 from counties.models import County, Snapshot, State
 from counties.pagecache import kept_page
 from counties.status import county_status, newest_lists
