@@ -452,6 +452,9 @@ def test_keep_pages_forgets_old_contacts_and_fails_when_it_could_not(county, set
     with pytest.raises(CommandError, match="deleting the contacts of closed reports: permission denied"):
         call_command("keep_pages", stdout=StringIO())
     assert SharedPage.objects.exists()  # the pages were kept first
+    settings.SITE_URL = "https://not-an-allowed-host.example"  # and when pages fail too, both are said
+    with pytest.raises(CommandError, match="pages were not kept.*deleting the contacts of closed reports"):
+        call_command("keep_pages", "--force", stdout=StringIO(), stderr=StringIO())
 
 
 def test_a_revert_dates_a_close_today(client, county):

@@ -80,16 +80,23 @@ class Command(BaseCommand):
             # What the site keeps of people, for no longer than the privacy page says: the correction form's
             # counts of hours gone, the contacts of reports closed a while ago, and failed sign-ins past
             # their lockout (django-axes deletes those only when someone next tries to sign in). Pages are
-            # kept even when these fail; the run fails at the end, so the scheduler reports it.
+            # kept even when these fail; the run fails at the end (a failed unit under systemd, a mail from
+            # cron), saying so with any page that failed.
             problems: list[str] = []
             sweep_expired_counts(problems)
             with best_effort("deleting the contacts of closed reports", problems):
                 Correction.objects.forget_contacts()
             with best_effort("deleting failed sign-ins past their lockout", problems):
                 AccessAttempt.objects.filter(attempt_time__lte=timezone.now() - get_cool_off()).delete()
-            self._keep(options)
+            not_done = "Not done (the next run tries again): " + "; ".join(problems)
+            try:
+                self._keep(options)
+            except CommandError as error:
+                if problems:
+                    raise CommandError(f"{error} {not_done}") from error
+                raise
             if problems:
-                raise CommandError("Not done (the next run tries again): " + "; ".join(problems))
+                raise CommandError(not_done)
 
     def _say(self, options, line: str) -> None:
         """What a run that did nothing says: only when asked (-v 2), so a frequent cron job mails nothing."""
