@@ -492,3 +492,53 @@ def test_the_privacy_page_the_form_and_the_admin_say_how_long_a_contact_is_kept(
                 words in client.get(url(county) if language == "en" else "/es" + url(county)).content.decode()
             )
     assert f"{days} days after" in str(Correction._meta.get_field("contact").help_text)
+
+
+def test_0028_dates_each_close_by_its_history(county):
+    """Reports re-closed by a revert before the admin's fix kept their first close date (their contact
+    would go early) or an open one kept a close date: 0028 takes the date of the last save that closed it."""
+    import importlib
+
+    from django.apps import apps
+
+    date_closes = importlib.import_module("counties.migrations.0028_correction_close_dates").date_closes
+    editor = User.objects.create_user("re-closer")
+    now = timezone.now()
+
+    def report(text, saves):
+        """saves: (status, days ago, user) as the history page shows them; the report as the last left it."""
+        made = Correction.objects.create(county=county, what_is_wrong=text, contact="me@example.org")
+        made.history.all().delete()
+        first_close = None
+        for status, days_ago, user in saves:
+            when = now - datetime.timedelta(days=days_ago)
+            if status == "closed" and first_close is None:
+                first_close = when
+            made.status, made.answer = status, "Checked." if status == "closed" else ""
+            made.closed_at = first_close  # as the old admin left it, whatever the saves did
+            made.save()
+            made.history.filter(history_date__gt=when).update(history_date=when, history_user=user)
+        return made.pk
+
+    reverted = report(
+        "re-closed", [("open", 90, None), ("closed", 80, None), ("open", 40, None), ("closed", 2, editor)]
+    )
+    reopened = report("reopened", [("open", 90, None), ("closed", 80, None), ("open", 40, editor)])
+    plain = report("closed once", [("open", 90, None), ("closed", 80, None)])
+    date_closes(apps, None)
+    got = {
+        pk: (closed_at, by)
+        for pk, closed_at, by in Correction.objects.values_list("pk", "closed_at", "closed_by")
+    }
+    assert got[reverted][1] == editor.pk and abs(
+        got[reverted][0] - (now - datetime.timedelta(days=2))
+    ) < datetime.timedelta(seconds=1)
+    assert got[reopened] == (None, None)
+    assert abs(got[plain][0] - (now - datetime.timedelta(days=80))) < datetime.timedelta(seconds=1)
+    Correction.objects.forget_contacts()  # 30 days after the close the history tells, not the first one
+    contacts = dict(Correction.objects.values_list("pk", "contact"))
+    assert (contacts[reverted], contacts[reopened], contacts[plain]) == (
+        "me@example.org",
+        "me@example.org",
+        "",
+    )
