@@ -98,6 +98,11 @@ class Resolution(NamedTuple):
         return self.placed[0].how if self.placed else Agency.Placement.NONE
 
 
+def _repeats_city(text: str, city: str) -> bool:
+    """ICE's county text is only the city's own name ('Yoakum County' for the Yoakum Police Department)."""
+    return bool(city) and _key(text) in (_key(city), _key(city) + "county")
+
+
 def _names(counties) -> str:
     return " and ".join(c.name for c in counties)
 
@@ -277,6 +282,23 @@ class CountyResolver:
             return self._ambiguous(state, city, named)
         return Resolution(self._in_place(state, city, named[0], how or Agency.Placement.GEONAMES))
 
+    def _city_elsewhere(self, state, city, text, county) -> Resolution | None:
+        """Where no Census place says (outside Texas): ICE's county only repeats the city's name ('Monroe
+        County' for the Monroe Police Department, Georgia), and both the city's ZIP codes and its one
+        GeoNames place put the city in one other county (Monroe lies in Walton County): placed there, by
+        its ZIP codes. ICE's cell says nothing the name does not, and two sources agree against it. One
+        source alone does not move it (a city's ZIP codes reach past its limits), nor does a place of the
+        name inside ICE's county."""
+        if not _repeats_city(text, city):
+            return None
+        by_zip = self._by_zip(state, city)
+        named = self.geonames.get(state.id, {}).get(city_key(city), [])
+        if not by_zip.placed or by_zip.county == county or len(named) != 1:
+            return None
+        if named[0].counties != (by_zip.county,):
+            return None
+        return by_zip
+
     def _from_table(self, state, agency, entry, given) -> Resolution:
         kind, *args = entry
         if kind == ICE_COUNTY:
@@ -344,10 +366,11 @@ class CountyResolver:
         """Where the agency works, from ICE's COUNTY texts (newest first) and its name.
 
         In turn: the table of regional agencies and colleges; a state agency (statewide); ICE's county (in
-        Texas with every county of the city's Census place, when ICE's county is one of them); the county
-        in the name; the city in the name (Texas: its Census place, with all its counties; elsewhere, or
-        a city the Census file does not have: its ZIP codes, ZIP_SHARE; else its one GeoNames place, in
-        the county its point lies in). Evidence that disagrees leaves it
+        Texas with every county of the city's Census place, when ICE's county is one of them; elsewhere
+        unless it only repeats the city's name and two sources put the city in another county:
+        `_city_elsewhere`); the county in the name; the city in the name (Texas: its Census place, with all
+        its counties; elsewhere, or a city the Census file does not have: its ZIP codes, ZIP_SHARE; else
+        its one GeoNames place, in the county its point lies in). Evidence that disagrees leaves it
         unplaced: ICE's county where the Census does not put the city, or ICE's county text that matches
         no county while the city's ZIP codes point to another.
         """
@@ -365,11 +388,12 @@ class CountyResolver:
                 continue
             places = self.places_for(state, city)
             if not places:
-                return Resolution((Placed(county, Agency.Placement.ICE, None, text),))
+                elsewhere = self._city_elsewhere(state, city, text, county)
+                return elsewhere or Resolution((Placed(county, Agency.Placement.ICE, None, text),))
             holding = [p for p in places if county in p.counties]
             if holding:
                 return Resolution(self._in_place(state, city, holding[0], Agency.Placement.PLACE, county))
-            if len(places) == 1 and _key(text) in (_key(city), _key(city) + "county"):
+            if len(places) == 1 and _repeats_city(text, city):
                 # ICE wrote the city's own name for the county ('Yoakum County' for the Yoakum Police
                 # Department): the Census place says where the city is.
                 return Resolution(self._in_place(state, city, places[0], Agency.Placement.PLACE))
@@ -388,7 +412,7 @@ class CountyResolver:
         if not city:
             return self._finish(state, Resolution(why=Agency.Unplaced.NO_COUNTY), given)
         found = self._by_city(state, city)
-        if found.placed and named and not any(_key(t) in (_key(city), _key(city) + "county") for t in named):
+        if found.placed and named and not any(_repeats_city(t, city) for t in named):
             # ICE gives a county that matches none here, and the city points elsewhere: not the same
             # evidence twice, but two that may disagree (Texarkana, Arkansas: ICE's 'Bowie County' is in
             # Texas). Only a near spelling of the county found makes them agree ('Flager County', Bunnell).

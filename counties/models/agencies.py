@@ -57,7 +57,7 @@ class Agency(models.Model):
         NO_COUNTY = "no-county", _("ICE gives no county, and its name names no county or city we can place")
         NO_MATCH = "no-match", _("ICE's county matches no county in the state")
         SPLIT = "split", _("the ZIP codes of its city are split between counties")
-        CONFLICT = "conflict", _("ICE's county is not where the Census places its city")
+        CONFLICT = "conflict", _("ICE's county is not where its city is")
         AMBIGUOUS = "ambiguous", _("its name matches more than one place in the state")
         REGIONAL = "regional", _("it serves part of the state, and our data does not say which counties")
         CAMPUS = "campus", _("a college or university whose name does not say its campus city")

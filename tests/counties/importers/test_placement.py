@@ -250,3 +250,63 @@ def test_every_agency_placed_by_geonames_is_in_its_places_county_and_no_zip_code
             city_key(z) == city
             for z in ZipCode.objects.filter(state=found.state).values_list("city", flat=True)
         ), found
+
+
+# (state, agency, ICE's COUNTY cell, the county its city lies in). ICE's cell only repeats the city's name
+# ("Cherokee County" for the Cherokee Police Department), and both the city's ZIP codes and its one GeoNames
+# place put the city in another county (a check of county pages against ICE's list of May 18, 2026 found
+# them on the wrong county's page).
+BY_CITY_NOT_ICE = [
+    ("AL", "Cherokee Police Department", "Cherokee County", "Colbert County"),
+    ("GA", "Monroe Police Department", "Monroe County", "Walton County"),
+]
+
+
+@pytest.mark.parametrize(("state", "name", "ice_county", "county"), BY_CITY_NOT_ICE)
+def test_an_ice_county_that_only_repeats_the_citys_name_gives_way_to_where_the_city_is(
+    client, state, name, ice_county, county
+):
+    from counties.importers.placing import city_in_name, city_key
+    from counties.models import Place
+
+    found = agency(state, name)
+    assert found.county_raw == ice_county
+    rows = list(found.placements.select_related("county"))
+    assert [(r.county.name, r.placed_by) for r in rows] == [(county, "zip")]
+    assert rows[0].share >= Decimal(str(ZIP_SHARE))
+    # The evidence in the shipped data: the one GeoNames place of the city's name lies in that county.
+    city = city_key(city_in_name(name))
+    places = [
+        p for p in Place.objects.filter(state=found.state, source="geonames") if city_key(p.name) == city
+    ]
+    assert len(places) == 1 and [c.name for c in places[0].counties.all()] == [county]
+    # A reader sees it on the page of the county its city is in, and not on the other.
+    slug = {c: c.lower().replace(" ", "-") for c in (county, ice_county)}
+    assert name in client.get(f"/counties/{state.lower()}/{slug[county]}/").content.decode()
+    assert name not in client.get(f"/counties/{state.lower()}/{slug[ice_county]}/").content.decode()
+
+
+def test_one_source_alone_does_not_move_an_agency_from_icess_county():
+    """Only the ZIP codes, or only the GeoNames place, against ICE's county: ICE's county stays. And an
+    ICE county that the city's sources agree with stays as it was (Madison, Florida)."""
+    from counties.importers.identity import StateRef
+    from counties.importers.placing import CountyResolver, city_key
+    from counties.models import State
+
+    alabama = State.objects.get(code="AL")
+    state = StateRef(alabama.pk, alabama.code, alabama.name)
+    resolver = CountyResolver()
+    both = resolver.resolve(state, "Cherokee Police Department", ["Cherokee County"])
+    assert (both.county.name, both.how) == ("Colbert County", "zip")
+    zip_codes = resolver.zip_cities[state.id].pop(city_key("Cherokee"))
+    only_geonames = resolver.resolve(state, "Cherokee Police Department", ["Cherokee County"])
+    assert (only_geonames.county.name, only_geonames.how) == ("Cherokee County", "ice")
+    resolver.zip_cities[state.id][city_key("Cherokee")] = zip_codes
+    resolver.geonames[state.id].pop(city_key("Cherokee"))
+    only_zip_codes = resolver.resolve(state, "Cherokee Police Department", ["Cherokee County"])
+    assert (only_zip_codes.county.name, only_zip_codes.how) == ("Cherokee County", "ice")
+    florida = State.objects.get(code="FL")
+    agreed = resolver.resolve(
+        StateRef(florida.pk, "FL", florida.name), "Madison Police Department", ["Madison County"]
+    )
+    assert (agreed.county.name, agreed.how) == ("Madison County", "ice")
