@@ -87,6 +87,26 @@ def test_empty_report_gets_a_clear_message(client, county):
     assert not Correction.objects.filter(county=county).exists()
 
 
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_each_error_is_tied_to_its_field_for_screen_readers(client, county, prefix):
+    """An invalid field names its hint and its error in aria-describedby (Django's widgets do): each id
+    must be on the page, and the error's must hold the field's error (WCAG 1.3.1, 3.3.1)."""
+    response = client.post(
+        prefix + url(county), {"what_is_wrong": "", "source_url": "not a url", "contact": "y" * 300}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    fields = re.findall(r'<(?:input|textarea)[^>]*aria-invalid="true"[^>]*>', html)
+    assert len(fields) == 3
+    for field in fields:
+        ids = re.search(r'aria-describedby="([^"]+)"', field).group(1).split()
+        error_id = next(i for i in ids if i.endswith("_error"))
+        for id_ in ids:
+            assert html.count(f'id="{id_}"') == 1, (id_, field)
+        error = re.search(rf'id="{error_id}"[^>]*>(.*?)</div>', html, re.S).group(1)
+        assert 'class="field-error"' in error and "Error:" in error, error
+
+
 @pytest.mark.parametrize(
     "text", ["\x01 \x02", "\x01\x02", "\u200b", "\u202e\u2066 \ufeff", "\u3164\u3164", "\u2800 \u115f"]
 )
