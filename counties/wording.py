@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
@@ -361,22 +362,22 @@ def no_agreement_caveat(status: CountyStatus) -> str:
 
 
 def sb8_sentence(status: CountyStatus, *, brief: bool = True, short: bool = False) -> str:
-    """Texas only: what SB 8 asks of this sheriff on today's date and what ICE's lists show, as plain text
-    (the county page's SB 8 box says the same, templates/counties/_sb8_answer.html); '' elsewhere."""
+    """Texas only: what SB 8 asks of this sheriff on today's date and what ICE's lists show, as HTML on one
+    line (the county page's SB 8 box says the same, templates/counties/_sb8_answer.html; in Spanish the
+    law's own English words are marked lang="en"); '' elsewhere. `plain()` of it for plain text."""
     if status.county.state.code != "TX" or status.code == Status.UNKNOWN:
         return ""
-    return plain(
-        render_to_string(
-            "counties/_sb8_answer.html",
-            {
-                "county": status.county,
-                "status": status,
-                "sb8": status.sb8(pagecache.today()),
-                "brief": brief,
-                "short": short,
-            },
-        )
+    rendered = render_to_string(
+        "counties/_sb8_answer.html",
+        {
+            "county": status.county,
+            "status": status,
+            "sb8": status.sb8(pagecache.today()),
+            "brief": brief,
+            "short": short,
+        },
     )
+    return mark_safe(" ".join(rendered.split()))  # noqa: S308 - a template's output, escaped by it
 
 
 @dataclass

@@ -24,11 +24,6 @@ def status_headline(status):
 
 
 @register.simple_tag
-def sb8_sentence(status):
-    return wording.sb8_sentence(status)
-
-
-@register.simple_tag
 def sb8_short(status):
     """The SB 8 line of the embeddable card and the flyer: what the law asks and when, only where the sheriff
     has no agreement (the county page says what ICE's two lists show)."""

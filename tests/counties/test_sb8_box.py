@@ -517,3 +517,19 @@ def test_before_the_deadline_the_sb8_map_says_when_it_is(client, texas, on_day):
     text = page_text(client.get("/counties/tx/?map=sb8"))
     assert "this site holds none of ICE's pending lists. SB 8's deadline is reported as Dec. 1, 2026." in text
     assert "predates" not in text.split("Map of Texas's counties")[1].split("Texas's counties by status")[0]
+
+
+def test_the_laws_own_english_words_are_marked_english_on_spanish_pages(client, lists, on_day):
+    """A screen reader reads the law's quoted words in English (WCAG 3.1.2): on the Spanish county page's
+    SB 8 box, the flyer and the embeddable card."""
+    on_day(date(2026, 12, 7))
+    quote = '<span lang="en">“shall request and enter into”</span>'
+    for url in (
+        "/es/counties/tx/dallas-county/",
+        "/es/counties/tx/dallas-county/print/",
+        "/es/embed/counties/tx/dallas-county/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and quote in response.content.decode(), url
+    english = client.get("/counties/tx/dallas-county/").content.decode()
+    assert "“shall request and enter into”" in english and quote not in english
