@@ -68,3 +68,30 @@ def test_admin_login_works_under_the_content_security_policy(page):
     assert page.get_by_label(re.compile("Username")).is_visible()
     # Django's admin stylesheet applied (not blocked): the login box is laid out by base.css/login.css.
     assert page.locator("#header").evaluate("el => getComputedStyle(el).display") != "inline"
+
+
+FOCUSED_COUNTY_JS = """() => {
+  const shape = document.activeElement.querySelector('.m');
+  const style = getComputedStyle(shape);
+  return {fill: style.fill, stroke: style.stroke, width: style.strokeWidth};
+}"""
+
+
+def test_a_county_of_the_map_focused_with_the_keyboard_stands_out_whatever_its_colour(page):
+    """A black outline alone was 2.5-2.7:1 against the red and blue counties, and the counties drawn after
+    it cover its outer half (WCAG 1.4.11, 2.4.7): the focused county is filled yellow (GOV.UK's focus
+    colour: 5.5:1 against the red, 5.9:1 against the blue, 15:1 against its black outline)."""
+    page.goto("/counties/tx/")
+    tab_to(page, "!!document.activeElement.closest('.map')", 40, "no county of the map takes the focus")
+    assert page.evaluate(FOCUSED_COUNTY_JS) == {
+        "fill": "rgb(255, 221, 0)",
+        "stroke": "rgb(0, 0, 0)",
+        "width": "3px",
+    }
+    page.keyboard.press("Tab")  # the next county, whatever its status
+    assert page.evaluate(FOCUSED_COUNTY_JS)["fill"] == "rgb(255, 221, 0)"
+    # A county only pointed at keeps its own colours (the fill marks the keyboard's place alone).
+    page.mouse.move(0, 0)
+    page.locator(".map a").nth(10).hover()
+    hovered = page.locator(".map a").nth(10).locator(".m").evaluate("el => getComputedStyle(el).fill")
+    assert hovered.startswith("url(")
