@@ -367,6 +367,7 @@ def search_results(request):
         "snapshot": snapshot,
         "fresh": freshness(snapshot),
         "places": places,  # each result with what its line says (counties/coverage.py)
+        "fragment": bool(request.htmx),  # the live search's answer: also the screen reader's status line
         # How current the list behind the statuses is (with SB 8's deadline when a result is in Texas: a
         # county, a place or its counties, an agency of the state, or the state itself).
         "list_currency": wording.list_currency(

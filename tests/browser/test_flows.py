@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.keyboard import tab_to
 
@@ -23,6 +24,24 @@ def test_search_with_javascript_shows_results_live_and_keeps_the_address_in_step
     link.click()
     page.wait_for_url(site_server.url + DALLAS)
     assert "Dallas County" in page.locator("h1").inner_text()
+
+
+def test_a_live_search_fills_the_screen_readers_status_line_and_the_list_is_no_live_region(page):
+    """htmx puts the fragment's status text into the page's one status line (role=status, read out by a
+    screen reader when it changes); the results list, which a screen reader would read whole after every
+    pause in typing, is not live."""
+    page.goto("/")
+    status = page.locator("#results-status")
+    assert status.get_attribute("role") == "status" and status.inner_text() == ""
+    page.locator("#q").press_sequentially("Plano", delay=30)
+    page.locator("#results a.result-link").first.wait_for()
+    shown = page.locator("#results > ol > li.result").count()
+    expect(status).to_have_text(f"{shown} results for “Plano”.")
+    assert page.locator("#results-status").count() == 1 and page.locator("#results [aria-live]").count() == 0
+    assert page.locator("#results").get_attribute("aria-live") is None
+    page.locator("#q").fill("")
+    page.locator("#q").press_sequentially("1234", delay=30)
+    expect(status).to_have_text("A ZIP code has 5 digits, for example 75201.")
 
 
 def test_search_results_fragment_is_swapped_in_not_a_whole_page(page):

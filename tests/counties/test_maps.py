@@ -92,7 +92,7 @@ def test_home_leads_with_the_search_box_then_the_texas_map(client):
     assert response.status_code == 200
     assert html.index('id="county-search"') < html.index('class="county-map"')
     assert html.count('<path class="m m-') == 254
-    assert 'aria-live="polite"' in html
+    assert '<p id="results-status" class="visually-hidden" role="status"></p>' in html  # live search's status
     assert response.cookies == {}
 
 

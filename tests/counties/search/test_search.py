@@ -4,6 +4,7 @@ The ranking of 430 queries made from data is tested in test_search_ranking.py.
 """
 
 import datetime
+import re
 
 import pytest
 from django.db import OperationalError
@@ -148,8 +149,41 @@ def test_no_js_page_has_a_labelled_get_form(client):
     assert '<form id="county-search"' in html and 'method="get"' in html
     assert '<label for="q"' in html
     assert 'value="Plano"' in html
-    assert 'aria-live="polite"' in html
+    # A status line for screen readers, empty until a live search fills it; the results are no live region
+    assert '<p id="results-status" class="visually-hidden" role="status"></p>' in html
+    assert "aria-live" not in html
     assert "<script>" not in html.split("</head>")[1]  # no inline script in the body
+
+
+@pytest.mark.parametrize(
+    ("prefix", "query", "status"),
+    [
+        ("", "Plano", "{n} results for “Plano”."),
+        ("", "Tarant", "Nothing is spelled exactly “Tarant”: {n} results spelled like it."),
+        ("", "Loving County", "1 result for “Loving County”."),
+        ("", "xqzzv", "No county or city matches “xqzzv”. Check the spelling, or try your ZIP code."),
+        ("", "1234", "A ZIP code has 5 digits, for example 75201."),
+        ("", "x" * 300, "That is too long to be a place name or ZIP code."),
+        ("", "", ""),
+        ("/es", "Plano", "{n} resultados para “Plano”."),
+        (
+            "/es",
+            "Tarant",
+            "No encontramos nada escrito exactamente como «Tarant»: {n} resultados se escriben parecido.",
+        ),
+    ],
+)
+def test_a_live_search_tells_a_screen_reader_how_many_results_not_the_whole_list(
+    client, prefix, query, status
+):
+    """After each live search a screen reader hears the status line (how many results, or the message), not
+    every result again as it typed: the fragment replaces the status line's text out of band."""
+    html = client.get(prefix + URL, {"q": query}, HTTP_HX_REQUEST="true").content.decode()
+    found = re.search(r'<p id="results-status" hx-swap-oob="innerHTML">(.*?)</p>', html, re.S)
+    results = len(re.findall(r'<li class="result result-', html))  # the results the fragment lists
+    assert ("{n}" in status) == (results > 1)
+    assert found and found.group(1).startswith(status.format(n=results)), found and found.group(1)
+    assert status or not found.group(1).strip()  # an empty box: the status line is cleared
 
 
 def test_htmx_gets_only_the_results_fragment(client):
