@@ -1,6 +1,7 @@
 """County, state and national pages: the answer sentence, SB 8, agencies, caching and fixed query counts."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -245,23 +246,44 @@ def texas_county():
 
 
 @pytest.mark.parametrize(
-    ("jail_status", "expected"),
+    ("jail_status", "source", "expected"),
     [
-        ("jail", "Sample County runs a county jail."),
-        ("private", "Sample County has a jail run by a private company under contract."),
-        ("none", "Texas Senate Bill 8 does not bind this sheriff."),
-        ("unknown", "We cannot say whether Texas Senate Bill 8 binds this sheriff."),
+        ("jail", "tcjs", "Sample County runs a county jail."),
+        # The report lists a private facility, not a contract (its note says what that does not prove).
+        ("private", "tcjs", "Only a privately run jail is listed in Sample County."),
+        ("private", "editor", "Sample County has a jail run by a private company under contract."),
+        ("none", "tcjs", "Texas Senate Bill 8 does not bind this sheriff."),
+        ("unknown", "tcjs", "We cannot say whether Texas Senate Bill 8 binds this sheriff."),
     ],
 )
-def test_sb8_box_follows_the_jail_status(client, texas_county, jail_status, expected):
+def test_sb8_box_follows_the_jail_status(client, texas_county, jail_status, source, expected):
     """The wording by day and by what ICE's lists show is in test_sb8_box.py."""
     texas_county.jail_status = jail_status
+    texas_county.jail_status_source = source
     texas_county.jail_status_note = "Checked against the commission's report."
     texas_county.save()
-    text = page_text(client.get(county_url(texas_county)))
-    assert expected in text.replace("\n", " ")
+    text = page_text(client.get(county_url(texas_county))).replace("\n", " ")
+    assert expected in text
     assert "Checked against the commission's report." in text
     assert ("shall request and enter into" in text) == (jail_status in ("jail", "private"))
+    # The deadline is said wherever the law may bind the sheriff, also where we cannot say whether it does.
+    deadline = "The reported deadline, " in text or "The deadline is reported as " in text
+    assert deadline == (jail_status != "none")
+
+
+@pytest.mark.parametrize(
+    ("jail_status", "summary"), [("jail", "What ICE's lists show for this sheriff"), ("none", "Sources")]
+)
+def test_the_sb8_boxs_details_are_named_for_what_they_hold(
+    client, texas_county, newest, jail_status, summary
+):
+    """A county with no jail is not told what ICE's lists show of its sheriff there (the rest of the page
+    says it): its details hold the sources only, and are named so."""
+    texas_county.jail_status = jail_status
+    texas_county.save()
+    html = client.get(county_url(texas_county)).content.decode()
+    found = re.search(r'<details class="sb8-more">\s*<summary>(.*?)</summary>', html, re.S)
+    assert found and found.group(1).startswith(summary), found and found.group(1)
 
 
 def test_no_sb8_box_outside_texas(client, newest):
