@@ -112,7 +112,7 @@ AGENCY_COUNTS = {
     ),
     Agency.Kind.MARSHAL: ngettext_lazy("%(count)d marshal's office", "%(count)d marshal's offices", "count"),
     Agency.Kind.DISTRICT_ATTORNEY: ngettext_lazy(
-        "%(count)d district attorney's office", "%(count)d district attorney's offices", "count"
+        "%(count)d prosecutor's office", "%(count)d prosecutors' offices", "count"
     ),
     Agency.Kind.STATE: ngettext_lazy("%(count)d state agency", "%(count)d state agencies", "count"),
     Agency.Kind.OTHER: ngettext_lazy("%(count)d other agency", "%(count)d other agencies", "count"),

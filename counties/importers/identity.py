@@ -2,7 +2,8 @@
 
 - `agency_key(state, name)`: one key per agency whatever ICE's spelling (case, accents, apostrophes,
   punctuation, spacing, 'Dept'/'PD'/'St.'/'Ft.', a leading 'City of' or state name).
-- `agency_kind(name, ice_type)`: sheriff, police, constable, marshal, district attorney, state or other.
+- `agency_kind(name, ice_type)`: sheriff, police, constable, marshal, prosecutor (a district, county or state
+  attorney), state or other.
 - the counties an agency works in: `CountyResolver` in placing.py.
 - `same_agency_rules`: when two keys are one agency (renames), see `_merge_keys` in rebuild/same_agency.py.
 

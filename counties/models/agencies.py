@@ -36,7 +36,7 @@ class Agency(models.Model):
         POLICE = "police", _("Police department")
         CONSTABLE = "constable", _("Constable's office")
         MARSHAL = "marshal", _("Marshal's office")
-        DISTRICT_ATTORNEY = "da", _("District attorney")
+        DISTRICT_ATTORNEY = "da", _("Prosecutor's office")  # district, county or state attorney
         STATE = "state", _("State agency")
         OTHER = "other", _("Other agency")
 

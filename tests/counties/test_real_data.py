@@ -264,3 +264,17 @@ def test_a_county_an_editor_adds_does_not_make_a_city_lie_in_it(client):
     assert "It also works in Denton County." in keller_part
     harris = page_text(client.get("/counties/tx/harris-county/"))
     assert "It serves part of this county" in harris and "also lies in Galveston County" in harris
+
+
+def test_a_county_attorneys_office_is_not_called_a_district_attorney(client):
+    """ICE lists county attorneys (Kleberg, Parker) and district attorneys alike: the site names the kind
+    they share, a prosecutor's office, never "district attorney" for a county attorney (a truth check of
+    every Texas county page found it)."""
+    text = page_text(client.get("/counties/tx/kleberg-county/"))
+    assert "Kleberg County Attorney's Specialized Crimes & Narcotics Task Force (Prosecutor's office)" in text
+    parker = next(
+        line for line in page_text(client.get("/counties/tx/")).splitlines() if "Parker County" in line
+    )
+    assert "2 prosecutors' offices" in parker and "district attorney" not in parker.lower()
+    spanish = page_text(client.get("/es/counties/tx/kleberg-county/"))
+    assert "Narcotics Task Force (Fiscalía)" in spanish and "de distrito" not in spanish
