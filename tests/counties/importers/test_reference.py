@@ -76,6 +76,31 @@ def test_jail_status_july_2026_with_caveats():
     assert County.objects.get(fips="01001").jail_status == "unknown"
 
 
+def test_the_2021_facts_in_two_jail_notes_are_those_of_tcjss_september_2021_report():
+    """Parker's and Yoakum's notes say what TCJS's report of September 2021 showed; the report ships in
+    fixtures/texas/ (fixtures/SOURCES.md), and each fact is read from it here, not typed."""
+    import csv
+
+    from django.conf import settings
+
+    from counties.importers.reference import NOTE_ONLY_PRIVATE_PARKER, NOTE_YOAKUM
+
+    path = settings.BASE_DIR / "fixtures" / "texas" / "tcjs-abbrev-pop-report-2021-09.csv"
+    with path.open(newline="") as file:
+        rows = {row["0"]: row for row in csv.DictReader(file)}
+    assert {row["data_date"] for row in rows.values()} == {"202109"}
+    # Parker: an ordinary county row (no "(P)" facility) with beds of its own.
+    assert "Parker" in rows and not [name for name in rows if name.startswith("Parker") and "(P)" in name]
+    assert int(rows["Parker"]["17"]) > 0
+    assert (
+        "In September 2021 TCJS still listed Parker's jail as an ordinary county-run jail."
+        in NOTE_ONLY_PRIVATE_PARKER
+    )
+    # Yoakum: its own jail of 48 beds (a row of the report's last page, shifted one column to the right).
+    assert rows["Yoakum"]["1"] == "" and rows["Yoakum"]["18"] == "48"
+    assert "In September 2021 Yoakum ran its own 48-bed jail." in NOTE_YOAKUM
+
+
 def test_a_zip_touching_several_counties_keeps_all_of_them():
     tx = ZipCode.objects.filter(state__code="TX").annotate(n=Count("zip_counties"))
     assert tx.count() == 2433
