@@ -303,8 +303,15 @@ def release() -> str:
     return digest.hexdigest()[:16]
 
 
+def wants_fragment(request) -> bool:
+    """An htmx request for a part of a page, not htmx's own request for a whole page its history cache lost
+    (HX-History-Restore-Request, on Back): that one must get the whole page, or the page becomes the part."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
 def _key(request, view_name: str, kwargs: dict, params: dict, htmx: bool, notice: bool, version: int) -> str:
-    fragment = bool(htmx and getattr(request, "htmx", False))
+    fragment = htmx and wants_fragment(request)
     parts = (
         release(),
         # Where the site says it lives: links made by reverse() start with the prefix, and request.path
@@ -417,14 +424,14 @@ def kept_page(
     `params` maps each query parameter the view reads to its allowed values (a collection) or to the
     function the view itself reads it through (free text): the page is kept by exactly what the view read,
     so that two texts share a page only when they make the same one. `htmx` says the view
-    answers HX-Request with a fragment (kept apart, and `Vary: HX-Request`). `share=False` keeps the page
+    answers HX-Request with a fragment (`wants_fragment`; kept apart, and `Vary: HX-Request`). `share=False` keeps the page
     in this process only (search results: any text makes a page, cheap to render, not worth a row each).
     `language_notice=False` for what is not a page of the site's own (a feed, an image, the embed card,
     the bilingual flyer): it never shows the "Ver en español" notice, so it is kept once, not once per
     language a browser prefers. Pages with it vary on Accept-Language (English pages only).
     """
     params = params or {}
-    base_vary = ["HX-Request"] if htmx else []
+    base_vary = ["HX-Request", "HX-History-Restore-Request"] if htmx else []
 
     def decorator(view):
         view_name = f"{view.__module__}.{view.__qualname__}"

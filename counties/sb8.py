@@ -97,7 +97,7 @@ def sb8(status: CountyStatus, today: date) -> Sb8 | None:
         return None
     phase = sb8_phase(today)
     applies = status.sb8_applies
-    if phase == Phase.BEFORE and applies:
+    if phase == Phase.BEFORE and applies is not False:  # also where we cannot say whether it binds
         pagecache.valid_for_today()  # "N days left"
     else:
         until = sb8_valid_until(today)

@@ -360,14 +360,15 @@ def search_results(request):
     coverage = Coverage(outcome) if snapshot else None
     city = outcome.zip_city if outcome.kind == "zip" else ""
     places = [(r, coverage.line(r, city) if coverage else None) for r in outcome.places]
-    template = "counties/search.html#results" if request.htmx else "counties/search.html"
+    fragment = pagecache.wants_fragment(request)
+    template = "counties/search.html#results" if fragment else "counties/search.html"
     context = {
         "q": query[:MAX_QUERY_LENGTH],
         "outcome": outcome,
         "snapshot": snapshot,
         "fresh": freshness(snapshot),
         "places": places,  # each result with what its line says (counties/coverage.py)
-        "fragment": bool(request.htmx),  # the live search's answer: also the screen reader's status line
+        "fragment": fragment,  # the live search's answer: also the screen reader's status line
         # How current the list behind the statuses is (with SB 8's deadline when a result is in Texas: a
         # county, a place or its counties, an agency of the state, or the state itself).
         "list_currency": wording.list_currency(

@@ -533,3 +533,24 @@ def test_the_laws_own_english_words_are_marked_english_on_spanish_pages(client, 
         assert response.status_code == 200 and quote in response.content.decode(), url
     english = client.get("/counties/tx/dallas-county/").content.decode()
     assert "“shall request and enter into”" in english and quote not in english
+
+
+def test_where_we_cannot_say_whether_sb8_binds_the_days_left_hold_for_the_day_only(lists, on_day):
+    """The box counts the days left also where the jail status is not known: what it renders holds for that
+    day only, as where the law binds (it was kept until the deadline; the county page's other day count
+    hid it there, not on every page that says the box's words)."""
+    from counties import pagecache
+    from counties.sb8 import sb8
+    from counties.status import county_status
+
+    day = date(2026, 11, 20)
+    on_day(day)
+    county = County.objects.get(name="Dallas County", state__code="TX")
+    for jail_status in (County.JailStatus.UNKNOWN, County.JailStatus.JAIL, County.JailStatus.NO_JAIL):
+        county.jail_status = jail_status
+        county.save()
+        pagecache._rendering.until = None
+        sb8(county_status(county), day)
+        held = pagecache._rendering.until
+        pagecache._rendering.until = None
+        assert (held == date(2026, 11, 21)) == (jail_status != County.JailStatus.NO_JAIL), (jail_status, held)

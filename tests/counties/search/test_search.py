@@ -584,3 +584,28 @@ def test_places_usps_names_leave_out_are_found_in_their_county_from_geonames(cli
     # ZIP code 33172 (Sweetwater, Doral) leads to Miami-Dade, whose page now names Sweetwater's police.
     assert first_county("33172") == "Miami-Dade County, FL"
     assert "Sweetwater Police Department" in page_text(client.get("/counties/fl/miami-dade-county/"))
+
+
+def test_htmx_asking_for_a_whole_page_on_back_gets_the_whole_page(client):
+    """On Back, when its history cache has lost the page, htmx asks for it again with HX-Request and
+    HX-History-Restore-Request and puts the answer in place of the whole body: the answer must be the whole
+    page (it was the results fragment, so the page became the list), and not a kept fragment either."""
+    fragment = client.get(URL, {"q": "Plano"}, HTTP_HX_REQUEST="true")
+    assert "<html" not in fragment.content.decode()
+    for _ in range(2):  # the second answer comes from the kept pages
+        whole = client.get(
+            URL, {"q": "Plano"}, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+        )
+        html = whole.content.decode()
+        assert whole.status_code == 200 and "<html" in html and 'id="county-search"' in html
+        assert "hx-swap-oob" not in html
+    assert "HX-History-Restore-Request" in whole["Vary"]
+    assert client.get(URL, {"q": "Plano"}, HTTP_HX_REQUEST="true").content == fragment.content
+
+
+def test_a_fuzzy_searchs_status_says_more_places_match_too(client):
+    html = client.get(URL, {"q": "Sprinfield"}, HTTP_HX_REQUEST="true").content.decode()
+    status = re.search(r'<p id="results-status" hx-swap-oob="innerHTML">(.*?)</p>', html, re.S).group(1)
+    assert status.startswith("Nothing is spelled exactly “Sprinfield”")
+    assert ("More places match." in status) == ("More places match." in html.split("</p>", 1)[1])
+    assert "More places match." in status
