@@ -67,9 +67,8 @@ def _request_key(request) -> bytes | None:
     if hx_request not in ("", "true") or "HTTP_HX_REQUEST_URI_AUTOENCODED" in meta:
         return None  # an htmx header only a hand-made request sends: the stack reads it as django-htmx does
     if "HTTP_HX_HISTORY_RESTORE_REQUEST" in meta:
-        return (
-            None  # htmx asking for a whole page on Back (pagecache.wants_fragment): rare, the stack answers
-        )
+        # htmx asking for a whole page on Back (pagecache.wants_fragment): rare, the stack answers it
+        return None
     try:
         request.get_host()  # a Host outside ALLOWED_HOSTS gets the stack's answer (400), not a page
     except DisallowedHost:

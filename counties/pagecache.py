@@ -423,9 +423,10 @@ def kept_page(
 
     `params` maps each query parameter the view reads to its allowed values (a collection) or to the
     function the view itself reads it through (free text): the page is kept by exactly what the view read,
-    so that two texts share a page only when they make the same one. `htmx` says the view
-    answers HX-Request with a fragment (`wants_fragment`; kept apart, and `Vary: HX-Request`). `share=False` keeps the page
-    in this process only (search results: any text makes a page, cheap to render, not worth a row each).
+    so that two texts share a page only when they make the same one. `htmx` says the view answers
+    HX-Request with a fragment (`wants_fragment`; kept apart, and `Vary: HX-Request`). `share=False` keeps
+    the page in this process only (search results: any text makes a page, cheap to render, not worth a row
+    each).
     `language_notice=False` for what is not a page of the site's own (a feed, an image, the embed card,
     the bilingual flyer): it never shows the "Ver en español" notice, so it is kept once, not once per
     language a browser prefers. Pages with it vary on Accept-Language (English pages only).
