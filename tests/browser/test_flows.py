@@ -167,3 +167,15 @@ def test_keyboard_only_search(page, site_server):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url == site_server.url + DALLAS
+
+
+def test_a_report_sent_empty_comes_back_with_its_errors_focused_and_named_in_the_title(page):
+    """A screen reader starts where the problem is told (WCAG 3.3.1): the page's title says "Error:" and the
+    error summary has the focus, without a script."""
+    page.goto("/counties/tx/dallas-county/correction/")
+    assert not page.title().startswith("Error:")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send the report").click()
+    assert page.title().startswith("Error: Report a correction: Dallas County")
+    page.wait_for_function("() => document.activeElement.classList.contains('error-summary')")
+    assert "Please tell us what is wrong." in page.locator("#id_what_is_wrong_error").inner_text()
