@@ -232,7 +232,7 @@ def test_spanish_sentences_the_fact_check_found_read_as_spanish(client, shipped)
     near = " ".join(
         html.unescape(re.sub(r"<[^>]*>", " ", client.get("/es/counties/?q=Tarant").content.decode())).split()
     )
-    assert "No encontramos nada escrito exactamente como «Tarant»." in near and "Nada se escribe" not in near
+    assert "No encontramos nada escrito exactamente como “Tarant”." in near and "Nada se escribe" not in near
     for path, lone in (("/es/sources/", "s. f."), ("/sources/", "n.d.")):
         text = client.get(path).content.decode()
         assert lone in text and lone + "." not in text, path

@@ -169,7 +169,7 @@ def test_no_js_page_has_a_labelled_get_form(client):
         (
             "/es",
             "Tarant",
-            "No encontramos nada escrito exactamente como «Tarant»: {n} resultados se escriben parecido.",
+            "No encontramos nada escrito exactamente como “Tarant”: hay {n} resultados con un nombre parecido.",
         ),
     ],
 )
