@@ -5,7 +5,7 @@ item's stable key, so feed readers never show the same change twice.
 """
 
 from datetime import datetime, time
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from counties import wording
@@ -24,8 +25,12 @@ from counties.text import without_controls
 FEED_ITEMS = 50
 
 
+def day_start(day) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
 def item_datetime(item) -> datetime:
-    return datetime.combine(item.date, time(0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return day_start(item.date)
 
 
 class CleanAtom1Feed(Atom1Feed):
@@ -34,6 +39,13 @@ class CleanAtom1Feed(Atom1Feed):
 
     def add_item(self, title, link, description, **kwargs):
         return super().add_item(without_controls(title), link, without_controls(description), **kwargs)
+
+    def latest_post_date(self):
+        """The newest entry's date; a feed with no entry says the date of the newest list behind it (the
+        day it was last changed as the publisher sees it), not the moment the page was made."""
+        if self.items or self.feed.get("newest_list") is None:
+            return super().latest_post_date()
+        return self.feed["newest_list"]
 
     def write(self, outfile, encoding):
         self.feed["title"] = without_controls(self.feed["title"])
@@ -88,6 +100,10 @@ class ChangesFeed(Feed):
             path = reverse("share:feed_site")
         return settings.SITE_URL + path
 
+    def feed_extra_kwargs(self, obj):
+        newest = Snapshot.objects.newest()
+        return {"newest_list": day_start(newest.as_of) if newest else None}
+
     def feed_guid(self, obj):
         return self._tag(f"feed/{'site' if obj is None else obj._meta.model_name + '/' + str(obj.pk)}")
 
@@ -104,10 +120,13 @@ class ChangesFeed(Feed):
         return place + _("Source: %(source)s") % {"source": item.source_title}
 
     def item_link(self, item):
+        """Where the item stands on a page: its county's timeline (the county's newest 50, as this feed's),
+        else the changes page of its agency's state (a statewide or unplaced agency: the state's newest
+        100), else the changes page."""
         if item.county is not None:
             page = item.county.get_absolute_url()
         elif item.agency is not None:
-            page = item.agency.state.get_absolute_url()
+            page = f"{reverse('share:changes')}?state={item.agency.state.code.lower()}"
         else:
             page = reverse("share:changes")
         return f"{settings.SITE_URL}{page}#{item.anchor}"
@@ -124,5 +143,9 @@ class ChangesFeed(Feed):
         return item_datetime(item)
 
     def _tag(self, specific):
+        """A tag: URI (RFC 4151), an IRI as Atom requires: an agency's name in a key has spaces, sent
+        percent-encoded. A Spanish feed's ids are its own, so a reader of both feeds sees both."""
         host = urlsplit(settings.SITE_URL).hostname or "localhost"
-        return f"tag:{host},2026:{specific}"
+        language = get_language()
+        prefix = "" if language == settings.LANGUAGE_CODE else f"{language}/"
+        return f"tag:{host},2026:{prefix}{quote(specific, safe='/:,')}"

@@ -150,3 +150,36 @@ def test_a_control_character_stored_before_forms_cleaned_them_never_breaks_a_fee
         assert response.status_code == 200, path
         _root, entries = parse_atom(response)
         assert any("Court voted again." in ET.tostring(entry, encoding="unicode") for entry in entries), path
+
+
+@pytest.mark.parametrize("prefix", ["", "/es"])
+def test_every_entry_links_to_where_its_change_stands_on_a_page(client, sample, settings, prefix):
+    """A feed entry's link ends in the change's anchor, and the page it names has that id: the county's
+    timeline, or, for an agency on no county page, its state's changes page (the state page has no list
+    of changes). Every entry id is an IRI (an agency's name has spaces) and the Spanish feed's are its own."""
+    rows = [tf("Other Police Department"), tf(SHERIFF, "Rockwall County", kind="County")]
+    rows.append(tf("Nowhere Police Department", "No Such County"))  # ICE's county matches none: unplaced
+    result = import_list(workbook(rows), filename=name("participating", datetime.date(2026, 2, 15)))
+    assert result.outcome == "imported"
+    ids = {}
+    for feed in ("/feeds/tx/rockwall-county.atom", "/feeds/tx.atom", "/feeds/changes.atom"):
+        _root, entries = parse_atom(client.get(prefix + feed))
+        links = [entry.find(f"{ATOM}link").get("href") for entry in entries]
+        assert links
+        for entry, link in zip(entries, links, strict=True):
+            ids[entry.find(f"{ATOM}id").text] = feed
+            page, anchor = link.removeprefix(settings.SITE_URL).split("#")
+            response = client.get(page)
+            assert response.status_code == 200, link
+            assert f'id="{anchor}"' in response.content.decode(), link
+    nowhere = f"{settings.SITE_URL}{prefix}/changes/?state=tx#"
+    assert any(link.startswith(nowhere) for link in links), "the unplaced agency's entry"
+    assert all(" " not in entry_id and entry_id.isprintable() for entry_id in ids)
+    assert any("%20" in entry_id for entry_id in ids)
+    assert all(("2026:es/" in entry_id) == bool(prefix) for entry_id in ids)
+
+
+def test_a_feed_with_no_entry_is_dated_by_the_newest_list_not_by_the_moment_it_was_made(client, sample):
+    root, entries = parse_atom(client.get("/feeds/tx/collin-county.atom"))
+    assert entries == []
+    assert root.find(f"{ATOM}updated").text == "2026-02-01T00:00:00-06:00"
