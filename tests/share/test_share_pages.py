@@ -107,6 +107,27 @@ def test_embed_card_is_framable_by_anyone_and_has_no_scripts(client, sample, pre
     assert re.findall(r"<a [^>]*>", html) and not re.search(r'<a [^>]*target="_(?:self|parent|top)"', html)
 
 
+@pytest.mark.parametrize(
+    ("prefix", "help_text", "advice"),
+    [
+        ("", "Where to get help", "General information, not legal advice."),
+        ("/es", "Dónde buscar ayuda", "Información general, no asesoría legal."),
+    ],
+)
+def test_an_embed_card_says_it_is_not_legal_advice_and_links_where_to_get_help(
+    client, sample, settings, prefix, help_text, advice
+):
+    """On a publisher's page the card may be all a reader sees: it says what it is not, and the way to
+    help (the county page's help section) is one tap away, in the card's language."""
+    html = client.get(f"{prefix}/embed/counties/zz/flyer-county/").content.decode()
+    footer = html[html.index("<footer>") : html.index("</footer>")]
+    help_url = f"{settings.SITE_URL}{prefix}/counties/zz/flyer-county/#get-help"
+    assert re.search(rf'<a href="{re.escape(help_url)}"[^>]*>{help_text}</a>', footer)
+    assert advice in footer
+    page = client.get(f"{prefix}/counties/zz/flyer-county/").content.decode()
+    assert 'id="get-help"' in page
+
+
 def test_every_link_of_an_embed_card_opens_outside_the_frame_the_check_ices_page_link_too(client):
     """A list old enough that the card says to check ICE's page (issue 23: that link replaced the card inside
     the publisher's page)."""
