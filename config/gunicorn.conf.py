@@ -25,6 +25,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # the root, and nginx sets no such header: none is taken (and header_map's default drops them).
 forwarder_headers = ""
 
+# An idle keep-alive connection waits in the worker's poller (no thread): kept longer than nginx keeps it
+# (deploy/nginx.conf.template: keepalive_timeout 60s in the upstream), so nginx never sends a request on a
+# connection gunicorn has just closed (a 502; a POST is not tried again). gunicorn's default is 2 s.
+keepalive = 75
+
 accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 logger_class = "config.gunicorn_logging.PrivateLogger"

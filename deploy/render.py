@@ -1,7 +1,7 @@
 """Write deploy/nginx.conf.template with a server's values: `python deploy/render.py KEY=VALUE ... > nginx.conf`.
 
 Keys: listen (e.g. 80, or 127.0.0.1:8080), server_name, run_dir (where the app servers' sockets and nginx's
-temporary files are), log_dir, static_root (the collected static files: `<site>/staticfiles`), mime_types
+temporary files are), pid_file (Debian's nginx.service: /run/nginx.pid), log_dir, static_root (the collected static files: `<site>/staticfiles`), mime_types
 (Debian: /etc/nginx/mime.types) and user_line ("user www-data;" when nginx starts as root, else empty).
 Every key must be given; an unknown or missing one is an error, so a typo never leaves a "{{ }}" behind.
 """
@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
-KEYS = ("listen", "server_name", "run_dir", "log_dir", "static_root", "mime_types", "user_line")
+KEYS = ("listen", "server_name", "run_dir", "pid_file", "log_dir", "static_root", "mime_types", "user_line")
 
 
 def render(values: dict[str, str], template: str | None = None) -> str:

@@ -161,6 +161,7 @@ class Shape:
                     "listen": f"127.0.0.1:{self.port}",
                     "server_name": "localhost",
                     "run_dir": str(self.run_dir),
+                    "pid_file": str(self.run_dir / "nginx.pid"),
                     "log_dir": str(self.log_dir),
                     "static_root": str(ROOT / "staticfiles"),
                     "mime_types": "/etc/nginx/mime.types",

@@ -1,9 +1,14 @@
 """The production shape's files (deploy/): the nginx config renders whole and nginx accepts it; the systemd
 units name the commands that exist. `make soak` runs the shape itself (deploy/soak.py)."""
 
+import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,6 +23,7 @@ def values(tmp_path) -> dict[str, str]:
         "listen": "127.0.0.1:18080",
         "server_name": "localhost",
         "run_dir": str(tmp_path / "run"),
+        "pid_file": str(tmp_path / "run" / "nginx.pid"),
         "log_dir": str(tmp_path / "log"),
         "static_root": str(ROOT / "staticfiles"),
         "mime_types": "/etc/nginx/mime.types",
@@ -64,6 +70,54 @@ def test_nginx_accepts_the_rendered_config(tmp_path):
         [nginx, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+@pytest.mark.server
+@pytest.mark.skipif(not Path(NGINX).exists(), reason="no nginx here")
+def test_with_no_app_server_up_nginx_says_so_in_both_languages_and_logs_no_readers_data(tmp_path):
+    """Both app servers down (a deploy restarting them, a crash): nginx answered its own English 502, and
+    wrote a "crit" line per request naming the reader's address and search words (a missing socket is
+    logged at "crit"). Now: a 503 in English and Spanish with Retry-After, and no reader's data logged."""
+    for folder in ("run", "log"):
+        (tmp_path / folder).mkdir()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = {**values(tmp_path), "listen": f"127.0.0.1:{port}"}
+    if os.geteuid() == 0:
+        settings["user_line"] = "user www-data;"
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(render(settings))
+    nginx = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"])  # noqa: S603
+    try:
+        deadline = time.monotonic() + 10
+        while not (tmp_path / "run" / "nginx.pid").exists():
+            assert nginx.poll() is None and time.monotonic() < deadline, "nginx did not start"
+            time.sleep(0.05)
+        for path in ("/es/counties/?q=zzsecretword", "/counties/tx/dallas-county/?q=zzsecretword"):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}", headers={"User-Agent": "zzagent"}
+            )
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(request, timeout=10)  # noqa: S310 - localhost
+            assert answer.value.code == 503
+            assert answer.value.headers["Retry-After"] == "30"
+            assert answer.value.headers["Cache-Control"] == "no-store"
+            assert answer.value.headers["Content-Type"] == "text/html; charset=utf-8"
+            body = answer.value.read().decode()
+            assert "This page is briefly unavailable" in body
+            assert '<p lang="es">El sitio se está reiniciando o está ocupado.' in body
+            assert "nginx" not in body
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+    logs = "".join(path.read_text() for path in (tmp_path / "log").iterdir())
+    assert "503" in logs  # the access log has the two requests
+    for secret in ("zzsecretword", "zzagent", "127.0.0.1, server", "client:"):
+        assert secret not in logs
 
 
 def test_the_systemd_units_run_the_sites_own_commands():
