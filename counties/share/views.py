@@ -217,7 +217,10 @@ def county_print(request, state, slug):
     language = get_language()
     other = next(code for code, _name in settings.LANGUAGES if code != language)
     qr = qr_svg(card["county_url"], title=card["county_url"])
-    return TemplateResponse(request, "share/flyer.html", {**card, "qr": qr, "languages": [language, other]})
+    # A printed flyer says the day it was made: on paper, "N days ago" has no today to count from.
+    pagecache.valid_for_today()
+    context = {**card, "qr": qr, "languages": [language, other], "made_on": pagecache.today()}
+    return TemplateResponse(request, "share/flyer.html", context)
 
 
 @require_safe

@@ -3,7 +3,10 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
+from django.utils.formats import date_format
 
+from counties import pagecache
 from counties.models import Agency, County, Snapshot
 from counties.status import Status, county_status
 from tests.pages import page_text
@@ -83,6 +86,30 @@ def test_loving_has_no_jail_so_sb8_does_not_bind_its_sheriff(client):
         "deadline"
         not in text.split("Texas SB 8: what it asks of this sheriff")[1].split("What SB 8 requires")[0]
     )
+
+
+def test_lovings_flyer_and_card_date_the_jail_report_that_lists_no_jail_and_the_flyer_its_own_day(client):
+    """On a flyer or a card away from the county page, "lists no jail" says which report (the county page's
+    SB 8 box says it in its first line); a printed flyer says the day it was made ("N days ago" on paper)."""
+    english = "the Texas Commission on Jail Standards' report of July 1, 2026 lists no jail in Loving County."
+    spanish = (
+        "el informe de la Comisión de Normas para Cárceles de Texas del 1 de julio de 2026 no indica ninguna "
+        "cárcel en el condado de Loving."
+    )
+    assert english in page_text(client.get("/embed/counties/tx/loving-county/"))
+    assert spanish in page_text(client.get("/es/embed/counties/tx/loving-county/"))
+    with translation.override("en"):
+        made = date_format(pagecache.today(), "DATE_FORMAT")
+    with translation.override("es"):
+        hecho = date_format(pagecache.today(), "DATE_FORMAT")
+    for prefix in ("", "/es"):  # a flyer has both languages
+        flyer = page_text(client.get(f"{prefix}/counties/tx/loving-county/print/"))
+        assert english in flyer and spanish in flyer
+        assert f"ICE list of May 18, 2026; flyer made {made}" in flyer
+        assert f"Lista de ICE del 18 de mayo de 2026; volante hecho el {hecho}" in flyer
+    page = page_text(client.get("/counties/tx/loving-county/"))
+    assert "The Texas jail commission's report of July 1, 2026:" in page
+    assert english not in page  # the box says the report's date once, in its first line
 
 
 def test_the_texas_page_dates_the_jail_report_its_sb8_column_rests_on(client):
