@@ -90,6 +90,22 @@ RENAMES = [
     ("NC", "brookfield police department", "brookford police department"),
 ]
 
+# One agreement's rows under another agency's name: for a few lists ICE wrote an agreement under the name
+# of another agency of the same place, then under its own, while the first name went on for an agreement
+# of its own. (agency key of the name ICE wrote, model, SIGNED as ISO date) -> the agency's own name. Each
+# checked against every list that has the rows and against the agreement's file.
+ROW_AGENCY = {
+    # Texas, Task Force, signed 2026-04-05: on the lists of 2026-04-13 to 2026-04-30 as "Parker County
+    # District Attorney's Office"; from 2026-05-01 the row signed 2026-04-05 is "Parker County (County)
+    # Attorney's Office" (its agreement file, linked from 2026-05-07, is
+    # ParkerCoAttorneysOfficeTX_TFM_MOA_04052026.pdf), and a new District Attorney's row is signed
+    # 2026-04-30. Read by name alone, the District Attorney's agreement would be "listed on 2026-04-13,
+    # before it was signed", its date "corrected" by ICE, and the County Attorney's listed only from May.
+    ("tx:parker county district attorneys office", "task-force", "2026-04-05"): (
+        "Parker County (County) Attorney's Office"
+    ),
+}
+
 # --- Agencies that work in part of a state, and colleges -----------------------------------------------
 # ICE types some agencies "State Agency" that serve a part of the state only (a judicial district's task
 # force, a circuit's State Attorney, a state college), and lists colleges' police departments whose

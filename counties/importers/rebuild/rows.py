@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...models import (
     Agency,
 )
+from ..corrections import ROW_AGENCY
 from ..identity import (
     States,
     agency_key,
@@ -37,6 +38,9 @@ def _read_rows(lists, states: States, counters: dict[int, Counters]) -> dict[str
                 )
                 continue
             key = agency_key(state.code, state.name, row[Col.AGENCY])
+            own_name = ROW_AGENCY.get((key, model, row[Col.SIGNED]))
+            if own_name:  # an agreement ICE wrote for a while under another agency's name (the name kept)
+                key = agency_key(state.code, state.name, own_name)
             info = keys.get(key)
             if info is None:
                 info = keys[key] = KeyInfo(key, state)

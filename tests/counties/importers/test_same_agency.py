@@ -292,3 +292,37 @@ def test_an_agreement_handed_on_while_its_old_agency_gets_a_new_one_of_that_mode
     rows = {a.public_id: (a.agency_id, a.signed, a.details_locked) for a in Agreement.objects.all()}
     assert rows == {"x": (jail.pk, date(2019, 1, 2), True), "y": (sheriff.pk, None, False)}
     assert ids["x"] == stored.pk  # "x" keeps its row (and its history)
+
+
+def test_an_agreement_listed_for_a_while_under_another_agencys_name_is_its_own_agencys(states):
+    """ICE's rows for Parker County, Texas (corrections.ROW_AGENCY): on the lists of 2026-04-13 to 04-30,
+    "Parker County District Attorney's Office", Task Force, signed 2026-04-05; from 2026-05-01 the row signed
+    04-05 is "Parker County (County) Attorney's Office" and a District Attorney's row signed 04-30 is new."""
+    listed_as_da = row("TEXAS", "Parker County District Attorney's Office", "Task Force Model", "2026-04-05")
+    attorney = row("TEXAS", "Parker County (County) Attorney's Office", "Task Force Model", "2026-04-05")
+    district = row("TEXAS", "Parker County District Attorney's Office", "Task Force Model", "2026-04-30")
+    sheriff = row("TEXAS", "Parker County Sheriff's Office", "Warrant Service Officer", "2025-02-27")
+    for rows, day in (
+        ([sheriff], date(2026, 4, 1)),
+        ([sheriff, listed_as_da], date(2026, 4, 13)),
+        ([sheriff, listed_as_da], date(2026, 4, 30)),
+        ([sheriff, attorney, district], date(2026, 5, 1)),
+    ):
+        for each in rows:
+            each[3] = "Parker County"
+        assert run(rows, day).outcome in ("imported", "confirmed")  # 04-30 is 04-13 again: confirmed
+    county_attorney = Agreement.objects.get(public_id="tx:parker county county attorneys office/task-force")
+    assert (county_attorney.first_listed.as_of, county_attorney.signed) == (
+        date(2026, 4, 13),
+        date(2026, 4, 5),
+    )
+    district_attorney = Agreement.objects.get(
+        public_id="tx:parker county district attorneys office/task-force"
+    )
+    assert (district_attorney.first_listed.as_of, district_attorney.signed) == (
+        date(2026, 5, 1),
+        date(2026, 4, 30),
+    )
+    assert district_attorney.agency != county_attorney.agency
+    assert not Change.objects.filter(kind__in=["date-fixed", "date-changed", "delisted"]).exists()
+    assert list(Agreement.objects.filter(model="task-force").values_list("aliases", flat=True)) == [[], []]
