@@ -298,7 +298,7 @@ def test_flyer_and_card_say_the_law_the_statewide_agreements_and_what_a_jail_sha
         # the statewide agreement, said once per language in "What this means for you"
         assert "work: across all of Texas, Texas Department of Testing (Task Force)." in flyer
         assert (
-            "trabajen estos agentes: en todo el estado de Texas, Texas Department of Testing, con el modelo "
+            "trabajen estos agentes: en todo el territorio de Texas, Texas Department of Testing, con el modelo "
             "Fuerza de tarea" in flyer
         )
         assert "Even without an agreement, ICE can send a jail a detainer" in flyer

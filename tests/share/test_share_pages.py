@@ -110,8 +110,8 @@ def test_embed_card_is_framable_by_anyone_and_has_no_scripts(client, sample, pre
 @pytest.mark.parametrize(
     ("prefix", "help_text", "advice"),
     [
-        ("", "Where to get help", "General information, not legal advice."),
-        ("/es", "Dónde buscar ayuda", "Información general, no asesoría legal."),
+        ("", "Get help", "287(g) Explainer · Not legal advice"),
+        ("/es", "Buscar ayuda", "287(g) explicado · No es asesoría legal"),
     ],
 )
 def test_an_embed_card_says_it_is_not_legal_advice_and_links_where_to_get_help(
