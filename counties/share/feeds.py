@@ -1,7 +1,9 @@
 """Atom feeds of 287(g) status changes: the whole site, one state, one county.
 
 Entries are `counties.changes.recent_changes()` items; each entry id is a tag: URI built from the
-item's stable key, so feed readers never show the same change twice.
+item's stable key, so feed readers never show the same change twice. (Once, on 2026-12-08, every id of a
+change from ICE's lists changed, to be a valid IRI: the spaces in an agency's name percent-encoded, and
+the Spanish feeds' ids their own; a reader subscribed then saw those entries again, once.)
 """
 
 from datetime import datetime, time

@@ -2,6 +2,7 @@
 units name the commands that exist. `make soak` runs the shape itself (deploy/soak.py)."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -97,7 +98,12 @@ def test_with_no_app_server_up_nginx_says_so_in_both_languages_and_logs_no_reade
         while not (tmp_path / "run" / "nginx.pid").exists():
             assert nginx.poll() is None and time.monotonic() < deadline, "nginx did not start"
             time.sleep(0.05)
-        for path in ("/es/counties/?q=zzsecretword", "/counties/tx/dallas-county/?q=zzsecretword"):
+        paths = (
+            "/es/counties/?q=zzsecretword",
+            "/counties/tx/dallas-county/?q=zzsecretword",
+            "/feeds/tx.atom",
+        )
+        for path in paths:
             request = urllib.request.Request(
                 f"http://127.0.0.1:{port}{path}", headers={"User-Agent": "zzagent"}
             )
@@ -115,7 +121,11 @@ def test_with_no_app_server_up_nginx_says_so_in_both_languages_and_logs_no_reade
         nginx.terminate()
         nginx.wait(timeout=10)
     logs = "".join(path.read_text() for path in (tmp_path / "log").iterdir())
-    assert "503" in logs  # the access log has the two requests
+    access = (tmp_path / "log" / "nginx-access.log").read_text().splitlines()
+    # nginx's own 503 (no app server reached) is told from the site's: the app servers' statuses, logged
+    assert len(access) == 3 and all(re.search(r" 503 \d+ [\d.]+ 502(, 502)?$", line) for line in access), (
+        access
+    )
     for secret in ("zzsecretword", "zzagent", "127.0.0.1, server", "client:"):
         assert secret not in logs
 
