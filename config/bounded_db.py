@@ -11,8 +11,11 @@ included. Two pieces bound that:
   within 5 seconds. The broken connection is closed at the end of the request; the next one connects again
   (connect_timeout 3 s), so the site recovers with no restart. Django's check that a kept connection still
   works (a bare "SELECT 1" that no wrapper sees) gets CHECK_SECONDS (config/db): a paused server costs a
-  reader at most that plus the connect timeout, 4 s. Editors' admin requests are not cut: an
-  import may legitimately run long queries, and editors are not readers.
+  reader at most that plus the connect timeout, 4 s. Editors' admin requests are cut the same way until
+  the editor is known (signed in, with the second factor: unbound_editors), and not after: an import may
+  legitimately run long queries. Before that, anyone's request to /admin/ (a login page, a made-up session
+  cookie) was unbounded, and a handful of them held every thread of every app server for as long as the
+  database was paused, kept pages included.
 - counties.pagecache's version watcher: kept pages need only the data version, which each worker reads in
   a background thread once a second; a request never waits on it (see pagecache.data_version).
 """
@@ -31,7 +34,7 @@ READER_SECONDS = float(os.environ.get("DB_QUERY_SECONDS", "4"))
 HEALTH_SECONDS = 2.0
 CHECK_SECONDS = 1.0  # Django's check that a kept connection still works (CONN_HEALTH_CHECKS), config/db
 CONNECT_SECONDS = 3  # libpq's connect_timeout (its smallest useful value is 2)
-UNBOUNDED_PREFIXES = ("/admin/",)
+EDITORS_PREFIX = "/admin/"
 
 _bound = threading.local()
 
@@ -86,10 +89,22 @@ def bounded(seconds: float | None):
 
 def bounded_queries(get_response):
     def middleware(request):
-        path = request.path
-        if path.startswith(UNBOUNDED_PREFIXES):
+        with bounded(HEALTH_SECONDS if request.path == "/healthz" else READER_SECONDS):
             return get_response(request)
-        with bounded(HEALTH_SECONDS if path == "/healthz" else READER_SECONDS):
-            return get_response(request)
+
+    return middleware
+
+
+def unbound_editors(get_response):
+    """After the second factor's middleware: an editor's admin request, once the editor is known (a query of
+    the session and the account, itself bounded), runs its queries without a bound."""
+
+    def middleware(request):
+        if request.path.startswith(EDITORS_PREFIX):
+            user = request.user
+            if user.is_authenticated and user.is_staff and user.is_verified():
+                with bounded(None):
+                    return get_response(request)
+        return get_response(request)
 
     return middleware

@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "counties.early.kept_page_middleware",  # a kept page again, before the rest of the stack (as a static file)
     "config.cookies.no_cookie_on_public_pages",  # outside everything that may add a cookie
-    "config.bounded_db.bounded_queries",  # a reader's query waits 4 s at most (a paused database)
+    "config.bounded_db.bounded_queries",  # a query waits 4 s at most (a paused database), an editor's after
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor was given
+    "config.bounded_db.unbound_editors",  # an editor known: the admin's queries may run long (an import)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
