@@ -12,6 +12,7 @@ from ..models import (
     Agreement,
     State,
 )
+from ..status import sorted_models
 from ..text import fold
 from .entries import CountyRef, Entry, Result, Tier
 from .parse import _AGENCY_STOPWORDS, _AGENCY_SYNONYMS, _WORDS, HOME_STATE, MAX_AGENCIES, TEXAS_WEIGHT, _words
@@ -80,7 +81,7 @@ class AgencyIndex:
                 state.name,
                 refs,
                 weight=weight,
-                models=tuple(sorted(models.get(pk, ()))),
+                models=tuple(sorted_models(models.get(pk, ()))),  # the order every page says them in
             )
             words = frozenset(w for w in _words(name) if w not in _AGENCY_STOPWORDS) | _acronyms(
                 name, state_names

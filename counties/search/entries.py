@@ -81,6 +81,7 @@ class Answer:
     results: list[Result] = field(default_factory=list)
     state: str = ""  # a state the person named ("Dallas, TX"), if any
     fuzzy: bool = False  # results are guesses at a misspelling
+    near_home: bool = False  # a far larger Texas place spelled like the query comes before what matches
     more: bool = False  # more matched than are shown
 
     @property
@@ -110,7 +111,7 @@ class Answer:
         the city and the county of Denton, Texas, not the towns of Denton in seven other states). Also for
         a typo with a single candidate ("Tarant"): the county page names the county in its heading.
         """
-        if not self.results:
+        if not self.results or self.near_home:
             return None
         best = min(r.tier for r in self.results)
         chosen = [r for r in self.results if r.tier == best and not r.business_only]

@@ -82,11 +82,13 @@ class Index:
         mass: dict[int, float] = defaultdict(float)  # a county's ZIP codes, counted by residential share
         cities: dict[tuple[int, str], tuple[str, dict[int, float], dict[int, float]]] = {}
         keys: dict[str, str] = {}
+        zip_cities: dict[str, tuple[int, str]] = {}  # each ZIP code's (state, USPS city key): spelled below
         for code, city, state_id, county_id, res, tot in _zip_rows():
             if code not in self.zips:
                 self.zips[code] = (city, [])
                 if city not in keys:
                     keys[city] = compact_key(" ".join(_words(city)))
+                zip_cities[code] = (state_id, keys[city])
                 found = cities.get((state_id, keys[city]))
                 if found is None:
                     found = cities[(state_id, keys[city])] = (city, defaultdict(float), defaultdict(float))
@@ -108,6 +110,9 @@ class Index:
             in_place[place_id].append(county_id)
         merged = set()
         counted: dict[tuple[int, str], int] = {}  # a USPS city's people, from the GeoNames place it is
+        spelled: dict[
+            tuple[int, str], str
+        ] = {}  # a USPS city as the Census (else GeoNames) writes it: DeSoto
         for row in Place.objects.values("id", "name", "kind", "state_id", "source", "population"):
             place_counties = in_place.get(row["id"])
             if not place_counties:
@@ -115,6 +120,8 @@ class Index:
             state = states[row["state_id"]]
             key = compact_key(normalize(row["name"]))
             postal = cities.get((row["state_id"], key))
+            if postal and (row["source"] != Place.Source.GEONAMES or (row["state_id"], key) not in spelled):
+                spelled[(row["state_id"], key)] = row["name"]
             if row["source"] == Place.Source.GEONAMES:
                 if postal:
                     # The USPS city of that name stands, with all its counties; it takes GeoNames' count of
@@ -142,8 +149,19 @@ class Index:
             if weights:
                 people = counted.get((state_id, key))
                 self._add(
-                    key, self._place(_title(city), "city", states[state_id], list(weights), weights, people)
+                    key,
+                    self._place(
+                        spelled.get((state_id, key)) or _title(city),
+                        "city",
+                        states[state_id],
+                        list(weights),
+                        weights,
+                        people,
+                    ),
                 )
+
+        for code, (city, links) in self.zips.items():
+            self.zips[code] = (spelled.get(zip_cities[code]) or _title(city), links)
 
         self.keys = sorted(self.by_key)
         self.keys_by_length: dict[int, list[tuple[str, int]]] = defaultdict(list)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .entries import Answer, Entry, Result, Tier
 from .index import Index
-from .parse import MAX_QUERY_LENGTH, MAX_RESULTS, parse
+from .parse import ENTER_MARGIN, HOME_STATE, MAX_QUERY_LENGTH, MAX_RESULTS, parse
 from .store import get_index
 
 
@@ -58,6 +58,14 @@ def search(query: str) -> Answer:
             key, state, want = reading[0]
             break
     results += _order([e for e in index.prefixed(key, state, want) if e.kind != "state"], Tier.PREFIX)
+    if results and not parsed.state and all(r.entry.state_code != HOME_STATE for r in results):
+        # "Huston" is a small city of Idaho, and what most who type it mean is Houston, Texas: a Texas place
+        # spelled like it and far larger than all that match comes first, and Enter waits for a choice.
+        heaviest = max(r.entry.weight for r in results)
+        near = [e for e in index.fuzzy(key, HOME_STATE, want) if e.weight > ENTER_MARGIN * heaviest]
+        if near:
+            results = _order(near, Tier.FUZZY) + results
+            outcome.near_home = True
     if not results:
         results = _order(index.fuzzy(key, state, want), Tier.FUZZY)
         outcome.fuzzy = bool(results)

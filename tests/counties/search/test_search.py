@@ -609,3 +609,62 @@ def test_a_fuzzy_searchs_status_says_more_places_match_too(client):
     assert status.startswith("Nothing is spelled exactly “Sprinfield”")
     assert ("More places match." in status) == ("More places match." in html.split("</p>", 1)[1])
     assert "More places match." in status
+
+
+@pytest.mark.parametrize(
+    ("query", "meant", "exact"),
+    [("Huston", "Houston", ("Huston", "ID")), ("Edinburgh", "Edinburg", ("Edinburgh", "IN"))],
+)
+def test_a_texas_city_spelled_like_a_small_place_elsewhere_comes_first_and_enter_waits(
+    client, query, meant, exact
+):
+    """A truth check of the search (helper): "Huston" found only Huston, Idaho and two smaller towns, and
+    Enter went to Canyon County, Idaho. A Texas place spelled like the query and far larger than all
+    that match comes first; the exact names stay, and Enter shows the list."""
+    outcome = search(query)
+    assert names(outcome)[0] == ("place", meant, "TX")
+    assert any((name, state) == exact for _kind, name, state in names(outcome))
+    assert outcome.single_county is None
+    response = client.get(URL, {"q": query, "go": "1"})
+    assert response.status_code == 200  # the list, not a redirect to the first exact name
+    text = page_text(response)
+    assert text.index(f"{meant} (city), Texas") < text.index(f"{exact[0]} (city)")
+
+
+@pytest.mark.parametrize(("query", "state"), [("Orlando", "FL"), ("Nashville", "TN"), ("Huston, ID", "ID")])
+def test_a_large_place_elsewhere_or_a_named_state_gets_no_texas_guess(query, state):
+    outcome = search(query)
+    assert names(outcome)[0][2] == state
+    assert not outcome.near_home
+
+
+@pytest.mark.parametrize(
+    ("zip_code", "city"), [("75069", "McKinney"), ("75115", "DeSoto"), ("78501", "McAllen")]
+)
+def test_a_zip_codes_city_is_written_as_the_census_writes_it(client, zip_code, city):
+    """USPS writes MCKINNEY and DESOTO; title case made them "Mckinney" and "Desoto"."""
+    assert search(zip_code).zip_city == city
+    for prefix in ("", "/es"):
+        assert f"({city})" in page_text(client.get(f"{prefix}{URL}", {"q": zip_code}))
+
+
+def test_an_agency_of_another_state_names_its_state_after_its_county(client):
+    """'Houston Police Department, Missouri … works in Texas County': in Spanish 'el condado de Texas' read as
+    Texas. The county is followed by its state."""
+    text = page_text(client.get("/es/counties/", {"q": "policía de Houston"}))
+    assert "trabaja en el condado de Texas, Misuri" in text
+    english = page_text(client.get(URL, {"q": "Dallas police"}))
+    assert "works in Paulding County, Georgia" in english
+
+
+def test_the_statewide_line_links_the_county_pages_statewide_section(client):
+    html = client.get(URL, {"q": "75201"}).content.decode()
+    assert 'href="/counties/tx/dallas-county/#statewide"' in html
+    assert "#agreements" not in html  # Dallas County's page has no section of local agreements
+    assert 'id="statewide"' in client.get("/counties/tx/dallas-county/").content.decode()
+
+
+def test_an_agencys_models_are_said_in_the_order_of_every_page(client):
+    text = page_text(client.get(URL, {"q": "Parker County Sheriff"}))
+    assert "on ICE's newest list: Warrant Service Officer and Task Force" in text
+    assert "Task Force and Warrant Service Officer" not in text
