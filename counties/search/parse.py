@@ -24,8 +24,12 @@ ENTER_MARGIN = 5  # how far the first result must outweigh the rest for Enter to
 def clean_query(raw: str) -> str:
     """The search text as a search reads it, shows it and keys its kept page by (counties/views.py): no
     control characters or bidi overrides, every run of spaces of any kind one space, and at most one
-    character more than a search reads, so that every longer text gets the same "too long" answer."""
-    return " ".join(without_controls(raw).split())[: MAX_QUERY_LENGTH + 1]
+    character more than a search reads, so that every longer text gets the same "too long" answer. A
+    control character between words (a NUL, a tab pasted from a table) parts them, as a space would."""
+    return " ".join(without_controls(_C0_CONTROLS.sub(" ", raw or "")).split())[: MAX_QUERY_LENGTH + 1]
+
+
+_C0_CONTROLS = re.compile("[\x00-\x1f\x7f]")
 
 
 # Words that say what kind of place it is, not which one (folded). Longest first.
