@@ -82,7 +82,8 @@ class Answer:
     state: str = ""  # a state the person named ("Dallas, TX"), if any
     fuzzy: bool = False  # results are guesses at a misspelling
     near_home: bool = False  # a far larger Texas place spelled like the query comes before what matches
-    more: bool = False  # more matched than are shown
+    more: bool = False  # more places matched than are shown
+    more_agencies: bool = False  # more agencies matched than are shown
 
     @property
     def places(self) -> list[Result]:

@@ -74,7 +74,7 @@ def search(query: str) -> Answer:
     if (parsed.agency_words or not results) and index.agencies:
         agencies, more_agencies = index.agencies.find(parsed.agency_tokens, parsed.state)
         if agencies and outcome.fuzzy:
-            results, outcome.fuzzy = [], False  # an agency's own name beats a guess at a misspelled place
+            results, outcome.fuzzy, more = [], False, False  # an agency's own name beats a guess at a place
         if (
             agencies
             and results
@@ -87,6 +87,6 @@ def search(query: str) -> Answer:
             results = agencies + results  # "Keller police": the police department, then the city
         else:
             results += agencies
-        more = more or more_agencies
+        outcome.more_agencies = more_agencies
     outcome.results, outcome.more = results, more
     return outcome

@@ -670,3 +670,14 @@ def test_an_agencys_models_are_said_in_the_order_of_every_page(client):
     text = page_text(client.get(URL, {"q": "Parker County Sheriff"}))
     assert "on ICE's newest list: Warrant Service Officer and Task Force" in text
     assert "Task Force and Warrant Service Officer" not in text
+
+
+def test_more_agencies_than_shown_are_said_as_agencies_not_places(client):
+    """'sheriff' finds more sheriff's offices than a page lists: the page said "More places match"."""
+    outcome = search("sheriff")
+    assert outcome.more_agencies and not outcome.more
+    text = page_text(client.get(URL, {"q": "sheriff"}))
+    assert "More agencies match. Type more of the name to narrow the list." in text
+    assert "More places match." not in text
+    spanish = page_text(client.get("/es" + URL, {"q": "sheriff"}))
+    assert "Hay más agencias que coinciden." in spanish
