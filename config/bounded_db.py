@@ -66,7 +66,7 @@ def watchdog(raw_connection, seconds: float | None):
 
 
 def current_bound() -> float | None:
-    """The bound on this thread's queries (None outside a reader's request)."""
+    """The bound on this thread's queries (None outside a request, and in a known editor's admin request)."""
     return getattr(_bound, "seconds", None)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from .parse import ENTER_MARGIN
+from .parse import CITY_WEIGHT, ENTER_MARGIN, HOME_STATE, TEXAS_WEIGHT
 
 
 class Tier:
@@ -42,6 +42,15 @@ class Entry:
     shares: tuple[float | None, ...] = ()  # places: the share of its ZIP code addresses in each county
     weight: float = 0
     models: tuple[str, ...] = ()  # agencies: the models of their current agreements
+
+    @property
+    def people(self) -> float:
+        """About how many people it stands for: its weight without the search's own weighting."""
+        return (
+            self.weight
+            / (TEXAS_WEIGHT if self.state_code == HOME_STATE else 1)
+            / (CITY_WEIGHT if self.kind == "place" else 1)
+        )
 
     @property
     def rows(self) -> list[tuple[CountyRef, float | None]]:
@@ -81,7 +90,7 @@ class Answer:
     results: list[Result] = field(default_factory=list)
     state: str = ""  # a state the person named ("Dallas, TX"), if any
     fuzzy: bool = False  # results are guesses at a misspelling
-    near_home: bool = False  # a far larger Texas place spelled like the query comes before what matches
+    near_home: int = 0  # how many far larger Texas places spelled like the query come before what matches
     more: bool = False  # more places matched than are shown
     more_agencies: bool = False  # more agencies matched than are shown
 

@@ -120,7 +120,12 @@ class Index:
             state = states[row["state_id"]]
             key = compact_key(normalize(row["name"]))
             postal = cities.get((row["state_id"], key))
-            if postal and (row["source"] != Place.Source.GEONAMES or (row["state_id"], key) not in spelled):
+            if (
+                postal
+                and (row["source"] != Place.Source.GEONAMES or (row["state_id"], key) not in spelled)
+                and compact_key(" ".join(_words(row["name"]))) == key  # not "City of Sammamish"
+                and any(postal[2].get(c, 0) > 0 for c in place_counties)  # where the USPS city is
+            ):
                 spelled[(row["state_id"], key)] = row["name"]
             if row["source"] == Place.Source.GEONAMES:
                 if postal:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from .entries import Answer, Entry, Result, Tier
 from .index import Index
-from .parse import ENTER_MARGIN, HOME_STATE, MAX_QUERY_LENGTH, MAX_RESULTS, parse
+from .parse import HOME_STATE, MAX_QUERY_LENGTH, MAX_RESULTS, parse
 from .store import get_index
+
+NEAR_HOME_SMALLER_THAN = 25_000  # people: places elsewhere this small may give way to a Texas place...
+NEAR_HOME_TIMES = 5  # ...spelled like them and this many times larger
 
 
 def _zip_lookup(outcome: Answer, index: Index, code: str) -> bool:
@@ -59,13 +62,15 @@ def search(query: str) -> Answer:
             break
     results += _order([e for e in index.prefixed(key, state, want) if e.kind != "state"], Tier.PREFIX)
     if results and not parsed.state and all(r.entry.state_code != HOME_STATE for r in results):
-        # "Huston" is a small city of Idaho, and what most who type it mean is Houston, Texas: a Texas place
-        # spelled like it and far larger than all that match comes first, and Enter waits for a choice.
-        heaviest = max(r.entry.weight for r in results)
-        near = [e for e in index.fuzzy(key, HOME_STATE, want) if e.weight > ENTER_MARGIN * heaviest]
-        if near:
-            results = _order(near, Tier.FUZZY) + results
-            outcome.near_home = True
+        # "Huston" is a small city of Idaho, and what most who type it mean is Houston, Texas: where all that
+        # matches is small and elsewhere, a Texas place spelled like it and far larger comes first, and
+        # Enter waits for a choice. Never for a city elsewhere of some size (Tustin, not Austin).
+        largest = max(r.entry.people for r in results)
+        if largest < NEAR_HOME_SMALLER_THAN:
+            near = [e for e in index.fuzzy(key, HOME_STATE, want) if e.people > NEAR_HOME_TIMES * largest]
+            if near:
+                results = _order(near, Tier.FUZZY) + results
+                outcome.near_home = len(near)
     if not results:
         results = _order(index.fuzzy(key, state, want), Tier.FUZZY)
         outcome.fuzzy = bool(results)

@@ -107,7 +107,7 @@ def test_lovings_flyer_and_card_date_the_jail_report_that_lists_no_jail_and_the_
             made = [f"ICE list of May 18, 2026; flyer made {date_format(day, 'DATE_FORMAT')}" for day in days]
         with translation.override("es"):
             hecho = [
-                f"Lista de ICE del 18 de mayo de 2026; volante hecho el {date_format(d, 'DATE_FORMAT')}"
+                f"Lista de ICE del 18 de mayo de 2026; hoja hecha el {date_format(d, 'DATE_FORMAT')}"
                 for d in days
             ]
         assert any(line in flyer for line in made) and any(line in flyer for line in hecho)

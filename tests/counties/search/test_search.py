@@ -630,10 +630,24 @@ def test_a_texas_city_spelled_like_a_small_place_elsewhere_comes_first_and_enter
     response = client.get(URL, {"q": query, "go": "1"})
     assert response.status_code == 200  # the list, not a redirect to the first exact name
     text = page_text(response)
+    assert f"First a place in Texas spelled like “{query}”, then the places spelled exactly so:" in text
     assert text.index(f"{meant} (city), Texas") < text.index(f"{exact[0]} (city)")
 
 
-@pytest.mark.parametrize(("query", "state"), [("Orlando", "FL"), ("Nashville", "TN"), ("Huston, ID", "ID")])
+@pytest.mark.parametrize(
+    ("query", "state"),
+    [
+        ("Orlando", "FL"),
+        ("Nashville", "TN"),
+        ("Huston, ID", "ID"),
+        # Cities of some size spelled one letter from a larger Texas one (a review found them put after it)
+        ("Tustin", "CA"),
+        ("Irvine", "CA"),
+        ("Camarillo", "CA"),
+        ("Odenton", "MD"),
+        ("Collierville", "TN"),
+    ],
+)
 def test_a_large_place_elsewhere_or_a_named_state_gets_no_texas_guess(query, state):
     outcome = search(query)
     assert names(outcome)[0][2] == state
@@ -641,7 +655,14 @@ def test_a_large_place_elsewhere_or_a_named_state_gets_no_texas_guess(query, sta
 
 
 @pytest.mark.parametrize(
-    ("zip_code", "city"), [("75069", "McKinney"), ("75115", "DeSoto"), ("78501", "McAllen")]
+    ("zip_code", "city"),
+    [
+        ("75069", "McKinney"),
+        ("75115", "DeSoto"),
+        ("78501", "McAllen"),
+        ("98074", "Sammamish"),  # not GeoNames' "City of Sammamish"
+        ("14085", "Lake View"),  # not "Lakeview", a place of another county of New York
+    ],
 )
 def test_a_zip_codes_city_is_written_as_the_census_writes_it(client, zip_code, city):
     """USPS writes MCKINNEY and DESOTO; title case made them "Mckinney" and "Desoto"."""
