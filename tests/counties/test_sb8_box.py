@@ -382,7 +382,7 @@ def test_a_search_that_finds_agencies_only_dates_their_statuses_too(client, list
     texas = page_text(client.get("/counties/?q=tx", **headers))  # the state's own result: SB 8's words too
     assert "Texas: every county" in texas and "predates SB 8's reported deadline" in texas
     spanish = page_text(client.get("/es/counties/?q=Texas+Department+of+Testing", **headers))
-    assert "Las situaciones de abajo vienen de la lista de ICE del 18 de mayo de 2026." in spanish
+    assert "La información de abajo viene de la lista de ICE del 18 de mayo de 2026." in spanish
 
 
 def test_the_national_page_says_its_list_predates_the_deadline(client, lists, on_day):
