@@ -61,7 +61,11 @@ def search(query: str) -> Answer:
             key, state, want = reading[0]
             break
     results += _order([e for e in index.prefixed(key, state, want) if e.kind != "state"], Tier.PREFIX)
-    if results and not parsed.state and all(r.entry.state_code != HOME_STATE for r in results):
+    if (
+        results
+        and not parsed.state
+        and all(r.entry.state_code != HOME_STATE and r.entry.kind != "state" for r in results)
+    ):  # a state's own name ("Iowa") is what was meant
         # "Huston" is a small city of Idaho, and what most who type it mean is Houston, Texas: where all that
         # matches is small and elsewhere, a Texas place spelled like it and far larger comes first, and
         # Enter waits for a choice. Never for a city elsewhere of some size (Tustin, not Austin).

@@ -646,6 +646,8 @@ def test_a_texas_city_spelled_like_a_small_place_elsewhere_comes_first_and_enter
         ("Camarillo", "CA"),
         ("Odenton", "MD"),
         ("Collierville", "TN"),
+        ("Maine", "ME"),  # a state's own name, with small places of that name
+        ("Iowa", "IA"),
     ],
 )
 def test_a_large_place_elsewhere_or_a_named_state_gets_no_texas_guess(query, state):
