@@ -63,9 +63,10 @@ def search(query: str) -> Answer:
     results += _order([e for e in index.prefixed(key, state, want) if e.kind != "state"], Tier.PREFIX)
     if (
         results
+        and results[0].tier == Tier.EXACT  # a name spelled so ("Hust" only starts names: no guess)
         and not parsed.state
-        and all(r.entry.state_code != HOME_STATE and r.entry.kind != "state" for r in results)
-    ):  # a state's own name ("Iowa") is what was meant
+        and all(r.entry.state_code != HOME_STATE for r in results)
+    ):
         # "Huston" is a small city of Idaho, and what most who type it mean is Houston, Texas: where all that
         # matches is small and elsewhere, a Texas place spelled like it and far larger comes first, and
         # Enter waits for a choice. Never for a city elsewhere of some size (Tustin, not Austin).
